@@ -1,0 +1,27 @@
+// The plugin ABI: what a plugin library exports before anything else, so the host can check it
+// with a plain symbol lookup before it asks Poco's ClassLoader for the manifest.
+#pragma once
+
+/// Plugins built against a different major version are refused. A minor version adds to the SDK
+/// without changing what existing plugins see; a host accepts plugins of its minor version or older.
+#define CITYSENSE_ABI_MAJOR 1
+#define CITYSENSE_ABI_MINOR 0
+
+/// Name of the C function every plugin library exports (see CITYSENSE_PLUGIN in Export.h).
+#define CITYSENSE_PLUGIN_INFO_SYMBOL "citysense_plugin_info"
+
+extern "C" {
+
+/// Returned by a plugin's citysense_plugin_info(). Plain C so that its layout never depends on
+/// the C++ library; fields are only ever appended.
+struct CitysensePluginInfo {
+    unsigned abiMajor;
+    unsigned abiMinor;
+    const char* name;     ///< the name configurations use: `plugin = NAME`
+    const char* kind;     ///< "driver", "filter" or "sink"; also the name of its Poco manifest
+    const char* version;  ///< the plugin's own version, e.g. "1.2.0"
+    const char* summary;  ///< one line for --list-plugins
+};
+
+typedef const CitysensePluginInfo* (*CitysensePluginInfoFunction)();
+}

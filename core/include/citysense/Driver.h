@@ -1,0 +1,55 @@
+// A driver reads a sensor. Polled drivers implement read(); the host calls it on the instance's
+// interval, never concurrently with itself. Event-driven drivers (pulse counters, serial streams,
+// subscriptions) return true from eventDriven() and implement run(), which emits until stopped.
+// Either way a fault is reported by throwing (the host logs it, marks the instance failing and
+// backs off) or by a quality flag on the sample: never by ending the process.
+#pragma once
+
+#include <citysense/Plugin.h>
+#include <citysense/StopToken.h>
+
+#include <vector>
+
+namespace citysense {
+
+/// A quantity the driver produces and the range its sensor can measure.
+struct Channel {
+    Quantity quantity;
+    double min;
+    double max;
+};
+
+/// Where an event-driven driver hands its samples.
+class Emitter {
+public:
+    virtual ~Emitter();
+    /// Takes the samples out of `batch` (it is left empty).
+    virtual void emit(SampleBatch& batch) = 0;
+};
+
+class Driver : public Plugin {
+public:
+    ~Driver() override;
+
+    /// The quantities this instance produces; valid after configure().
+    virtual std::vector<Channel> channels() const = 0;
+
+    virtual bool eventDriven() const { return false; }
+
+    /// Acquires the device. Throwing here is a fault like any other: the host retries with backoff.
+    virtual void open() {}
+    virtual void close() {}
+
+    /// Polled drivers: appends one reading of every channel to `out`.
+    virtual void read(SampleBatch& out);
+
+    /// Event-driven drivers: emits samples until `stop` is requested.
+    virtual void run(Emitter& emitter, const StopToken& stop);
+
+protected:
+    /// A sample of this instance, stamped now unless a time is given.
+    Sample makeSample(Quantity quantity, double value, std::uint16_t quality = QualityOk) const;
+    Sample makeSample(Quantity quantity, double value, Micros time, std::uint16_t quality) const;
+};
+
+}  // namespace citysense
