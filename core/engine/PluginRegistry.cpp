@@ -1,13 +1,15 @@
 #include "PluginRegistry.h"
 
+#include "CurrentException.h"
+
 #include <citysense/Abi.h>
 
 #include <Poco/Path.h>
 #include <Poco/SharedLibrary.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <filesystem>
-#include <unistd.h>
 
 #ifndef CITYSENSE_PLUGIN_INSTALL_DIR
 #define CITYSENSE_PLUGIN_INSTALL_DIR "/usr/local/lib/citysense/plugins"
@@ -17,9 +19,12 @@ namespace citysense {
 
 const char* kindName(PluginKind kind) {
     switch (kind) {
-        case PluginKind::Driver: return "driver";
-        case PluginKind::Filter: return "filter";
-        case PluginKind::Sink: return "sink";
+        case PluginKind::Driver:
+            return "driver";
+        case PluginKind::Filter:
+            return "filter";
+        case PluginKind::Sink:
+            return "sink";
     }
     return "?";
 }
@@ -42,7 +47,9 @@ std::string executableDirectory() {
     return error ? std::string() : self.parent_path().string();
 }
 
-std::string abiText(unsigned major, unsigned minor) { return std::to_string(major) + "." + std::to_string(minor); }
+std::string abiText(unsigned major, unsigned minor) {
+    return std::to_string(major) + "." + std::to_string(minor);
+}
 
 }  // namespace
 
@@ -68,9 +75,12 @@ std::unique_ptr<Base> PluginRegistry::create(Poco::ClassLoader<Base>& loader, co
 template <typename Action>
 auto PluginRegistry::withLoader(PluginKind kind, Action&& action) {
     switch (kind) {
-        case PluginKind::Driver: return action(_drivers);
-        case PluginKind::Filter: return action(_filters);
-        case PluginKind::Sink: break;
+        case PluginKind::Driver:
+            return action(_drivers);
+        case PluginKind::Filter:
+            return action(_filters);
+        case PluginKind::Sink:
+            break;
     }
     return action(_sinks);
 }
@@ -99,6 +109,10 @@ void PluginRegistry::fail(const std::string& path, const std::string& name, cons
 }
 
 void PluginRegistry::load(const std::string& path) {
+    std::error_code error;
+    const auto canonical = std::filesystem::weakly_canonical(path, error);
+    if (!_seenFiles.insert(error ? path : canonical.string()).second)
+        return;
     PluginEntry entry;
     entry.path = path;
     // First the plain C ABI function, through a library handle of our own: nothing of the plugin's
@@ -110,8 +124,16 @@ void PluginRegistry::load(const std::string& path) {
             library.unload();
             return;
         }
-        auto infoFunction = reinterpret_cast<CitysensePluginInfoFunction>(library.getSymbol(CITYSENSE_PLUGIN_INFO_SYMBOL));
-        const CitysensePluginInfo* info = infoFunction();
+        auto infoFunction =
+            reinterpret_cast<CitysensePluginInfoFunction>(library.getSymbol(CITYSENSE_PLUGIN_INFO_SYMBOL));
+        const CitysensePluginInfo* info = nullptr;
+        try {
+            info = infoFunction();
+        } catch (...) {
+            fail(path, "", CITYSENSE_PLUGIN_INFO_SYMBOL "() threw: " + currentExceptionText());
+            library.unload();
+            return;
+        }
         const std::string name = info && info->name ? info->name : "";
         if (!info || name.empty()) {
             fail(path, "", CITYSENSE_PLUGIN_INFO_SYMBOL "() returned no plugin name");
@@ -125,7 +147,9 @@ void PluginRegistry::load(const std::string& path) {
                  "plugin '" + name + "' declares an unknown kind '" + (info->kind ? info->kind : "") +
                      "' (expected driver, filter or sink)");
         } else if (_entries.count(name)) {
-            fail(path, name, "plugin '" + name + "' is already loaded from " + _entries[name].path + "; this copy is ignored");
+            fail(path, name,
+                 "plugin '" + name + "' is already loaded from " + _entries[name].path +
+                     "; this copy is ignored");
         } else {
             entry.name = name;
             entry.version = info->version ? info->version : "";
@@ -151,8 +175,19 @@ void PluginRegistry::load(const std::string& path) {
             const std::unique_ptr<Plugin> probe = create(loader, entry.name);
             return probe->options();
         });
-    } catch (const std::exception& error) {
-        fail(path, entry.name, "plugin '" + entry.name + "': creating an instance failed: " + error.what());
+    } catch (...) {
+        fail(path, entry.name,
+             "plugin '" + entry.name + "': creating an instance failed: " + currentExceptionText());
+        unloadManifest(entry);
+        return;
+    }
+    const auto problems = tableProblems(entry.options);
+    if (!problems.empty()) {
+        std::string message = "plugin '" + entry.name + "' declares a broken option table:";
+        for (const auto& problem : problems)
+            message += " " + problem + ";";
+        message.pop_back();
+        fail(path, entry.name, message);
         unloadManifest(entry);
         return;
     }
@@ -167,8 +202,8 @@ void PluginRegistry::loadManifest(const PluginEntry& entry) {
     });
     if (!exported) {
         unloadManifest(entry);
-        throw Poco::NotFoundException("its " + manifest + " manifest does not export a class named '" + entry.name +
-                                      "'");
+        throw Poco::NotFoundException("its " + manifest + " manifest does not export a class named '" +
+                                      entry.name + "'");
     }
 }
 
@@ -208,8 +243,14 @@ void PluginRegistry::unloadExcept(const std::set<std::string>& keep) {
     }
 }
 
-std::unique_ptr<Driver> PluginRegistry::createDriver(const std::string& name) { return create(_drivers, name); }
-std::unique_ptr<Filter> PluginRegistry::createFilter(const std::string& name) { return create(_filters, name); }
-std::unique_ptr<Sink> PluginRegistry::createSink(const std::string& name) { return create(_sinks, name); }
+std::unique_ptr<Driver> PluginRegistry::createDriver(const std::string& name) {
+    return create(_drivers, name);
+}
+std::unique_ptr<Filter> PluginRegistry::createFilter(const std::string& name) {
+    return create(_filters, name);
+}
+std::unique_ptr<Sink> PluginRegistry::createSink(const std::string& name) {
+    return create(_sinks, name);
+}
 
 }  // namespace citysense

@@ -84,6 +84,7 @@ private:
     Poco::ClassLoader<Filter> _filters;
     Poco::ClassLoader<Sink> _sinks;
     std::map<std::string, PluginEntry> _entries;
+    std::set<std::string> _seenFiles;  // canonical paths: a file reached twice is loaded once
     std::vector<PluginLoadError> _errors;
 };
 

@@ -48,11 +48,21 @@ std::string jsonString(const std::string& text) {
     std::string out = "\"";
     for (const char c : text) {
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
             default:
                 if (static_cast<unsigned char>(c) < 0x20) {
                     char escaped[8];
@@ -74,11 +84,11 @@ std::string formatJsonLine(const Sample& sample) {
         quality += (quality.empty() ? "" : ",") + jsonString(name);
     // JSON has no NaN or infinity: such a value is written as null, its quality says why.
     const std::string value = std::isfinite(sample.value) ? formatNumber(sample.value) : "null";
-    std::string line = "{\"system\":" + jsonString(station.system) + ",\"city\":" + jsonString(station.city) +
-                       ",\"street\":" + jsonString(station.street) + ",\"quantity\":" + jsonString(quantity.name) +
-                       ",\"unit\":" + jsonString(quantity.unit) + ",\"value\":" + value +
-                       ",\"timestamp\":" + jsonString(formatIsoTime(sample.time)) + ",\"quality\":[" + quality +
-                       "]";
+    std::string line =
+        "{\"system\":" + jsonString(station.system) + ",\"city\":" + jsonString(station.city) +
+        ",\"street\":" + jsonString(station.street) + ",\"quantity\":" + jsonString(quantity.name) +
+        ",\"unit\":" + jsonString(quantity.unit) + ",\"value\":" + value +
+        ",\"timestamp\":" + jsonString(formatIsoTime(sample.time)) + ",\"quality\":[" + quality + "]";
     if (sample.source)
         line += ",\"source\":" + jsonString(sample.source->instance);
     return line + "}";

@@ -5,19 +5,27 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <set>
 #include <sstream>
 
 namespace citysense {
 
 const char* typeName(OptionType type) {
     switch (type) {
-        case OptionType::String: return "string";
-        case OptionType::Integer: return "integer";
-        case OptionType::Number: return "number";
-        case OptionType::Boolean: return "boolean";
-        case OptionType::Duration: return "duration";
-        case OptionType::List: return "list";
-        case OptionType::Choice: return "choice";
+        case OptionType::String:
+            return "string";
+        case OptionType::Integer:
+            return "integer";
+        case OptionType::Number:
+            return "number";
+        case OptionType::Boolean:
+            return "boolean";
+        case OptionType::Duration:
+            return "duration";
+        case OptionType::List:
+            return "list";
+        case OptionType::Choice:
+            return "choice";
     }
     return "?";
 }
@@ -62,7 +70,8 @@ double parseDouble(const std::string& text) {
     char* end = nullptr;
     errno = 0;
     const double value = std::strtod(trimmed.c_str(), &end);
-    if (trimmed.empty() || end != trimmed.c_str() + trimmed.size() || errno == ERANGE || !std::isfinite(value))
+    if (trimmed.empty() || end != trimmed.c_str() + trimmed.size() || errno == ERANGE ||
+        !std::isfinite(value))
         throw std::invalid_argument("'" + text + "' is not a number");
     return value;
 }
@@ -107,7 +116,8 @@ void checkRange(const Option& option, double value, const std::string& shown) {
 
 OptionValue parseValue(const Option& option, const std::string& text) {
     switch (option.type) {
-        case OptionType::String: return text;
+        case OptionType::String:
+            return text;
         case OptionType::Integer: {
             const std::int64_t value = parseInteger(text);
             checkRange(option, static_cast<double>(value), text);
@@ -118,7 +128,8 @@ OptionValue parseValue(const Option& option, const std::string& text) {
             checkRange(option, value, text);
             return value;
         }
-        case OptionType::Boolean: return parseBoolean(text);
+        case OptionType::Boolean:
+            return parseBoolean(text);
         case OptionType::Duration: {
             const Micros value = parseDuration(text);
             checkRange(option, static_cast<double>(value) / kMicrosPerSecond, text);
@@ -174,7 +185,8 @@ Option Option::list(std::string name, std::string defaultValue, std::string desc
 }
 Option Option::choice(std::string name, std::vector<std::string> choices, std::string defaultValue,
                       std::string description) {
-    Option option = make(OptionType::Choice, std::move(name), std::move(defaultValue), std::move(description));
+    Option option =
+        make(OptionType::Choice, std::move(name), std::move(defaultValue), std::move(description));
     option.choices = std::move(choices);
     return option;
 }
@@ -182,6 +194,11 @@ Option Option::choice(std::string name, std::vector<std::string> choices, std::s
 Option& Option::range(double minimum, double maximum) {
     min = minimum;
     max = maximum;
+    return *this;
+}
+
+Option& Option::atLeast(double minimum) {
+    min = minimum;
     return *this;
 }
 
@@ -207,8 +224,14 @@ Options Options::parse(const OptionTable& table, const std::map<std::string, std
                        std::vector<OptionIssue>& issues) {
     Options options;
     for (const auto& option : table) {
-        if (!option.defaultValue.empty())
+        if (option.defaultValue.empty())
+            continue;
+        try {
             options._values[option.name] = parseValue(option, option.defaultValue);
+        } catch (const std::invalid_argument& error) {
+            issues.push_back(
+                {option.name, std::string("the plugin's own default is invalid: ") + error.what()});
+        }
     }
     for (const auto& [key, text] : raw) {
         const Option* option = findOption(table, key);
@@ -218,7 +241,8 @@ Options Options::parse(const OptionTable& table, const std::map<std::string, std
             const Option* scoped = findOption(table, key.substr(dot + 1));
             if (scoped && scoped->quantityScoped) {
                 if (!quantityByName(prefix)) {
-                    issues.push_back({key, "'" + prefix + "' is not a quantity (known: " + quantityNames() + ")"});
+                    issues.push_back(
+                        {key, "'" + prefix + "' is not a quantity (known: " + quantityNames() + ")"});
                     continue;
                 }
                 option = scoped;
@@ -227,8 +251,9 @@ Options Options::parse(const OptionTable& table, const std::map<std::string, std
         if (!option) {
             std::vector<std::string> known;
             for (const auto& candidate : table)
-                known.push_back(candidate.quantityScoped ? candidate.name + " (or <quantity>." + candidate.name + ")"
-                                                         : candidate.name);
+                known.push_back(candidate.quantityScoped
+                                    ? candidate.name + " (or <quantity>." + candidate.name + ")"
+                                    : candidate.name);
             issues.push_back({key, "unknown option (known: " + join(known) + ")"});
             continue;
         }
@@ -245,7 +270,9 @@ Options Options::parse(const OptionTable& table, const std::map<std::string, std
     return options;
 }
 
-bool Options::has(const std::string& key) const { return _values.count(key) != 0; }
+bool Options::has(const std::string& key) const {
+    return _values.count(key) != 0;
+}
 
 const OptionValue& Options::value(const std::string& key) const {
     const auto found = _values.find(key);
@@ -265,10 +292,18 @@ const T& typed(const OptionValue& value, const std::string& key) {
 
 }  // namespace
 
-const std::string& Options::getString(const std::string& key) const { return typed<std::string>(value(key), key); }
-std::int64_t Options::getInt(const std::string& key) const { return typed<std::int64_t>(value(key), key); }
-double Options::getNumber(const std::string& key) const { return typed<double>(value(key), key); }
-bool Options::getBool(const std::string& key) const { return typed<bool>(value(key), key); }
+const std::string& Options::getString(const std::string& key) const {
+    return typed<std::string>(value(key), key);
+}
+std::int64_t Options::getInt(const std::string& key) const {
+    return typed<std::int64_t>(value(key), key);
+}
+double Options::getNumber(const std::string& key) const {
+    return typed<double>(value(key), key);
+}
+bool Options::getBool(const std::string& key) const {
+    return typed<bool>(value(key), key);
+}
 Micros Options::getDuration(const std::string& key) const {
     return typed<std::chrono::microseconds>(value(key), key).count();
 }
@@ -276,17 +311,19 @@ const std::vector<std::string>& Options::getList(const std::string& key) const {
     return typed<std::vector<std::string>>(value(key), key);
 }
 
-std::string Options::resolve(const std::string& key, Quantity quantity) const {
+std::string Options::keyFor(const std::string& key, Quantity quantity) const {
     std::string scoped = std::string(info(quantity).name) + "." + key;
     return has(scoped) ? scoped : key;
 }
 
-bool Options::has(const std::string& key, Quantity quantity) const { return has(resolve(key, quantity)); }
+bool Options::has(const std::string& key, Quantity quantity) const {
+    return has(keyFor(key, quantity));
+}
 const std::string& Options::getString(const std::string& key, Quantity quantity) const {
-    return getString(resolve(key, quantity));
+    return getString(keyFor(key, quantity));
 }
 double Options::getNumber(const std::string& key, Quantity quantity) const {
-    return getNumber(resolve(key, quantity));
+    return getNumber(keyFor(key, quantity));
 }
 
 std::vector<Quantity> Options::scopedQuantities() const {
@@ -302,13 +339,34 @@ std::vector<Quantity> Options::scopedQuantities() const {
     return result;
 }
 
+std::vector<std::string> tableProblems(const OptionTable& table) {
+    std::vector<std::string> problems;
+    std::set<std::string> names;
+    for (const auto& option : table) {
+        if (option.name.empty())
+            problems.push_back("an option has no name");
+        else if (!names.insert(option.name).second)
+            problems.push_back("option '" + option.name + "' is declared twice");
+        if (option.type == OptionType::Choice && option.choices.empty())
+            problems.push_back("choice option '" + option.name + "' has no choices");
+        if (option.defaultValue.empty())
+            continue;
+        try {
+            parseValue(option, option.defaultValue);
+        } catch (const std::invalid_argument& error) {
+            problems.push_back("option '" + option.name + "' has an invalid default: " + error.what());
+        }
+    }
+    return problems;
+}
+
 Micros parseDuration(const std::string& text) {
     const std::string trimmed = trim(text);
     if (trimmed == "0")
         return 0;
     std::size_t unitStart = 0;
-    while (unitStart < trimmed.size() && (std::isdigit(static_cast<unsigned char>(trimmed[unitStart])) ||
-                                          trimmed[unitStart] == '.'))
+    while (unitStart < trimmed.size() &&
+           (std::isdigit(static_cast<unsigned char>(trimmed[unitStart])) || trimmed[unitStart] == '.'))
         ++unitStart;
     const std::string number = trimmed.substr(0, unitStart);
     const std::string unit = trimmed.substr(unitStart);
@@ -318,7 +376,8 @@ Micros parseDuration(const std::string& text) {
     const auto found = std::find_if(std::begin(units), std::end(units),
                                     [&](const auto& candidate) { return unit == candidate.first; });
     if (number.empty() || found == std::end(units))
-        throw std::invalid_argument("'" + text + "' is not a duration (a number and a unit: us, ms, s, m, h, d)");
+        throw std::invalid_argument("'" + text +
+                                    "' is not a duration (a number and a unit: us, ms, s, m, h, d)");
     const double micros = parseDouble(number) * found->second;
     if (micros > 1e17)
         throw std::invalid_argument("'" + text + "' is too long a duration");
@@ -327,8 +386,12 @@ Micros parseDuration(const std::string& text) {
 
 std::string formatDuration(Micros duration) {
     static const std::pair<const char*, Micros> units[] = {
-        {"d", 86400 * kMicrosPerSecond}, {"h", 3600 * kMicrosPerSecond}, {"m", 60 * kMicrosPerSecond},
-        {"s", kMicrosPerSecond},         {"ms", 1000},                   {"us", 1},
+        {"d", 86400 * kMicrosPerSecond},
+        {"h", 3600 * kMicrosPerSecond},
+        {"m", 60 * kMicrosPerSecond},
+        {"s", kMicrosPerSecond},
+        {"ms", 1000},
+        {"us", 1},
     };
     if (duration == 0)
         return "0";

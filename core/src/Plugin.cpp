@@ -22,7 +22,9 @@ void Plugin::attach(const InstanceContext& context) {
     _logger = &Poco::Logger::get(context.name);
 }
 
-Poco::Logger& Plugin::logger() const { return _logger ? *_logger : Poco::Logger::get("citysense"); }
+Poco::Logger& Plugin::logger() const {
+    return _logger ? *_logger : Poco::Logger::get("citysense");
+}
 
 void Driver::read(SampleBatch&) {
     throw std::logic_error(instanceName() + ": an event-driven driver is not read, it runs");

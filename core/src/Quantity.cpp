@@ -38,13 +38,20 @@ std::optional<Quantity> quantityByName(const std::string& name) {
     return std::nullopt;
 }
 
+const std::vector<std::string>& quantityNameList() {
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> list;
+        for (const auto& row : quantities())
+            list.emplace_back(row.name);
+        return list;
+    }();
+    return names;
+}
+
 std::string quantityNames() {
     std::string names;
-    for (const auto& row : quantities()) {
-        if (!names.empty())
-            names += ", ";
-        names += row.name;
-    }
+    for (const auto& name : quantityNameList())
+        names += (names.empty() ? "" : ", ") + name;
     return names;
 }
 

@@ -32,8 +32,12 @@ std::string format(Micros time, char dateTimeSeparator, const char* suffix) {
 
 }  // namespace
 
-std::string formatSeedTime(Micros time) { return format(time, ' ', ""); }
+std::string formatSeedTime(Micros time) {
+    return format(time, ' ', "");
+}
 
-std::string formatIsoTime(Micros time) { return format(time, 'T', "Z"); }
+std::string formatIsoTime(Micros time) {
+    return format(time, 'T', "Z");
+}
 
 }  // namespace citysense

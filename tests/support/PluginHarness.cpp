@@ -44,12 +44,14 @@ void requireLoaded(const std::string& name) {
 
 }  // namespace
 
-std::unique_ptr<Driver> makeDriver(const std::string& name, const std::map<std::string, std::string>& options) {
+std::unique_ptr<Driver> makeDriver(const std::string& name,
+                                   const std::map<std::string, std::string>& options) {
     requireLoaded(name);
     return configure(builtPlugins().createDriver(name), "driver", options);
 }
 
-std::unique_ptr<Filter> makeFilter(const std::string& name, const std::map<std::string, std::string>& options) {
+std::unique_ptr<Filter> makeFilter(const std::string& name,
+                                   const std::map<std::string, std::string>& options) {
     requireLoaded(name);
     return configure(builtPlugins().createFilter(name), "filter", options);
 }

@@ -18,8 +18,10 @@ const Station& testStation();
 
 /// Creates an instance of plugin `name`, attaches it as `<kind>.test`, validates `options` against
 /// its table and configures it. Validation problems throw std::runtime_error listing them.
-std::unique_ptr<Driver> makeDriver(const std::string& name, const std::map<std::string, std::string>& options);
-std::unique_ptr<Filter> makeFilter(const std::string& name, const std::map<std::string, std::string>& options);
+std::unique_ptr<Driver> makeDriver(const std::string& name,
+                                   const std::map<std::string, std::string>& options);
+std::unique_ptr<Filter> makeFilter(const std::string& name,
+                                   const std::map<std::string, std::string>& options);
 std::unique_ptr<Sink> makeSink(const std::string& name, const std::map<std::string, std::string>& options);
 
 /// A sample from the test station, as a driver named "driver.test" would make it.

@@ -15,14 +15,14 @@
 
 #define CITYSENSE_PLUGIN_API __attribute__((visibility("default")))
 
-#define CITYSENSE_PLUGIN(KIND, BASE, CLASS, NAME, VERSION, SUMMARY)                              \
-    extern "C" CITYSENSE_PLUGIN_API const CitysensePluginInfo* citysense_plugin_info() {         \
-        static const CitysensePluginInfo info = {CITYSENSE_ABI_MAJOR, CITYSENSE_ABI_MINOR, NAME, \
-                                                 #KIND, VERSION, SUMMARY};                       \
-        return &info;                                                                            \
-    }                                                                                            \
-    POCO_BEGIN_NAMED_MANIFEST(KIND, BASE)                                                        \
-    POCO_EXPORT_INTERFACE(CLASS, NAME)                                                           \
+#define CITYSENSE_PLUGIN(KIND, BASE, CLASS, NAME, VERSION, SUMMARY)                      \
+    extern "C" CITYSENSE_PLUGIN_API const CitysensePluginInfo* citysense_plugin_info() { \
+        static const CitysensePluginInfo info = {                                        \
+            CITYSENSE_ABI_MAJOR, CITYSENSE_ABI_MINOR, NAME, #KIND, VERSION, SUMMARY};    \
+        return &info;                                                                    \
+    }                                                                                    \
+    POCO_BEGIN_NAMED_MANIFEST(KIND, BASE)                                                \
+    POCO_EXPORT_INTERFACE(CLASS, NAME)                                                   \
     POCO_END_MANIFEST
 
 #define CITYSENSE_DRIVER(CLASS, NAME, VERSION, SUMMARY) \

@@ -32,6 +32,7 @@ const char* typeName(OptionType type);
 /// One option of a plugin. Build it with the static constructors and chain the modifiers:
 ///   Option::number("mean", "", "Mean value").perQuantity()
 ///   Option::duration("interval", "10s", "Time between reads").range(0.001, 86400)
+///   Option::number("stddev", "", "Spread").atLeast(0)
 struct Option {
     std::string name;
     OptionType type = OptionType::String;
@@ -53,6 +54,7 @@ struct Option {
                          std::string description);
 
     Option& range(double minimum, double maximum);
+    Option& atLeast(double minimum);
     Option& allowed(std::vector<std::string> items);
     Option& mandatory();
     Option& perQuantity();
@@ -77,8 +79,8 @@ struct OptionIssue {
     std::string message;
 };
 
-using OptionValue =
-    std::variant<std::string, std::int64_t, double, bool, std::chrono::microseconds, std::vector<std::string>>;
+using OptionValue = std::variant<std::string, std::int64_t, double, bool, std::chrono::microseconds,
+                                 std::vector<std::string>>;
 
 /// The validated options of one plugin instance. Every option with a default has a value.
 /// Asking for an option the table does not declare, or with the wrong type, is a programming
@@ -103,16 +105,24 @@ public:
     const std::string& getString(const std::string& key, Quantity quantity) const;
     double getNumber(const std::string& key, Quantity quantity) const;
 
+    /// The key a quantity-scoped value is read from: `<quantity>.<key>` if set, else `<key>` (for
+    /// naming the right key in an OptionError).
+    std::string keyFor(const std::string& key, Quantity quantity) const;
+
     /// The quantities named in `<quantity>.<key>` entries that were set, for plugins that check
     /// overrides refer to quantities they actually produce.
     std::vector<Quantity> scopedQuantities() const;
 
 private:
     const OptionValue& value(const std::string& key) const;
-    std::string resolve(const std::string& key, Quantity quantity) const;
 
     std::map<std::string, OptionValue> _values;
 };
+
+/// What is wrong with an option table itself (duplicate or empty names, a choice without choices, a
+/// default that does not parse), one message each; empty when the table is sound. The host refuses
+/// to load a plugin whose table has problems.
+std::vector<std::string> tableProblems(const OptionTable& table);
 
 /// Parses a duration such as "500ms"; throws std::invalid_argument with a readable message.
 Micros parseDuration(const std::string& text);

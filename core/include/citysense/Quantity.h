@@ -9,6 +9,7 @@
 
 namespace citysense {
 
+/// Append only: the values are part of the plugin ABI, and index the quantity table.
 enum class Quantity : std::uint8_t {
     Temperature,
     TemperatureF,
@@ -41,7 +42,10 @@ const QuantityInfo& info(Quantity quantity);
 /// Looks a quantity up by its configuration name; nothing if there is none.
 std::optional<Quantity> quantityByName(const std::string& name);
 
-/// The configuration names of all quantities, comma separated, for error messages and help.
+/// The configuration names of all quantities, in enum order (e.g. for Option::allowed()).
+const std::vector<std::string>& quantityNameList();
+
+/// The same names, comma separated, for error messages and help.
 std::string quantityNames();
 
 }  // namespace citysense

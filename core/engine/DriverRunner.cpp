@@ -1,0 +1,166 @@
+#include "DriverRunner.h"
+
+#include "CurrentException.h"
+
+#include <Poco/Logger.h>
+
+#include <chrono>
+
+namespace citysense {
+
+namespace {
+
+Micros steadyMicros() {
+    using namespace std::chrono;
+    return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+DriverRunner::DriverRunner(std::unique_ptr<Driver> driver, std::string plugin, Micros interval,
+                           Micros maxBackoff)
+    : _driver(std::move(driver)), _interval(interval), _backoff(interval, maxBackoff) {
+    _status.name = _driver->instanceName();
+    _status.plugin = std::move(plugin);
+}
+
+DriverRunner::~DriverRunner() {
+    stop();
+}
+
+void DriverRunner::start() {
+    _thread = std::thread([this] { eventDriven() ? eventLoop() : pollLoop(); });
+}
+
+void DriverRunner::stop() {
+    _stop.requestStop();
+    if (_thread.joinable())
+        _thread.join();
+    closeDevice();
+    std::lock_guard<std::mutex> lock(_statusMutex);
+    _status.state = InstanceState::Stopped;
+}
+
+void DriverRunner::ensureOpen() {
+    if (!_open) {
+        _driver->open();
+        _open = true;
+    }
+}
+
+void DriverRunner::closeDevice() {
+    if (!_open)
+        return;
+    _open = false;
+    try {
+        _driver->close();
+    } catch (...) {
+        _driver->logger().error("close failed: " + currentExceptionText());
+    }
+}
+
+void DriverRunner::emit(SampleBatch& batch) {
+    deliver(batch);
+    succeeded();
+}
+
+void DriverRunner::deliver(SampleBatch& batch) {
+    if (batch.empty())
+        return;
+    {
+        std::lock_guard<std::mutex> lock(_statusMutex);
+        _status.read += batch.size();
+    }
+    for (std::size_t i = 0; i + 1 < _pipelines.size(); ++i)
+        _pipelines[i]->deliver(SampleBatch(batch));
+    if (!_pipelines.empty())
+        _pipelines.back()->deliver(std::move(batch));
+    batch.clear();
+}
+
+void DriverRunner::succeeded() {
+    std::lock_guard<std::mutex> lock(_statusMutex);
+    if (_status.state == InstanceState::Failing)
+        _driver->logger().notice("reading again");
+    _status.state = InstanceState::Running;
+    _status.message.clear();
+    _backoff.reset();
+}
+
+Micros DriverRunner::failed(const std::string& what) {
+    std::lock_guard<std::mutex> lock(_statusMutex);
+    _status.state = InstanceState::Failing;
+    _status.message = what;
+    ++_status.failures;
+    const Micros delay = _backoff.next();
+    _driver->logger().warning(what + "; retrying in " + formatDuration(delay));
+    return delay;
+}
+
+void DriverRunner::pollLoop() {
+    Micros next = steadyMicros();
+    while (!_stop.stopRequested()) {
+        bool ok = true;
+        Micros wait = _interval;
+        try {
+            ensureOpen();
+            SampleBatch batch;
+            _driver->read(batch);
+            deliver(batch);
+            succeeded();
+        } catch (...) {
+            ok = false;
+            wait = failed(std::string(_open ? "read" : "open") + " failed: " + currentExceptionText());
+            closeDevice();
+        }
+        const Micros now = steadyMicros();
+        // Reads keep their cadence; ticks missed by a slow read are skipped, not made up in a burst.
+        next = ok ? next + _interval : now + wait;
+        if (next <= now)
+            next = now + _interval - (now - next) % _interval;
+        _stop.waitFor(next - now);
+    }
+}
+
+void DriverRunner::eventLoop() {
+    while (!_stop.stopRequested()) {
+        Micros wait = 0;
+        try {
+            ensureOpen();
+            _driver->run(*this, _stop);
+            if (_stop.stopRequested())
+                break;
+            wait = failed("run() ended without a stop request");
+        } catch (...) {
+            wait = failed(std::string(_open ? "run" : "open") + " failed: " + currentExceptionText());
+        }
+        closeDevice();
+        _stop.waitFor(wait);
+    }
+}
+
+bool DriverRunner::readOnce() {
+    if (eventDriven()) {
+        _driver->logger().information("event-driven: not read in --once");
+        return true;
+    }
+    try {
+        ensureOpen();
+        SampleBatch batch;
+        _driver->read(batch);
+        deliver(batch);
+        closeDevice();
+        return true;
+    } catch (...) {
+        failed(std::string(_open ? "read" : "open") + " failed: " + currentExceptionText());
+        closeDevice();
+        return false;
+    }
+}
+
+InstanceStatus DriverRunner::status() const {
+    std::lock_guard<std::mutex> lock(_statusMutex);
+    return _status;
+}
+
+}  // namespace citysense

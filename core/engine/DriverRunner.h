@@ -1,0 +1,63 @@
+// Runs one driver instance on its own thread: polls it on its interval (or lets an event-driven
+// driver run), hands its samples to the pipelines it feeds, and backs off while it fails. A driver is
+// never called concurrently with itself, and a slow one delays nobody else.
+#pragma once
+
+#include "Backoff.h"
+#include "InstanceStatus.h"
+#include "Pipeline.h"
+
+#include <citysense/Driver.h>
+#include <citysense/StopToken.h>
+
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace citysense {
+
+class DriverRunner : private Emitter {
+public:
+    DriverRunner(std::unique_ptr<Driver> driver, std::string plugin, Micros interval, Micros maxBackoff);
+    ~DriverRunner() override;
+
+    void feed(Pipeline* pipeline) { _pipelines.push_back(pipeline); }
+
+    void start();
+    void requestStop() { _stop.requestStop(); }
+    /// Requests a stop, waits for the thread and closes the driver.
+    void stop();
+
+    /// For `--once`: opens, reads a polled driver once, delivers, closes. False if that failed.
+    bool readOnce();
+
+    bool eventDriven() const { return _driver->eventDriven(); }
+    const std::string& name() const { return _driver->instanceName(); }
+    InstanceStatus status() const;
+
+private:
+    /// Emitter for event-driven drivers: deliver, and count as a sign of life.
+    void emit(SampleBatch& batch) override;
+    /// Hands the samples to every pipeline this driver feeds.
+    void deliver(SampleBatch& batch);
+    void pollLoop();
+    void eventLoop();
+    void ensureOpen();
+    void closeDevice();
+    void succeeded();
+    /// Records a failure; returns how long to wait before the next attempt.
+    Micros failed(const std::string& what);
+
+    std::unique_ptr<Driver> _driver;
+    const Micros _interval;
+    Backoff _backoff;
+    std::vector<Pipeline*> _pipelines;
+    StopToken _stop;
+    bool _open = false;
+    mutable std::mutex _statusMutex;
+    InstanceStatus _status;
+    std::thread _thread;
+};
+
+}  // namespace citysense

@@ -1,0 +1,159 @@
+#include "Engine.h"
+
+#include "CurrentException.h"
+
+#include <Poco/Logger.h>
+
+#include <algorithm>
+#include <limits>
+#include <map>
+
+namespace citysense {
+
+namespace {
+
+constexpr Micros kFilterFlushInterval = kMicrosPerSecond;
+constexpr Micros kFirstSinkRetry = 500 * 1000;
+
+/// Attaches and configures a fresh instance; a problem it reports becomes an issue of its section.
+template <typename Instance>
+std::unique_ptr<Instance> configured(std::unique_ptr<Instance> instance, const InstancePlan& plan,
+                                     const Station& station, std::vector<ConfigIssue>* issues) {
+    const std::string name = plan.qualifiedName();
+    instance->attach({name, station, Source::intern(station, name)});
+    try {
+        instance->configure(plan.options);
+    } catch (const OptionError& error) {
+        if (issues)
+            issues->push_back({"[" + name + "]", error.key(), error.what()});
+    } catch (...) {
+        if (issues)
+            issues->push_back({"[" + name + "]", "", currentExceptionText()});
+    }
+    return instance;
+}
+
+template <typename Runner>
+Runner* byName(const std::vector<std::unique_ptr<Runner>>& runners, const std::string& qualifiedName) {
+    for (const auto& runner : runners) {
+        if (runner->name() == qualifiedName)
+            return runner.get();
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIssue>& issues)
+    : _shutdownTimeout(plan.host.shutdownTimeout) {
+    const Station& station = plan.host.station;
+    for (const auto& sink : plan.sinks) {
+        _sinks.push_back(std::make_unique<SinkRunner>(
+            configured(registry.createSink(sink.plugin), sink, station, &issues), sink.plugin,
+            static_cast<std::size_t>(sink.options.getInt("queue_size")),
+            static_cast<std::size_t>(sink.options.getInt("batch_size")),
+            Backoff(kFirstSinkRetry, sink.options.getDuration("max_backoff"))));
+    }
+    for (const auto& driver : plan.drivers) {
+        _drivers.push_back(std::make_unique<DriverRunner>(
+            configured(registry.createDriver(driver.plugin), driver, station, &issues), driver.plugin,
+            driver.options.getDuration("interval"), driver.options.getDuration("max_backoff")));
+    }
+    std::map<std::string, const InstancePlan*> filters;
+    for (const auto& filter : plan.filters)
+        filters[filter.name] = &filter;
+    std::set<std::string> filtersChecked;
+    for (const auto& pipelinePlan : plan.pipelines) {
+        // Each pipeline has its own instance of a filter, so filter state never mixes pipelines.
+        std::vector<std::unique_ptr<Filter>> chain;
+        for (const auto& name : pipelinePlan.filters) {
+            const auto found = filters.find(name);
+            if (found == filters.end())
+                continue;
+            const bool firstUse = filtersChecked.insert(name).second;
+            chain.push_back(configured(registry.createFilter(found->second->plugin), *found->second, station,
+                                       firstUse ? &issues : nullptr));
+        }
+        std::vector<SinkRunner*> sinks;
+        for (const auto& name : pipelinePlan.sinks) {
+            if (SinkRunner* sink = byName(_sinks, "sink." + name))
+                sinks.push_back(sink);
+        }
+        _pipelines.push_back(
+            std::make_unique<Pipeline>(pipelinePlan.name, std::move(chain), std::move(sinks)));
+        for (const auto& name : pipelinePlan.drivers) {
+            if (DriverRunner* driver = byName(_drivers, "driver." + name))
+                driver->feed(_pipelines.back().get());
+        }
+    }
+}
+
+Engine::~Engine() {
+    stop();
+}
+
+void Engine::startSinks() {
+    for (auto& sink : _sinks)
+        sink->start();
+}
+
+void Engine::start() {
+    startSinks();
+    for (auto& driver : _drivers)
+        driver->start();
+    const bool anyFilters = std::any_of(_pipelines.begin(), _pipelines.end(),
+                                        [](const auto& pipeline) { return pipeline->hasFilters(); });
+    if (anyFilters)
+        _ticker = std::thread([this] { tickLoop(); });
+    _running = true;
+}
+
+void Engine::tickLoop() {
+    while (!_tickerStop.waitFor(kFilterFlushInterval)) {
+        const Micros now = nowMicros();
+        for (auto& pipeline : _pipelines)
+            pipeline->flush(now);
+    }
+}
+
+bool Engine::runOnce() {
+    startSinks();
+    _running = true;
+    bool allRead = true;
+    for (auto& driver : _drivers)
+        allRead = driver->readOnce() && allRead;
+    stop();
+    return allRead;
+}
+
+void Engine::stop() {
+    if (!_running)
+        return;
+    _running = false;
+    for (auto& driver : _drivers)
+        driver->requestStop();
+    for (auto& driver : _drivers)
+        driver->stop();
+    _tickerStop.requestStop();
+    if (_ticker.joinable())
+        _ticker.join();
+    for (auto& pipeline : _pipelines)
+        pipeline->flush(std::numeric_limits<Micros>::max());
+    stopSinks();
+}
+
+void Engine::stopSinks() {
+    for (auto& sink : _sinks)
+        sink->stop(_shutdownTimeout);
+}
+
+std::vector<InstanceStatus> Engine::status() const {
+    std::vector<InstanceStatus> result;
+    for (const auto& driver : _drivers)
+        result.push_back(driver->status());
+    for (const auto& sink : _sinks)
+        result.push_back(sink->status());
+    return result;
+}
+
+}  // namespace citysense

@@ -1,0 +1,69 @@
+// A validated configuration: what the engine will build. Validation checks every section and key of
+// a ConfigDocument against the host's own option tables and each plugin's, and collects every
+// problem at once.
+#pragma once
+
+#include "Config.h"
+#include "PluginRegistry.h"
+
+#include <citysense/Options.h>
+#include <citysense/Sample.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+namespace citysense {
+
+struct HostSettings {
+    Station station;
+    std::vector<std::string> pluginPath;
+    std::string spoolDir;
+    std::string logLevel;
+    Micros shutdownTimeout = 10 * kMicrosPerSecond;
+};
+
+/// A driver, filter or sink section: its plugin and validated options (host keys included).
+struct InstancePlan {
+    std::string kind;  ///< "driver", "filter" or "sink"
+    std::string name;
+    std::string plugin;
+    Options options;
+
+    /// "driver.air": the instance's name in logs and status.
+    std::string qualifiedName() const { return kind + "." + name; }
+};
+
+struct PipelinePlan {
+    std::string name;
+    std::vector<std::string> drivers;
+    std::vector<std::string> filters;
+    std::vector<std::string> sinks;
+};
+
+struct Plan {
+    HostSettings host;
+    std::vector<InstancePlan> drivers;
+    std::vector<InstancePlan> filters;
+    std::vector<InstancePlan> sinks;
+    std::vector<PipelinePlan> pipelines;
+
+    /// The plugin names the plan uses.
+    std::set<std::string> plugins() const;
+};
+
+/// The keys the host itself reads in each kind of section ("host", "driver", "filter", "sink",
+/// "pipeline"); plugins must not declare options of these names.
+const OptionTable& hostOptions(const std::string& kind);
+
+/// Reads [host]. Needed before plugins are loaded, since it names the plugin path.
+HostSettings readHostSettings(const ConfigDocument& document, std::vector<ConfigIssue>& issues);
+
+/// Checks the whole document against the loaded plugins.
+Plan makePlan(const ConfigDocument& document, const PluginRegistry& registry,
+              std::vector<ConfigIssue>& issues);
+
+/// True when any issue is an error (not a warning).
+bool hasErrors(const std::vector<ConfigIssue>& issues);
+
+}  // namespace citysense

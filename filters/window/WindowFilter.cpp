@@ -1,0 +1,146 @@
+// window: replaces the samples of each series by one aggregate per period (mean, min, max or count).
+// See README.md for the options.
+#include <citysense/Export.h>
+
+#include <Poco/Logger.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <optional>
+#include <utility>
+
+using namespace citysense;
+
+class WindowFilter : public Filter {
+public:
+    const OptionTable& options() const override {
+        static const OptionTable table = {
+            Option::duration("period", "1m",
+                             "Length of a window; windows start at multiples of it since the epoch")
+                .atLeast(0.001),
+            Option::choice(
+                "function", {"mean", "min", "max", "count"}, "mean",
+                "What a window's sample carries: the mean, min or max of its values, or their count"),
+        };
+        return table;
+    }
+
+    void configure(const Options& options) override {
+        _period = options.getDuration("period");
+        const std::string& function = options.getString("function");
+        _function = function == "min"     ? Function::Min
+                    : function == "max"   ? Function::Max
+                    : function == "count" ? Function::Count
+                                          : Function::Mean;
+    }
+
+    void process(SampleBatch& batch) override {
+        SampleBatch closed;
+        for (const Sample& sample : batch)
+            add(sample, closed);
+        batch = std::move(closed);
+    }
+
+    void flush(Micros now, SampleBatch& out) override {
+        for (auto& [key, series] : _series) {
+            if (series.open && series.open->start + _period <= now)
+                out.push_back(close(key, series));
+        }
+        warnAboutDropped(now);
+    }
+
+private:
+    enum class Function { Mean, Min, Max, Count };
+    using Key = std::pair<const Source*, Quantity>;
+
+    struct Window {
+        Micros start;
+        std::size_t count = 0;
+        double sum = 0.0;
+        double min = std::numeric_limits<double>::infinity();
+        double max = -std::numeric_limits<double>::infinity();
+        std::uint16_t quality = QualityOk;
+    };
+
+    struct Series {
+        std::optional<Window> open;
+        Micros closedUntil = std::numeric_limits<Micros>::min();  ///< end of the last window sent
+    };
+
+    static constexpr Micros kWarningInterval = 60 * kMicrosPerSecond;
+
+    void add(const Sample& sample, SampleBatch& closed) {
+        if (!std::isfinite(sample.value)) {
+            ++_notFinite;
+            return;
+        }
+        const Micros start = sample.time - floorMod(sample.time, _period);
+        const Key key{sample.source, sample.quantity};
+        Series& series = _series[key];
+        if (start < (series.open ? series.open->start : series.closedUntil)) {
+            ++_late;
+            return;
+        }
+        if (series.open && start > series.open->start)
+            closed.push_back(close(key, series));
+        if (!series.open)
+            series.open = Window{start};
+        Window& window = *series.open;
+        ++window.count;
+        window.sum += sample.value;
+        window.min = std::min(window.min, sample.value);
+        window.max = std::max(window.max, sample.value);
+        window.quality |= sample.quality;
+    }
+
+    /// The sample that stands for the series' open window, which is closed.
+    Sample close(const Key& key, Series& series) {
+        const Window& window = *series.open;
+        Sample sample;
+        sample.source = key.first;
+        sample.quantity = key.second;
+        sample.time = window.start + _period;
+        sample.quality = window.quality;
+        switch (_function) {
+            case Function::Mean:
+                sample.value = window.sum / static_cast<double>(window.count);
+                break;
+            case Function::Min:
+                sample.value = window.min;
+                break;
+            case Function::Max:
+                sample.value = window.max;
+                break;
+            case Function::Count:
+                sample.value = static_cast<double>(window.count);
+                break;
+        }
+        series.closedUntil = sample.time;
+        series.open.reset();
+        return sample;
+    }
+
+    /// At most one warning per kWarningInterval of the flush clock, with the counts since the last one.
+    void warnAboutDropped(Micros now) {
+        if (_late + _notFinite == 0 || (_lastWarning && now - *_lastWarning < kWarningInterval))
+            return;
+        logger().warning("dropped %z late and %z non-finite samples", _late, _notFinite);
+        _late = 0;
+        _notFinite = 0;
+        _lastWarning = now;
+    }
+
+    static Micros floorMod(Micros time, Micros period) { return ((time % period) + period) % period; }
+
+    Micros _period = 0;
+    Function _function = Function::Mean;
+    std::map<Key, Series> _series;
+    std::size_t _late = 0;
+    std::size_t _notFinite = 0;
+    std::optional<Micros> _lastWarning;
+};
+
+CITYSENSE_FILTER(WindowFilter, "window", "1.0.0",
+                 "Aggregates each series over fixed periods (mean, min, max, count)")
