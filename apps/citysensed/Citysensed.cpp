@@ -18,6 +18,7 @@
 #include <Poco/Util/ServerApplication.h>
 
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 
 namespace citysense {
@@ -65,6 +66,8 @@ protected:
             std::cerr << "citysensed: no configuration given: use -c FILE (see --help)\n";
             return EXIT_USAGE;
         }
+        if (_values.count("check"))
+            Poco::Logger::setLevel("", Poco::Message::PRIO_WARNING);  // only the verdict and the problems
         std::unique_ptr<Plan> plan;
         std::unique_ptr<Engine> engine = build(registry, plan);
         if (!engine)
@@ -105,7 +108,10 @@ private:
         stopOptionsProcessing();
     }
 
-    void onValue(const std::string& name, const std::string& value) { _values[name] = value; }
+    void onValue(const std::string& name, const std::string& value) {
+        // Options are handled before a daemon changes to "/": make the configuration path absolute now.
+        _values[name] = name == "config" ? std::filesystem::absolute(value).string() : value;
+    }
 
     void setUpLogging(bool toSyslog) {
         Poco::AutoPtr<Poco::Channel> sink;

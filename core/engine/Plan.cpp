@@ -1,6 +1,7 @@
 #include "Plan.h"
 
 #include <algorithm>
+#include <filesystem>
 
 namespace citysense {
 
@@ -20,7 +21,9 @@ const OptionTable& hostOptions(const std::string& kind) {
         Option::string("street", "", "Third topic level: the street, e.g. street_01").mandatory(),
         Option::number("latitude", "", "Station latitude in degrees (WGS 84)").range(-90, 90),
         Option::number("longitude", "", "Station longitude in degrees (WGS 84)").range(-180, 180),
-        Option::list("plugin_path", "", "Directories searched for plugins before the built-in locations"),
+        Option::list(
+            "plugin_path", "",
+            "Directories searched for plugins before the built-in locations (relative: to this file)"),
         Option::string("spool_dir", "/var/lib/citysense/spool",
                        "Directory where sinks keep samples they could not deliver yet"),
         Option::duration("shutdown_timeout", "10s",
@@ -223,8 +226,12 @@ HostSettings readHostSettings(const ConfigDocument& document, std::vector<Config
         settings.station.longitude = options.getNumber("longitude");
         settings.station.hasPosition = true;
     }
-    if (options.has("plugin_path"))
-        settings.pluginPath = options.getList("plugin_path");
+    if (options.has("plugin_path")) {
+        // Relative directories are relative to the configuration file, wherever the host was started.
+        const auto base = std::filesystem::path(document.path).parent_path();
+        for (const auto& directory : options.getList("plugin_path"))
+            settings.pluginPath.push_back((base / directory).lexically_normal().string());
+    }
     settings.spoolDir = text("spool_dir");
     settings.logLevel = text("log_level");
     settings.shutdownTimeout = options.getDuration("shutdown_timeout");
