@@ -2,6 +2,8 @@
 
 #include "CurrentException.h"
 
+#include <citysense/LatestReadings.h>
+
 #include <Poco/Logger.h>
 
 #include <chrono>
@@ -71,6 +73,7 @@ void DriverRunner::deliver(SampleBatch& batch) {
         std::lock_guard<std::mutex> lock(_statusMutex);
         _status.read += batch.size();
     }
+    recordLatest(batch);
     for (std::size_t i = 0; i + 1 < _pipelines.size(); ++i)
         _pipelines[i]->deliver(SampleBatch(batch));
     if (!_pipelines.empty())

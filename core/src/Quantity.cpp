@@ -18,6 +18,7 @@ const std::vector<QuantityInfo>& quantities() {
         {Quantity::NO2, "no2", "ppb", "air_pollution", "no2_level", 0.0, 20000.0},
         {Quantity::SO2, "so2", "ppb", "air_pollution", "so2_level", 0.0, 20000.0},
         {Quantity::TrafficSpeed, "traffic_speed", "km/h", "traffic", "traffic_speed", 0.0, 400.0},
+        {Quantity::WindGust, "wind_gust", "m/s", "air_condition", "wind_gust", 0.0, 115.0},
     };
     return table;
 }

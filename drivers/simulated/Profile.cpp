@@ -22,6 +22,7 @@ const Profile& profile(Quantity quantity) {
         {Quantity::NO2, 87.3, 0.5, Fold::Reflect},
         {Quantity::SO2, 122.1, 0.5, Fold::Reflect},
         {Quantity::TrafficSpeed, 0.0, 25.0, Fold::Reflect},
+        {Quantity::WindGust, 22.0, 10.0, Fold::Reflect},
     };
     const auto found = std::find_if(table.begin(), table.end(),
                                     [&](const Profile& row) { return row.quantity == quantity; });

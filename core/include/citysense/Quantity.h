@@ -21,6 +21,7 @@ enum class Quantity : std::uint8_t {
     NO2,
     SO2,
     TrafficSpeed,
+    WindGust,
 };
 
 struct QuantityInfo {
