@@ -1,10 +1,10 @@
 // citysensed: the citysense host service. Reads a configuration, loads the plugins it names, and
 // runs its pipelines until SIGTERM or SIGINT, then drains every queue before it exits.
 #include "Describe.h"
+#include "Host.h"
 
-#include <Engine.h>
-#include <Plan.h>
-#include <PluginRegistry.h>
+#include <HealthServer.h>
+#include <SystemdNotify.h>
 
 #include <Poco/AutoPtr.h>
 #include <Poco/ConsoleChannel.h>
@@ -20,6 +20,7 @@
 #include <csignal>
 #include <filesystem>
 #include <iostream>
+#include <mutex>
 
 namespace citysense {
 
@@ -59,41 +60,29 @@ protected:
             std::cerr << "citysensed: unexpected argument '" << arguments.front() << "' (see --help)\n";
             return EXIT_USAGE;
         }
-        PluginRegistry registry;
         if (_values.count("list-plugins") || _values.count("describe"))
-            return describe(registry);
+            return describe();
         if (!_values.count("config")) {
             std::cerr << "citysensed: no configuration given: use -c FILE (see --help)\n";
             return EXIT_USAGE;
         }
         if (_values.count("check"))
             Poco::Logger::setLevel("", Poco::Message::PRIO_WARNING);  // only the verdict and the problems
-        std::unique_ptr<Plan> plan;
-        std::unique_ptr<Engine> engine = build(registry, plan);
-        if (!engine)
+        std::unique_ptr<Host> host =
+            Host::build(_values["config"], [](const std::string& line) { std::cerr << line << "\n"; });
+        if (!host)
             return EXIT_CONFIG;
         if (_values.count("check")) {
             std::cout << _values["config"] << ": configuration is valid\n";
             return EXIT_OK;
         }
-        registry.unloadExcept(plan->plugins());
-        Poco::Logger::setLevel("", Poco::Logger::parseLevel(plan->host.logLevel));
-        auto& log = Poco::Logger::get("citysensed");
         if (_values.count("once")) {
-            const bool allRead = engine->runOnce();
-            logSummary(*engine);
+            Poco::Logger::setLevel("", Poco::Logger::parseLevel(host->plan->host.logLevel));
+            const bool allRead = host->engine->runOnce();
+            logSummary(*host->engine);
             return allRead ? EXIT_OK : EXIT_SOFTWARE;
         }
-        blockTerminationSignals();
-        engine->start();
-        log.information("running " + std::to_string(plan->pipelines.size()) + " pipeline(s) for " +
-                        plan->host.station.system + "/" + plan->host.station.city + "/" +
-                        plan->host.station.street);
-        waitForTerminationRequest();
-        log.information("stopping: draining queues");
-        engine->stop();
-        logSummary(*engine);
-        return EXIT_OK;
+        return serve(std::move(host));
     }
 
 private:
@@ -126,17 +115,19 @@ private:
         Poco::Logger::get("citysensed").setChannel(channel);
     }
 
-    /// Worker threads inherit this mask, so SIGTERM and SIGINT reach only waitForTerminationRequest().
-    static void blockTerminationSignals() {
+    /// Blocks the signals the service waits for; worker threads inherit the mask, so these signals
+    /// reach only sigwait() in serve().
+    static sigset_t blockServiceSignals() {
         sigset_t signals;
         sigemptyset(&signals);
-        sigaddset(&signals, SIGINT);
-        sigaddset(&signals, SIGQUIT);
-        sigaddset(&signals, SIGTERM);
+        for (const int signal : {SIGINT, SIGQUIT, SIGTERM, SIGHUP})
+            sigaddset(&signals, signal);
         pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+        return signals;
     }
 
-    int describe(PluginRegistry& registry) {
+    int describe() {
+        PluginRegistry registry;
         std::vector<std::string> configured;
         if (_values.count("config")) {
             try {
@@ -161,43 +152,81 @@ private:
         return EXIT_OK;
     }
 
-    /// Reads and validates the configuration and builds the engine; prints every problem found.
-    std::unique_ptr<Engine> build(PluginRegistry& registry, std::unique_ptr<Plan>& plan) {
-        const std::string& path = _values["config"];
-        ConfigDocument document;
+    /// Runs until SIGTERM, SIGINT or SIGQUIT; SIGHUP reloads the configuration.
+    int serve(std::unique_ptr<Host> host) {
+        auto& log = Poco::Logger::get("citysensed");
+        const sigset_t signals = blockServiceSignals();
+        std::mutex hostMutex;  // the health endpoint reads the host that is current
+        const StatusSource status = [&] {
+            std::lock_guard<std::mutex> lock(hostMutex);
+            return host->engine->status();
+        };
+        host->start();
+        std::unique_ptr<HealthServer> health = startHealth(host->plan->host.httpListen, status);
+        log.information("running " + std::to_string(host->plan->pipelines.size()) + " pipeline(s) for " +
+                        stationPath(host->plan->host.station));
+        notifySystemd("READY=1");
+        for (int signal = 0; sigwait(&signals, &signal) == 0 && signal == SIGHUP;) {
+            notifySystemd("RELOADING=1");
+            log.information("SIGHUP: reloading " + _values["config"]);
+            std::unique_ptr<Host> next =
+                Host::build(_values["config"], [&](const std::string& line) { log.error(line); });
+            if (!next) {
+                log.error("reload refused: the running configuration stays in effect");
+            } else {
+                {
+                    std::lock_guard<std::mutex> lock(hostMutex);
+                    next->takeOver(*host);
+                    std::swap(host, next);
+                }
+                log.information("reloaded: " + std::to_string(host->plan->pipelines.size()) +
+                                " pipeline(s); the replaced configuration's counts:");
+                logSummary(*next->engine);
+                next.reset();
+            }
+            if (!health || health->address() != host->plan->host.httpListen) {
+                health.reset();
+                health = startHealth(host->plan->host.httpListen, status);
+            }
+            notifySystemd("READY=1");
+        }
+        notifySystemd("STOPPING=1");
+        log.information("stopping: draining queues");
+        health.reset();
+        host->engine->stop();
+        logSummary(*host->engine);
+        return EXIT_OK;
+    }
+
+    static std::unique_ptr<HealthServer> startHealth(const std::string& address, const StatusSource& status) {
+        if (address.empty())
+            return nullptr;
         try {
-            document = readConfigFile(path);
-        } catch (const ConfigFileError& error) {
-            std::cerr << error.what() << "\n";
+            auto server = std::make_unique<HealthServer>(address, status);
+            Poco::Logger::get("citysensed")
+                .information("health endpoint on http://" + address.substr(0, address.rfind(':')) + ":" +
+                             std::to_string(server->port()) + "/health and /metrics");
+            return server;
+        } catch (const std::exception& error) {
+            // Readings matter more than the endpoint: the host runs on without it.
+            Poco::Logger::get("citysensed").error(error.what());
             return nullptr;
         }
-        std::vector<ConfigIssue> issues;
-        const HostSettings host = readHostSettings(document, issues);
-        registry.scan(PluginRegistry::searchPath(host.pluginPath));
-        issues.clear();
-        plan = std::make_unique<Plan>(makePlan(document, registry, issues));
-        std::unique_ptr<Engine> engine;
-        if (!hasErrors(issues))
-            engine = std::make_unique<Engine>(*plan, registry, issues);
-        for (const auto& issue : issues)
-            std::cerr << formatIssue(path, issue) << "\n";
-        if (hasErrors(issues)) {
-            std::size_t errors = 0;
-            for (const auto& issue : issues)
-                errors += issue.warning ? 0 : 1;
-            std::cerr << path << ": " << errors << " error(s); not started\n";
-            return nullptr;
-        }
-        return engine;
+    }
+
+    static std::string stationPath(const Station& station) {
+        return station.system + "/" + station.city + "/" + station.street;
     }
 
     static void logSummary(const Engine& engine) {
         auto& log = Poco::Logger::get("citysensed");
         for (const auto& status : engine.status()) {
-            log.information(status.name + " (" + status.plugin + "): " + stateName(status.state) + ", read " +
-                            std::to_string(status.read) + ", delivered " + std::to_string(status.delivered) +
-                            ", dropped " + std::to_string(status.dropped) + ", failures " +
-                            std::to_string(status.failures));
+            const bool driver = status.name.rfind("driver.", 0) == 0;
+            log.information(status.name + " (" + status.plugin + "): " + stateName(status.state) +
+                            (driver ? ", read " + std::to_string(status.read)
+                                    : ", delivered " + std::to_string(status.delivered) + ", dropped " +
+                                          std::to_string(status.dropped)) +
+                            ", failures " + std::to_string(status.failures));
         }
     }
 

@@ -10,6 +10,11 @@
 
 namespace citysense {
 
+const std::string& ConfigSection::fileOf(const std::string& key) const {
+    const auto found = keyFiles.find(key);
+    return found == keyFiles.end() ? file : found->second;
+}
+
 std::string ConfigSection::label() const {
     return "[" + (name.empty() ? kind : kind + "." + name) + "]";
 }
@@ -63,7 +68,10 @@ bool isXml(const std::string& path) {
 
 }  // namespace
 
-ConfigDocument readConfigFile(const std::string& path) {
+namespace {
+
+/// One file, not merged with anything.
+ConfigDocument readOneFile(const std::string& path) {
     std::error_code error;
     if (!std::filesystem::is_regular_file(path, error))
         throw ConfigFileError(path + ": no such configuration file");
@@ -109,11 +117,66 @@ ConfigDocument readConfigFile(const std::string& path) {
         if (!unnamed.values.empty())
             document.sections.push_back(unnamed);
     }
+    for (auto& section : document.sections)
+        section.file = path;
     return document;
 }
 
+std::vector<std::string> fragmentsBeside(const std::string& path) {
+    const auto directory = std::filesystem::path(path).parent_path() / "conf.d";
+    std::vector<std::string> fragments;
+    std::error_code error;
+    for (const auto& item : std::filesystem::directory_iterator(directory, error)) {
+        const std::string extension = item.path().extension().string();
+        if (item.is_regular_file(error) &&
+            (extension == ".ini" || extension == ".conf" || extension == ".xml"))
+            fragments.push_back(item.path().string());
+    }
+    std::sort(fragments.begin(), fragments.end());
+    return fragments;
+}
+
+void merge(ConfigDocument& document, const ConfigDocument& fragment) {
+    for (const auto& section : fragment.sections) {
+        auto same =
+            std::find_if(document.sections.begin(), document.sections.end(), [&](const ConfigSection& known) {
+                return known.kind == section.kind && known.name == section.name;
+            });
+        if (same == document.sections.end()) {
+            document.sections.push_back(section);
+            continue;
+        }
+        for (const auto& [key, value] : section.values) {
+            same->values[key] = value;
+            same->keyFiles[key] = fragment.path;
+        }
+    }
+    document.files.push_back(fragment.path);
+}
+
+}  // namespace
+
+ConfigDocument readConfigFile(const std::string& path) {
+    ConfigDocument document = readOneFile(path);
+    document.files = {path};
+    for (const auto& fragment : fragmentsBeside(path))
+        merge(document, readOneFile(fragment));
+    return document;
+}
+
+void attributeFiles(const ConfigDocument& document, std::vector<ConfigIssue>& issues) {
+    for (auto& issue : issues) {
+        for (const auto& section : document.sections) {
+            if (section.label() == issue.section) {
+                issue.file = section.fileOf(issue.key);
+                break;
+            }
+        }
+    }
+}
+
 std::string formatIssue(const std::string& path, const ConfigIssue& issue) {
-    std::string text = path + ": ";
+    std::string text = (issue.file.empty() ? path : issue.file) + ": ";
     if (issue.warning)
         text += "warning: ";
     if (!issue.section.empty())

@@ -14,13 +14,19 @@ struct ConfigSection {
     std::string kind;
     std::string name;
     std::map<std::string, std::string> values;
+    std::string file{};                             ///< where the section first appears
+    std::map<std::string, std::string> keyFiles{};  ///< keys a later fragment set, and that fragment
+
+    /// The file that set `key` (the section's own file for keys no fragment overrode).
+    const std::string& fileOf(const std::string& key) const;
 
     /// "[host]", "[driver.air]": how messages name the section.
     std::string label() const;
 };
 
 struct ConfigDocument {
-    std::string path;
+    std::string path;                ///< the main file
+    std::vector<std::string> files;  ///< the main file, then the conf.d fragments merged into it
     std::vector<ConfigSection> sections;
 
     const ConfigSection* find(const std::string& kind, const std::string& name) const;
@@ -35,6 +41,8 @@ public:
 
 /// Reads `path`: `.xml` as XML, anything else as INI. Keys may nest (`temperature.mean`); in XML
 /// they are nested elements: <citysense><driver><air><plugin>bme280</plugin></air></driver></citysense>.
+/// Then merges the fragments (*.ini, *.conf, *.xml) of the directory conf.d/ beside it, in name
+/// order: a fragment adds sections and overrides keys.
 ConfigDocument readConfigFile(const std::string& path);
 
 /// One problem found in a configuration.
@@ -43,9 +51,13 @@ struct ConfigIssue {
     std::string key;      ///< empty for the section as a whole
     std::string message;
     bool warning = false;
+    std::string file{};  ///< the file the problem is in, when it is not the main file
 };
 
-/// "etc/demo.ini: [driver.air] interval: expected duration: ..."
+/// Sets each issue's file from the section and key it names (for keys set by conf.d fragments).
+void attributeFiles(const ConfigDocument& document, std::vector<ConfigIssue>& issues);
+
+/// "etc/demo.ini: [driver.air] interval: expected duration: ..." (`path`: the main file)
 std::string formatIssue(const std::string& path, const ConfigIssue& issue);
 
 }  // namespace citysense

@@ -127,9 +127,41 @@ bool Engine::runOnce() {
 }
 
 void Engine::stop() {
+    stopForReload({});
+}
+
+Engine::Backlog Engine::stopForReload(const std::set<std::string>& handOver) {
+    Backlog backlog;
     if (!_running)
-        return;
+        return backlog;
     _running = false;
+    stopDriversAndFlush();
+    for (auto& sink : _sinks) {
+        if (handOver.count(sink->name()))
+            backlog[sink->name()] = sink->stopAndTakeQueue();
+        else
+            sink->stop(_shutdownTimeout);
+    }
+    return backlog;
+}
+
+void Engine::adopt(Backlog&& backlog) {
+    for (auto& [name, batches] : backlog) {
+        if (SinkRunner* sink = byName(_sinks, name)) {
+            for (auto& batch : batches)
+                sink->enqueue(std::move(batch));
+        }
+    }
+}
+
+std::set<std::string> Engine::sinkNames() const {
+    std::set<std::string> names;
+    for (const auto& sink : _sinks)
+        names.insert(sink->name());
+    return names;
+}
+
+void Engine::stopDriversAndFlush() {
     for (auto& driver : _drivers)
         driver->requestStop();
     for (auto& driver : _drivers)
@@ -139,12 +171,6 @@ void Engine::stop() {
         _ticker.join();
     for (auto& pipeline : _pipelines)
         pipeline->flush(std::numeric_limits<Micros>::max());
-    stopSinks();
-}
-
-void Engine::stopSinks() {
-    for (auto& sink : _sinks)
-        sink->stop(_shutdownTimeout);
 }
 
 std::vector<InstanceStatus> Engine::status() const {

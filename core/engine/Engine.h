@@ -9,7 +9,10 @@
 
 #include <citysense/StopToken.h>
 
+#include <deque>
+#include <map>
 #include <memory>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -34,11 +37,25 @@ public:
     /// Stops the drivers, flushes the filters, drains and closes the sinks. Idempotent.
     void stop();
 
+    /// Samples still queued per sink name ("sink.out"), handed from an engine to its replacement.
+    using Backlog = std::map<std::string, std::deque<SampleBatch>>;
+
+    /// For a reload: stops like stop(), except that the sinks named in `handOver` stop after the
+    /// write in progress and give up what they still queue, instead of draining it.
+    Backlog stopForReload(const std::set<std::string>& handOver);
+
+    /// Queues a predecessor's backlog on the sinks of the same names, ahead of anything new; call
+    /// before start().
+    void adopt(Backlog&& backlog);
+
+    /// The sink instance names ("sink.out").
+    std::set<std::string> sinkNames() const;
+
     std::vector<InstanceStatus> status() const;
 
 private:
     void startSinks();
-    void stopSinks();
+    void stopDriversAndFlush();
     void tickLoop();
 
     Micros _shutdownTimeout;

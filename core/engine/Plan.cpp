@@ -29,6 +29,8 @@ const OptionTable& hostOptions(const std::string& kind) {
         Option::duration("shutdown_timeout", "10s",
                          "How long a stopping host keeps retrying sinks that cannot deliver what is queued")
             .range(0, 3600),
+        Option::string("http_listen", "127.0.0.1:8180",
+                       "Address of the HTTP health and metrics endpoint (host:port; 'off' for none)"),
         Option::choice("log_level", {"error", "warning", "notice", "information", "debug", "trace"},
                        "information", "Least severe log level written"),
     };
@@ -235,6 +237,8 @@ HostSettings readHostSettings(const ConfigDocument& document, std::vector<Config
     settings.spoolDir = text("spool_dir");
     settings.logLevel = text("log_level");
     settings.shutdownTimeout = options.getDuration("shutdown_timeout");
+    if (text("http_listen") != "off")
+        settings.httpListen = text("http_listen");
     return settings;
 }
 
@@ -267,6 +271,7 @@ Plan makePlan(const ConfigDocument& document, const PluginRegistry& registry,
     checkUsed(plan.drivers, plan.pipelines, &PipelinePlan::drivers, true, issues);
     checkUsed(plan.filters, plan.pipelines, &PipelinePlan::filters, false, issues);
     checkUsed(plan.sinks, plan.pipelines, &PipelinePlan::sinks, false, issues);
+    attributeFiles(document, issues);
     return plan;
 }
 

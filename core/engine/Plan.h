@@ -21,6 +21,7 @@ struct HostSettings {
     std::string spoolDir;
     std::string logLevel;
     Micros shutdownTimeout = 10 * kMicrosPerSecond;
+    std::string httpListen;  ///< address of the health endpoint; empty: none
 };
 
 /// A driver, filter or sink section: its plugin and validated options (host keys included).

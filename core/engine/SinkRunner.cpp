@@ -94,13 +94,18 @@ SampleBatch SinkRunner::takeBatch(std::unique_lock<std::mutex>&) {
 void SinkRunner::loop() {
     std::unique_lock<std::mutex> lock(_mutex);
     for (;;) {
-        _changed.wait(lock, [this] { return !_queue.empty() || _draining; });
-        if (_queue.empty())
+        _changed.wait(lock, [this] { return !_queue.empty() || _draining || _handingOver; });
+        if (_queue.empty() || _handingOver)
             break;
         SampleBatch batch = takeBatch(lock);
         lock.unlock();
         const bool delivered = deliver(batch);
         lock.lock();
+        if (!delivered && _handingOver) {
+            _queued += batch.size();
+            _queue.push_front(std::move(batch));
+            break;
+        }
         if (!delivered) {
             countDropped(batch.size() + _queued, "still undeliverable at shutdown");
             _queue.clear();
@@ -160,7 +165,7 @@ bool SinkRunner::waitBeforeRetry(Micros delay) {
     for (;;) {
         const Micros now = nowMicros();
         const Micros end = _draining ? std::min(until, _drainDeadline) : until;
-        if (_draining && now >= _drainDeadline)
+        if (_handingOver || (_draining && now >= _drainDeadline))
             return false;
         if (now >= end)
             return true;
@@ -177,6 +182,19 @@ void SinkRunner::stop(Micros drainTimeout) {
     _changed.notify_all();
     if (_thread.joinable())
         _thread.join();
+}
+
+std::deque<SampleBatch> SinkRunner::stopAndTakeQueue() {
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        _handingOver = true;
+    }
+    _changed.notify_all();
+    if (_thread.joinable())
+        _thread.join();
+    std::lock_guard<std::mutex> lock(_mutex);
+    _queued = 0;
+    return std::move(_queue);
 }
 
 InstanceStatus SinkRunner::status() const {

@@ -32,6 +32,10 @@ public:
     /// still queued then is counted as dropped), closes the sink and joins the thread.
     void stop(Micros drainTimeout);
 
+    /// For a reload: stops after the write in progress (a failing one is not retried), closes the
+    /// sink and returns what is still queued, in order, for the sink that replaces this one.
+    std::deque<SampleBatch> stopAndTakeQueue();
+
     InstanceStatus status() const;
     const std::string& name() const { return _sink->instanceName(); }
 
@@ -52,6 +56,7 @@ private:
     std::deque<SampleBatch> _queue;
     std::size_t _queued = 0;
     bool _draining = false;
+    bool _handingOver = false;
     Micros _drainDeadline = 0;
 
     bool _open = false;

@@ -213,6 +213,31 @@ TEST_F(ConfigTest, XmlAndIniGiveTheSamePlan) {
     EXPECT_EQ(fromXml.pipelines[0].sinks, fromIni.pipelines[0].sinks);
 }
 
+TEST_F(ConfigTest, FragmentsInConfDAreMergedInNameOrder) {
+    std::filesystem::create_directories(path("conf.d"));
+    write("conf.d/20-street.ini", "[host]\nstreet = street_20\n[driver.air]\ninterval = 2s\n");
+    write("conf.d/10-street.ini", "[host]\nstreet = street_10\n[sink.extra]\nplugin = console\n");
+    write("conf.d/notes.txt", "[host]\nstreet = ignored\n");
+    const std::string main = write("station.ini", std::string(kStation) + kWorking);
+    const ConfigDocument document = readConfigFile(main);
+    EXPECT_EQ(document.files,
+              (std::vector<std::string>{main, path("conf.d/10-street.ini"), path("conf.d/20-street.ini")}));
+    std::vector<ConfigIssue> issues;
+    const Plan plan = makePlan(document, test::builtPlugins(), issues);
+    EXPECT_EQ(plan.host.station.street, "street_20");
+    EXPECT_EQ(plan.drivers.at(0).options.getDuration("interval"), 2 * kMicrosPerSecond);
+    EXPECT_EQ(plan.sinks.size(), 2u);
+}
+
+TEST_F(ConfigTest, AnErrorInAFragmentNamesTheFragment) {
+    std::filesystem::create_directories(path("conf.d"));
+    write("conf.d/50-local.ini", "[driver.air]\ninterval = often\n");
+    const std::string line = only(std::string(kStation) + kWorking);
+    EXPECT_NE(line.find(path("conf.d/50-local.ini") + ": [driver.air] interval: expected duration"),
+              std::string::npos)
+        << line;
+}
+
 TEST_F(ConfigTest, ShippedDemoConfigurationsAreValid) {
     for (const char* demo : {"/etc/demo.ini", "/etc/demo.xml"}) {
         std::vector<ConfigIssue> issues;

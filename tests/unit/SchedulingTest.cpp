@@ -334,6 +334,22 @@ TEST(SinkRunner, ADeadSinkAtShutdownCountsWhatItCouldNotDeliver) {
     EXPECT_EQ(status.queued, 0u);
 }
 
+TEST(SinkRunner, OnReloadAFailingSinkHandsOverEverythingItStillHolds) {
+    auto sink = makeSink("sink.reloaded");
+    sink.sink->onWrite = [](int) { throw std::runtime_error("broker unreachable"); };
+    sink.runner->start();
+    sink.runner->enqueue(sequence(0, 50));
+    sink.runner->enqueue(sequence(50, 50));
+    ASSERT_TRUE(eventually([&] { return sink.runner->status().failures >= 1; }));
+    std::vector<double> handedOver;
+    for (const auto& batch : sink.runner->stopAndTakeQueue()) {
+        for (const auto& sample : batch)
+            handedOver.push_back(sample.value);
+    }
+    EXPECT_EQ(handedOver, range(0, 100));  // the batch being retried first, then the rest, in order
+    EXPECT_EQ(sink.runner->status().dropped, 0u);
+}
+
 TEST(SinkRunner, ABlockedSinkDoesNotHoldUpAnotherSinkOfThePipeline) {
     Gate release;
     auto blocked = makeSink("sink.blocked", 100000);

@@ -1,0 +1,41 @@
+// The HTTP endpoint for health and metrics, on loopback by default:
+//   GET /health   JSON: overall status and every instance's state and counters (503 while one fails)
+//   GET /metrics  Prometheus text format: samples read, delivered, dropped, failures, queue depths
+#pragma once
+
+#include "InstanceStatus.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace Poco::Net {
+class HTTPServer;
+}
+
+namespace citysense {
+
+using StatusSource = std::function<std::vector<InstanceStatus>()>;
+
+std::string healthJson(const std::vector<InstanceStatus>& instances);
+std::string prometheusText(const std::vector<InstanceStatus>& instances);
+
+class HealthServer {
+public:
+    /// Listens on `address` ("127.0.0.1:8180"; port 0 picks a free one). Throws std::runtime_error
+    /// naming the address when it cannot.
+    HealthServer(const std::string& address, StatusSource source);
+    ~HealthServer();
+
+    const std::string& address() const { return _address; }
+    /// The port actually bound.
+    unsigned port() const { return _port; }
+
+private:
+    std::string _address;
+    unsigned _port = 0;
+    std::unique_ptr<Poco::Net::HTTPServer> _server;
+};
+
+}  // namespace citysense

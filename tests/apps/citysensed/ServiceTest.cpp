@@ -1,0 +1,219 @@
+// citysensed as a service: reload under load, refused reloads, the health endpoint and systemd
+// notifications, all against the real binary.
+#include "ServiceProcess.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+namespace citysense {
+namespace {
+
+using test::eventually;
+using test::ServiceProcess;
+using ::testing::HasSubstr;
+
+class ServiceTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        _directory = std::filesystem::temp_directory_path() /
+                     ("citysense-service-" + std::to_string(::getpid()) + "-" +
+                      ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        std::filesystem::create_directories(_directory);
+    }
+    void TearDown() override { std::filesystem::remove_all(_directory); }
+
+    std::string path(const std::string& name) const { return (_directory / name).string(); }
+
+    void write(const std::string& name, const std::string& text) const {
+        const std::string temporary = path(name + ".new");
+        std::ofstream(temporary) << text;
+        std::filesystem::rename(temporary, path(name));  // a reload never sees half a file
+    }
+
+    /// A sequence station (1, 2, 3, ... every `interval`) writing JSON lines to out.jsonl.
+    std::string sequenceStation(const std::string& interval,
+                                const std::string& extraHost = "http_listen = off\n") {
+        return "[host]\nsystem = hypo_city\ncity = city_01\nstreet = street_01\n" + extraHost +
+               "[driver.street]\nplugin = simulated\ninterval = " + interval +
+               "\nquantities = no2\npattern = sequence\n"
+               "[sink.out]\nplugin = console\nformat = json\noutput = " +
+               path("out.jsonl") + "\n[pipeline.main]\ndrivers = street\nsinks = out\n";
+    }
+
+    std::vector<double> values() const {
+        std::vector<double> result;
+        std::ifstream in(path("out.jsonl"));
+        for (std::string line; std::getline(in, line);) {
+            const auto object = Poco::JSON::Parser().parse(line).extract<Poco::JSON::Object::Ptr>();
+            result.push_back(object->getValue<double>("value"));
+        }
+        return result;
+    }
+
+private:
+    std::filesystem::path _directory;
+};
+
+/// The count a summary line gives: "driver.street (simulated): stopped, read 42, failures 0".
+std::vector<std::uint64_t> readCounts(const std::string& log) {
+    std::vector<std::uint64_t> counts;
+    const std::string line = "driver.street (simulated): stopped, read ";
+    for (auto found = log.find(line); found != std::string::npos; found = log.find(line, found + 1))
+        counts.push_back(std::stoull(log.substr(found + line.size())));
+    return counts;
+}
+
+TEST_F(ServiceTest, ReloadUnderLoadLosesNothing) {
+    write("station.ini", sequenceStation("5ms"));
+    ServiceProcess service({"-c", path("station.ini")});
+    ASSERT_TRUE(eventually([&] { return values().size() >= 50; })) << service.log();
+    write("station.ini", sequenceStation("2ms"));
+    service.signal(SIGHUP);
+    ASSERT_TRUE(service.waitForLog("reloaded: 1 pipeline(s)")) << service.log();
+    const std::size_t atReload = values().size();
+    ASSERT_TRUE(eventually([&] { return values().size() >= atReload + 50; })) << service.log();
+    service.signal(SIGTERM);
+    ASSERT_EQ(service.wait(), 0) << service.log();
+
+    // Two runs of the sequence, one per configuration, each without a gap, and exactly as many as
+    // each driver read.
+    const auto counts = readCounts(service.log());
+    ASSERT_EQ(counts.size(), 2u) << service.log();
+    const auto all = values();
+    ASSERT_EQ(all.size(), counts[0] + counts[1]);
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        const double expected = i < counts[0] ? double(i + 1) : double(i - counts[0] + 1);
+        ASSERT_EQ(all[i], expected) << "line " << i;
+    }
+}
+
+TEST_F(ServiceTest, ABadReloadIsRefusedAndTheRunningPipelinesGoOn) {
+    write("station.ini", sequenceStation("5ms"));
+    ServiceProcess service({"-c", path("station.ini")});
+    ASSERT_TRUE(eventually([&] { return values().size() >= 10; })) << service.log();
+    write("station.ini", sequenceStation("5ms") + "[sink.out]\nformat = yaml\n");
+    service.signal(SIGHUP);
+    ASSERT_TRUE(service.waitForLog("reload refused: the running configuration stays in effect"))
+        << service.log();
+    EXPECT_THAT(service.log(),
+                HasSubstr("[sink.out] format: expected choice: 'yaml' is not one of: seed, json"));
+    const std::size_t atRefusal = values().size();
+    EXPECT_TRUE(eventually([&] { return values().size() >= atRefusal + 10; }));
+    service.signal(SIGTERM);
+    EXPECT_EQ(service.wait(), 0);
+    const auto all = values();
+    for (std::size_t i = 0; i < all.size(); ++i)
+        ASSERT_EQ(all[i], double(i + 1)) << "one unbroken sequence: the driver never restarted";
+}
+
+TEST_F(ServiceTest, HealthAndMetricsReportWhatHappened) {
+    write("station.ini",
+          "[host]\nsystem = hypo_city\ncity = city_01\nstreet = street_01\n"
+          "http_listen = 127.0.0.1:0\nplugin_path = " CITYSENSE_TEST_FIXTURE_DIR
+          "/failing\n"
+          "[driver.good]\nplugin = simulated\ninterval = 1h\nquantities = no2, so2\n"
+          "[driver.broken]\nplugin = fixture_failing\ninterval = 10ms\nmax_backoff = 20ms\n"
+          "[sink.out]\nplugin = console\nformat = json\noutput = " +
+              path("out.jsonl") + "\n[pipeline.main]\ndrivers = good, broken\nsinks = out\n");
+    ServiceProcess service({"-c", path("station.ini")});
+    ASSERT_TRUE(eventually([&] { return service.healthPort() != 0; })) << service.log();
+    ASSERT_TRUE(eventually([&] { return values().size() == 2; })) << service.log();
+
+    int status = 0;
+    std::string health;
+    ASSERT_TRUE(eventually([&] {
+        health = test::httpGet(service.healthPort(), "/health", status);
+        return health.find("\"delivered\":2") != std::string::npos &&
+               health.find("failing") != std::string::npos;
+    })) << health;
+    EXPECT_EQ(status, 503);
+    const auto report = Poco::JSON::Parser().parse(health).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_EQ(report->getValue<std::string>("status"), "failing");
+    const auto instances = report->getArray("instances");
+    std::map<std::string, Poco::JSON::Object::Ptr> byName;
+    for (std::size_t i = 0; i < instances->size(); ++i) {
+        auto instance = instances->getObject(static_cast<unsigned>(i));
+        byName[instance->getValue<std::string>("name")] = instance;
+    }
+    EXPECT_EQ(byName.at("driver.good")->getValue<std::string>("state"), "running");
+    EXPECT_EQ(byName.at("driver.good")->getValue<int>("read"), 2);
+    EXPECT_EQ(byName.at("driver.broken")->getValue<std::string>("state"), "failing");
+    EXPECT_EQ(byName.at("driver.broken")->getValue<std::string>("message"),
+              "read failed: fixture sensor unplugged");
+    EXPECT_EQ(byName.at("sink.out")->getValue<int>("delivered"), 2);
+
+    const std::string metrics = test::httpGet(service.healthPort(), "/metrics", status);
+    EXPECT_EQ(status, 200);
+    EXPECT_THAT(metrics,
+                HasSubstr("citysense_samples_read_total{instance=\"driver.good\",plugin=\"simulated\"} 2\n"));
+    EXPECT_THAT(metrics,
+                HasSubstr("citysense_samples_delivered_total{instance=\"sink.out\",plugin=\"console\"} 2\n"));
+    EXPECT_THAT(metrics,
+                HasSubstr("citysense_samples_dropped_total{instance=\"sink.out\",plugin=\"console\"} 0\n"));
+    EXPECT_THAT(
+        metrics,
+        HasSubstr("citysense_instance_failing{instance=\"driver.broken\",plugin=\"fixture_failing\"} 1\n"));
+    EXPECT_THAT(metrics,
+                HasSubstr("citysense_instance_failing{instance=\"driver.good\",plugin=\"simulated\"} 0\n"));
+    EXPECT_THAT(metrics, HasSubstr("# TYPE citysense_samples_read_total counter\n"));
+
+    test::httpGet(service.healthPort(), "/nothing", status);
+    EXPECT_EQ(status, 404);
+    service.signal(SIGTERM);
+    EXPECT_EQ(service.wait(), 0);
+}
+
+/// A datagram socket standing in for systemd's notification socket.
+class NotifySocket {
+public:
+    explicit NotifySocket(std::string path) : _path(std::move(path)) {
+        _fd = ::socket(AF_UNIX, SOCK_DGRAM, 0);
+        sockaddr_un address{};
+        address.sun_family = AF_UNIX;
+        std::strncpy(address.sun_path, _path.c_str(), sizeof address.sun_path - 1);
+        ::bind(_fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+        timeval patience{30, 0};
+        ::setsockopt(_fd, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
+    }
+    ~NotifySocket() {
+        ::close(_fd);
+        ::unlink(_path.c_str());
+    }
+    std::string next() {
+        char message[256];
+        const ssize_t length = ::recv(_fd, message, sizeof message, 0);
+        return length > 0 ? std::string(message, static_cast<std::size_t>(length)) : "";
+    }
+    const std::string& path() const { return _path; }
+
+private:
+    std::string _path;
+    int _fd = -1;
+};
+
+TEST_F(ServiceTest, TellsSystemdWhenItIsReadyReloadingAndStopping) {
+    write("station.ini", sequenceStation("1s"));
+    NotifySocket systemd(path("notify"));
+    ServiceProcess service({"-c", path("station.ini")}, {{"NOTIFY_SOCKET", systemd.path()}});
+    EXPECT_EQ(systemd.next(), "READY=1");
+    service.signal(SIGHUP);
+    EXPECT_EQ(systemd.next(), "RELOADING=1");
+    EXPECT_EQ(systemd.next(), "READY=1");
+    service.signal(SIGTERM);
+    EXPECT_EQ(systemd.next(), "STOPPING=1");
+    EXPECT_EQ(service.wait(), 0) << service.log();
+}
+
+}  // namespace
+}  // namespace citysense
