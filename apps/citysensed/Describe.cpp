@@ -46,7 +46,7 @@ void printOption(std::ostream& out, const Option& option) {
     std::string defaultText = option.required               ? "required"
                               : option.defaultValue.empty() ? "-"
                                                             : option.defaultValue;
-    out << "  " << std::left << std::setw(24) << name << std::setw(10) << typeName(option.type)
+    out << "  " << std::left << std::setw(26) << name << " " << std::setw(10) << typeName(option.type)
         << std::setw(14) << defaultText << option.description << bounds(option);
     if (!option.choices.empty()) {
         out << (option.type == OptionType::List ? "; items from: " : "; one of: ");
@@ -88,7 +88,7 @@ bool printPluginDescription(std::ostream& out, PluginRegistry& registry, const s
     out << entry->name << " " << entry->version << " (" << kind << " plugin): " << entry->summary << "\n"
         << "file: " << entry->path << "\n\n"
         << "Options of a [" << kind << ".NAME] section:\n";
-    out << "  " << std::left << std::setw(24) << "name" << std::setw(10) << "type" << std::setw(14)
+    out << "  " << std::left << std::setw(26) << "name" << " " << std::setw(10) << "type" << std::setw(14)
         << "default"
         << "description\n";
     for (const auto& option : hostOptions(kind))

@@ -4,6 +4,7 @@
 #include <citysense/Sample.h>
 
 #include <string>
+#include <string_view>
 
 namespace citysense {
 
@@ -23,5 +24,9 @@ std::string formatJsonLine(const Sample& sample);
 
 /// `text` as a JSON string literal, quotes included.
 std::string jsonString(const std::string& text);
+
+/// `text` quoted for a log line or an error message: quotes, backslashes, control and non-ASCII bytes
+/// escaped (\r, \n, \t, \xhh), cut with "..." after `limit` bytes. For echoing what a device sent.
+std::string quoteText(std::string_view text, std::size_t limit = 80);
 
 }  // namespace citysense

@@ -1,3 +1,4 @@
+#include <citysense/Format.h>
 #include <citysense/bus/Ads1115.h>
 
 #include <chrono>
@@ -26,6 +27,25 @@ std::uint16_t indexOf(const T (&values)[N], T value, const char* what) {
 }
 
 }  // namespace
+
+const std::vector<std::string>& Ads1115::fullScaleChoices() {
+    static const std::vector<std::string> words = [] {
+        std::vector<std::string> list;
+        for (const double fullScale : kFullScales)
+            list.push_back(formatFixed(fullScale, 3));
+        return list;
+    }();
+    return words;
+}
+
+double Ads1115::fullScaleByName(const std::string& word) {
+    const auto& words = fullScaleChoices();
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        if (words[i] == word)
+            return kFullScales[i];
+    }
+    throw std::invalid_argument("ADS1115: '" + word + "' is not a full-scale range");
+}
 
 Ads1115::Ads1115(I2cDevice device, double fullScale, int dataRate)
     : _device(std::move(device)),

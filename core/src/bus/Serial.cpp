@@ -11,29 +11,17 @@ namespace citysense {
 
 namespace {
 
+const std::pair<int, speed_t> kSpeeds[] = {
+    {1200, B1200},   {2400, B2400},   {4800, B4800},     {9600, B9600},     {19200, B19200},
+    {38400, B38400}, {57600, B57600}, {115200, B115200}, {230400, B230400},
+};
+
 speed_t speedFor(int baud, const std::string& path) {
-    switch (baud) {
-        case 1200:
-            return B1200;
-        case 2400:
-            return B2400;
-        case 4800:
-            return B4800;
-        case 9600:
-            return B9600;
-        case 19200:
-            return B19200;
-        case 38400:
-            return B38400;
-        case 57600:
-            return B57600;
-        case 115200:
-            return B115200;
-        case 230400:
-            return B230400;
-        default:
-            throw BusError(path + ": unsupported baud rate " + std::to_string(baud));
+    for (const auto& [rate, speed] : kSpeeds) {
+        if (rate == baud)
+            return speed;
     }
+    throw BusError(path + ": unsupported baud rate " + std::to_string(baud));
 }
 
 tcflag_t sizeFor(int dataBits, const std::string& path) {
@@ -57,6 +45,16 @@ Micros steadyNow() {
 }
 
 }  // namespace
+
+const std::vector<std::string>& supportedBaudRates() {
+    static const std::vector<std::string> rates = [] {
+        std::vector<std::string> words;
+        for (const auto& entry : kSpeeds)
+            words.push_back(std::to_string(entry.first));
+        return words;
+    }();
+    return rates;
+}
 
 SerialPort::SerialPort(const std::string& path, const SerialSettings& settings) : _path(path) {
     const speed_t speed = speedFor(settings.baud, path);
@@ -153,15 +151,16 @@ std::optional<std::string> SerialPort::readUntil(char terminator, Micros timeout
     const Micros deadline = steadyNow() + timeout;
     for (;;) {
         const auto end = _buffer.find(terminator);
+        // Too long a run is an error however the bytes arrived: with its end or without it.
+        const std::size_t runLength = end == std::string::npos ? _buffer.size() : end;
+        if (runLength > maxLine) {
+            _buffer.erase(0, end == std::string::npos ? std::string::npos : end + 1);
+            throw BusError(_path + ": " + std::to_string(runLength) + " bytes without a line end; discarded");
+        }
         if (end != std::string::npos) {
             std::string line = _buffer.substr(0, end + 1);
             _buffer.erase(0, end + 1);
             return line;
-        }
-        if (_buffer.size() > maxLine) {
-            const std::size_t dropped = _buffer.size();
-            _buffer.clear();
-            throw BusError(_path + ": " + std::to_string(dropped) + " bytes without a line end; discarded");
         }
         const Micros left = deadline - steadyNow();
         if (left <= 0)

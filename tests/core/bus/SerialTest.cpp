@@ -52,6 +52,14 @@ TEST(SerialPort, ARunWithoutALineEndIsDiscardedAndReported) {
     EXPECT_EQ(port.readUntil('\n', kPatience), "ok\n");
 }
 
+TEST(SerialPort, ALineLongerThanMaxLineIsReportedEvenWhenItsEndArrivesWithIt) {
+    testing::PseudoTerminal device;
+    SerialPort port(device.devicePath(), {});
+    device.send(std::string(100, 'x') + "\n" + "ok\n");
+    EXPECT_THROW(port.readUntil('\n', kPatience, 64), BusError);
+    EXPECT_EQ(port.readUntil('\n', kPatience, 64), "ok\n");
+}
+
 TEST(SerialPort, DiscardInputDropsWhatWaits) {
     testing::PseudoTerminal device;
     SerialPort port(device.devicePath(), {});

@@ -4,6 +4,9 @@
 
 #include <citysense/bus/I2c.h>
 
+#include <string>
+#include <vector>
+
 namespace citysense {
 
 class Ads1115 {
@@ -12,6 +15,11 @@ public:
     static constexpr double kFullScales[] = {6.144, 4.096, 2.048, 1.024, 0.512, 0.256};
     /// Data rates, samples per second, by DR code 0..7.
     static constexpr int kDataRates[] = {8, 16, 32, 64, 128, 250, 475, 860};
+
+    /// The full-scale ranges as words for Option::choice(): "6.144" ... "0.256".
+    static const std::vector<std::string>& fullScaleChoices();
+    /// The range a choice word names; std::invalid_argument if none.
+    static double fullScaleByName(const std::string& word);
 
     /// `fullScale` must be one of kFullScales, `dataRate` one of kDataRates (else std::invalid_argument).
     Ads1115(I2cDevice device, double fullScale = 4.096, int dataRate = 128);

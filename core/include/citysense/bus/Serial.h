@@ -7,11 +7,15 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace citysense {
 
+/// The baud rates SerialPort supports, as words for Option::choice(): "1200" ... "230400".
+const std::vector<std::string>& supportedBaudRates();
+
 struct SerialSettings {
-    int baud = 9600;    ///< 1200 .. 230400
+    int baud = 9600;    ///< one of supportedBaudRates()
     int dataBits = 8;   ///< 5 .. 8
     char parity = 'N';  ///< 'N', 'E' or 'O'
     int stopBits = 1;   ///< 1 or 2
