@@ -8,7 +8,8 @@ function(citysense_add_plugin NAME)
     set_target_properties(${target} PROPERTIES
         PREFIX ""
         LIBRARY_OUTPUT_DIRECTORY ${CITYSENSE_PLUGIN_OUTPUT_DIR}
-        CXX_VISIBILITY_PRESET hidden)
+        CXX_VISIBILITY_PRESET hidden
+        INSTALL_RPATH "$ORIGIN/${CITYSENSE_LIBDIR_FROM_PLUGINDIR}")
     set_property(GLOBAL APPEND PROPERTY CITYSENSE_PLUGINS ${target})
-    install(TARGETS ${target} LIBRARY DESTINATION ${CITYSENSE_PLUGIN_INSTALL_DIR})
+    install(TARGETS ${target} LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/citysense/plugins COMPONENT runtime)
 endfunction()

@@ -11,9 +11,6 @@
 #include <algorithm>
 #include <filesystem>
 
-#ifndef CITYSENSE_PLUGIN_INSTALL_DIR
-#define CITYSENSE_PLUGIN_INSTALL_DIR "/usr/local/lib/citysense/plugins"
-#endif
 
 namespace citysense {
 
@@ -60,9 +57,11 @@ PluginRegistry::~PluginRegistry() = default;
 
 std::vector<std::string> PluginRegistry::searchPath(const std::vector<std::string>& configured) {
     std::vector<std::string> path = configured;
-    const std::string exeDir = executableDirectory();
-    if (!exeDir.empty())
-        path.push_back((std::filesystem::path(exeDir) / ".." / "plugins").lexically_normal().string());
+    const std::filesystem::path exeDir = executableDirectory();
+    if (!exeDir.empty()) {
+        path.push_back((exeDir / ".." / "plugins").lexically_normal().string());  // the build tree
+        path.push_back((exeDir / CITYSENSE_PLUGIN_DIR_FROM_BINDIR).lexically_normal().string());  // installed
+    }
     path.push_back(CITYSENSE_PLUGIN_INSTALL_DIR);
     return path;
 }

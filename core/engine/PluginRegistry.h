@@ -45,7 +45,8 @@ public:
     PluginRegistry& operator=(const PluginRegistry&) = delete;
 
     /// Where plugins are looked for, in order: the configured directories, the build tree beside
-    /// the running executable (../plugins), then the install location.
+    /// the running executable (../plugins), the install location relative to the executable, then
+    /// the install location the build was configured for.
     static std::vector<std::string> searchPath(const std::vector<std::string>& configured);
 
     /// Loads every shared library in the directories, in order; a missing directory is skipped. When
