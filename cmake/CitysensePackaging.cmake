@@ -36,4 +36,6 @@ set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME citysense-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "citysense (= ${PROJECT_VERSION}), libpoco-dev, cmake")
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
+# Its one library links libcitysense from the citysense package, which the explicit dependency names.
+set(CPACK_DEBIAN_DEV_PACKAGE_SHLIBDEPS OFF)
 include(CPack)
