@@ -88,8 +88,8 @@ bool printPluginDescription(std::ostream& out, PluginRegistry& registry, const s
     out << entry->name << " " << entry->version << " (" << kind << " plugin): " << entry->summary << "\n"
         << "file: " << entry->path << "\n\n"
         << "Options of a [" << kind << ".NAME] section:\n";
-    out << "  " << std::left << std::setw(26) << "name" << " " << std::setw(10) << "type" << std::setw(14)
-        << "default"
+    out << "  " << std::left << std::setw(26) << "name"
+        << " " << std::setw(10) << "type" << std::setw(14) << "default"
         << "description\n";
     for (const auto& option : hostOptions(kind))
         printOption(out, option);

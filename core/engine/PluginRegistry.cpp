@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <filesystem>
 
-
 namespace citysense {
 
 const char* kindName(PluginKind kind) {

@@ -24,14 +24,14 @@ using ::testing::Not;
 
 /// A Gill frame around `body`, with its checksum computed (or the one given) and a line end.
 std::string gill(const std::string& body, int checksum = -1) {
-    char text[3];
+    char text[16];
     std::snprintf(text, sizeof text, "%02X", checksum < 0 ? xorOf(body) : checksum);
     return std::string(1, kStx) + body + kEtx + text + "\r\n";
 }
 
 /// An NMEA sentence around `body`, with its checksum computed and a line end.
 std::string nmea(const std::string& body) {
-    char text[3];
+    char text[16];
     std::snprintf(text, sizeof text, "%02X", xorOf(body));
     return "$" + body + "*" + text + "\r\n";
 }

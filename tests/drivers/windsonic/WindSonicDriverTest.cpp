@@ -44,7 +44,7 @@ constexpr double kKnot = 1852.0 / 3600.0;
 
 /// A Gill frame around `body`, with its checksum (computed unless given) and a line end.
 std::string gill(const std::string& body, int checksum = -1) {
-    char text[3];
+    char text[16];
     std::snprintf(text, sizeof text, "%02X", checksum < 0 ? windsonic::xorOf(body) : checksum);
     return std::string(1, windsonic::kStx) + body + windsonic::kEtx + text + "\r\n";
 }
