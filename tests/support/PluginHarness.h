@@ -27,4 +27,26 @@ std::unique_ptr<Sink> makeSink(const std::string& name, const std::map<std::stri
 /// A sample from the test station, as a driver named "driver.test" would make it.
 Sample testSample(Quantity quantity, double value, Micros time, std::uint16_t quality = QualityOk);
 
+/// The message of the exception `function` throws; "(no exception)" if it throws none.
+template <typename Function>
+std::string errorOf(Function&& function) {
+    try {
+        function();
+    } catch (const std::exception& error) {
+        return error.what();
+    }
+    return "(no exception)";
+}
+
+/// The key of the OptionError `function` throws; "(no OptionError)" if it throws none.
+template <typename Function>
+std::string optionKeyOf(Function&& function) {
+    try {
+        function();
+    } catch (const OptionError& error) {
+        return error.key();
+    }
+    return "(no OptionError)";
+}
+
 }  // namespace citysense::test

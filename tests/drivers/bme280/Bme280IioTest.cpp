@@ -16,6 +16,8 @@
 namespace citysense {
 namespace {
 
+using test::errorOf;
+using test::optionKeyOf;
 using ::testing::HasSubstr;
 using Settings = std::map<std::string, std::string>;
 
@@ -64,26 +66,6 @@ std::optional<double> valueOf(const SampleBatch& batch, Quantity quantity) {
             return sample.value;
     }
     return std::nullopt;
-}
-
-template <typename Function>
-std::string errorOf(Function&& function) {
-    try {
-        function();
-    } catch (const std::exception& error) {
-        return error.what();
-    }
-    return "(no exception)";
-}
-
-template <typename Function>
-std::string optionKeyOf(Function&& function) {
-    try {
-        function();
-    } catch (const OptionError& error) {
-        return error.key();
-    }
-    return "(no OptionError)";
 }
 
 TEST(Bme280Iio, ReadsTheKernelsFilesInTheirUnits) {

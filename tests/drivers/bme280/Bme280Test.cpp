@@ -27,6 +27,8 @@ namespace citysense::bme280 {
 namespace {
 
 using namespace citysense::bme280::testdata;
+using test::errorOf;
+using test::optionKeyOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using Settings = std::map<std::string, std::string>;
@@ -63,26 +65,6 @@ std::vector<Quantity> quantitiesOf(const std::vector<Channel>& channels) {
     for (const auto& channel : channels)
         list.push_back(channel.quantity);
     return list;
-}
-
-template <typename Function>
-std::string errorOf(Function&& function) {
-    try {
-        function();
-    } catch (const std::exception& error) {
-        return error.what();
-    }
-    return "(no exception)";
-}
-
-template <typename Function>
-std::string optionKeyOf(Function&& function) {
-    try {
-        function();
-    } catch (const OptionError& error) {
-        return error.key();
-    }
-    return "(no OptionError)";
 }
 
 // ---- compensation, on its own -------------------------------------------------------------------

@@ -12,6 +12,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "ModbusRtu.h"
+
 #include <fcntl.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -29,6 +31,9 @@
 namespace citysense {
 namespace {
 
+using test::crc16Modbus;
+using test::withCrc;
+
 using ::testing::HasSubstr;
 using Settings = std::map<std::string, std::string>;
 
@@ -39,24 +44,6 @@ std::string bytes(std::initializer_list<int> values) {
     for (const int value : values)
         text += static_cast<char>(value);
     return text;
-}
-
-std::uint16_t crc16Modbus(const std::string& frame) {
-    std::uint16_t crc = 0xFFFF;
-    for (const char byte : frame) {
-        crc ^= static_cast<std::uint8_t>(byte);
-        for (int bit = 0; bit < 8; ++bit)
-            crc = (crc & 1) ? static_cast<std::uint16_t>((crc >> 1) ^ 0xA001)
-                            : static_cast<std::uint16_t>(crc >> 1);
-    }
-    return crc;
-}
-
-std::string withCrc(std::string frame) {
-    const std::uint16_t crc = crc16Modbus(frame);
-    frame += static_cast<char>(crc & 0xFF);
-    frame += static_cast<char>(crc >> 8);
-    return frame;
 }
 
 std::optional<double> valueOf(const SampleBatch& batch, Quantity quantity) {

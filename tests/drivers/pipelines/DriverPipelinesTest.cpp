@@ -28,6 +28,8 @@
 
 #include <gtest/gtest.h>
 
+#include "ModbusRtu.h"
+
 #include <unistd.h>
 #include <atomic>
 #include <chrono>
@@ -45,6 +47,9 @@
 
 namespace citysense {
 namespace {
+
+using test::crc16Modbus;
+using test::withCrc;
 
 /// How long a condition may take before the test gives up on it: far beyond what any of them needs.
 constexpr auto kPatience = std::chrono::seconds(30);
@@ -509,26 +514,6 @@ TEST_F(DriverPipelines, AnemometerCountsAScriptedReedSwitch) {
 }
 
 // ---- modbus_wind over a pseudo-terminal ----------------------------------------------------------
-
-/// CRC-16/MODBUS from its definition: reflected polynomial 0xA001, initial value 0xFFFF.
-std::uint16_t crc16Modbus(const std::string& frame) {
-    std::uint16_t crc = 0xFFFF;
-    for (const char byte : frame) {
-        crc ^= static_cast<std::uint8_t>(byte);
-        for (int bit = 0; bit < 8; ++bit)
-            crc = (crc & 1) ? static_cast<std::uint16_t>((crc >> 1) ^ 0xA001)
-                            : static_cast<std::uint16_t>(crc >> 1);
-    }
-    return crc;
-}
-
-/// `frame` with its CRC appended, low byte first.
-std::string withCrc(std::string frame) {
-    const std::uint16_t crc = crc16Modbus(frame);
-    frame += static_cast<char>(crc & 0xFF);
-    frame += static_cast<char>(crc >> 8);
-    return frame;
-}
 
 /// A Modbus RTU slave with holding registers, on the device side of a pseudo-terminal: a thread
 /// answers each read request (function 0x03) whose CRC is right, or with exception 0x02 (illegal data
