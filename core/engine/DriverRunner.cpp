@@ -10,15 +10,6 @@
 
 namespace citysense {
 
-namespace {
-
-Micros steadyMicros() {
-    using namespace std::chrono;
-    return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
-}
-
-}  // namespace
-
 DriverRunner::DriverRunner(std::unique_ptr<Driver> driver, std::string plugin, Micros interval,
                            Micros maxBackoff)
     : _driver(std::move(driver)), _interval(interval), _backoff(interval, maxBackoff) {

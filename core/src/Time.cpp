@@ -11,6 +11,11 @@ Micros nowMicros() {
     return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+Micros steadyMicros() {
+    using namespace std::chrono;
+    return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
 namespace {
 
 std::string format(Micros time, char dateTimeSeparator, const char* suffix) {

@@ -11,6 +11,7 @@
 
 #include <Poco/Logger.h>
 
+#include <cmath>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -20,13 +21,30 @@ namespace citysense::alphasense {
 
 namespace {
 
-/// The certificate's zeros are measured at 20 °C: the temperature assumed before a station
-/// temperature arrives, unless `temperature` says otherwise.
+/// The certificate's zeros are measured at 20 °C: the temperature assumed while no usable station
+/// temperature is at hand, unless `temperature` says otherwise.
 constexpr double kCalibrationCelsius = 20.0;
 
 std::string describeStation(const Station& station) {
     return station.system + "/" + station.city + "/" + station.street;
 }
+
+/// "sensor_fault, simulated"
+std::string describeQuality(std::uint16_t quality) {
+    std::string text;
+    for (const auto& name : qualityNames(quality))
+        text += (text.empty() ? "" : ", ") + name;
+    return text;
+}
+
+/// With `temperature_source = station`: which temperature the correction uses, and the flag its
+/// samples carry.
+enum class StationTemperature {
+    NotRead,  ///< no read yet
+    Awaited,  ///< no usable station temperature seen yet: `temperature`, flagged warming_up
+    InUse,    ///< the station's latest temperature, no flag
+    Lost,     ///< one was usable, the latest is not: `temperature`, flagged sensor_fault
+};
 
 }  // namespace
 
@@ -63,9 +81,12 @@ public:
                            "Cell temperature: fixed (the temperature option) or station (the latest "
                            "temperature reading of this station)"),
             Option::number("temperature", "",
-                           "Cell temperature in Cel: required when fixed; with station, assumed until the "
-                           "first reading arrives (default 20)")
+                           "Cell temperature in Cel: required when fixed; with station, assumed while the "
+                           "station has no usable temperature (default 20)")
                 .range(-30, 50),
+            Option::duration("temperature_max_age", "10m",
+                             "With station: the oldest station temperature used; an older one is stale")
+                .atLeast(1),
         };
         return table;
     }
@@ -86,6 +107,7 @@ public:
         if (!_fromStation && !options.has("temperature"))
             throw OptionError("temperature", "is required with temperature_source = fixed");
         _temperature = options.has("temperature") ? options.getNumber("temperature") : kCalibrationCelsius;
+        _temperatureMaxAge = options.getDuration("temperature_max_age");
         if (_fromStation)
             watchLatest(Quantity::Temperature);
     }
@@ -102,7 +124,9 @@ public:
                              std::to_string(_weChannel) + ", AE AIN" + std::to_string(_aeChannel) + ", ±" +
                              formatFixed(_fullScale, 3) + " V, algorithm " +
                              std::to_string(_correction->algorithm()) + ", temperature " +
-                             (_fromStation ? "from the station" : formatNumber(_temperature) + " Cel"));
+                             (_fromStation
+                                  ? "from the station, at most " + formatDuration(_temperatureMaxAge) + " old"
+                                  : formatNumber(_temperature) + " Cel"));
     }
 
     void close() override { _adc.reset(); }
@@ -144,24 +168,55 @@ private:
     /// A conversion at the top code: the input is at or beyond the full-scale range.
     bool clipped(double volts) const { return volts >= _fullScale * 32767.0 / 32768.0; }
 
-    /// The fixed temperature, or the station's latest. Before the station has one, the configured
-    /// (or calibration) temperature, and the sample is flagged warming up.
+    /// The fixed temperature, or the station's latest if it is usable. Otherwise the configured (or
+    /// calibration) temperature, the sample flagged warming_up if the station never had a usable
+    /// temperature and sensor_fault if it had one. Each change between these is logged once.
     double cellTemperature(std::uint16_t& quality) {
         if (!_fromStation)
             return _temperature;
-        if (const auto latest = latestReading(station(), Quantity::Temperature)) {
-            if (_warnedMissingTemperature)
-                logger().information("station temperature arrived (" + formatNumber(latest->value) +
-                                     " Cel): readings are no longer flagged warming_up");
-            _warnedMissingTemperature = false;
+        const std::optional<Sample> latest = latestReading(station(), Quantity::Temperature);
+        const std::string problem = unusableBecause(latest);
+        const StationTemperature previous = _stationTemperature;
+        if (problem.empty()) {
+            _stationTemperature = StationTemperature::InUse;
+            if (previous != StationTemperature::InUse)
+                logger().information("temperature from " + describeStation(station()) + " in use (" +
+                                     formatNumber(latest->value) + " Cel)" + noLongerFlagged(previous));
             return latest->value;
         }
-        if (!_warnedMissingTemperature)
-            logger().warning("no temperature from " + describeStation(station()) + " yet: corrected for " +
-                             formatNumber(_temperature) + " Cel and flagged warming_up until one arrives");
-        _warnedMissingTemperature = true;
-        quality |= QualityWarmingUp;
+        const bool lost = previous == StationTemperature::InUse || previous == StationTemperature::Lost;
+        _stationTemperature = lost ? StationTemperature::Lost : StationTemperature::Awaited;
+        quality |= lost ? QualitySensorFault : QualityWarmingUp;
+        if (_stationTemperature != previous)
+            logger().warning((lost ? "temperature from " + describeStation(station()) + " no longer usable ("
+                                   : "no usable temperature from " + describeStation(station()) + " yet (") +
+                             problem + "): corrected for " + formatNumber(_temperature) +
+                             " Cel and flagged " + (lost ? "sensor_fault" : "warming_up") +
+                             " until a usable one arrives");
         return _temperature;
+    }
+
+    /// Why the station's latest temperature cannot correct a reading; empty if it can.
+    std::string unusableBecause(const std::optional<Sample>& latest) const {
+        if (!latest)
+            return "none delivered";
+        if (latest->quality != QualityOk)
+            return "the latest is flagged " + describeQuality(latest->quality);
+        if (!std::isfinite(latest->value))
+            return "the latest is " + formatNumber(latest->value);
+        const Micros age = nowMicros() - latest->time;
+        if (age > _temperatureMaxAge)
+            return "the latest is " + formatDuration(age - age % kMicrosPerSecond) +
+                   " old, beyond temperature_max_age " + formatDuration(_temperatureMaxAge);
+        return {};
+    }
+
+    static std::string noLongerFlagged(StationTemperature previous) {
+        if (previous == StationTemperature::Awaited)
+            return ": samples are no longer flagged warming_up";
+        if (previous == StationTemperature::Lost)
+            return ": samples are no longer flagged sensor_fault";
+        return {};
     }
 
     std::string _busPath;
@@ -172,7 +227,8 @@ private:
     std::optional<Correction> _correction;
     bool _fromStation = false;
     double _temperature = kCalibrationCelsius;
-    bool _warnedMissingTemperature = false;
+    Micros _temperatureMaxAge = 0;
+    StationTemperature _stationTemperature = StationTemperature::NotRead;
     std::optional<Ads1115> _adc;
 };
 

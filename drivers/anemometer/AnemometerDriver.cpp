@@ -8,11 +8,13 @@
 // tests), never on the wall clock; period ends are mapped to UTC once, when run() starts.
 
 #include <citysense/Export.h>
+#include <citysense/bus/BusError.h>
 #include <citysense/bus/Gpio.h>
 
 #include <Poco/Logger.h>
 
 #include <algorithm>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -67,20 +69,45 @@ Bias biasByName(const std::string& name) {
     return Bias::AsIs;
 }
 
-/// The most of a period's pulses (sorted) in any window [t, t + width) within the period. Moving a
-/// window's start forward to the next pulse never loses a pulse, so only windows starting at a pulse
-/// need counting; one that then reaches past the period's end holds no more than the period's last
-/// full window. Two indices sweep all of them in one pass.
-std::size_t busiestWindow(const std::vector<Micros>& pulses, Micros width) {
-    std::size_t most = 0;
-    std::size_t past = 0;
-    for (std::size_t first = 0; first < pulses.size(); ++first) {
-        while (past < pulses.size() && pulses[past] < pulses[first] + width)
-            ++past;
-        most = std::max(most, past - first);
+/// An edge stamped further than this after the source's clock when it is read is on another clock.
+constexpr Micros kClockTolerance = 10 * kMicrosPerSecond;
+
+/// The pulses of the open period, counted as they come in time order, in constant memory: their
+/// number, and the most of them in any window [t, t + width) within the period. Moving a window's
+/// start forward to its first pulse never loses a pulse, so the busiest window holds a run of pulses
+/// less than `width` apart from the first to the last, which is what the window reaching back from
+/// its last pulse counts: the pulses p with last - width < p <= last. One reaching back before the
+/// period's start holds no more than the period's first full window. Only those pulses are kept.
+class PeriodPulses {
+public:
+    explicit PeriodPulses(Micros width) : _width(width) {}
+
+    /// Counts a pulse no earlier than the one before.
+    void add(Micros time) {
+        ++_count;
+        while (!_recent.empty() && time - _recent.front() >= _width)
+            _recent.pop_front();
+        _recent.push_back(time);
+        _busiest = std::max(_busiest, _recent.size());
     }
-    return most;
-}
+
+    std::size_t count() const { return _count; }
+
+    /// The most pulses in one window.
+    std::size_t busiest() const { return _busiest; }
+
+    void clear() {
+        _count = 0;
+        _busiest = 0;
+        _recent.clear();
+    }
+
+private:
+    Micros _width;
+    std::size_t _count = 0;
+    std::size_t _busiest = 0;
+    std::deque<Micros> _recent;  ///< the pulses less than `_width` before the last one, and it
+};
 
 }  // namespace
 
@@ -143,6 +170,7 @@ public:
 
     void open() override {
         _source = openEdgeSource(_spec);
+        _clockChecked = false;
         logger().information("counting " + std::string(_countRising ? "rising" : "falling") + " edges on " +
                              _source->describe());
     }
@@ -155,15 +183,27 @@ public:
         EdgeSource& source = *_source;
         const Micros sourceToUtc = nowMicros() - source.now();
         Micros periodStart = source.now();
-        std::vector<Micros> pulses;  // counted and not yet reported, in time order
+        PeriodPulses pulses(kGustWindow);  // counted in the open period
         std::optional<Micros> lastCounted;
+        auto reportUntil = [&](Micros time) {  // every period that ended by `time`
+            while (periodStart + _period <= time) {
+                report(emitter, pulses, periodStart, periodStart + _period, sourceToUtc);
+                pulses.clear();
+                periodStart += _period;
+            }
+        };
         auto take = [&](const EdgeEvent& edge) {
+            if (!_clockChecked) {
+                checkClock(edge, source);
+                _clockChecked = true;
+            }
             if (edge.rising != _countRising)
                 return;
             if (lastCounted && edge.time - *lastCounted < _debounce)
                 return;
             lastCounted = edge.time;
-            pulses.push_back(std::max(edge.time, periodStart));  // one read late belongs to the open period
+            reportUntil(edge.time);                        // one of a later period closes the open one
+            pulses.add(std::max(edge.time, periodStart));  // one read late belongs to the open period
         };
         while (!stop.stopRequested()) {
             const Micros periodEnd = periodStart + _period;
@@ -175,23 +215,32 @@ public:
             }
             while (const auto edge = source.next(0))  // edges already waiting may still be the period's
                 take(*edge);
-            report(emitter, pulses, periodStart, periodEnd, sourceToUtc);
-            periodStart = periodEnd;
+            reportUntil(periodEnd);
         }
     }
 
 private:
-    /// Emits the mean speed and the gust of [start, end) and drops its pulses from `pulses`.
-    void report(Emitter& emitter, std::vector<Micros>& pulses, Micros start, Micros end,
+    /// Linux before 5.7 stamps line events with CLOCK_REALTIME, not the CLOCK_MONOTONIC its lines'
+    /// clock reads: every edge would then fall far beyond the period's end. An edge is read after it
+    /// happened, so one stamped well after the clock's now is on another clock. One stamped well
+    /// before it is not: it waited in the kernel's queue while the reader was held up, and counts.
+    static void checkClock(const EdgeEvent& edge, const EdgeSource& source) {
+        const Micros ahead = edge.time - source.now();
+        if (ahead > kClockTolerance)
+            throw BusError(source.describe() +
+                           ": edge timestamps are not on CLOCK_MONOTONIC (an edge stamped " +
+                           std::to_string(ahead / kMicrosPerSecond) +
+                           " s after the line's clock reads): Linux before 5.7 stamps GPIO line events with "
+                           "CLOCK_REALTIME; the anemometer needs Linux 5.7 or later");
+    }
+
+    /// Emits the mean speed and the gust of the period [start, end), whose pulses are `pulses`.
+    void report(Emitter& emitter, const PeriodPulses& pulses, Micros start, Micros end,
                 Micros sourceToUtc) const {
-        const auto later = std::lower_bound(pulses.begin(), pulses.end(), end);
-        const std::vector<Micros> inPeriod(pulses.begin(), later);
-        pulses.erase(pulses.begin(), later);
         const double seconds = static_cast<double>(end - start) / kMicrosPerSecond;
         const double gustSeconds = static_cast<double>(kGustWindow) / kMicrosPerSecond;
-        const double speed = static_cast<double>(inPeriod.size()) * _metresPerPulse / seconds;
-        const double gust =
-            static_cast<double>(busiestWindow(inPeriod, kGustWindow)) * _metresPerPulse / gustSeconds;
+        const double speed = static_cast<double>(pulses.count()) * _metresPerPulse / seconds;
+        const double gust = static_cast<double>(pulses.busiest()) * _metresPerPulse / gustSeconds;
         const Micros time = end + sourceToUtc;
         SampleBatch batch{makeSample(Quantity::WindSpeed, speed, time, QualityOk),
                           makeSample(Quantity::WindGust, gust, time, QualityOk)};
@@ -204,6 +253,7 @@ private:
     Micros _debounce = 0;
     Micros _period = 0;
     std::unique_ptr<EdgeSource> _source;
+    bool _clockChecked = false;  ///< whether an edge since open() showed the source's clock
 };
 
 }  // namespace citysense::anemometer

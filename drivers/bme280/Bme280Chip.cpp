@@ -89,6 +89,10 @@ void Bme280Chip::readCalibration() {
     if (_variant->humidity)
         _device.readRegisters(reg::kCalibration2, humidity, sizeof humidity);
     _calibration = decodeCalibration(temperatureAndPressure, _variant->humidity ? humidity : nullptr);
+    // Every chip has non-zero dig_T1 and dig_P1; zeros mean the read went wrong (a faulty bus).
+    if (_calibration.digT1 == 0 || _calibration.digP1 == 0)
+        throw std::runtime_error(_device.describe() +
+                                 ": calibration data is invalid (dig_T1 or dig_P1 is 0)");
 }
 
 std::uint8_t Bme280Chip::ctrlMeas(std::uint8_t mode) const {
@@ -131,7 +135,10 @@ Measurement Bme280Chip::measure() {
     if (!_variant)
         throw std::logic_error("Bme280Chip::measure() before init()");
     // Datasheet 3.3.3: writing mode 01 (forced) starts one measurement, after which the chip returns to
-    // sleep mode by itself.
+    // sleep mode by itself. ctrl_hum goes first every time (5.4.3), so a chip that lost it in a supply
+    // dip measures humidity again without a reset.
+    if (_variant->humidity)
+        _device.writeRegister(reg::kCtrlHum, _settings.osrsH);
     _device.writeRegister(reg::kCtrlMeas, ctrlMeas(kModeForced));
     ChipSettings settings = _settings;
     if (!_variant->humidity)

@@ -26,6 +26,9 @@ namespace citysense::modbus_wind {
 
 namespace {
 
+/// Modbus RTU frames are binary: every character has 8 data bits.
+constexpr int kDataBits = 8;
+
 /// The rates libmodbus 3.1.6 maps to termios speeds that these sensors use; libmodbus quietly
 /// opens any other rate at 9600 baud, so the driver refuses it instead.
 const std::vector<std::int64_t>& baudRates() {
@@ -91,7 +94,6 @@ public:
             Option::string("port", "", "Serial device of the RS485 adapter, e.g. /dev/ttyUSB0").mandatory(),
             Option::integer("baud", "4800", "Bit rate: " + baudRateList()),
             Option::choice("parity", {"N", "E", "O"}, "N", "Parity: N (none), E (even) or O (odd)"),
-            Option::integer("data_bits", "8", "Data bits per character").range(5, 8),
             Option::integer("stop_bits", "1", "Stop bits per character").range(1, 2),
             Option::integer("slave", "1", "Modbus address of the sensor").range(1, 247),
             Option::integer("speed_register", "0x0000", "Register holding the wind speed; -1: none")
@@ -121,7 +123,6 @@ public:
             throw OptionError("baud", std::to_string(baud) + " is not one of " + baudRateList());
         _baud = static_cast<int>(baud);
         _parity = options.getString("parity")[0];
-        _dataBits = static_cast<int>(options.getInt("data_bits"));
         _stopBits = static_cast<int>(options.getInt("stop_bits"));
         _slave = static_cast<int>(options.getInt("slave"));
         _speedRegister = registerOption(options, "speed_register");
@@ -147,7 +148,7 @@ public:
     }
 
     void open() override {
-        Context context(::modbus_new_rtu(_port.c_str(), _baud, _parity, _dataBits, _stopBits));
+        Context context(::modbus_new_rtu(_port.c_str(), _baud, _parity, kDataBits, _stopBits));
         if (!context)
             throw failure("set up", errno);
         if (::modbus_set_slave(context.get(), _slave) < 0)
@@ -236,7 +237,6 @@ private:
     std::string _port;
     int _baud = 4800;
     char _parity = 'N';
-    int _dataBits = 8;
     int _stopBits = 1;
     int _slave = 1;
     std::optional<int> _speedRegister;

@@ -39,11 +39,6 @@ constexpr double kMaxTemperature = 55.0;
 /// An answer is about 70 bytes; a longer run without a line end is not the module talking.
 constexpr std::size_t kMaxLine = 256;
 
-Micros steadyNow() {
-    using namespace std::chrono;
-    return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
-}
-
 bool isBlankLine(const std::string& line) {
     return line.find_first_not_of(" \t\r\n") == std::string::npos;
 }
@@ -151,10 +146,10 @@ private:
         try {
             _port->discardInput();  // stale answers, continuous-mode output, boot messages
             _port->write("\r");
-            const Micros deadline = steadyNow() + _timeout;
+            const Micros deadline = steadyMicros() + _timeout;
             for (;;) {
                 const auto line =
-                    _port->readUntil('\n', std::max<Micros>(deadline - steadyNow(), 0), kMaxLine);
+                    _port->readUntil('\n', std::max<Micros>(deadline - steadyMicros(), 0), kMaxLine);
                 if (!line)
                     throw std::runtime_error(_path + ": no answer within " + formatDuration(_timeout));
                 if (!isBlankLine(*line))

@@ -47,11 +47,6 @@ const Protocol kProtocols[] = {
     {"nmea", parseMwvSentence, "NMEA MWV sentences"},
 };
 
-Micros steadyNow() {
-    using namespace std::chrono;
-    return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
-}
-
 const Protocol& protocolByName(const std::string& name) {
     const auto found = std::find_if(std::begin(kProtocols), std::end(kProtocols),
                                     [&](const Protocol& protocol) { return name == protocol.name; });
@@ -170,10 +165,10 @@ public:
 private:
     void receive(Emitter& emitter, const StopToken& stop) {
         _rejects.restartCounts();
-        Micros lastFrame = steadyNow();
+        Micros lastFrame = steadyMicros();
         while (!stop.stopRequested()) {
             const auto line = _port->readUntil('\n', kReadSlice, kMaxLine);
-            const Micros now = steadyNow();
+            const Micros now = steadyMicros();
             if (line && !isBlankLine(*line)) {
                 const FrameParse parsed = _protocol->parse(*line);
                 if (parsed.frame) {

@@ -13,6 +13,9 @@ constexpr Micros kMicrosPerSecond = 1000000;
 /// The current UTC time from the system clock.
 Micros nowMicros();
 
+/// A monotonic clock (unaffected by clock steps), for timeouts and schedules; its zero is arbitrary.
+Micros steadyMicros();
+
 /// "YYYY-MM-DD HH:MM:SS.ffffff", the deployed prototype's format (UTC, no zone suffix).
 std::string formatSeedTime(Micros time);
 

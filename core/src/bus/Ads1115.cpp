@@ -65,7 +65,7 @@ double Ads1115::readVolts(int channel) {
     const std::uint16_t config = configWord(channel);
     auto held = _device.lockBus();
     _device.writeRegister16(kConfigRegister, config);
-    // One conversion takes 1/data rate; poll OS for up to ten times that.
+    // One conversion takes 1/data rate; then poll OS ten times, a quarter conversion apart.
     const auto conversion = std::chrono::microseconds(1000000 / _dataRate);
     std::this_thread::sleep_for(conversion);
     for (int attempt = 0; (_device.readRegister16(kConfigRegister) & kStartOrIdle) == 0; ++attempt) {

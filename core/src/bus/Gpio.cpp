@@ -2,8 +2,10 @@
 
 #include <gpiod.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <map>
 #include <mutex>
 
@@ -36,12 +38,16 @@ Micros toMicros(const timespec& time) {
 class LinuxEdgeSource : public EdgeSource {
 public:
     explicit LinuxEdgeSource(const GpioLineSpec& spec) : _description(spec.chip + " line " + spec.line) {
+        unsigned offset = 0;
+        const bool byOffset = isNumber(spec.line);
+        if (byOffset &&
+            std::from_chars(spec.line.data(), spec.line.data() + spec.line.size(), offset).ec != std::errc())
+            throw BusError(_description + ": not a line offset");
         _chip = ::gpiod_chip_open_lookup(spec.chip.c_str());
         if (!_chip)
             throw systemBusError("GPIO chip " + spec.chip, "open", errno);
-        _line = isNumber(spec.line)
-                    ? ::gpiod_chip_get_line(_chip, static_cast<unsigned>(std::stoul(spec.line)))
-                    : ::gpiod_chip_find_line(_chip, spec.line.c_str());
+        _line = byOffset ? ::gpiod_chip_get_line(_chip, offset)
+                         : ::gpiod_chip_find_line(_chip, spec.line.c_str());
         if (!_line) {
             const int error = errno;
             ::gpiod_chip_close(_chip);

@@ -39,11 +39,6 @@ tcflag_t sizeFor(int dataBits, const std::string& path) {
     }
 }
 
-Micros steadyNow() {
-    using namespace std::chrono;
-    return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
-}
-
 }  // namespace
 
 const std::vector<std::string>& supportedBaudRates() {
@@ -148,7 +143,7 @@ std::string SerialPort::read(std::size_t maxBytes, Micros timeout) {
 }
 
 std::optional<std::string> SerialPort::readUntil(char terminator, Micros timeout, std::size_t maxLine) {
-    const Micros deadline = steadyNow() + timeout;
+    const Micros deadline = steadyMicros() + timeout;
     for (;;) {
         const auto end = _buffer.find(terminator);
         // Too long a run is an error however the bytes arrived: with its end or without it.
@@ -162,7 +157,7 @@ std::optional<std::string> SerialPort::readUntil(char terminator, Micros timeout
             _buffer.erase(0, end + 1);
             return line;
         }
-        const Micros left = deadline - steadyNow();
+        const Micros left = deadline - steadyMicros();
         if (left <= 0)
             return std::nullopt;
         fill(left);

@@ -1,6 +1,7 @@
 // The alphasense driver through the real plugin library, against an emulated ADS1115 on a fake bus:
 // AAN 803's worked example end to end, the four algorithms of both cells, the temperature factors
-// between and beyond the table's points, the station's temperature, the ADC words it writes, faults.
+// between and beyond the table's points, the station's temperature and when it is not used, the ADC
+// words it writes, faults.
 // Expected values are worked out here by hand from AAN 803's formulas and factor tables (HARDWARE.md),
 // not by the driver's code.
 
@@ -11,12 +12,23 @@
 #include <citysense/bus/BusError.h>
 #include <citysense/testing/FakeI2cBus.h>
 
+#include <Poco/AutoPtr.h>
+#include <Poco/Channel.h>
+#include <Poco/Logger.h>
+#include <Poco/Message.h>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <limits>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <utility>
+#include <vector>
 
 namespace citysense {
 namespace {
@@ -227,6 +239,180 @@ TEST_F(Alphasense, WithoutAStationTemperatureTheConfiguredOneIsAssumed) {
     EXPECT_NEAR(sample.value, (73 - 0.2 * 62) / 0.270, kTolerance);
 }
 
+/// Records a temperature for the station at `street`, taken `age` ago and flagged `quality`.
+void deliverTemperatureTo(const std::string& street, double celsius, Micros age = 0,
+                          std::uint16_t quality = QualityOk) {
+    const Station quiet{"hypo_city", "city_01", street};
+    Sample sample;
+    sample.quantity = Quantity::Temperature;
+    sample.value = celsius;
+    sample.time = nowMicros() - age;
+    sample.quality = quality;
+    sample.source = Source::intern(quiet, "driver.thermometer");
+    recordLatest({sample});
+}
+
+constexpr Micros kMinute = 60 * kMicrosPerSecond;
+constexpr double kAt20 = (73 - 0.6 * 62) / 0.270;  // WEu 300, AEu 290 corrected for 20 °C
+constexpr double kAt30 = (73 - 0.4 * 62) / 0.270;
+
+/// A driver with `temperature_source = station` (and `changes`) on the station at `street`, opened.
+std::unique_ptr<Driver> stationDriver(const std::string& street, const Settings& changes = {}) {
+    Settings settings = workedExample({{"temperature_source", "station"}});
+    for (const auto& [key, value] : changes)
+        settings[key] = value;
+    auto driver = test::makeDriver("alphasense", settings);
+    attachToQuietStation(*driver, street);
+    driver->open();
+    return driver;
+}
+
+TEST_F(Alphasense, AStationTemperatureWithinTheMaxAgeIsUsed) {
+    electrodes(300, 290);
+    auto driver = stationDriver("thermometer_9m_behind");
+    deliverTemperatureTo("thermometer_9m_behind", 30, 9 * kMinute);  // the default max age is 10m
+    const Sample sample = readOnce(*driver);
+    EXPECT_EQ(sample.quality, QualityOk);
+    EXPECT_NEAR(sample.value, kAt30, kTolerance);
+}
+
+TEST_F(Alphasense, AStationTemperatureBeyondTheDefaultMaxAgeIsNotUsed) {
+    electrodes(300, 290);
+    auto driver = stationDriver("thermometer_11m_behind");
+    deliverTemperatureTo("thermometer_11m_behind", 30, 11 * kMinute);
+    const Sample sample = readOnce(*driver);
+    EXPECT_EQ(sample.quality, QualityWarmingUp);
+    EXPECT_NEAR(sample.value, kAt20, kTolerance);
+}
+
+/// A station temperature the driver must not correct for.
+struct UnusableTemperature {
+    const char* name;
+    double celsius;
+    std::uint16_t quality;
+    Micros age;  ///< how long before the read it was taken; the tests set temperature_max_age to 1s
+};
+
+void PrintTo(const UnusableTemperature& c, std::ostream* out) {
+    *out << c.name;
+}
+
+class AlphasenseUnusableTemperature : public Alphasense,
+                                      public ::testing::WithParamInterface<UnusableTemperature> {};
+
+TEST_P(AlphasenseUnusableTemperature, IsIgnoredFlaggedWarmingUpBeforeAUsableOneAndSensorFaultAfter) {
+    const UnusableTemperature& c = GetParam();
+    const std::string street = std::string("thermometer_") + c.name;
+    electrodes(300, 290);
+    auto driver = stationDriver(street, {{"temperature_max_age", "1s"}});
+
+    deliverTemperatureTo(street, c.celsius, c.age, c.quality);
+    Sample sample = readOnce(*driver);
+    EXPECT_EQ(sample.quality, QualityWarmingUp) << "before any usable temperature";
+    EXPECT_NEAR(sample.value, kAt20, kTolerance);
+
+    deliverTemperatureTo(street, 30);
+    sample = readOnce(*driver);
+    EXPECT_EQ(sample.quality, QualityOk);
+    EXPECT_NEAR(sample.value, kAt30, kTolerance);
+
+    if (c.age > 0)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // the 30 °C goes stale
+    else
+        deliverTemperatureTo(street, c.celsius, 0, c.quality);
+    sample = readOnce(*driver);
+    EXPECT_EQ(sample.quality, QualitySensorFault) << "after a usable temperature";
+    EXPECT_NEAR(sample.value, kAt20, kTolerance);
+
+    deliverTemperatureTo(street, 30);
+    sample = readOnce(*driver);
+    EXPECT_EQ(sample.quality, QualityOk) << "a usable temperature again";
+    EXPECT_NEAR(sample.value, kAt30, kTolerance);
+}
+
+// 40 °C would correct with n_T 0.2 instead of 20 °C's 0.6: a value at 20 °C shows it was not used.
+INSTANTIATE_TEST_SUITE_P(
+    FlaggedNotANumberOrStale, AlphasenseUnusableTemperature,
+    ::testing::Values(UnusableTemperature{"simulated", 40, QualitySimulated, 0},
+                      UnusableTemperature{"sensor_fault", 40, QualitySensorFault, 0},
+                      UnusableTemperature{"out_of_range", 40, QualityOutOfRange, 0},
+                      UnusableTemperature{"warming_up", 40, QualityWarmingUp, 0},
+                      UnusableTemperature{"nan", std::numeric_limits<double>::quiet_NaN(), QualityOk, 0},
+                      UnusableTemperature{"infinite", std::numeric_limits<double>::infinity(), QualityOk, 0},
+                      UnusableTemperature{"stale", 40, QualityOk, 2 * kMicrosPerSecond}),
+    [](const ::testing::TestParamInfo<UnusableTemperature>& info) { return std::string(info.param.name); });
+
+/// Collects what the instance "driver.test" logs while it exists.
+class RecordingLog {
+public:
+    RecordingLog() { Poco::Logger::get("driver.test").setChannel(_channel); }
+    ~RecordingLog() { Poco::Logger::get("driver.test").setChannel(nullptr); }
+
+    /// How many texts were logged with `priority` containing `text`.
+    int count(Poco::Message::Priority priority, const std::string& text) const {
+        return _channel->count(priority, text);
+    }
+
+private:
+    class Channel : public Poco::Channel {
+    public:
+        void log(const Poco::Message& message) override {
+            std::lock_guard<std::mutex> lock(_mutex);
+            _messages.emplace_back(message.getPriority(), message.getText());
+        }
+
+        int count(Poco::Message::Priority priority, const std::string& text) const {
+            std::lock_guard<std::mutex> lock(_mutex);
+            int found = 0;
+            for (const auto& [logged, message] : _messages)
+                found += logged == priority && message.find(text) != std::string::npos;
+            return found;
+        }
+
+    private:
+        mutable std::mutex _mutex;
+        std::vector<std::pair<Poco::Message::Priority, std::string>> _messages;
+    };
+
+    Poco::AutoPtr<Channel> _channel{new Channel};
+};
+
+TEST_F(Alphasense, EachChangeOfTheStationTemperatureIsLoggedOnce) {
+    electrodes(300, 290);
+    const RecordingLog log;
+    auto driver = stationDriver("thermometer_logged");
+    const auto readTwice = [&] {
+        readOnce(*driver);
+        readOnce(*driver);
+    };
+    readTwice();
+    EXPECT_EQ(log.count(Poco::Message::PRIO_WARNING,
+                        "no usable temperature from hypo_city/city_01/thermometer_logged yet (none "
+                        "delivered): corrected for 20 Cel and flagged warming_up"),
+              1);
+    deliverTemperatureTo("thermometer_logged", 30);
+    readTwice();
+    EXPECT_EQ(log.count(Poco::Message::PRIO_INFORMATION,
+                        "in use (30 Cel): samples are no longer flagged warming_up"),
+              1);
+    deliverTemperatureTo("thermometer_logged", 31, 0, QualitySimulated);
+    readTwice();
+    EXPECT_EQ(log.count(Poco::Message::PRIO_WARNING,
+                        "no longer usable (the latest is flagged simulated): corrected for 20 Cel and "
+                        "flagged sensor_fault"),
+              1);
+    deliverTemperatureTo("thermometer_logged", 32, 0, QualitySensorFault);
+    readTwice();  // still lost: no new warning
+    EXPECT_EQ(log.count(Poco::Message::PRIO_WARNING, "no longer usable"), 1);
+    deliverTemperatureTo("thermometer_logged", 33);
+    readTwice();
+    EXPECT_EQ(log.count(Poco::Message::PRIO_INFORMATION,
+                        "in use (33 Cel): samples are no longer flagged sensor_fault"),
+              1);
+    EXPECT_EQ(log.count(Poco::Message::PRIO_WARNING, ""), 2);
+    EXPECT_EQ(log.count(Poco::Message::PRIO_INFORMATION, " in use ("), 2);
+}
+
 TEST_F(Alphasense, WritesSingleShotConfigWordsForItsChannelsAndRange) {
     electrodes(300, 290);
     readOnce(workedExample());
@@ -328,6 +514,9 @@ TEST(AlphasenseOptions, TheTableRejectsWhatIsOutOfRange) {
     EXPECT_THAT(rejection(workedExample({{"full_scale", "5"}})), HasSubstr("full_scale"));
     EXPECT_THAT(rejection(workedExample({{"cell", "co_b4"}})), HasSubstr("cell"));
     EXPECT_THAT(rejection(workedExample({{"temperature", "60"}})), HasSubstr("temperature"));
+    EXPECT_THAT(rejection(workedExample({{"temperature_max_age", "500ms"}})),
+                HasSubstr("temperature_max_age"));
+    EXPECT_EQ(rejection(workedExample({{"temperature_max_age", "1s"}})), "(accepted)");
     Settings noCell = workedExample();
     noCell.erase("cell");
     EXPECT_THAT(rejection(noCell), HasSubstr("cell"));

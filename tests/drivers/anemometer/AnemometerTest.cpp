@@ -382,6 +382,72 @@ TEST_F(AnemometerDriver, EdgesReadAfterThePeriodEndedStayInTheirPeriod) {
     EXPECT_NEAR(periods[1].speed, 1.0, kTolerance);
 }
 
+TEST_F(AnemometerDriver, EdgesOfSeveralPeriodsReadAtOnceCountEachInItsOwnPeriod) {
+    // 1 Hz for 30 s, read by a driver that stalls 25 s at its first wait: it reads the edges of the
+    // first period, the whole second one and half the third in one go, and reports the first two
+    // periods as it meets the edges after their ends. Its first edge is read 24.5 s after it was
+    // stamped: late, not on another clock.
+    std::vector<Micros> edges;
+    for (int i = 0; i < 30; ++i)
+        edges.push_back(500 * kMs + i * kSecond);
+    registerEdgeSource("stalled-chip", [edges](const GpioLineSpec&) {
+        return std::make_unique<LateReaderSource>(edges, 25 * kSecond);
+    });
+    auto driver = test::makeDriver(
+        "anemometer", {{"chip", "stalled-chip"}, {"line", "17"}, {"factor", "1"}, {"factor_unit", "m/s"}});
+    driver->open();
+    registerEdgeSource("stalled-chip", {});
+    const std::vector<Period> periods = runPeriods(*driver, 3);
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_NEAR(periods[i].speed, 1.0, kTolerance) << "period " << i;
+        EXPECT_NEAR(periods[i].gust, 1.0, kTolerance) << "period " << i;
+    }
+    EXPECT_EQ(periods[1].time - periods[0].time, 10 * kSecond);
+    EXPECT_EQ(periods[2].time - periods[1].time, 10 * kSecond);
+}
+
+/// A line on a Linux kernel before 5.7: its clock is CLOCK_MONOTONIC, but the kernel stamps its
+/// events with CLOCK_REALTIME, here that of a board booted at 2024-01-01 00:00 UTC.
+class RealtimeStampingSource : public EdgeSource {
+public:
+    static constexpr Micros kBootTime = 1704067200 * kSecond;
+
+    explicit RealtimeStampingSource(std::shared_ptr<testing::ScriptedEdgeSource> script)
+        : _script(std::move(script)) {}
+
+    std::optional<EdgeEvent> next(Micros timeout) override {
+        std::optional<EdgeEvent> edge = _script->next(timeout);
+        if (edge)
+            edge->time += kBootTime;
+        return edge;
+    }
+    Micros now() const override { return _script->now(); }
+    std::string describe() const override { return "old-kernel-chip line 17"; }
+
+private:
+    std::shared_ptr<testing::ScriptedEdgeSource> _script;
+};
+
+TEST_F(AnemometerDriver, EdgesStampedOnAnotherClockThanTheLinesAreAnErrorNamingTheLine) {
+    auto script = std::make_shared<testing::ScriptedEdgeSource>();
+    script->addPulses(50 * kMs, 100 * kMs, 100);  // 10 Hz, which would read as 0 m/s forever
+    registerEdgeSource("old-kernel-chip", [script](const GpioLineSpec&) {
+        return std::make_unique<RealtimeStampingSource>(script);
+    });
+    auto driver = test::makeDriver("anemometer", {{"chip", "old-kernel-chip"}, {"line", "17"}});
+    driver->open();
+    registerEdgeSource("old-kernel-chip", {});
+    try {
+        runPeriods(*driver, 1);
+        FAIL() << "no error";
+    } catch (const BusError& error) {
+        EXPECT_THAT(error.what(), HasSubstr("old-kernel-chip line 17"));
+        EXPECT_THAT(error.what(), HasSubstr("not on CLOCK_MONOTONIC"));
+        EXPECT_THAT(error.what(), HasSubstr("Linux 5.7"));
+    }
+    EXPECT_EQ(script->pending(), 99u) << "the first edge is the one checked";
+}
+
 TEST_F(AnemometerDriver, PeriodIsConfigurable) {
     script().addPulses(50 * kMs, 250 * kMs, 240);  // 4 Hz for 60 s
     auto driver = openDriver({{"period", "1m"}, {"factor", "1"}, {"factor_unit", "m/s"}});

@@ -377,16 +377,11 @@ TEST_F(Bme280Driver, ReadWaitsTheDatasheetMaximumMeasurementTime) {
     EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::microseconds(112800));
 }
 
-TEST_F(Bme280Driver, HumiditySkippedAfterABrownOutIsAFaultUntilReopened) {
+TEST_F(Bme280Driver, HumidityComesBackByItselfAfterABrownOutBetweenReads) {
     auto bme = driver();
     bme->open();
     readOnce(*bme);
-    chip->brownOut();  // ctrl_hum back to 0: the chip skips humidity from now on
-    const std::string error = errorOf([&] { readOnce(*bme); });
-    EXPECT_THAT(error, HasSubstr("humidity was skipped"));
-    EXPECT_THAT(error, HasSubstr("fake-bme address 0x76"));
-    bme->close();  // what the host does after a fault
-    bme->open();
+    chip->brownOut();  // ctrl_hum back to 0; every measurement writes it again before ctrl_meas
     EXPECT_NEAR(*valueOf(readOnce(*bme), Quantity::Humidity),
                 datasheetHumidity(kAdcH, kDatasheetTFine, kH1, kH2, kH3, kH4, kH5, kH6), 1e-9);
 }
