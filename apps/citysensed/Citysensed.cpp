@@ -174,9 +174,9 @@ private:
             if (!next) {
                 log.error("reload refused: the running configuration stays in effect");
             } else {
+                next->takeOver(*host);  // /health goes on reporting the old host while it stops
                 {
                     std::lock_guard<std::mutex> lock(hostMutex);
-                    next->takeOver(*host);
                     std::swap(host, next);
                 }
                 log.information("reloaded: " + std::to_string(host->plan->pipelines.size()) +

@@ -1,5 +1,6 @@
 #include "Describe.h"
 
+#include <CurrentException.h>
 #include <Plan.h>
 
 #include <Poco/Logger.h>
@@ -73,8 +74,8 @@ void printChannels(std::ostream& out, PluginRegistry& registry, const PluginEntr
             out << "  " << std::left << std::setw(18) << quantity.name << std::setw(6) << quantity.unit
                 << channel.min << " to " << channel.max << "\n";
         }
-    } catch (const std::exception& error) {
-        out << "\nChannels depend on the configuration (" << error.what() << ")\n";
+    } catch (...) {
+        out << "\nChannels depend on the configuration (" << currentExceptionText() << ")\n";
     }
 }
 

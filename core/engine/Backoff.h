@@ -19,7 +19,6 @@ public:
     }
 
     void reset() { _current = 0; }
-    bool active() const { return _current != 0; }
 
 private:
     Micros _initial;

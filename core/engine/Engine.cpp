@@ -15,20 +15,24 @@ namespace {
 constexpr Micros kFilterFlushInterval = kMicrosPerSecond;
 constexpr Micros kFirstSinkRetry = 500 * 1000;
 
-/// Attaches and configures a fresh instance; a problem it reports becomes an issue of its section.
-template <typename Instance>
-std::unique_ptr<Instance> configured(std::unique_ptr<Instance> instance, const InstancePlan& plan,
-                                     const Station& station, std::vector<ConfigIssue>* issues) {
+/// Creates, attaches and configures an instance; a problem it reports becomes an issue of its
+/// section. Nothing if the plugin's constructor failed.
+template <typename Instance, typename Create>
+std::unique_ptr<Instance> configured(Create&& create, const InstancePlan& plan, const Station& station,
+                                     std::vector<ConfigIssue>* issues) {
     const std::string name = plan.qualifiedName();
-    instance->attach({name, station, Source::intern(station, name)});
+    std::unique_ptr<Instance> instance;
     try {
+        instance = create(plan.plugin);
+        instance->attach({name, station, Source::intern(station, name)});
         instance->configure(plan.options);
     } catch (const OptionError& error) {
         if (issues)
             issues->push_back({"[" + name + "]", error.key(), error.what()});
     } catch (...) {
         if (issues)
-            issues->push_back({"[" + name + "]", "", currentExceptionText()});
+            issues->push_back({"[" + name + "]", "",
+                               (instance ? "" : "creating the instance failed: ") + currentExceptionText()});
     }
     return instance;
 }
@@ -47,17 +51,21 @@ Runner* byName(const std::vector<std::unique_ptr<Runner>>& runners, const std::s
 Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIssue>& issues)
     : _shutdownTimeout(plan.host.shutdownTimeout) {
     const Station& station = plan.host.station;
+    const auto createSink = [&](const std::string& plugin) { return registry.createSink(plugin); };
+    const auto createDriver = [&](const std::string& plugin) { return registry.createDriver(plugin); };
+    const auto createFilter = [&](const std::string& plugin) { return registry.createFilter(plugin); };
     for (const auto& sink : plan.sinks) {
-        _sinks.push_back(std::make_unique<SinkRunner>(
-            configured(registry.createSink(sink.plugin), sink, station, &issues), sink.plugin,
-            static_cast<std::size_t>(sink.options.getInt("queue_size")),
-            static_cast<std::size_t>(sink.options.getInt("batch_size")),
-            Backoff(kFirstSinkRetry, sink.options.getDuration("max_backoff"))));
+        if (auto instance = configured<Sink>(createSink, sink, station, &issues))
+            _sinks.push_back(std::make_unique<SinkRunner>(
+                std::move(instance), sink.plugin, static_cast<std::size_t>(sink.options.getInt("queue_size")),
+                static_cast<std::size_t>(sink.options.getInt("batch_size")),
+                Backoff(kFirstSinkRetry, sink.options.getDuration("max_backoff"))));
     }
     for (const auto& driver : plan.drivers) {
-        _drivers.push_back(std::make_unique<DriverRunner>(
-            configured(registry.createDriver(driver.plugin), driver, station, &issues), driver.plugin,
-            driver.options.getDuration("interval"), driver.options.getDuration("max_backoff")));
+        if (auto instance = configured<Driver>(createDriver, driver, station, &issues))
+            _drivers.push_back(std::make_unique<DriverRunner>(std::move(instance), driver.plugin,
+                                                              driver.options.getDuration("interval"),
+                                                              driver.options.getDuration("max_backoff")));
     }
     std::map<std::string, const InstancePlan*> filters;
     for (const auto& filter : plan.filters)
@@ -71,8 +79,9 @@ Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIss
             if (found == filters.end())
                 continue;
             const bool firstUse = filtersChecked.insert(name).second;
-            chain.push_back(configured(registry.createFilter(found->second->plugin), *found->second, station,
-                                       firstUse ? &issues : nullptr));
+            if (auto filter =
+                    configured<Filter>(createFilter, *found->second, station, firstUse ? &issues : nullptr))
+                chain.push_back(std::move(filter));
         }
         std::vector<SinkRunner*> sinks;
         for (const auto& name : pipelinePlan.sinks) {
@@ -136,11 +145,17 @@ Engine::Backlog Engine::stopForReload(const std::set<std::string>& handOver) {
         return backlog;
     _running = false;
     stopDriversAndFlush();
+    // Every draining sink gets the same deadline, so stopping takes shutdown_timeout at most in all.
+    const Micros deadline = nowMicros() + _shutdownTimeout;
+    for (auto& sink : _sinks) {
+        if (!handOver.count(sink->name()))
+            sink->beginDrain(deadline);
+    }
     for (auto& sink : _sinks) {
         if (handOver.count(sink->name()))
             backlog[sink->name()] = sink->stopAndTakeQueue();
         else
-            sink->stop(_shutdownTimeout);
+            sink->join();
     }
     return backlog;
 }

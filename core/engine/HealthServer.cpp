@@ -150,11 +150,16 @@ private:
 
 HealthServer::HealthServer(const std::string& address, StatusSource source) : _address(address) {
     try {
-        Poco::Net::ServerSocket socket{Poco::Net::SocketAddress(address)};
+        // Not Poco's default SO_REUSEPORT: a second host on the same port must fail, not share it.
+        Poco::Net::ServerSocket socket;
+        socket.bind(Poco::Net::SocketAddress(address), true, false);
+        socket.listen();
         _port = socket.address().port();
         auto* params = new Poco::Net::HTTPServerParams;
-        params->setMaxThreads(2);
+        params->setMaxThreads(4);
         params->setMaxQueued(16);
+        params->setKeepAlive(false);  // an idle scraper must not hold a thread
+        params->setTimeout(Poco::Timespan(5, 0));
         _server = std::make_unique<Poco::Net::HTTPServer>(new Factory(std::move(source)), socket, params);
         _server->start();
     } catch (const Poco::Exception& error) {

@@ -17,8 +17,6 @@ class Pipeline {
 public:
     Pipeline(std::string name, std::vector<std::unique_ptr<Filter>> filters, std::vector<SinkRunner*> sinks);
 
-    const std::string& name() const { return _name; }
-
     /// Runs the batch through the filters and queues the result on every sink.
     void deliver(SampleBatch&& batch);
 

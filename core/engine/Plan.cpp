@@ -24,10 +24,12 @@ const OptionTable& hostOptions(const std::string& kind) {
         Option::list(
             "plugin_path", "",
             "Directories searched for plugins before the built-in locations (relative: to this file)"),
-        Option::string("spool_dir", "/var/lib/citysense/spool",
-                       "Directory where sinks keep samples they could not deliver yet"),
+        Option::string(
+            "spool_dir", "/var/lib/citysense/spool",
+            "Directory for the durable spool of server sinks (used once the MQTT and SQL sinks exist)"),
         Option::duration("shutdown_timeout", "10s",
-                         "How long a stopping host keeps retrying sinks that cannot deliver what is queued")
+                         "How long a stopping host goes on delivering what sinks still queue; what is left "
+                         "then is dropped and counted")
             .range(0, 3600),
         Option::string("http_listen", "127.0.0.1:8180",
                        "Address of the HTTP health and metrics endpoint (host:port; 'off' for none)"),
@@ -156,9 +158,13 @@ void planInstance(const ConfigSection& section, PluginKind kind, const PluginReg
 void checkReferences(const ConfigSection& section, const std::string& key, const std::string& kind,
                      const std::vector<std::string>& names, const ConfigDocument& document,
                      std::vector<ConfigIssue>& issues) {
+    std::set<std::string> seen;
     for (const auto& name : names) {
         if (!document.find(kind, name))
             issues.push_back({section.label(), key, "there is no section [" + kind + "." + name + "]"});
+        if (!seen.insert(name).second)
+            issues.push_back(
+                {section.label(), key, "'" + name + "' is listed twice (its samples would be doubled)"});
     }
 }
 
@@ -174,6 +180,11 @@ PipelinePlan planPipeline(const ConfigSection& section, const ConfigDocument& do
     pipeline.drivers = listOf("drivers");
     pipeline.filters = listOf("filters");
     pipeline.sinks = listOf("sinks");
+    for (const char* key : {"drivers", "sinks"}) {
+        if (section.values.count(key) &&
+            (key == std::string("drivers") ? pipeline.drivers : pipeline.sinks).empty())
+            issues.push_back({section.label(), key, "names no instance: a pipeline needs at least one"});
+    }
     checkReferences(section, "drivers", "driver", pipeline.drivers, document, issues);
     checkReferences(section, "filters", "filter", pipeline.filters, document, issues);
     checkReferences(section, "sinks", "sink", pipeline.sinks, document, issues);
@@ -216,7 +227,9 @@ HostSettings readHostSettings(const ConfigDocument& document, std::vector<Config
     settings.station.city = text("city");
     settings.station.street = text("street");
     for (const char* key : {"system", "city", "street"}) {
-        if (!validTopicLevel(text(key)))
+        if (host->values.count(key) && text(key).empty())
+            issues.push_back({host->label(), key, "is empty: a topic level needs a name"});
+        else if (!validTopicLevel(text(key)))
             issues.push_back({host->label(), key,
                               "'" + text(key) + "' is a topic level: it may not contain '/', '+' or '#'"});
     }

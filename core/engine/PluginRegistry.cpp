@@ -1,6 +1,7 @@
 #include "PluginRegistry.h"
 
 #include "CurrentException.h"
+#include "Plan.h"
 
 #include <citysense/Abi.h>
 
@@ -179,7 +180,14 @@ void PluginRegistry::load(const std::string& path) {
         unloadManifest(entry);
         return;
     }
-    const auto problems = tableProblems(entry.options);
+    auto problems = tableProblems(entry.options);
+    for (const auto& option : entry.options) {
+        for (const auto& reserved : hostOptions(kindName(entry.kind))) {
+            if (option.name == reserved.name)
+                problems.push_back("option '" + option.name + "' is a key the host reads in every " +
+                                   kindName(entry.kind) + " section");
+        }
+    }
     if (!problems.empty()) {
         std::string message = "plugin '" + entry.name + "' declares a broken option table:";
         for (const auto& problem : problems)

@@ -97,6 +97,13 @@ void SinkRunner::loop() {
         _changed.wait(lock, [this] { return !_queue.empty() || _draining || _handingOver; });
         if (_queue.empty() || _handingOver)
             break;
+        if (_draining && nowMicros() >= _drainDeadline) {
+            // A slow sink that still delivers stops at the deadline too.
+            countDropped(_queued, "not delivered within shutdown_timeout");
+            _queue.clear();
+            _queued = 0;
+            break;
+        }
         SampleBatch batch = takeBatch(lock);
         lock.unlock();
         const bool delivered = deliver(batch);
@@ -174,12 +181,20 @@ bool SinkRunner::waitBeforeRetry(Micros delay) {
 }
 
 void SinkRunner::stop(Micros drainTimeout) {
+    beginDrain(nowMicros() + drainTimeout);
+    join();
+}
+
+void SinkRunner::beginDrain(Micros deadline) {
     {
         std::lock_guard<std::mutex> lock(_mutex);
         _draining = true;
-        _drainDeadline = nowMicros() + drainTimeout;
+        _drainDeadline = deadline;
     }
     _changed.notify_all();
+}
+
+void SinkRunner::join() {
     if (_thread.joinable())
         _thread.join();
 }

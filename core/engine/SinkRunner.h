@@ -32,6 +32,11 @@ public:
     /// still queued then is counted as dropped), closes the sink and joins the thread.
     void stop(Micros drainTimeout);
 
+    /// The two halves of stop(), so that several sinks drain at once against one deadline
+    /// (a wall-clock time, nowMicros()).
+    void beginDrain(Micros deadline);
+    void join();
+
     /// For a reload: stops after the write in progress (a failing one is not retried), closes the
     /// sink and returns what is still queued, in order, for the sink that replaces this one.
     std::deque<SampleBatch> stopAndTakeQueue();

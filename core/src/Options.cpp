@@ -80,7 +80,9 @@ std::int64_t parseInteger(const std::string& text) {
     const std::string trimmed = trim(text);
     char* end = nullptr;
     errno = 0;
-    const long long value = std::strtoll(trimmed.c_str(), &end, 0);
+    // Decimal, or hexadecimal with 0x (I2C addresses); never octal, so 010 is ten.
+    const bool hex = trimmed.size() > 2 && trimmed[0] == '0' && (trimmed[1] == 'x' || trimmed[1] == 'X');
+    const long long value = std::strtoll(trimmed.c_str(), &end, hex ? 16 : 10);
     if (trimmed.empty() || end != trimmed.c_str() + trimmed.size() || errno == ERANGE)
         throw std::invalid_argument("'" + text + "' is not an integer");
     return value;

@@ -126,6 +126,23 @@ TEST_F(ConfigTest, MissingReference) {
         << line;
 }
 
+TEST_F(ConfigTest, AnInstanceListedTwiceInAPipelineIsAnError) {
+    const std::string line = only(std::string(kStation) + kWorking + "[pipeline.main]\nsinks = out, out\n");
+    EXPECT_NE(line.find("[pipeline.main] sinks: 'out' is listed twice"), std::string::npos) << line;
+}
+
+TEST_F(ConfigTest, APipelineWithoutSinksIsAnError) {
+    const auto lines = check(std::string(kStation) + kWorking + "[pipeline.main]\nsinks =\n");
+    ASSERT_EQ(lines.size(), 2u);  // and the sink no pipeline uses now
+    EXPECT_NE(lines[0].find("[pipeline.main] sinks: names no instance"), std::string::npos) << lines[0];
+}
+
+TEST_F(ConfigTest, AnEmptyTopicLevelIsAnError) {
+    const std::string line =
+        only("[host]\nsystem =\ncity = city_01\nstreet = street_01\n" + std::string(kWorking));
+    EXPECT_NE(line.find("[host] system: is empty"), std::string::npos) << line;
+}
+
 TEST_F(ConfigTest, UnusedDriverIsAnError) {
     const std::string line = only(std::string(kStation) + kWorking + "[driver.spare]\nplugin = simulated\n");
     EXPECT_NE(line.find("[driver.spare] defined but no pipeline uses it"), std::string::npos) << line;

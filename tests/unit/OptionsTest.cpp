@@ -80,6 +80,13 @@ TEST(Options, WrongTypesAreReportedPerKey) {
     EXPECT_EQ(keys, (std::set<std::string>{"count", "mean", "enabled", "interval", "format", "quantities"}));
 }
 
+TEST(Options, IntegersAreDecimalOrHexadecimalNeverOctal) {
+    std::vector<OptionIssue> issues;
+    EXPECT_EQ(parse({{"uri", "x"}, {"count", "010"}}, issues).getInt("count"), 10);
+    EXPECT_EQ(parse({{"uri", "x"}, {"count", "0x0A"}}, issues).getInt("count"), 10);
+    EXPECT_TRUE(issues.empty());
+}
+
 TEST(Options, OutOfRangeNamesTheBounds) {
     std::vector<OptionIssue> issues;
     parse({{"uri", "x"}, {"count", "11"}, {"interval", "500us"}}, issues);

@@ -210,8 +210,8 @@ TEST(DriverRunner, SamplesGoToEveryPipelineItFeeds) {
     runner.feed(&one);
     runner.feed(&two);
     EXPECT_TRUE(runner.readOnce());
-    first.runner->stop(0);
-    second.runner->stop(0);
+    first.runner->stop(kMicrosPerSecond);
+    second.runner->stop(kMicrosPerSecond);
     EXPECT_EQ(first.sink->values, std::vector<double>{0});
     EXPECT_EQ(second.sink->values, std::vector<double>{0});
     EXPECT_EQ(runner.status().read, 1u);
@@ -348,6 +348,19 @@ TEST(SinkRunner, OnReloadAFailingSinkHandsOverEverythingItStillHolds) {
     }
     EXPECT_EQ(handedOver, range(0, 100));  // the batch being retried first, then the rest, in order
     EXPECT_EQ(sink.runner->status().dropped, 0u);
+}
+
+TEST(SinkRunner, ASlowSinkStopsAtTheDeadlineCountingWhatItDidNotDeliver) {
+    auto sink = makeSink("sink.slow", 100000, 1);
+    sink.sink->onWrite = [](int) { std::this_thread::sleep_for(std::chrono::milliseconds(5)); };
+    sink.runner->start();
+    for (int i = 0; i < 400; ++i)
+        sink.runner->enqueue(sequence(i, 1));
+    sink.runner->stop(20 * kMillisecond);  // far less than the 2 s the queue would take
+    const auto status = sink.runner->status();
+    EXPECT_GT(status.dropped, 0u);
+    EXPECT_EQ(status.delivered + status.dropped, 400u);
+    EXPECT_EQ(sink.sink->values, range(0, static_cast<int>(status.delivered)));
 }
 
 TEST(SinkRunner, ABlockedSinkDoesNotHoldUpAnotherSinkOfThePipeline) {
