@@ -43,7 +43,9 @@ public:
     /// Polled drivers: appends one reading of every channel to `out`.
     virtual void read(SampleBatch& out);
 
-    /// Event-driven drivers: emits samples until `stop` is requested.
+    /// Event-driven drivers: emits samples until `stop` is requested. Call `emitter` only from the
+    /// thread that runs run(), and never after run() has returned (a library callback on another
+    /// thread hands its samples to run()'s thread, e.g. through a queue).
     virtual void run(Emitter& emitter, const StopToken& stop);
 
 protected:
