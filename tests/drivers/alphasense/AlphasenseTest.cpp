@@ -20,6 +20,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "RecordingLog.h"
+
 #include <chrono>
 #include <limits>
 #include <map>
@@ -32,6 +34,8 @@
 
 namespace citysense {
 namespace {
+
+using test::RecordingLog;
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -341,41 +345,6 @@ INSTANTIATE_TEST_SUITE_P(
                       UnusableTemperature{"infinite", std::numeric_limits<double>::infinity(), QualityOk, 0},
                       UnusableTemperature{"stale", 40, QualityOk, 2 * kMicrosPerSecond}),
     [](const ::testing::TestParamInfo<UnusableTemperature>& info) { return std::string(info.param.name); });
-
-/// Collects what the instance "driver.test" logs while it exists.
-class RecordingLog {
-public:
-    RecordingLog() { Poco::Logger::get("driver.test").setChannel(_channel); }
-    ~RecordingLog() { Poco::Logger::get("driver.test").setChannel(nullptr); }
-
-    /// How many texts were logged with `priority` containing `text`.
-    int count(Poco::Message::Priority priority, const std::string& text) const {
-        return _channel->count(priority, text);
-    }
-
-private:
-    class Channel : public Poco::Channel {
-    public:
-        void log(const Poco::Message& message) override {
-            std::lock_guard<std::mutex> lock(_mutex);
-            _messages.emplace_back(message.getPriority(), message.getText());
-        }
-
-        int count(Poco::Message::Priority priority, const std::string& text) const {
-            std::lock_guard<std::mutex> lock(_mutex);
-            int found = 0;
-            for (const auto& [logged, message] : _messages)
-                found += logged == priority && message.find(text) != std::string::npos;
-            return found;
-        }
-
-    private:
-        mutable std::mutex _mutex;
-        std::vector<std::pair<Poco::Message::Priority, std::string>> _messages;
-    };
-
-    Poco::AutoPtr<Channel> _channel{new Channel};
-};
 
 TEST_F(Alphasense, EachChangeOfTheStationTemperatureIsLoggedOnce) {
     electrodes(300, 290);

@@ -16,6 +16,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "RecordingLog.h"
+
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
@@ -30,6 +32,8 @@
 
 namespace citysense {
 namespace {
+
+using test::RecordingLog;
 
 using ::testing::AllOf;
 using ::testing::ElementsAre;
@@ -139,43 +143,6 @@ struct Rig {
     testing::PseudoTerminal device;
     std::unique_ptr<Driver> driver;
     RecordingEmitter emitter;
-};
-
-/// Collects what the instance "driver.test" logs while it exists.
-class RecordingLog {
-public:
-    RecordingLog() { Poco::Logger::get("driver.test").setChannel(_channel); }
-    ~RecordingLog() { Poco::Logger::get("driver.test").setChannel(nullptr); }
-
-    /// The texts logged with `priority` that contain `text`.
-    std::vector<std::string> find(Poco::Message::Priority priority, const std::string& text) const {
-        return _channel->find(priority, text);
-    }
-
-private:
-    class Channel : public Poco::Channel {
-    public:
-        void log(const Poco::Message& message) override {
-            std::lock_guard<std::mutex> lock(_mutex);
-            _messages.emplace_back(message.getPriority(), message.getText());
-        }
-
-        std::vector<std::string> find(Poco::Message::Priority priority, const std::string& text) const {
-            std::lock_guard<std::mutex> lock(_mutex);
-            std::vector<std::string> found;
-            for (const auto& [logged, message] : _messages) {
-                if (logged == priority && message.find(text) != std::string::npos)
-                    found.push_back(message);
-            }
-            return found;
-        }
-
-    private:
-        mutable std::mutex _mutex;
-        std::vector<std::pair<Poco::Message::Priority, std::string>> _messages;
-    };
-
-    Poco::AutoPtr<Channel> _channel{new Channel};
 };
 
 std::vector<Quantity> quantitiesOf(const SampleBatch& samples) {
