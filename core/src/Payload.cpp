@@ -1,0 +1,1 @@
+#include <citysense/Payload.h>

@@ -1,0 +1,61 @@
+// A real Mosquitto for tests, configured as tools/broker configures it for development (TLS on a
+// loopback port with the project's certificates, passwords, the ACL from etc/mosquitto), in a
+// temporary directory of its own; the destructor stops it and removes the directory.
+#pragma once
+
+#include <string>
+
+namespace citysense::test {
+
+/// What a client needs to connect as one provisioned identity.
+struct BrokerCredentials {
+    std::string username;
+    std::string password;
+    std::string passwordFile;  ///< holds the password alone (mode 0600)
+    std::string certFile;      ///< the identity's client certificate, signed by the test CA
+    std::string keyFile;
+};
+
+class Broker {
+public:
+    struct Settings {
+        bool plainListener = false;  ///< also a plain-TCP listener (same passwords and ACL) on plainPort()
+        bool persistence = true;     ///< sessions and queued QoS 1/2 messages survive stop() + start()
+    };
+
+    /// Makes the certificates (tools/make-certs) and starts the broker (tools/broker) on free ports.
+    Broker();
+    explicit Broker(Settings settings);
+    ~Broker();
+    Broker(const Broker&) = delete;
+    Broker& operator=(const Broker&) = delete;
+
+    unsigned tlsPort() const;
+    unsigned plainPort() const;  ///< 0 without a plain listener
+    std::string tlsUri() const;    ///< "ssl://127.0.0.1:<tlsPort>"
+    std::string plainUri() const;  ///< "tcp://127.0.0.1:<plainPort>"
+    std::string caFile() const;
+    const std::string& directory() const;
+
+    /// Provisions a gateway with the project's provisioning command: may publish under
+    /// `system/city/street/#` only. Reloads a running broker.
+    BrokerCredentials addGateway(const std::string& system, const std::string& city, const std::string& street);
+
+    /// Provisions a reader allowed to subscribe to `filter` (e.g. "hypo_city/#"). Reloads a running broker.
+    BrokerCredentials addSubscriber(const std::string& name, const std::string& filter);
+
+    /// Stops the broker (SIGTERM; it saves its persistence file) and waits for it to end.
+    void stop();
+    /// Starts it again on the same ports with the same state; returns once it accepts connections.
+    void start();
+    bool running() const;
+
+    /// Everything the broker logged so far.
+    std::string log() const;
+
+private:
+    struct State;
+    State* _state;
+};
+
+}  // namespace citysense::test
