@@ -5,6 +5,7 @@
 #include <Poco/Logger.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <limits>
 #include <map>
 
@@ -37,6 +38,16 @@ std::unique_ptr<Instance> configured(Create&& create, const InstancePlan& plan, 
     return instance;
 }
 
+/// Where the sink's spool lives: its own directory under spool_dir, named after the instance.
+SpoolSettings spoolSettings(const Plan& plan, const InstancePlan& sink) {
+    SpoolSettings settings;
+    if (!sink.options.getBool("spool") || plan.host.spoolDir.empty())
+        return settings;
+    settings.directory = (std::filesystem::path(plan.host.spoolDir) / sink.qualifiedName()).string();
+    settings.sizeBound = parseByteSize(sink.options.getString("spool_size"));
+    return settings;
+}
+
 template <typename Runner>
 Runner* byName(const std::vector<std::unique_ptr<Runner>>& runners, const std::string& qualifiedName) {
     for (const auto& runner : runners) {
@@ -59,7 +70,8 @@ Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIss
             _sinks.push_back(std::make_unique<SinkRunner>(
                 std::move(instance), sink.plugin, static_cast<std::size_t>(sink.options.getInt("queue_size")),
                 static_cast<std::size_t>(sink.options.getInt("batch_size")),
-                Backoff(kFirstSinkRetry, sink.options.getDuration("max_backoff"))));
+                Backoff(kFirstSinkRetry, sink.options.getDuration("max_backoff")),
+                spoolSettings(plan, sink)));
     }
     for (const auto& driver : plan.drivers) {
         if (auto instance = configured<Driver>(createDriver, driver, station, &issues))

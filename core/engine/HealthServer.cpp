@@ -66,7 +66,8 @@ std::string healthJson(const std::vector<InstanceStatus>& instances) {
             out << ",\"read\":" << status.read;
         else
             out << ",\"delivered\":" << status.delivered << ",\"dropped\":" << status.dropped
-                << ",\"queued\":" << status.queued;
+                << ",\"queued\":" << status.queued << ",\"spooled\":" << status.spooled
+                << ",\"spool_pending\":" << status.spoolPending;
         out << "}";
     }
     out << "]}";
@@ -89,10 +90,14 @@ std::string prometheusText(const std::vector<InstanceStatus>& instances) {
     family(out, instances, "citysense_samples_delivered_total", "counter", "Samples a sink delivered",
            &InstanceStatus::delivered, false);
     family(out, instances, "citysense_samples_dropped_total", "counter",
-           "Samples a sink dropped (queue full, or undeliverable at shutdown)", &InstanceStatus::dropped,
-           false);
+           "Samples a sink dropped (queue or spool full, damaged in the spool, or undeliverable at shutdown)",
+           &InstanceStatus::dropped, false);
     family(out, instances, "citysense_queue_depth", "gauge", "Samples waiting in a sink's queue",
            &InstanceStatus::queued, false);
+    family(out, instances, "citysense_samples_spooled_total", "counter",
+           "Samples a sink wrote to its durable spool", &InstanceStatus::spooled, false);
+    family(out, instances, "citysense_spool_depth", "gauge", "Samples waiting in a sink's durable spool",
+           &InstanceStatus::spoolPending, false);
     return out.str();
 }
 

@@ -14,12 +14,14 @@ struct InstanceStatus {
     std::string name;    ///< "driver.air"
     std::string plugin;  ///< "bme280"
     InstanceState state = InstanceState::Starting;
-    std::string message;          ///< the last fault while failing
-    std::uint64_t read = 0;       ///< drivers: samples read from the device
-    std::uint64_t delivered = 0;  ///< sinks: samples written
-    std::uint64_t dropped = 0;    ///< sinks: samples dropped because the queue was full or at shutdown
-    std::uint64_t failures = 0;   ///< failed reads or writes
-    std::uint64_t queued = 0;     ///< sinks: samples waiting
+    std::string message;             ///< the last fault while failing
+    std::uint64_t read = 0;          ///< drivers: samples read from the device
+    std::uint64_t delivered = 0;     ///< sinks: samples written
+    std::uint64_t dropped = 0;       ///< sinks: samples lost (queue or spool full, spool damage, shutdown)
+    std::uint64_t failures = 0;      ///< failed reads or writes
+    std::uint64_t queued = 0;        ///< sinks: samples waiting in memory
+    std::uint64_t spooled = 0;       ///< sinks: samples written to the durable spool
+    std::uint64_t spoolPending = 0;  ///< sinks: samples in the durable spool now
 };
 
 }  // namespace citysense

@@ -1,7 +1,10 @@
 #include "Plan.h"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
+#include <limits>
+#include <stdexcept>
 
 namespace citysense {
 
@@ -24,9 +27,8 @@ const OptionTable& hostOptions(const std::string& kind) {
         Option::list(
             "plugin_path", "",
             "Directories searched for plugins before the built-in locations (relative: to this file)"),
-        Option::string(
-            "spool_dir", "/var/lib/citysense/spool",
-            "Directory for the durable spool of server sinks (used once the MQTT and SQL sinks exist)"),
+        Option::string("spool_dir", "/var/lib/citysense/spool",
+                       "Directory of the durable spools, one subdirectory per sink (empty: no spools)"),
         Option::duration("shutdown_timeout", "10s",
                          "How long a stopping host goes on delivering what sinks still queue; what is left "
                          "then is dropped and counted")
@@ -54,6 +56,12 @@ const OptionTable& hostOptions(const std::string& kind) {
             .range(1, 1000000),
         Option::duration("max_backoff", "30s", "Longest wait between retries of a failing sink")
             .range(0.001, 3600),
+        Option::boolean("spool", "true",
+                        "Keep samples the sink cannot deliver in the durable spool under spool_dir"),
+        Option::string(
+            "spool_size", "64M",
+            "Most bytes the sink's spool takes on disk (a number with k, M or G: powers of 1024; at "
+            "least 4096); when full the oldest samples are dropped and counted"),
     };
     static const OptionTable pipeline = {
         Option::list("drivers", "", "Driver instances feeding the pipeline, by section name").mandatory(),
@@ -74,6 +82,33 @@ const OptionTable& hostOptions(const std::string& kind) {
     return none;
 }
 
+std::uint64_t parseByteSize(const std::string& text) {
+    const auto first = text.find_first_not_of(" \t");
+    const auto last = text.find_last_not_of(" \t");
+    const std::string trimmed = first == std::string::npos ? "" : text.substr(first, last - first + 1);
+    const std::string bad = "'" + text + "' is not a size (bytes, or a whole number with k, M or G)";
+    std::size_t digits = 0;
+    std::uint64_t value = 0;
+    for (; digits < trimmed.size() && std::isdigit(static_cast<unsigned char>(trimmed[digits])); ++digits) {
+        if (value > (std::numeric_limits<std::uint64_t>::max() - 9) / 10)
+            throw std::invalid_argument(bad);
+        value = value * 10 + static_cast<std::uint64_t>(trimmed[digits] - '0');
+    }
+    const std::string suffix = trimmed.substr(digits);
+    int shift = 0;
+    if (suffix == "k" || suffix == "K")
+        shift = 10;
+    else if (suffix == "M")
+        shift = 20;
+    else if (suffix == "G")
+        shift = 30;
+    else if (!suffix.empty())
+        throw std::invalid_argument(bad);
+    if (digits == 0 || value > (std::numeric_limits<std::uint64_t>::max() >> shift))
+        throw std::invalid_argument(bad);
+    return value << shift;
+}
+
 bool hasErrors(const std::vector<ConfigIssue>& issues) {
     return std::any_of(issues.begin(), issues.end(), [](const ConfigIssue& issue) { return !issue.warning; });
 }
@@ -81,6 +116,7 @@ bool hasErrors(const std::vector<ConfigIssue>& issues) {
 namespace {
 
 const char* const kInstanceKinds[] = {"driver", "filter", "sink"};
+constexpr std::uint64_t kMinSpoolSize = 4096;
 
 void addIssues(std::vector<ConfigIssue>& issues, const ConfigSection& section,
                const std::vector<OptionIssue>& found) {
@@ -112,6 +148,18 @@ std::string availableText(const PluginRegistry& registry, PluginKind kind) {
             names += (names.empty() ? "" : ", ") + entry->name;
     }
     return names.empty() ? "none" : names;
+}
+
+void checkSpoolSize(const ConfigSection& section, const Options& options, std::vector<ConfigIssue>& issues) {
+    const std::string& text = options.getString("spool_size");
+    try {
+        if (parseByteSize(text) < kMinSpoolSize)
+            issues.push_back({section.label(), "spool_size",
+                              "expected size: " + text + " is out of range: must be at least " +
+                                  std::to_string(kMinSpoolSize)});
+    } catch (const std::invalid_argument& error) {
+        issues.push_back({section.label(), "spool_size", std::string("expected size: ") + error.what()});
+    }
 }
 
 /// Validates a driver, filter or sink section against the host keys and its plugin's table.
@@ -152,6 +200,8 @@ void planInstance(const ConfigSection& section, PluginKind kind, const PluginReg
     InstancePlan instance{section.kind, section.name, entry->name,
                           Options::parse(table, section.values, found)};
     addIssues(issues, section, found);
+    if (kind == PluginKind::Sink)
+        checkSpoolSize(section, instance.options, issues);
     out.push_back(std::move(instance));
 }
 

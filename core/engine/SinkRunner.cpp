@@ -5,6 +5,7 @@
 #include <Poco/Logger.h>
 
 #include <chrono>
+#include <filesystem>
 
 namespace citysense {
 
@@ -15,12 +16,13 @@ constexpr Micros kDropWarningInterval = 10 * kMicrosPerSecond;
 }  // namespace
 
 SinkRunner::SinkRunner(std::unique_ptr<Sink> sink, std::string plugin, std::size_t queueLimit,
-                       std::size_t batchSize, Backoff retry)
+                       std::size_t batchSize, Backoff retry, SpoolSettings spool)
     : _sink(std::move(sink)),
       _plugin(std::move(plugin)),
       _queueLimit(queueLimit),
       _batchSize(batchSize),
-      _backoff(retry) {
+      _backoff(retry),
+      _spoolSettings(std::move(spool)) {
     _status.name = _sink->instanceName();
     _status.plugin = _plugin;
 }
@@ -35,7 +37,7 @@ void SinkRunner::start() {
     _thread = std::thread([this] { loop(); });
 }
 
-void SinkRunner::countDropped(std::size_t count, const char* why) {
+void SinkRunner::countDropped(std::uint64_t count, const char* why) {
     _status.dropped += count;
     _dropsSinceWarning += count;
     const Micros now = nowMicros();
@@ -92,34 +94,47 @@ SampleBatch SinkRunner::takeBatch(std::unique_lock<std::mutex>&) {
 }
 
 void SinkRunner::loop() {
+    std::error_code error;
+    if (!_spoolSettings.directory.empty() && std::filesystem::is_directory(_spoolSettings.directory, error))
+        openSpool();  // a restarted host delivers what its spool holds before anything new
     std::unique_lock<std::mutex> lock(_mutex);
     for (;;) {
+        // Everything in the spool is older than everything in memory.
+        if (_spool && _spool->pending() > 0) {
+            if (!replayFromSpool(lock))
+                break;
+            continue;
+        }
         _changed.wait(lock, [this] { return !_queue.empty() || _draining || _handingOver; });
         if (_queue.empty() || _handingOver)
             break;
         if (_draining && nowMicros() >= _drainDeadline) {
             // A slow sink that still delivers stops at the deadline too.
-            countDropped(_queued, "not delivered within shutdown_timeout");
-            _queue.clear();
-            _queued = 0;
+            keepOrDrop(lock, "not delivered within shutdown_timeout");
             break;
         }
         SampleBatch batch = takeBatch(lock);
         lock.unlock();
-        const bool delivered = deliver(batch);
+        const Outcome outcome = deliverOrSpool(batch);
         lock.lock();
-        if (!delivered && _handingOver) {
+        if (outcome == Outcome::Delivered || outcome == Outcome::Spooled)
+            continue;
+        if (outcome == Outcome::Stopping) {
+            if (!_handingOver)
+                keepOrDrop(lock, "still undeliverable at shutdown");
+            break;
+        }
+        if (_handingOver) {
             _queued += batch.size();
             _queue.push_front(std::move(batch));
             break;
         }
-        if (!delivered) {
-            countDropped(batch.size() + _queued, "still undeliverable at shutdown");
-            _queue.clear();
-            _queued = 0;
-            break;
-        }
+        countDropped(batch.size() + _queued, "still undeliverable at shutdown");
+        _queue.clear();
+        _queued = 0;
+        break;
     }
+    const bool draining = _draining;
     lock.unlock();
     if (_open) {
         try {
@@ -128,41 +143,56 @@ void SinkRunner::loop() {
             _sink->logger().error("close failed: " + currentExceptionText());
         }
     }
+    if (_spool) {
+        if (draining && _spool->pending() > 0)
+            _sink->logger().notice("stopping with " + std::to_string(_spool->pending()) +
+                                   " samples in the spool " + _spool->directory() +
+                                   ", to be delivered after the next start");
+        _spool.reset();  // releases the spool's lock for a runner that replaces this one
+    }
     std::lock_guard<std::mutex> relock(_mutex);
     _status.state = InstanceState::Stopped;
 }
 
+bool SinkRunner::attempt(const SampleBatch& batch, Micros& retryDelay) {
+    try {
+        if (!_open) {
+            _sink->open();
+            _open = true;
+        }
+        _sink->write(batch);
+        std::lock_guard<std::mutex> lock(_mutex);
+        _status.delivered += batch.size();
+        if (_status.state == InstanceState::Failing) {
+            _sink->logger().notice("delivering again");
+            _status.state = InstanceState::Running;
+            _status.message.clear();
+        }
+        _backoff.reset();
+        return true;
+    } catch (...) {
+        const std::string reason = currentExceptionText();
+        retryDelay = _backoff.next();
+        {
+            std::lock_guard<std::mutex> lock(_mutex);
+            _status.state = InstanceState::Failing;
+            _status.message =
+                _spoolUnavailable ? reason + " (the spool is unavailable: samples wait in memory)" : reason;
+            ++_status.failures;
+        }
+        _sink->logger().warning(std::string(_open ? "write" : "open") + " failed: " + reason +
+                                "; retrying in " + formatDuration(retryDelay));
+        return false;
+    }
+}
+
 bool SinkRunner::deliver(const SampleBatch& batch) {
     for (;;) {
-        try {
-            if (!_open) {
-                _sink->open();
-                _open = true;
-            }
-            _sink->write(batch);
-            std::lock_guard<std::mutex> lock(_mutex);
-            _status.delivered += batch.size();
-            if (_status.state == InstanceState::Failing) {
-                _sink->logger().notice("delivering again");
-                _status.state = InstanceState::Running;
-                _status.message.clear();
-            }
-            _backoff.reset();
+        Micros delay = 0;
+        if (attempt(batch, delay))
             return true;
-        } catch (...) {
-            const std::string reason = currentExceptionText();
-            const Micros delay = _backoff.next();
-            {
-                std::lock_guard<std::mutex> lock(_mutex);
-                _status.state = InstanceState::Failing;
-                _status.message = reason;
-                ++_status.failures;
-            }
-            _sink->logger().warning(std::string(_open ? "write" : "open") + " failed: " + reason +
-                                    "; retrying in " + formatDuration(delay));
-            if (!waitBeforeRetry(delay))
-                return false;
-        }
+        if (!waitBeforeRetry(delay))
+            return false;
     }
 }
 
@@ -178,6 +208,188 @@ bool SinkRunner::waitBeforeRetry(Micros delay) {
             return true;
         _changed.wait_for(lock, std::chrono::microseconds(end - now));
     }
+}
+
+bool SinkRunner::openSpool() {
+    try {
+        _spool = std::make_unique<Spool>(_spoolSettings.directory, _spoolSettings.sizeBound, _sink->logger(),
+                                         [this](std::uint64_t count, const char* why) {
+                                             std::lock_guard<std::mutex> lock(_mutex);
+                                             countDropped(count, why);
+                                         });
+    } catch (const std::exception& error) {
+        _spoolUnavailable = true;
+        _sink->logger().error(std::string("the spool is unavailable: ") + error.what() +
+                              "; samples the sink cannot deliver wait in memory");
+        return false;
+    }
+    noteSpool();
+    return true;
+}
+
+bool SinkRunner::ensureSpool() {
+    if (_spool)
+        return true;
+    if (_spoolSettings.directory.empty() || _spoolUnavailable)
+        return false;
+    return openSpool();
+}
+
+SinkRunner::Outcome SinkRunner::deliverOrSpool(const SampleBatch& batch) {
+    if (_spoolSettings.directory.empty() || _spoolUnavailable)
+        return deliver(batch) ? Outcome::Delivered : Outcome::Failed;
+    Micros delay = 0;
+    if (attempt(batch, delay))
+        return Outcome::Delivered;
+    {
+        // Handed over in memory as without a spool: the replacing runner takes it from here.
+        std::lock_guard<std::mutex> lock(_mutex);
+        if (_handingOver)
+            return Outcome::Failed;
+    }
+    if (!ensureSpool())
+        return waitBeforeRetry(delay) && deliver(batch) ? Outcome::Delivered : Outcome::Failed;
+    // The spool is empty here, so the batch becomes its oldest.
+    const std::size_t stored = store(batch);
+    if (stored < batch.size())
+        putBack({SampleBatch(batch.begin() + static_cast<std::ptrdiff_t>(stored), batch.end())});
+    return spoolAfterFailure(delay) ? Outcome::Spooled : Outcome::Stopping;
+}
+
+bool SinkRunner::replayFromSpool(std::unique_lock<std::mutex>& lock) {
+    if (_handingOver)
+        return false;  // the spool stays on disk for the runner that replaces this one
+    if (_draining && nowMicros() >= _drainDeadline) {
+        keepOrDrop(lock, "not delivered within shutdown_timeout");
+        return false;
+    }
+    lock.unlock();
+    const SampleBatch batch = _spool->peek(_batchSize);
+    bool goOn = true;
+    Micros delay = 0;
+    if (!batch.empty() && attempt(batch, delay)) {
+        _spool->consume(batch.size());
+        bool crowded = false;
+        {
+            std::lock_guard<std::mutex> guard(_mutex);
+            crowded = _queued > 0 && _queued >= (_queueLimit + 1) / 2;
+        }
+        // Replaying a long outage takes a while: what arrives meanwhile waits on disk, not dropped.
+        if (crowded)
+            spill();
+    } else if (!batch.empty()) {
+        goOn = spoolAfterFailure(delay);
+    }
+    noteSpool();
+    lock.lock();
+    if (!goOn && !_handingOver)
+        keepOrDrop(lock, "still undeliverable at shutdown");
+    return goOn;
+}
+
+bool SinkRunner::spoolAfterFailure(Micros retryDelay) {
+    // During an outage the memory queue stays near empty, so a killed host loses little.
+    spill();
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        if (_draining || _handingOver)
+            return false;
+    }
+    return waitSpilling(retryDelay);
+}
+
+std::size_t SinkRunner::store(const SampleBatch& batch) {
+    std::size_t stored = batch.size();
+    std::string problem;
+    try {
+        _spool->append(batch);
+    } catch (const SpoolWriteError& error) {
+        stored = error.stored();
+        problem = error.what();
+    }
+    if (!problem.empty() && !_spoolWriteFailing)
+        _sink->logger().error("cannot write to the spool: " + problem + "; samples wait in memory");
+    else if (problem.empty() && _spoolWriteFailing)
+        _sink->logger().notice("writing to the spool again");
+    _spoolWriteFailing = !problem.empty();
+    const std::uint64_t pending = _spool->pending();
+    std::lock_guard<std::mutex> lock(_mutex);
+    _status.spooled += stored;
+    _status.spoolPending = pending;
+    return stored;
+}
+
+bool SinkRunner::spill() {
+    std::deque<SampleBatch> batches;
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        batches.swap(_queue);
+        _queued = 0;
+    }
+    while (!batches.empty()) {
+        SampleBatch& batch = batches.front();
+        const std::size_t stored = store(batch);
+        if (stored < batch.size()) {
+            batch.erase(batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(stored));
+            putBack(std::move(batches));
+            return false;
+        }
+        batches.pop_front();
+    }
+    return true;
+}
+
+void SinkRunner::putBack(std::deque<SampleBatch>&& batches) {
+    std::lock_guard<std::mutex> lock(_mutex);
+    for (auto batch = batches.rbegin(); batch != batches.rend(); ++batch) {
+        _queued += batch->size();
+        _queue.push_front(std::move(*batch));
+    }
+}
+
+bool SinkRunner::waitSpilling(Micros delay) {
+    const Micros until = nowMicros() + delay;
+    std::unique_lock<std::mutex> lock(_mutex);
+    bool spillFailed = false;
+    for (;;) {
+        if (_handingOver || _draining)
+            return false;
+        if (!_queue.empty() && !spillFailed) {
+            lock.unlock();
+            spillFailed = !spill();
+            lock.lock();
+            continue;
+        }
+        const Micros now = nowMicros();
+        if (now >= until)
+            return true;
+        // Wakes at least once a second to flush the spool to disk.
+        _changed.wait_for(lock, std::chrono::microseconds(std::min(until - now, kMicrosPerSecond)));
+        lock.unlock();
+        _spool->syncIfDue();
+        lock.lock();
+        spillFailed = false;
+    }
+}
+
+void SinkRunner::keepOrDrop(std::unique_lock<std::mutex>& lock, const char* why) {
+    if (!_queue.empty() && !_spoolSettings.directory.empty()) {
+        lock.unlock();
+        if (ensureSpool())
+            spill();
+        lock.lock();
+    }
+    if (_queued > 0) {
+        countDropped(_queued, why);
+        _queue.clear();
+        _queued = 0;
+    }
+}
+
+void SinkRunner::noteSpool() {
+    const std::uint64_t pending = _spool ? _spool->pending() : 0;
+    std::lock_guard<std::mutex> lock(_mutex);
+    _status.spoolPending = pending;
 }
 
 void SinkRunner::stop(Micros drainTimeout) {

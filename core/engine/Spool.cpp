@@ -1,0 +1,349 @@
+#include "Spool.h"
+
+#include "SpoolFormat.h"
+
+#include <citysense/Time.h>
+
+#include <Poco/Logger.h>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+#include <algorithm>
+#include <cerrno>
+#include <filesystem>
+#include <system_error>
+#include <vector>
+
+namespace citysense {
+
+namespace {
+
+constexpr std::uint64_t kMinSegmentSize = 4096;
+constexpr Micros kSyncInterval = kMicrosPerSecond;
+
+}  // namespace
+
+Spool::Spool(std::string directory, std::uint64_t sizeBound, Poco::Logger& logger, DropHandler dropped)
+    : _directory(std::move(directory)),
+      _sizeBound(sizeBound),
+      _segmentSize(std::max(sizeBound / 8, kMinSegmentSize)),
+      _logger(logger),
+      _dropped(std::move(dropped)) {
+    std::error_code error;
+    std::filesystem::create_directories(_directory, error);
+    if (error)
+        throw std::runtime_error("cannot create spool " + _directory + ": " + error.message());
+    lock();
+    try {
+        scan();
+    } catch (...) {
+        ::close(_lockFd);
+        throw;
+    }
+    if (_pending > 0)
+        _logger.information("spool " + _directory + " holds " + std::to_string(_pending) +
+                            " samples to deliver first");
+}
+
+Spool::~Spool() {
+    closeSegment();
+    if (_readFd >= 0)
+        ::close(_readFd);
+    ::close(_lockFd);
+}
+
+void Spool::lock() {
+    const std::string path = _directory + "/lock";
+    _lockFd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    if (_lockFd < 0)
+        throw std::runtime_error("cannot open " + path + ": " + systemError(errno));
+    if (::flock(_lockFd, LOCK_EX | LOCK_NB) != 0) {
+        const int error = errno;
+        ::close(_lockFd);
+        if (error == EWOULDBLOCK)
+            throw std::runtime_error("spool " + _directory + " is in use by another process");
+        throw std::runtime_error("cannot lock " + path + ": " + systemError(error));
+    }
+}
+
+void Spool::scan() {
+    std::vector<std::uint64_t> numbers;
+    for (const auto& entry : std::filesystem::directory_iterator(_directory)) {
+        std::uint64_t number = 0;
+        if (parseSegmentFileName(entry.path().filename().string(), number))
+            numbers.push_back(number);
+    }
+    std::sort(numbers.begin(), numbers.end());
+    for (const std::uint64_t number : numbers) {
+        _nextNumber = std::max(_nextNumber, number + 1);
+        scanSegment(number);
+    }
+}
+
+void Spool::scanSegment(std::uint64_t number) {
+    SpoolSegment segment;
+    segment.number = number;
+    segment.path = _directory + "/" + segmentFileName(number);
+    std::string problem;
+    switch (scanSegmentFile(segment, problem)) {
+        case SegmentState::Unreadable:
+            _logger.error("spool segment " + segment.path + " cannot be read (" + problem +
+                          "); left alone, not replayed");
+            return;
+        case SegmentState::Foreign:
+            _logger.error("spool segment " + segment.path +
+                          " is not a spool segment (wrong magic); left alone, not replayed");
+            return;
+        case SegmentState::Empty:
+            ::unlink(segment.path.c_str());
+            return;
+        case SegmentState::Valid:
+            break;
+    }
+    if (!problem.empty()) {
+        // What follows the damage cannot be trusted, not even the counts in it.
+        _logger.error("spool segment " + segment.path + " at byte " + std::to_string(segment.end) + ": " +
+                      problem + "; skipping the rest of the segment (" +
+                      std::to_string(segment.bytes - segment.end) + " bytes, an unknown number of samples)");
+    }
+    if (segment.samples == 0) {
+        ::unlink(segment.path.c_str());
+        return;
+    }
+    _pending += segment.samples;
+    _bytes += segment.bytes;
+    _segments.push_back(std::move(segment));
+}
+
+int Spool::readDescriptor(const SpoolSegment& segment) {
+    if (_readFd >= 0 && _readNumber == segment.number)
+        return _readFd;
+    if (_readFd >= 0)
+        ::close(_readFd);
+    _readFd = ::open(segment.path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (_readFd < 0)
+        throw std::runtime_error("cannot open it: " + systemError(errno));
+    _readNumber = segment.number;
+    return _readFd;
+}
+
+bool Spool::readRecord(SpoolSegment& segment, std::uint64_t offset, std::uint64_t samplesBefore,
+                       const Record*& record) {
+    if (_cached.segment == segment.number && _cached.offset == offset) {
+        record = &_cached;
+        return true;
+    }
+    _cached.segment = 0;
+    _cached.samples.clear();
+    std::string problem;
+    try {
+        problem = readRecordAt(readDescriptor(segment), offset, segment.end, _cached.samples, _cached.next);
+    } catch (const std::runtime_error& error) {
+        problem = error.what();
+    }
+    if (!problem.empty()) {
+        damaged(segment, offset, samplesBefore, problem);
+        return false;
+    }
+    _cached.segment = segment.number;
+    _cached.offset = offset;
+    record = &_cached;
+    return true;
+}
+
+void Spool::damaged(SpoolSegment& segment, std::uint64_t offset, std::uint64_t samplesBefore,
+                    const std::string& what) {
+    const std::uint64_t lost = segment.samples - std::min(samplesBefore, segment.samples);
+    _logger.error("spool segment " + segment.path + " at byte " + std::to_string(offset) + ": " + what +
+                  "; skipping the rest of the segment (" + std::to_string(lost) + " samples)");
+    if (&segment == &_segments.back() && _writeFd >= 0)
+        closeSegment();  // never append after damage
+    if (&segment == &_segments.front() && offset == segment.offset)
+        _headSkip = 0;
+    segment.end = offset;
+    segment.samples -= lost;
+    _pending -= lost;
+    if (lost > 0)
+        _dropped(lost, "damaged in the spool");
+}
+
+SampleBatch Spool::peek(std::size_t most) {
+    SampleBatch out;
+    for (std::size_t i = 0; i < _segments.size() && out.size() < most; ++i) {
+        SpoolSegment& segment = _segments[i];
+        std::uint64_t offset = segment.offset;
+        std::uint64_t skip = i == 0 ? _headSkip : 0;
+        std::uint64_t before = 0;
+        while (offset < segment.end && out.size() < most) {
+            const Record* record = nullptr;
+            if (!readRecord(segment, offset, before, record))
+                break;
+            const auto& samples = record->samples;
+            const std::size_t from = static_cast<std::size_t>(std::min<std::uint64_t>(skip, samples.size()));
+            const std::size_t take = std::min(samples.size() - from, most - out.size());
+            out.insert(out.end(), samples.begin() + static_cast<std::ptrdiff_t>(from),
+                       samples.begin() + static_cast<std::ptrdiff_t>(from + take));
+            before += samples.size() - from;
+            offset = record->next;
+            skip = 0;
+        }
+    }
+    while (!_segments.empty() && _segments.front().offset >= _segments.front().end)
+        retireHead();
+    return out;
+}
+
+void Spool::consume(std::size_t count) {
+    while (count > 0 && !_segments.empty()) {
+        SpoolSegment& head = _segments.front();
+        const Record* record = nullptr;
+        if (head.offset >= head.end) {
+            retireHead();
+            continue;
+        }
+        if (!readRecord(head, head.offset, 0, record))
+            continue;
+        const std::uint64_t left =
+            record->samples.size() - std::min<std::uint64_t>(_headSkip, record->samples.size());
+        const std::uint64_t taken = std::min<std::uint64_t>(count, left);
+        count -= static_cast<std::size_t>(taken);
+        head.samples -= std::min(taken, head.samples);
+        _pending -= std::min(taken, _pending);
+        if (taken == left) {
+            head.offset = record->next;
+            _headSkip = 0;
+        } else {
+            _headSkip += taken;
+        }
+    }
+    while (!_segments.empty() && _segments.front().offset >= _segments.front().end)
+        retireHead();
+}
+
+void Spool::retireHead() {
+    const SpoolSegment& head = _segments.front();
+    if (_segments.size() == 1 && _writeFd >= 0) {
+        ::close(_writeFd);  // deleted next: nothing in it needs to reach the disk
+        _writeFd = -1;
+        _unsynced = false;
+    }
+    if (_readFd >= 0 && _readNumber == head.number) {
+        ::close(_readFd);
+        _readFd = -1;
+    }
+    if (_cached.segment == head.number)
+        _cached.segment = 0;
+    if (::unlink(head.path.c_str()) != 0 && errno != ENOENT)
+        _logger.error("cannot delete spool segment " + head.path + " (" + systemError(errno) +
+                      "): what it still holds will be delivered again after a restart");
+    _bytes -= std::min(head.bytes, _bytes);
+    _pending -= std::min(head.samples, _pending);
+    _headSkip = 0;
+    _segments.pop_front();
+}
+
+void Spool::dropHead(const char* why) {
+    const std::uint64_t lost = _segments.front().samples;
+    retireHead();
+    if (lost > 0)
+        _dropped(lost, why);
+}
+
+void Spool::makeRoom(std::uint64_t recordBytes) {
+    // The segment written to goes last, and only when it alone outgrows the bound.
+    while (_bytes + recordBytes > _sizeBound && _segments.size() > 1)
+        dropHead("spool full");
+    if (_bytes + recordBytes > _sizeBound && _segments.front().samples > 0) {
+        dropHead("spool full");
+        startSegment();
+    }
+    // Records are at most a quarter of a segment, so only a single sample with kilobytes of source
+    // names can still be over the bound here: it is written, and the bound overshoots by that much.
+}
+
+void Spool::append(const SampleBatch& batch) {
+    std::size_t stored = 0;
+    std::string record;
+    while (stored < batch.size()) {
+        record.clear();
+        const std::size_t count = encodeRecord(batch, stored, _segmentSize / 4, record);
+        try {
+            if (_writeFd >= 0 && _segments.back().bytes > kSpoolMagicSize &&
+                _segments.back().bytes + record.size() > _segmentSize)
+                closeSegment();
+            if (_writeFd < 0)
+                startSegment();
+            makeRoom(record.size());
+            writeRecord(record, count);
+        } catch (const std::runtime_error& error) {
+            throw SpoolWriteError(error.what(), stored);
+        }
+        stored += count;
+    }
+    syncIfDue();
+}
+
+void Spool::startSegment() {
+    SpoolSegment segment;
+    segment.number = _nextNumber++;
+    segment.path = _directory + "/" + segmentFileName(segment.number);
+    const int fd = createSegmentFile(segment.path);
+    // The new name must survive a power loss as well as the records written into the file.
+    const int directory = ::open(_directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (directory >= 0) {
+        ::fsync(directory);
+        ::close(directory);
+    }
+    segment.bytes = segment.end = segment.offset = kSpoolMagicSize;
+    _bytes += segment.bytes;
+    _segments.push_back(std::move(segment));
+    _writeFd = fd;
+    _unsynced = true;
+}
+
+void Spool::closeSegment() {
+    if (_writeFd < 0)
+        return;
+    if (_unsynced)
+        sync();
+    ::close(_writeFd);
+    _writeFd = -1;
+}
+
+void Spool::writeRecord(const std::string& record, std::size_t samples) {
+    SpoolSegment& segment = _segments.back();
+    try {
+        // One write(2) per record: once it returns, the kernel has the record, so a SIGKILL cannot
+        // lose it; only a power loss can, up to the last sync (see syncIfDue()).
+        writeAll(_writeFd, record.data(), record.size());
+    } catch (const std::system_error& error) {
+        // Cut a partial record off again, or at least never append after it.
+        if (::ftruncate(_writeFd, static_cast<off_t>(segment.bytes)) != 0)
+            closeSegment();
+        throw std::runtime_error("cannot write " + segment.path + ": " + error.code().message());
+    }
+    segment.bytes += record.size();
+    segment.end = segment.bytes;
+    segment.samples += samples;
+    _pending += samples;
+    _bytes += record.size();
+    _unsynced = true;
+}
+
+void Spool::syncIfDue() {
+    if (_unsynced && _writeFd >= 0 && steadyMicros() - _lastSync >= kSyncInterval)
+        sync();
+}
+
+void Spool::sync() {
+    // fdatasync at most once a second: a power loss may cost the last second of an outage, a
+    // crash of the process nothing.
+    if (::fdatasync(_writeFd) != 0)
+        _logger.error("cannot flush spool segment " + _segments.back().path +
+                      " to disk: " + systemError(errno));
+    _unsynced = false;
+    _lastSync = steadyMicros();
+}
+
+}  // namespace citysense

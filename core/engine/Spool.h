@@ -1,0 +1,133 @@
+// A sink's durable spool: samples the sink could not deliver, kept on disk in order until it can.
+// One directory per sink instance (`<spool_dir>/sink.broker`) holds numbered, append-only segment
+// files of checksummed records (SpoolFormat.h) and a lock file. Delivered samples are consumed from
+// the head and a segment is deleted once all of it is consumed; when the spool would outgrow its
+// size bound the oldest segments are deleted and their samples counted as dropped.
+//
+// Every record is one write(2), so a process killed even with SIGKILL loses nothing the spool took;
+// data is flushed to the disk (fdatasync) at most once a second and when a segment is closed, so a
+// power loss may cost the last second. No read position is kept on disk: after a restart, the
+// delivered part of a segment not yet deleted is delivered again (at least once; the server's
+// unique key drops the duplicates). Each open appends to a new segment, never after a tail that a
+// crash may have torn. A damaged record ends its segment: the rest is skipped, reported and, where
+// the count is known, counted as dropped.
+//
+// Only one thread may use a Spool.
+#pragma once
+
+#include "SpoolSegment.h"
+
+#include <citysense/Sample.h>
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <stdexcept>
+#include <string>
+
+namespace Poco {
+class Logger;
+}
+
+namespace citysense {
+
+/// Where a sink keeps its spool and how large it may grow.
+struct SpoolSettings {
+    std::string directory;  ///< empty: no spool, undeliverable samples wait in memory only
+    std::uint64_t sizeBound = 64 * 1024 * 1024;
+};
+
+/// An append the disk refused; the samples before `stored()` of the batch were kept.
+class SpoolWriteError : public std::runtime_error {
+public:
+    SpoolWriteError(const std::string& message, std::size_t stored)
+        : std::runtime_error(message), _stored(stored) {}
+    std::size_t stored() const { return _stored; }
+
+private:
+    std::size_t _stored;
+};
+
+class Spool {
+public:
+    /// Told of samples the spool lost: the oldest, to stay within the bound, or damaged ones.
+    using DropHandler = std::function<void(std::uint64_t count, const char* why)>;
+
+    /// Opens `directory` (creating it and its parents), locks it and scans its segments; damage
+    /// found is logged as errors to `logger`. Throws std::runtime_error naming the directory when it
+    /// cannot be created or is in use by another process.
+    Spool(std::string directory, std::uint64_t sizeBound, Poco::Logger& logger, DropHandler dropped);
+    /// Syncs what was written and releases the lock.
+    ~Spool();
+    Spool(const Spool&) = delete;
+    Spool& operator=(const Spool&) = delete;
+
+    /// Appends the samples after everything the spool holds. Throws SpoolWriteError.
+    void append(const SampleBatch& batch);
+
+    /// Up to `most` of the oldest samples, in order; empty when the spool is.
+    SampleBatch peek(std::size_t most);
+
+    /// Removes the `count` oldest samples (those peek() returned, once delivered).
+    void consume(std::size_t count);
+
+    /// Samples held.
+    std::uint64_t pending() const { return _pending; }
+
+    /// Bytes the segment files take.
+    std::uint64_t bytes() const { return _bytes; }
+
+    /// Flushes appended records to the disk if the last flush is a second old.
+    void syncIfDue();
+
+    const std::string& directory() const { return _directory; }
+
+private:
+    /// One decoded record, kept so that peeking in parts does not decode it again.
+    struct Record {
+        std::uint64_t segment = 0;
+        std::uint64_t offset = 0;
+        std::uint64_t next = 0;
+        SampleBatch samples;
+    };
+
+    void lock();
+    void scan();
+    void scanSegment(std::uint64_t number);
+    /// The record at `offset` of `segment` (cached); false after reporting damage there, counting
+    /// the samples of the segment but the `samplesBefore` that precede `offset` as dropped.
+    bool readRecord(SpoolSegment& segment, std::uint64_t offset, std::uint64_t samplesBefore,
+                    const Record*& record);
+    void damaged(SpoolSegment& segment, std::uint64_t offset, std::uint64_t samplesBefore,
+                 const std::string& what);
+    void retireHead();
+    void dropHead(const char* why);
+    void makeRoom(std::uint64_t recordBytes);
+    void startSegment();
+    void closeSegment();
+    void writeRecord(const std::string& record, std::size_t samples);
+    void sync();
+    int readDescriptor(const SpoolSegment& segment);
+
+    const std::string _directory;
+    const std::uint64_t _sizeBound;
+    const std::uint64_t _segmentSize;
+    Poco::Logger& _logger;
+    DropHandler _dropped;
+
+    std::deque<SpoolSegment> _segments;  ///< oldest first; the last is written to while _writeFd >= 0
+    std::uint64_t _nextNumber = 1;
+    std::uint64_t _pending = 0;
+    std::uint64_t _bytes = 0;
+    std::uint64_t _headSkip = 0;  ///< samples of the head record already consumed
+
+    Record _cached;
+    int _lockFd = -1;
+    int _writeFd = -1;
+    int _readFd = -1;
+    std::uint64_t _readNumber = 0;
+    bool _unsynced = false;
+    std::int64_t _lastSync = 0;
+};
+
+}  // namespace citysense

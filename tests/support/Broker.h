@@ -31,7 +31,7 @@ public:
     Broker& operator=(const Broker&) = delete;
 
     unsigned tlsPort() const;
-    unsigned plainPort() const;  ///< 0 without a plain listener
+    unsigned plainPort() const;    ///< 0 without a plain listener
     std::string tlsUri() const;    ///< "ssl://127.0.0.1:<tlsPort>"
     std::string plainUri() const;  ///< "tcp://127.0.0.1:<plainPort>"
     std::string caFile() const;
@@ -39,7 +39,8 @@ public:
 
     /// Provisions a gateway with the project's provisioning command: may publish under
     /// `system/city/street/#` only. Reloads a running broker.
-    BrokerCredentials addGateway(const std::string& system, const std::string& city, const std::string& street);
+    BrokerCredentials addGateway(const std::string& system, const std::string& city,
+                                 const std::string& street);
 
     /// Provisions a reader allowed to subscribe to `filter` (e.g. "hypo_city/#"). Reloads a running broker.
     BrokerCredentials addSubscriber(const std::string& name, const std::string& filter);

@@ -20,9 +20,9 @@ public:
     static constexpr const char* kDefault = "{system}/{city}/{street}/{category}/{measurement}";
 
     /// Throws std::invalid_argument naming what is wrong: an unknown placeholder, a placeholder
-    /// sharing its level with other text, an empty level, an MQTT wildcard (+ #), a template that
-    /// does not name the quantity ({quantity}, or both {category} and {measurement}) or a station
-    /// level ({system}, {city}, {street}) more than once.
+    /// sharing its level with other text, an empty level, an MQTT wildcard (+ #), a leading '$', a
+    /// template that does not name the quantity ({quantity}, or both {category} and {measurement})
+    /// or a placeholder more than once.
     explicit TopicTemplate(std::string text);
 
     const std::string& text() const { return _text; }
@@ -40,8 +40,10 @@ public:
         Quantity quantity;
     };
 
-    /// Matches a received topic. Nothing, and `why` says what did not fit ("level 4 'temp' is not a
-    /// category", "3 levels, the template has 5"), when the topic is not one this template renders.
+    /// Matches a received topic. Nothing, and `why` says what did not fit (`level 4 "temp" is not a
+    /// category (known: ...)`, `3 levels, the template has 5`), when the topic is not one this
+    /// template renders. Where two quantities share a place in the tree (wind_speed in m/s and in
+    /// km/h) the first in the table is matched: the payload's unit tells them apart.
     std::optional<Match> match(std::string_view topic, std::string& why) const;
 
 private:

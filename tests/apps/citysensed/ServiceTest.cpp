@@ -44,7 +44,8 @@ protected:
     /// A sequence station (1, 2, 3, ... every `interval`) writing JSON lines to out.jsonl.
     std::string sequenceStation(const std::string& interval,
                                 const std::string& extraHost = "http_listen = off\n") {
-        return "[host]\nsystem = hypo_city\ncity = city_01\nstreet = street_01\n" + extraHost +
+        return "[host]\nsystem = hypo_city\ncity = city_01\nstreet = street_01\nspool_dir = " +
+               path("spool") + "\n" + extraHost +
                "[driver.street]\nplugin = simulated\ninterval = " + interval +
                "\nquantities = no2\npattern = sequence\n"
                "[sink.out]\nplugin = console\nformat = json\noutput = " +
@@ -119,12 +120,12 @@ TEST_F(ServiceTest, ABadReloadIsRefusedAndTheRunningPipelinesGoOn) {
 
 TEST_F(ServiceTest, HealthAndMetricsReportWhatHappened) {
     write("station.ini",
-          "[host]\nsystem = hypo_city\ncity = city_01\nstreet = street_01\n"
-          "http_listen = 127.0.0.1:0\nplugin_path = " CITYSENSE_TEST_FIXTURE_DIR
-          "/failing\n"
-          "[driver.good]\nplugin = simulated\ninterval = 1h\nquantities = no2, so2\n"
-          "[driver.broken]\nplugin = fixture_failing\ninterval = 10ms\nmax_backoff = 20ms\n"
-          "[sink.out]\nplugin = console\nformat = json\noutput = " +
+          "[host]\nsystem = hypo_city\ncity = city_01\nstreet = street_01\nspool_dir = " + path("spool") +
+              "\nhttp_listen = 127.0.0.1:0\nplugin_path = " CITYSENSE_TEST_FIXTURE_DIR
+              "/failing\n"
+              "[driver.good]\nplugin = simulated\ninterval = 1h\nquantities = no2, so2\n"
+              "[driver.broken]\nplugin = fixture_failing\ninterval = 10ms\nmax_backoff = 20ms\n"
+              "[sink.out]\nplugin = console\nformat = json\noutput = " +
               path("out.jsonl") + "\n[pipeline.main]\ndrivers = good, broken\nsinks = out\n");
     ServiceProcess service({"-c", path("station.ini")});
     ASSERT_TRUE(eventually([&] { return service.healthPort() != 0; })) << service.log();
@@ -152,6 +153,8 @@ TEST_F(ServiceTest, HealthAndMetricsReportWhatHappened) {
     EXPECT_EQ(byName.at("driver.broken")->getValue<std::string>("message"),
               "read failed: fixture sensor unplugged");
     EXPECT_EQ(byName.at("sink.out")->getValue<int>("delivered"), 2);
+    EXPECT_EQ(byName.at("sink.out")->getValue<int>("spooled"), 0);
+    EXPECT_EQ(byName.at("sink.out")->getValue<int>("spool_pending"), 0);
 
     const std::string metrics = test::httpGet(service.healthPort(), "/metrics", status);
     EXPECT_EQ(status, 200);
@@ -161,6 +164,9 @@ TEST_F(ServiceTest, HealthAndMetricsReportWhatHappened) {
                 HasSubstr("citysense_samples_delivered_total{instance=\"sink.out\",plugin=\"console\"} 2\n"));
     EXPECT_THAT(metrics,
                 HasSubstr("citysense_samples_dropped_total{instance=\"sink.out\",plugin=\"console\"} 0\n"));
+    EXPECT_THAT(metrics,
+                HasSubstr("citysense_samples_spooled_total{instance=\"sink.out\",plugin=\"console\"} 0\n"));
+    EXPECT_THAT(metrics, HasSubstr("citysense_spool_depth{instance=\"sink.out\",plugin=\"console\"} 0\n"));
     EXPECT_THAT(
         metrics,
         HasSubstr("citysense_instance_failing{instance=\"driver.broken\",plugin=\"fixture_failing\"} 1\n"));

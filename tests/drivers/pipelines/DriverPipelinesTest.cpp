@@ -172,7 +172,8 @@ protected:
     /// found on the way fails the test; `engine` is then null.
     Rig build(const std::string& sections) {
         const std::string path = (_directory / "station.ini").string();
-        std::ofstream(path) << kHost << sections
+        std::ofstream(path) << kHost << "spool_dir = " << (_directory / "spool").string() << "\n"
+                            << sections
                             << "[sink.out]\nplugin = console\nformat = json\noutput = " << samplesPath()
                             << "\n";
         std::vector<ConfigIssue> issues;

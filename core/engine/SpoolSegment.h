@@ -1,0 +1,55 @@
+// The segment files of the durable spool: their names, creating one, reading a record back and
+// scanning a whole file when the spool opens. The byte layout is in SpoolFormat.h.
+#pragma once
+
+#include <citysense/Sample.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace citysense {
+
+/// A segment file and how far it has been consumed (kept in memory only: see Spool.h).
+struct SpoolSegment {
+    std::uint64_t number = 0;
+    std::string path;
+    std::uint64_t bytes = 0;    ///< the file's size
+    std::uint64_t end = 0;      ///< where readable records end (damage may follow)
+    std::uint64_t offset = 0;   ///< the first record not yet consumed
+    std::uint64_t samples = 0;  ///< samples not yet consumed
+};
+
+/// "00000000000000000001.spool": zero-padded, so names sort like numbers.
+std::string segmentFileName(std::uint64_t number);
+
+/// The number in a segment file's name; false for any other name.
+bool parseSegmentFileName(const std::string& name, std::uint64_t& number);
+
+enum class SegmentState {
+    Valid,       ///< a segment; damage, if any, is where its readable records end
+    Empty,       ///< cut short as it was created, before its magic was complete: nothing in it
+    Foreign,     ///< not a spool segment (wrong magic)
+    Unreadable,  ///< could not be opened or read
+};
+
+/// Reads the file `segment.path` through, checking every record, and sets its bytes, end, offset
+/// and samples. `problem` says why a file is unreadable, or what damage ends a valid one.
+SegmentState scanSegmentFile(SpoolSegment& segment, std::string& problem);
+
+/// Creates a segment file holding its magic and returns a descriptor appending to it. Throws
+/// std::runtime_error naming the file.
+int createSegmentFile(const std::string& path);
+
+/// Reads and checks the record at `offset` of a file whose records end at `end`: appends its samples
+/// to `out` and sets `next` past it. Returns what is wrong with it; empty when nothing is.
+std::string readRecordAt(int fd, std::uint64_t offset, std::uint64_t end, SampleBatch& out,
+                         std::uint64_t& next);
+
+/// Writes all of `data`; throws std::system_error.
+void writeAll(int fd, const char* data, std::size_t length);
+
+/// The text of an errno value.
+std::string systemError(int error);
+
+}  // namespace citysense

@@ -1,0 +1,253 @@
+#include "Connection.h"
+
+#include "TlsProbe.h"
+
+#include <citysense/Format.h>
+
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
+
+#include <sys/stat.h>
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <stdexcept>
+
+namespace citysense::mqtt {
+
+OptionTable connectionOptions(const std::string& clientIdDescription) {
+    return {
+        Option::string("uri", "mqtts://localhost:8883",
+                       "Broker address: tcp://, mqtt:// (plain) or ssl://, mqtts:// (TLS) host[:port]"),
+        Option::string("client_id", "", clientIdDescription),
+        Option::string("username", "", "User name at the broker (the gateway's identity)"),
+        Option::string("password_file", "", "File whose first line is the password (keep it mode 0600)"),
+        Option::string("password_env", "", "Environment variable holding the password, if no password_file"),
+        Option::string("ca_file", "", "CA certificate(s) that signed the broker's; empty: the system's CAs"),
+        Option::string("cert_file", "", "Client certificate (PEM), for brokers that ask for one"),
+        Option::string("key_file", "", "Private key of cert_file (PEM)"),
+        Option::string("tls_min_version", "1.2", "Oldest TLS version accepted; older than 1.2 is refused"),
+        Option::boolean("verify", "true", "Verify the broker's certificate and host name"),
+        Option::choice("mqtt_version", {"3.1.1", "5"}, "3.1.1", "MQTT protocol version"),
+        Option::duration("keepalive", "30s", "Keep-alive interval").range(1, 65535),
+        Option::duration("connect_timeout", "10s", "Longest wait for the broker to accept a connection")
+            .range(0.1, 600),
+    };
+}
+
+std::string normalizeUri(const std::string& uri) {
+    const std::size_t schemeEnd = uri.find("://");
+    if (schemeEnd == std::string::npos)
+        throw std::invalid_argument("'" + uri + "' has no scheme (tcp://, ssl://, mqtt:// or mqtts://)");
+    const std::string scheme = uri.substr(0, schemeEnd);
+    std::string address = uri.substr(schemeEnd + 3);
+    bool tls = false;
+    if (scheme == "ssl" || scheme == "mqtts")
+        tls = true;
+    else if (scheme != "tcp" && scheme != "mqtt")
+        throw std::invalid_argument("unknown scheme '" + scheme + "' (tcp, ssl, mqtt or mqtts)");
+    if (!address.empty() && address.back() == '/')
+        address.pop_back();
+    if (address.empty() || address.find_first_of("/ ") != std::string::npos)
+        throw std::invalid_argument("'" + uri + "' is not scheme://host[:port]");
+    const std::size_t colon = address.rfind(':');
+    const bool bracketedIpv6 = address.front() == '[';
+    const bool hasPort = colon != std::string::npos && (!bracketedIpv6 || address[colon - 1] == ']');
+    if (hasPort) {
+        const std::string port = address.substr(colon + 1);
+        const bool digits = !port.empty() && port.find_first_not_of("0123456789") == std::string::npos;
+        if (!digits || port.size() > 5 || std::stoi(port) < 1 || std::stoi(port) > 65535)
+            throw std::invalid_argument("bad port '" + port + "' in '" + uri + "'");
+    } else {
+        address += tls ? ":8883" : ":1883";
+    }
+    return (tls ? "ssl://" : "tcp://") + address;
+}
+
+std::string readPasswordFile(const std::string& path) {
+    std::ifstream file(path);
+    if (!file)
+        throw std::runtime_error("cannot read password file '" + path + "'");
+    std::string password;
+    std::getline(file, password);
+    if (!password.empty() && password.back() == '\r')
+        password.pop_back();
+    if (password.empty())
+        throw std::runtime_error("password file '" + path + "' is empty");
+    return password;
+}
+
+namespace {
+
+/// A string option that may have no value (its default is empty).
+std::string optional(const Options& options, const std::string& key) {
+    return options.has(key) ? options.getString(key) : std::string();
+}
+
+std::string readPassword(const Options& options) {
+    const std::string file = optional(options, "password_file");
+    const std::string variable = optional(options, "password_env");
+    if (!file.empty() && !variable.empty())
+        throw OptionError("password_env", "give password_file or password_env, not both");
+    if (!file.empty()) {
+        try {
+            return readPasswordFile(file);
+        } catch (const std::exception& error) {
+            throw OptionError("password_file", error.what());
+        }
+    }
+    if (!variable.empty()) {
+        const char* value = std::getenv(variable.c_str());
+        if (!value || !*value)
+            throw OptionError("password_env", "environment variable " + variable + " is not set");
+        return value;
+    }
+    return "";
+}
+
+void checkReadable(const Options& options, const std::string& key) {
+    const std::string path = optional(options, key);
+    if (!path.empty() && !std::ifstream(path))
+        throw OptionError(key, "cannot read '" + path + "'");
+}
+
+}  // namespace
+
+ConnectionSettings readConnectionSettings(const Options& options, const std::string& defaultClientId) {
+    ConnectionSettings settings;
+    try {
+        settings.uri = normalizeUri(options.getString("uri"));
+    } catch (const std::invalid_argument& error) {
+        throw OptionError("uri", error.what());
+    }
+    settings.clientId =
+        optional(options, "client_id").empty() ? defaultClientId : optional(options, "client_id");
+    settings.username = optional(options, "username");
+    settings.password = readPassword(options);
+    if (!settings.password.empty() && settings.username.empty())
+        throw OptionError("username", "a password is given but no username");
+    const std::string& tlsVersion = options.getString("tls_min_version");
+    if (tlsVersion == "1.0" || tlsVersion == "1.1")
+        throw OptionError("tls_min_version", "TLS " + tlsVersion + " is refused: 1.2 is the oldest allowed");
+    if (tlsVersion != "1.2")
+        throw OptionError("tls_min_version", "'" + tlsVersion + "' is not supported (1.2)");
+    for (const char* key : {"ca_file", "cert_file", "key_file"})
+        checkReadable(options, key);
+    settings.caFile = optional(options, "ca_file");
+    settings.certFile = optional(options, "cert_file");
+    settings.keyFile = optional(options, "key_file");
+    if (settings.certFile.empty() != settings.keyFile.empty())
+        throw OptionError(settings.certFile.empty() ? "cert_file" : "key_file",
+                          "cert_file and key_file go together");
+    settings.verify = options.getBool("verify");
+    settings.mqttVersion = options.getString("mqtt_version") == "5" ? MQTTVERSION_5 : MQTTVERSION_3_1_1;
+    settings.keepAlive = std::chrono::seconds(options.getDuration("keepalive") / kMicrosPerSecond);
+    settings.connectTimeout = std::chrono::milliseconds(options.getDuration("connect_timeout") / 1000);
+    const bool tlsKeys = !settings.caFile.empty() || !settings.certFile.empty();
+    if (!settings.tls() && tlsKeys)
+        throw OptionError("uri", "TLS files are configured but '" + options.getString("uri") +
+                                     "' is plain TCP (use ssl:// or mqtts://)");
+    return settings;
+}
+
+Client::Client(ConnectionSettings settings)
+    : _settings(std::move(settings)),
+      // paho refuses publishes beyond its buffer of unsent commands (100 by default); the callers
+      // bound what they have outstanding, so let the buffer hold that much.
+      _client(_settings.uri, _settings.clientId,
+              ::mqtt::create_options(_settings.mqttVersion, std::max(_settings.maxInflight, 100))) {
+    // The oldest version accepted; paho negotiates 1.3 when the broker offers it.
+    _ssl.set_ssl_version(MQTT_SSL_VERSION_TLS_1_2);
+    _ssl.set_enable_server_cert_auth(_settings.verify);
+    _ssl.set_verify(_settings.verify);
+    if (!_settings.caFile.empty())
+        _ssl.set_trust_store(_settings.caFile);
+    if (!_settings.certFile.empty()) {
+        _ssl.set_key_store(_settings.certFile);
+        _ssl.set_private_key(_settings.keyFile);
+    }
+}
+
+Client::~Client() {
+    disconnect(std::chrono::milliseconds(0));
+}
+
+std::string Client::describe() const {
+    return _settings.uri + (_settings.username.empty() ? "" : " as " + _settings.username);
+}
+
+void Client::connect(const ::mqtt::will_options* will) {
+    ::mqtt::connect_options_builder builder;
+    builder.mqtt_version(_settings.mqttVersion)
+        .max_inflight(_settings.maxInflight)
+        .keep_alive_interval(_settings.keepAlive)
+        .connect_timeout(std::chrono::duration_cast<std::chrono::seconds>(_settings.connectTimeout) +
+                         std::chrono::seconds(1));
+    if (_settings.mqttVersion == MQTTVERSION_5)
+        builder.clean_start(_settings.cleanSession);
+    else
+        builder.clean_session(_settings.cleanSession);
+    if (!_settings.username.empty())
+        builder.user_name(_settings.username);
+    if (!_settings.password.empty())
+        builder.password(_settings.password);
+    if (will)
+        builder.will(*will);
+    if (_settings.tls())
+        builder.ssl(_ssl);
+    try {
+        ::mqtt::token_ptr token = _client.connect(builder.finalize());
+        if (!token->wait_for(_settings.connectTimeout))
+            throw std::runtime_error("no answer within " +
+                                     formatDuration(_settings.connectTimeout.count() * 1000));
+    } catch (const ::mqtt::exception& error) {
+        throw std::runtime_error("cannot connect to " + describe() + ": " + explain(error));
+    } catch (const std::runtime_error& error) {
+        throw std::runtime_error("cannot connect to " + describe() + ": " + error.what());
+    }
+}
+
+std::string Client::explain(const ::mqtt::exception& error) const {
+    const int code = error.get_return_code();
+    const int reason = error.get_reason_code();
+    // MQTT 3.1.1 CONNACK return codes arrive as the return code, MQTT 5 reason codes as the reason.
+    if (code == 4 || code == 5 || reason == ::mqtt::ReasonCode::BAD_USER_NAME_OR_PASSWORD ||
+        reason == ::mqtt::ReasonCode::NOT_AUTHORIZED)
+        return "not authorised: bad user name or password, or no right to connect";
+    if (code == 2 || reason == ::mqtt::ReasonCode::CLIENT_IDENTIFIER_NOT_VALID)
+        return "the broker rejected client id '" + _settings.clientId + "'";
+    if (code == 1 || reason == ::mqtt::ReasonCode::UNSUPPORTED_PROTOCOL_VERSION)
+        return "the broker does not speak this MQTT version";
+    if (code == 3 || reason == ::mqtt::ReasonCode::SERVER_UNAVAILABLE)
+        return "the broker is unavailable";
+    if (code == MQTTASYNC_FAILURE)
+        return diagnoseTransport();
+    return error.what();
+}
+
+std::string Client::diagnoseTransport() const {
+    // paho says only "TCP/TLS connect failure"; a plain connect tells a closed port from a broker
+    // that hung up during the handshake.
+    const std::string address = _settings.uri.substr(_settings.uri.find("://") + 3);
+    try {
+        Poco::Net::StreamSocket socket;
+        socket.connect(Poco::Net::SocketAddress(address), Poco::Timespan(2, 0));
+    } catch (const Poco::Exception& error) {
+        return "cannot reach " + address + ": " + error.displayText();
+    }
+    if (_settings.tls())
+        return "TLS: " + tlsHandshakeProblem(address, _settings);
+    return "the broker at " + address + " closed the connection (a TLS port? then use ssl:// or mqtts://)";
+}
+
+void Client::disconnect(std::chrono::milliseconds timeout) {
+    try {
+        if (_client.is_connected())
+            _client.disconnect(static_cast<int>(timeout.count()))
+                ->wait_for(timeout + std::chrono::seconds(1));
+    } catch (const ::mqtt::exception&) {
+        // Already gone: nothing to do.
+    }
+}
+
+}  // namespace citysense::mqtt

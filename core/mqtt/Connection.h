@@ -1,0 +1,82 @@
+// Connecting to an MQTT broker the way every citysense client does (the mqtt sink, the mqtt_source
+// driver, citysense-sub): one set of options, TLS 1.2 or newer with certificate verification on by
+// default, the password from a file or the environment, and failures explained in plain words.
+#pragma once
+
+#include <citysense/Options.h>
+
+#include <mqtt/async_client.h>
+
+#include <chrono>
+#include <string>
+
+namespace citysense::mqtt {
+
+struct ConnectionSettings {
+    std::string uri;  ///< normalized: tcp://host:port or ssl://host:port
+    std::string clientId;
+    std::string username;
+    std::string password;  ///< never logged
+    std::string caFile;    ///< empty: the system's trusted CAs
+    std::string certFile;  ///< client certificate, optional
+    std::string keyFile;
+    bool verify = true;
+    int mqttVersion = MQTTVERSION_3_1_1;
+    std::chrono::seconds keepAlive{30};
+    std::chrono::milliseconds connectTimeout{10000};
+    bool cleanSession = true;
+    int maxInflight = 1000;  ///< messages sent and not yet acknowledged, and queued in paho unsent
+
+    bool tls() const { return uri.rfind("ssl://", 0) == 0; }
+};
+
+/// The connection options shared by the mqtt sink and the mqtt_source driver, for their tables.
+OptionTable connectionOptions(const std::string& clientIdDescription);
+
+/// Reads the connection options; `defaultClientId` applies when `client_id` is empty. Throws
+/// OptionError naming the key: a bad uri, an unreadable password file, an unset password variable,
+/// TLS older than 1.2, a certificate without its key.
+ConnectionSettings readConnectionSettings(const Options& options, const std::string& defaultClientId);
+
+/// tcp://, ssl://, mqtt:// (= tcp) and mqtts:// (= ssl) URIs as "tcp://host:port" or "ssl://host:port",
+/// with the default port (1883 or 8883) added when none is given. Throws std::invalid_argument.
+std::string normalizeUri(const std::string& uri);
+
+/// The first line of a password file. Throws std::runtime_error naming the file.
+std::string readPasswordFile(const std::string& path);
+
+/// A paho client that connects with the settings and says why when it cannot.
+class Client {
+public:
+    explicit Client(ConnectionSettings settings);
+    ~Client();
+    Client(const Client&) = delete;
+    Client& operator=(const Client&) = delete;
+
+    /// Connects, waiting at most the connect timeout, with `will` as the last will when given.
+    /// Throws std::runtime_error: "cannot connect to ssl://127.0.0.1:8883 as gateway_1: bad user
+    /// name or password", "...: TLS: certificate verify failed", "...: no answer within 10s".
+    void connect(const ::mqtt::will_options* will = nullptr);
+
+    /// Disconnects cleanly, waiting at most `timeout`; never throws.
+    void disconnect(std::chrono::milliseconds timeout);
+
+    bool connected() const { return _client.is_connected(); }
+    ::mqtt::async_client& paho() { return _client; }
+    const ConnectionSettings& settings() const { return _settings; }
+
+    /// "ssl://127.0.0.1:8883 as gateway_1", for messages.
+    std::string describe() const;
+
+    /// The reason a paho call failed, in plain words.
+    std::string explain(const ::mqtt::exception& error) const;
+
+private:
+    std::string diagnoseTransport() const;
+
+    ConnectionSettings _settings;
+    ::mqtt::async_client _client;
+    ::mqtt::ssl_options _ssl;
+};
+
+}  // namespace citysense::mqtt

@@ -1,0 +1,179 @@
+// mqtt: publishes samples to an MQTT broker (paho.mqtt.cpp), over TLS with the gateway's own
+// credentials by default, with a retained status topic (`online` at connect, `offline` as the last
+// will). Reconnecting, backoff and the durable spool are the host's: a write that fails throws, and
+// the host retries it. See README.md for the options.
+#include "Messages.h"
+
+#include <Connection.h>
+#include <citysense/Export.h>
+
+#include <Poco/Logger.h>
+
+#include <deque>
+#include <memory>
+
+using namespace citysense;
+using namespace citysense::mqtt;
+
+namespace {
+
+const char* const kOnline = "online";
+const char* const kOffline = "offline";
+
+}  // namespace
+
+class MqttSink : public Sink {
+public:
+    const OptionTable& options() const override {
+        static const OptionTable table = [] {
+            OptionTable options = connectionOptions("Client id at the broker (default: <city>_<street>)");
+            options.push_back(Option::integer("qos", "1", "Quality of service: 0, 1 or 2").range(0, 2));
+            options.push_back(Option::boolean("retain", "false", "Publish readings as retained messages"));
+            options.push_back(Option::string("topic", TopicTemplate::kDefault,
+                                             "Topic template: {system} {city} {street} {category} "
+                                             "{measurement} {quantity}"));
+            options.push_back(Option::choice("format", {"tsv", "json", "senml"}, "tsv",
+                                             "tsv: the prototype's 'time<TAB>value'; json: an object with "
+                                             "value, unit, time, quality; senml: RFC 8428 packs"));
+            options.push_back(Option::string("status_topic", "{system}/{city}/{street}/status",
+                                             "Retained topic saying online/offline; empty for none"));
+            options.push_back(
+                Option::integer("max_inflight", "1000", "Most messages published and not yet acknowledged")
+                    .range(1, 65535));
+            options.push_back(
+                Option::duration("ack_timeout", "30s", "Longest wait for the broker to acknowledge a message")
+                    .range(0.1, 3600));
+            return options;
+        }();
+        return table;
+    }
+
+    void configure(const Options& options) override {
+        _settings = readConnectionSettings(options, station().city + "_" + station().street);
+        _qos = static_cast<int>(options.getInt("qos"));
+        _retain = options.getBool("retain");
+        _maxInflight = static_cast<std::size_t>(options.getInt("max_inflight"));
+        _settings.maxInflight = static_cast<int>(_maxInflight);
+        _ackTimeout = std::chrono::milliseconds(options.getDuration("ack_timeout") / 1000);
+        try {
+            _messages = std::make_unique<MessageBuilder>(TopicTemplate(options.getString("topic")),
+                                                         payloadFormatByName(options.getString("format")));
+        } catch (const std::invalid_argument& error) {
+            throw OptionError("topic", error.what());
+        }
+        _statusTopic.clear();
+        if (options.has("status_topic"))
+            _statusTopic = renderStatusTopic(options.getString("status_topic"));
+    }
+
+    void open() override { connect(); }
+
+    void write(const SampleBatch& batch) override {
+        if (!_client || !_client->connected())
+            connect();
+        _outgoing.clear();
+        _messages->build(batch, _outgoing);
+        std::deque<::mqtt::delivery_token_ptr> inflight;
+        try {
+            for (const OutgoingMessage& message : _outgoing) {
+                if (inflight.size() >= _maxInflight) {
+                    awaitDelivery(*inflight.front());
+                    inflight.pop_front();
+                }
+                inflight.push_back(_client->paho().publish(*message.topic, message.payload.data(),
+                                                           message.payload.size(), _qos, _retain));
+            }
+            for (const auto& token : inflight)
+                awaitDelivery(*token);
+        } catch (const ::mqtt::exception& error) {
+            if (_lost || !_client->connected())
+                fail("connection to " + _client->describe() + " lost");
+            fail("publish failed: " + _client->explain(error));
+        }
+    }
+
+    void close() override {
+        if (!_client)
+            return;
+        if (_client->connected() && !_statusTopic.empty()) {
+            // A clean disconnect does not send the will, so say offline ourselves.
+            try {
+                _client->paho()
+                    .publish(_statusTopic, kOffline, std::strlen(kOffline), 1, true)
+                    ->wait_for(_ackTimeout);
+            } catch (const ::mqtt::exception& error) {
+                logger().warning("could not publish offline status: " + std::string(error.what()));
+            }
+        }
+        _client->disconnect(std::chrono::seconds(2));
+        _client.reset();
+    }
+
+private:
+    std::string renderStatusTopic(const std::string& text) const {
+        std::string topic = text;
+        const std::pair<const char*, const std::string*> fields[] = {
+            {"{system}", &station().system}, {"{city}", &station().city}, {"{street}", &station().street}};
+        for (const auto& [placeholder, value] : fields)
+            for (std::size_t at = topic.find(placeholder); at != std::string::npos;
+                 at = topic.find(placeholder))
+                topic.replace(at, std::strlen(placeholder), *value);
+        if (topic.find_first_of("{}+#") != std::string::npos)
+            throw OptionError("status_topic", "'" + text + "' may use only {system}, {city} and {street}");
+        return topic;
+    }
+
+    void connect() {
+        _client.reset();
+        auto client = std::make_unique<Client>(_settings);
+        client->paho().set_connection_lost_handler([this](const std::string&) { _lost = true; });
+        _lost = false;
+        if (_statusTopic.empty()) {
+            client->connect();
+        } else {
+            const ::mqtt::will_options will(_statusTopic, kOffline, std::strlen(kOffline), 1, true);
+            client->connect(&will);
+            try {
+                client->paho()
+                    .publish(_statusTopic, kOnline, std::strlen(kOnline), 1, true)
+                    ->wait_for(_ackTimeout);
+            } catch (const ::mqtt::exception& error) {
+                throw std::runtime_error("cannot publish online status on " + _statusTopic + ": " +
+                                         client->explain(error));
+            }
+        }
+        logger().information("connected to " + client->describe());
+        _client = std::move(client);
+    }
+
+    /// Waits for one message's acknowledgement (QoS 1, 2) or its hand-over to the socket (QoS 0).
+    void awaitDelivery(::mqtt::delivery_token& token) {
+        const auto deadline = std::chrono::steady_clock::now() + _ackTimeout;
+        while (!token.wait_for(std::chrono::milliseconds(200))) {
+            if (_lost)
+                fail("connection to " + _client->describe() + " lost");
+            if (std::chrono::steady_clock::now() >= deadline)
+                fail("no acknowledgement from " + _client->describe() + " within " +
+                     formatDuration(_ackTimeout.count() * 1000));
+        }
+    }
+
+    /// Drops the connection (a new one is made on the next write) and reports the failure.
+    [[noreturn]] void fail(const std::string& reason) {
+        _client.reset();
+        throw std::runtime_error(reason);
+    }
+
+    ConnectionSettings _settings;
+    int _qos = 1;
+    bool _retain = false;
+    std::size_t _maxInflight = 1000;
+    std::chrono::milliseconds _ackTimeout{30000};
+    std::unique_ptr<MessageBuilder> _messages;
+    std::string _statusTopic;
+    std::unique_ptr<Client> _client;
+    std::atomic<bool> _lost{false};
+    std::vector<OutgoingMessage> _outgoing;
+};
+
+CITYSENSE_SINK(MqttSink, "mqtt", "1.0.0", "Publishes samples to an MQTT broker (TLS, status topic, QoS 0-2)")

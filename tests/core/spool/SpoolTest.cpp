@@ -1,0 +1,303 @@
+// The durable spool on its own: order, reopening, segments, the size bound, damaged and foreign
+// files, the lock, and sources coming back as interned pointers.
+#include "RecordingLog.h"
+#include "SpoolTesting.h"
+
+#include <Spool.h>
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <random>
+#include <set>
+
+namespace citysense {
+namespace {
+
+using test::range;
+using test::sequence;
+using test::valuesOf;
+
+class SpoolTest : public test::ScratchTest {
+protected:
+    std::string directory() const { return path("sink.out"); }
+
+    std::unique_ptr<Spool> open(std::uint64_t bound = 1024 * 1024) {
+        return std::make_unique<Spool>(directory(), bound, Poco::Logger::get("sink.spool"),
+                                       [this](std::uint64_t count, const char* why) {
+                                           dropped += count;
+                                           reasons.insert(why);
+                                       });
+    }
+
+    /// Everything the spool holds, delivered in peeks of `step`.
+    static std::vector<double> drain(Spool& spool, std::size_t step = 100) {
+        std::vector<double> values;
+        for (SampleBatch batch = spool.peek(step); !batch.empty(); batch = spool.peek(step)) {
+            const auto more = valuesOf(batch);
+            values.insert(values.end(), more.begin(), more.end());
+            spool.consume(batch.size());
+        }
+        return values;
+    }
+
+    /// Flips the bits of the byte at `offset` of `file`.
+    static void corrupt(const std::string& file, std::uint64_t offset) {
+        std::fstream stream(file, std::ios::in | std::ios::out | std::ios::binary);
+        stream.seekg(static_cast<std::streamoff>(offset));
+        const char byte = static_cast<char>(stream.get());
+        stream.seekp(static_cast<std::streamoff>(offset));
+        stream.put(static_cast<char>(~byte));
+    }
+
+    test::RecordingLog log{"sink.spool"};
+    std::uint64_t dropped = 0;
+    std::set<std::string> reasons;
+};
+
+TEST_F(SpoolTest, DeliversInOrderAndConsumesOnlyWhatItIsTold) {
+    auto spool = open();
+    spool->append(sequence(0, 7));
+    spool->append(sequence(7, 1500));  // more than one record
+    spool->append(sequence(1507, 93));
+    EXPECT_EQ(spool->pending(), 1600u);
+    EXPECT_EQ(valuesOf(spool->peek(100)), range(0, 100));
+    EXPECT_EQ(valuesOf(spool->peek(100)), range(0, 100)) << "peeking takes nothing away";
+    spool->consume(3);
+    EXPECT_EQ(valuesOf(spool->peek(10)), range(3, 10));
+    spool->consume(10);
+    EXPECT_EQ(valuesOf(spool->peek(1200)), range(13, 1200));
+    spool->consume(1200);
+    EXPECT_EQ(spool->pending(), 387u);
+    EXPECT_EQ(drain(*spool, 64), range(1213, 387));
+    EXPECT_EQ(spool->pending(), 0u);
+    EXPECT_TRUE(spool->peek(10).empty());
+    EXPECT_EQ(dropped, 0u);
+}
+
+TEST_F(SpoolTest, AReopenedSpoolReplaysWhatItHeld) {
+    {
+        auto spool = open();
+        spool->append(sequence(0, 300));
+        spool->consume(spool->peek(100).size());
+    }
+    auto spool = open();
+    // No cursor is kept on disk: the consumed part of a segment not yet deleted comes again (at
+    // least once; the server's unique key drops the duplicates).
+    EXPECT_EQ(spool->pending(), 300u);
+    spool->append(sequence(300, 50));
+    EXPECT_EQ(drain(*spool), range(0, 350));
+    EXPECT_EQ(log.count(Poco::Message::PRIO_ERROR, ""), 0);
+}
+
+TEST_F(SpoolTest, ConsumedSegmentsAreDeletedAndNotReplayed) {
+    auto spool = open(64 * 1024);  // 8 KiB segments
+    for (int i = 0; i < 40; ++i)
+        spool->append(sequence(i * 50, 50));
+    const auto files = test::ScratchTest::segments(directory());
+    ASSERT_GE(files.size(), 3u);
+    // Deliver until the first segment is gone.
+    std::vector<double> delivered;
+    while (std::filesystem::exists(files.front())) {
+        const SampleBatch batch = spool->peek(10);
+        ASSERT_FALSE(batch.empty());
+        const auto more = valuesOf(batch);
+        delivered.insert(delivered.end(), more.begin(), more.end());
+        spool->consume(batch.size());
+    }
+    spool.reset();
+    spool = open(64 * 1024);
+    EXPECT_EQ(spool->pending(), 2000u - delivered.size());
+    EXPECT_EQ(drain(*spool),
+              range(static_cast<int>(delivered.size()), 2000 - static_cast<int>(delivered.size())));
+    EXPECT_TRUE(test::ScratchTest::segments(directory()).empty()) << "all delivered, nothing left on disk";
+}
+
+TEST_F(SpoolTest, TheBoundDropsExactlyTheOldestAndCountsThem) {
+    const std::uint64_t bound = 32 * 1024;
+    auto spool = open(bound);
+    constexpr int kTotal = 20000;
+    for (int i = 0; i < kTotal; i += 25) {
+        spool->append(sequence(i, 25));
+        ASSERT_LE(test::ScratchTest::segmentBytes(directory()), bound);
+    }
+    ASSERT_GT(dropped, 0u);
+    EXPECT_EQ(reasons, std::set<std::string>{"spool full"});
+    EXPECT_EQ(spool->pending() + dropped, std::uint64_t{kTotal});
+    const int kept = kTotal - static_cast<int>(dropped);
+    EXPECT_EQ(drain(*spool), range(kTotal - kept, kept)) << "the newest are kept, in order";
+}
+
+TEST_F(SpoolTest, EvenTheSmallestBoundKeepsTheNewest) {
+    auto spool = open(4096);
+    for (int i = 0; i < 500; ++i)
+        spool->append(sequence(i, 1));
+    EXPECT_LE(test::ScratchTest::segmentBytes(directory()), 4096u);
+    ASSERT_GT(spool->pending(), 0u);
+    EXPECT_EQ(spool->pending() + dropped, 500u);
+    const int kept = static_cast<int>(spool->pending());
+    EXPECT_EQ(drain(*spool, 7), range(500 - kept, kept));
+}
+
+TEST_F(SpoolTest, ABadChecksumIsReportedWithFileAndOffsetAndTheRestOfTheSegmentSkipped) {
+    std::string file;
+    std::uintmax_t secondRecord = 0;
+    {
+        auto spool = open();
+        spool->append(sequence(0, 10));
+        file = test::ScratchTest::segments(directory()).at(0);
+        secondRecord = std::filesystem::file_size(file);
+        spool->append(sequence(10, 10));
+        spool->append(sequence(20, 10));
+    }
+    corrupt(file, secondRecord + 20);  // inside the payload
+    auto spool = open();
+    const auto errors =
+        log.find(Poco::Message::PRIO_ERROR, file + " at byte " + std::to_string(secondRecord) +
+                                                ": bad checksum; skipping the rest of the segment");
+    ASSERT_EQ(errors.size(), 1u) << log.count(Poco::Message::PRIO_ERROR, "");
+    EXPECT_NE(errors[0].find("an unknown number of samples"), std::string::npos) << errors[0];
+    EXPECT_EQ(spool->pending(), 10u);
+    EXPECT_EQ(drain(*spool), range(0, 10));
+    EXPECT_FALSE(std::filesystem::exists(file))
+        << "a damaged segment is deleted once its good part is delivered";
+}
+
+TEST_F(SpoolTest, ATornTailIsReportedAndWhatPrecedesItReplayed) {
+    std::string file;
+    std::uintmax_t secondRecord = 0;
+    {
+        auto spool = open();
+        spool->append(sequence(0, 10));
+        file = test::ScratchTest::segments(directory()).at(0);
+        secondRecord = std::filesystem::file_size(file);
+        spool->append(sequence(10, 10));
+    }
+    std::filesystem::resize_file(file, std::filesystem::file_size(file) - 5);
+    auto spool = open();
+    EXPECT_EQ(log.count(Poco::Message::PRIO_ERROR,
+                        file + " at byte " + std::to_string(secondRecord) + ": the record is cut short"),
+              1);
+    spool->append(sequence(20, 5));
+    EXPECT_EQ(drain(*spool), (std::vector<double>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 20, 21, 22, 23, 24}));
+}
+
+TEST_F(SpoolTest, DamageFoundWhileReadingCountsTheSamplesItCosts) {
+    auto spool = open();
+    spool->append(sequence(0, 10));
+    const std::string file = test::ScratchTest::segments(directory()).at(0);
+    const auto secondRecord = std::filesystem::file_size(file);
+    spool->append(sequence(10, 30));
+    corrupt(file, secondRecord + 30);
+    EXPECT_EQ(valuesOf(spool->peek(100)), range(0, 10));
+    EXPECT_EQ(dropped, 30u);
+    EXPECT_EQ(reasons, std::set<std::string>{"damaged in the spool"});
+    EXPECT_EQ(log.count(Poco::Message::PRIO_ERROR,
+                        file + " at byte " + std::to_string(secondRecord) +
+                            ": bad checksum; skipping the rest of the segment (30 samples)"),
+              1);
+    spool->consume(10);
+    spool->append(sequence(40, 5));  // into a new segment: never after damage
+    EXPECT_EQ(drain(*spool), range(40, 5));
+}
+
+TEST_F(SpoolTest, AFileWithTheWrongMagicIsReportedAndLeftAlone) {
+    std::filesystem::create_directories(directory());
+    const std::string foreign = directory() + "/00000000000000000001.spool";
+    std::ofstream(foreign) << "not a spool segment at all";
+    auto spool = open();
+    EXPECT_EQ(
+        log.count(Poco::Message::PRIO_ERROR, foreign + " is not a spool segment (wrong magic); left alone"),
+        1);
+    EXPECT_EQ(spool->pending(), 0u);
+    spool->append(sequence(0, 5));
+    EXPECT_EQ(drain(*spool), range(0, 5));
+    spool.reset();
+    std::ifstream in(foreign);
+    EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "not a spool segment at all");
+}
+
+TEST_F(SpoolTest, ASegmentCutShortAsItWasCreatedIsQuietlyRemoved) {
+    std::filesystem::create_directories(directory());
+    const std::string stub = directory() + "/00000000000000000007.spool";
+    std::ofstream(stub) << "CSSP";
+    auto spool = open();
+    EXPECT_FALSE(std::filesystem::exists(stub));
+    EXPECT_EQ(log.count(Poco::Message::PRIO_ERROR, ""), 0);
+    spool->append(sequence(0, 3));
+    EXPECT_EQ(test::ScratchTest::segments(directory()),
+              std::vector<std::string>{directory() + "/00000000000000000008.spool"});
+}
+
+TEST_F(SpoolTest, NoFileContentCrashesIt) {
+    std::mt19937 random(7);
+    for (int round = 0; round < 200; ++round) {
+        std::filesystem::remove_all(directory());
+        {
+            auto spool = open();
+            spool->append(sequence(0, 1 + round % 40));
+            spool->append(sequence(100, 1 + round % 3));
+        }
+        const std::string file = test::ScratchTest::segments(directory()).at(0);
+        const auto size = std::filesystem::file_size(file);
+        for (int flips = 0; flips < 1 + round % 4; ++flips)
+            corrupt(file, 8 + random() % (size - 8));
+        if (round % 5 == 0)
+            std::filesystem::resize_file(file, 8 + random() % (size - 8));
+        auto spool = open();
+        const auto values = drain(*spool, 1 + round % 17);
+        EXPECT_LE(values.size(), std::size_t(1 + round % 40 + 1 + round % 3));
+    }
+}
+
+TEST_F(SpoolTest, ASecondHolderIsRefused) {
+    auto spool = open();
+    try {
+        open();
+        FAIL() << "opened twice";
+    } catch (const std::runtime_error& error) {
+        EXPECT_EQ(std::string(error.what()), "spool " + directory() + " is in use by another process");
+    }
+    spool.reset();
+    EXPECT_NO_THROW(open());
+}
+
+TEST_F(SpoolTest, ADirectoryThatCannotBeCreatedIsAnErrorNamingIt) {
+    std::ofstream(path("file")) << "in the way";
+    try {
+        Spool spool(path("file") + "/sink.out", 4096, Poco::Logger::get("sink.spool"),
+                    [](std::uint64_t, const char*) {});
+        FAIL() << "opened";
+    } catch (const std::runtime_error& error) {
+        EXPECT_NE(std::string(error.what()).find(path("file") + "/sink.out"), std::string::npos)
+            << error.what();
+    }
+}
+
+TEST_F(SpoolTest, SamplesComeBackWhole) {
+    const Station elsewhere{"hypo_city", "city_02", "street_09"};
+    const Source* there = Source::intern(elsewhere, "driver.wind");
+    SampleBatch batch = sequence(0, 2);
+    batch.push_back(
+        {Quantity::WindDirection, QualityOutOfRange | QualitySimulated, -273.5, 1700000000123456, there});
+    batch.push_back({Quantity::TemperatureF, QualityOk, 1e300, -5, nullptr});
+    {
+        auto spool = open();
+        spool->append(batch);
+    }
+    auto spool = open();
+    const SampleBatch back = spool->peek(10);
+    ASSERT_EQ(back.size(), batch.size());
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        EXPECT_EQ(back[i].quantity, batch[i].quantity) << i;
+        EXPECT_EQ(back[i].quality, batch[i].quality) << i;
+        EXPECT_EQ(back[i].value, batch[i].value) << i;
+        EXPECT_EQ(back[i].time, batch[i].time) << i;
+        EXPECT_EQ(back[i].source, batch[i].source) << "interned again to the same pointer " << i;
+    }
+    EXPECT_EQ(back[0].source->station.latitude, 52.52);
+    EXPECT_TRUE(back[0].source->station.hasPosition);
+}
+
+}  // namespace
+}  // namespace citysense
