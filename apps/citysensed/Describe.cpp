@@ -48,7 +48,7 @@ void printOption(std::ostream& out, const Option& option) {
                               : option.defaultValue.empty() ? "-"
                                                             : option.defaultValue;
     out << "  " << std::left << std::setw(26) << name << " " << std::setw(10) << typeName(option.type)
-        << std::setw(14) << defaultText << option.description << bounds(option);
+        << std::setw(13) << defaultText << ' ' << option.description << bounds(option);
     if (!option.choices.empty()) {
         out << (option.type == OptionType::List ? "; items from: " : "; one of: ");
         for (std::size_t i = 0; i < option.choices.size(); ++i)

@@ -1,6 +1,7 @@
 // The HTTP endpoint for health and metrics, on loopback by default:
 //   GET /health   JSON: overall status and every instance's state and counters (503 while one fails)
-//   GET /metrics  Prometheus text format: samples read, delivered, dropped, failures, queue depths
+//   GET /metrics  Prometheus text format: samples read, delivered, dropped, spooled, failures, queue
+//                 and spool depths
 #pragma once
 
 #include "InstanceStatus.h"

@@ -31,7 +31,7 @@ const OptionTable& hostOptions(const std::string& kind) {
                        "Directory of the durable spools, one subdirectory per sink (empty: no spools)"),
         Option::duration("shutdown_timeout", "10s",
                          "How long a stopping host goes on delivering what sinks still queue; what is left "
-                         "then is dropped and counted")
+                         "then goes to the spool, or is dropped and counted without one")
             .range(0, 3600),
         Option::string("http_listen", "127.0.0.1:8180",
                        "Address of the HTTP health and metrics endpoint (host:port; 'off' for none)"),

@@ -1,0 +1,104 @@
+// The mqtt_source driver's own duties: malformed messages are skipped and counted without stopping
+// it, and instances in one MQTT 5 shared subscription split the messages between them.
+#include "MqttTestSupport.h"
+#include "PluginHarness.h"
+#include "ServiceProcess.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <set>
+
+namespace citysense {
+namespace {
+
+using namespace test;
+
+class MqttSource : public ::testing::Test {
+protected:
+    Broker _broker;
+    BrokerCredentials _gateway = _broker.addGateway("hypo_city", "city_01", "street_01");
+    BrokerCredentials _reader = _broker.addSubscriber("reader", "hypo_city/#");
+
+    /// Publishes `payload` on `topic` as the gateway, with mosquitto_pub (QoS 1).
+    void publishRaw(const std::string& topic, const std::string& payload) {
+        const std::string command = "mosquitto_pub -h 127.0.0.1 -p " + std::to_string(_broker.tlsPort()) +
+                                    " --cafile " + _broker.caFile() + " -u " + _gateway.username + " -P '" +
+                                    _gateway.password + "' -q 1 -t '" + topic + "' -m '" + payload + "'";
+        ASSERT_EQ(std::system(command.c_str()), 0) << command;
+    }
+
+    std::unique_ptr<Driver> source(const std::map<std::string, std::string>& extra = {}) {
+        auto options = tlsOptions(_broker, _reader);
+        options["persistent_session"] = "false";
+        for (const auto& [key, value] : extra)
+            options[key] = value;
+        return makeDriver("mqtt_source", options);
+    }
+};
+
+TEST_F(MqttSource, MalformedMessagesAreSkippedAndTheNextGoodOneStillArrives) {
+    auto driver = source();
+    RunningDriver running(*driver);
+    const std::string topic = "hypo_city/city_01/street_01/temperature/celcius";
+    // Until the driver has subscribed, publish a round of bad messages and one good one.
+    ASSERT_TRUE(eventually([&] {
+        publishRaw(topic, "not a reading");
+        publishRaw(topic, "{\"value\":\"12\",\"time\":\"2026-11-24T10:00:00Z\"}");
+        publishRaw(topic, "[{\"n\":\"x\",\"v\":1");
+        publishRaw("hypo_city/city_01/street_01/temperature/kelvin", "2026-11-24 10:00:00.000000\t1");
+        publishRaw(topic, "{\"value\":21.5,\"unit\":\"degF\",\"time\":\"2026-11-24T10:00:00Z\"}");
+        publishRaw(topic, "2026-11-24 10:00:00.000001\t21.5");
+        return !running.samples().empty() || !running.failure().empty();
+    }));
+    EXPECT_EQ(running.failure(), "");
+    for (const Sample& sample : running.samples()) {
+        EXPECT_EQ(sample.value, 21.5);
+        EXPECT_EQ(sample.time % kMicrosPerSecond, 1);  // only the good tsv reading got through
+    }
+}
+
+TEST_F(MqttSource, InstancesOfOneShareGroupSplitTheMessagesBetweenThem) {
+    std::map<std::string, std::string> shared = {{"mqtt_version", "5"}, {"share_group", "ingest"}};
+    shared["client_id"] = "ingest_1";
+    auto first = source(shared);
+    shared["client_id"] = "ingest_2";
+    auto second = source(shared);
+    RunningDriver runningFirst(*first);
+    RunningDriver runningSecond(*second);
+
+    auto options = tlsOptions(_broker, _gateway);
+    options["mqtt_version"] = "5";
+    auto sink = makeSink("mqtt", options);
+    sink->open();
+    // Both members must have subscribed before the counted messages go out: publish probes until
+    // each has received one.
+    Micros time = 1;
+    ASSERT_TRUE(eventually([&] {
+        sink->write({testSample(Quantity::NO2, 0, time++)});
+        return !runningFirst.samples().empty() && !runningSecond.samples().empty();
+    })) << runningFirst.failure()
+        << runningSecond.failure();
+    const std::size_t probes = runningFirst.samples().size() + runningSecond.samples().size();
+
+    SampleBatch batch;
+    for (int i = 1; i <= 200; ++i)
+        batch.push_back(testSample(Quantity::NO2, i, 1000 + i));
+    sink->write(batch);
+    ASSERT_TRUE(eventually(
+        [&] { return runningFirst.samples().size() + runningSecond.samples().size() >= probes + 200; }));
+    std::multiset<double> values;
+    for (const RunningDriver* running : {&runningFirst, &runningSecond})
+        for (const Sample& sample : running->samples())
+            if (sample.time > 1000)
+                values.insert(sample.value);
+    EXPECT_EQ(values.size(), 200u);  // each message went to one member only
+    EXPECT_EQ(std::set<double>(values.begin(), values.end()).size(), 200u);
+}
+
+TEST_F(MqttSource, AShareGroupNeedsMqttFive) {
+    EXPECT_EQ(optionKeyOf([&] { source({{"share_group", "ingest"}}); }), "share_group");
+}
+
+}  // namespace
+}  // namespace citysense
