@@ -135,6 +135,7 @@ void SinkRunner::loop() {
         break;
     }
     const bool draining = _draining;
+    const bool handingOver = _handingOver;
     lock.unlock();
     if (_open) {
         try {
@@ -148,6 +149,10 @@ void SinkRunner::loop() {
             _sink->logger().notice("stopping with " + std::to_string(_spool->pending()) +
                                    " samples in the spool " + _spool->directory() +
                                    ", to be delivered after the next start");
+        else if (handingOver && _spool->pending() > 0)
+            _sink->logger().information("handing over " + std::to_string(_spool->pending()) +
+                                        " samples in the spool " + _spool->directory() +
+                                        " to the sink that replaces this one");
         _spool.reset();  // releases the spool's lock for a runner that replaces this one
     }
     std::lock_guard<std::mutex> relock(_mutex);
@@ -321,20 +326,28 @@ std::size_t SinkRunner::store(const SampleBatch& batch) {
 
 bool SinkRunner::spill() {
     std::deque<SampleBatch> batches;
+    std::size_t count = 0;
     {
         std::lock_guard<std::mutex> lock(_mutex);
         batches.swap(_queue);
+        count = _queued;
         _queued = 0;
     }
-    while (!batches.empty()) {
-        SampleBatch& batch = batches.front();
-        const std::size_t stored = store(batch);
-        if (stored < batch.size()) {
-            batch.erase(batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(stored));
-            putBack(std::move(batches));
-            return false;
-        }
-        batches.pop_front();
+    if (batches.empty())
+        return true;
+    // One append for the whole queue: its records hold up to a thousand samples and their sources
+    // once, not one driver batch of a few samples each with its sources again.
+    SampleBatch samples;
+    samples.reserve(count);
+    for (const SampleBatch& batch : batches)
+        samples.insert(samples.end(), batch.begin(), batch.end());
+    batches.clear();
+    const std::size_t stored = store(samples);
+    if (stored < samples.size()) {
+        samples.erase(samples.begin(), samples.begin() + static_cast<std::ptrdiff_t>(stored));
+        batches.push_back(std::move(samples));
+        putBack(std::move(batches));
+        return false;
     }
     return true;
 }

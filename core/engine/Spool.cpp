@@ -1,6 +1,7 @@
 #include "Spool.h"
 
 #include "SpoolFormat.h"
+#include "SystemError.h"
 
 #include <citysense/Time.h>
 
@@ -19,7 +20,8 @@ namespace citysense {
 
 namespace {
 
-constexpr std::uint64_t kMinSegmentSize = 4096;
+/// The bound is at least 4 KiB (Plan.cpp): it still has 8 segments.
+constexpr std::uint64_t kMinSegmentSize = 512;
 constexpr Micros kSyncInterval = kMicrosPerSecond;
 
 }  // namespace
@@ -71,8 +73,17 @@ void Spool::scan() {
     std::vector<std::uint64_t> numbers;
     for (const auto& entry : std::filesystem::directory_iterator(_directory)) {
         std::uint64_t number = 0;
-        if (parseSegmentFileName(entry.path().filename().string(), number))
-            numbers.push_back(number);
+        switch (parseSegmentFileName(entry.path().filename().string(), number)) {
+            case SegmentName::Segment:
+                numbers.push_back(number);
+                break;
+            case SegmentName::Malformed:
+                _logger.error("spool file " + entry.path().string() +
+                              " is not named like a segment (20 digits, from 1); left alone, not replayed");
+                break;
+            case SegmentName::Other:
+                break;
+        }
     }
     std::sort(numbers.begin(), numbers.end());
     for (const std::uint64_t number : numbers) {
@@ -130,11 +141,11 @@ int Spool::readDescriptor(const SpoolSegment& segment) {
 
 bool Spool::readRecord(SpoolSegment& segment, std::uint64_t offset, std::uint64_t samplesBefore,
                        const Record*& record) {
-    if (_cached.segment == segment.number && _cached.offset == offset) {
+    if (_cached.valid && _cached.segment == segment.number && _cached.offset == offset) {
         record = &_cached;
         return true;
     }
-    _cached.segment = 0;
+    _cached.valid = false;
     _cached.samples.clear();
     std::string problem;
     try {
@@ -146,6 +157,7 @@ bool Spool::readRecord(SpoolSegment& segment, std::uint64_t offset, std::uint64_
         damaged(segment, offset, samplesBefore, problem);
         return false;
     }
+    _cached.valid = true;
     _cached.segment = segment.number;
     _cached.offset = offset;
     record = &_cached;
@@ -170,6 +182,7 @@ void Spool::damaged(SpoolSegment& segment, std::uint64_t offset, std::uint64_t s
 
 SampleBatch Spool::peek(std::size_t most) {
     SampleBatch out;
+    _peeked.clear();
     for (std::size_t i = 0; i < _segments.size() && out.size() < most; ++i) {
         SpoolSegment& segment = _segments[i];
         std::uint64_t offset = segment.offset;
@@ -184,6 +197,7 @@ SampleBatch Spool::peek(std::size_t most) {
             const std::size_t take = std::min(samples.size() - from, most - out.size());
             out.insert(out.end(), samples.begin() + static_cast<std::ptrdiff_t>(from),
                        samples.begin() + static_cast<std::ptrdiff_t>(from + take));
+            _peeked.push_back({segment.number, offset, record->next, take, from + take == samples.size()});
             before += samples.size() - from;
             offset = record->next;
             skip = 0;
@@ -195,28 +209,35 @@ SampleBatch Spool::peek(std::size_t most) {
 }
 
 void Spool::consume(std::size_t count) {
-    while (count > 0 && !_segments.empty()) {
+    // Advances over the records the peek covered without reading them again: damage found only now
+    // would cost samples already delivered, or move the count on to samples never delivered.
+    std::size_t used = 0;
+    for (; used < _peeked.size(); ++used) {
+        Peeked& step = _peeked[used];
+        if (_segments.empty())
+            break;
         SpoolSegment& head = _segments.front();
-        const Record* record = nullptr;
-        if (head.offset >= head.end) {
-            retireHead();
-            continue;
-        }
-        if (!readRecord(head, head.offset, 0, record))
-            continue;
-        const std::uint64_t left =
-            record->samples.size() - std::min<std::uint64_t>(_headSkip, record->samples.size());
-        const std::uint64_t taken = std::min<std::uint64_t>(count, left);
+        if (step.segment != head.number || step.offset != head.offset)
+            continue;  // dropped since the peek to stay within the bound, and counted then
+        if (count == 0 && step.samples > 0)
+            break;
+        const std::uint64_t taken = std::min<std::uint64_t>(count, step.samples);
         count -= static_cast<std::size_t>(taken);
+        step.samples -= taken;
         head.samples -= std::min(taken, head.samples);
         _pending -= std::min(taken, _pending);
-        if (taken == left) {
-            head.offset = record->next;
-            _headSkip = 0;
-        } else {
-            _headSkip += taken;
+        if (step.samples > 0 || !step.toEnd) {
+            _headSkip += taken;  // consumed in part: the step is the last the peek covered
+            if (step.samples > 0)
+                break;
+            continue;
         }
+        head.offset = step.next;
+        _headSkip = 0;
+        if (head.offset >= head.end)
+            retireHead();
     }
+    _peeked.erase(_peeked.begin(), _peeked.begin() + static_cast<std::ptrdiff_t>(used));
     while (!_segments.empty() && _segments.front().offset >= _segments.front().end)
         retireHead();
 }
@@ -232,8 +253,8 @@ void Spool::retireHead() {
         ::close(_readFd);
         _readFd = -1;
     }
-    if (_cached.segment == head.number)
-        _cached.segment = 0;
+    if (_cached.valid && _cached.segment == head.number)
+        _cached.valid = false;
     if (::unlink(head.path.c_str()) != 0 && errno != ENOENT)
         _logger.error("cannot delete spool segment " + head.path + " (" + systemError(errno) +
                       "): what it still holds will be delivered again after a restart");
@@ -258,8 +279,8 @@ void Spool::makeRoom(std::uint64_t recordBytes) {
         dropHead("spool full");
         startSegment();
     }
-    // Records are at most a quarter of a segment, so only a single sample with kilobytes of source
-    // names can still be over the bound here: it is written, and the bound overshoots by that much.
+    // Records are at most a segment, an eighth of the bound, so only a single sample with kilobytes of
+    // source names can still be over the bound here: it is written, and the bound overshoots by that much.
 }
 
 void Spool::append(const SampleBatch& batch) {
@@ -267,13 +288,24 @@ void Spool::append(const SampleBatch& batch) {
     std::string record;
     while (stored < batch.size()) {
         record.clear();
-        const std::size_t count = encodeRecord(batch, stored, _segmentSize / 4, record);
+        std::size_t count = 0;
         try {
-            if (_writeFd >= 0 && _segments.back().bytes > kSpoolMagicSize &&
-                _segments.back().bytes + record.size() > _segmentSize)
+            // Records fill what is left of the segment written to. One that does not fit starts the
+            // next segment, and one larger than a whole segment (a sample with long source names)
+            // gets a segment of its own.
+            if (_writeFd >= 0 && _segments.back().bytes >= _segmentSize)
                 closeSegment();
             if (_writeFd < 0)
                 startSegment();
+            const std::uint64_t used = _segments.back().bytes;
+            count = encodeRecord(batch, stored, static_cast<std::size_t>(_segmentSize - used), record);
+            if (used > kSpoolMagicSize && used + record.size() > _segmentSize) {
+                closeSegment();
+                startSegment();
+                record.clear();
+                count = encodeRecord(batch, stored, static_cast<std::size_t>(_segmentSize - kSpoolMagicSize),
+                                     record);
+            }
             makeRoom(record.size());
             writeRecord(record, count);
         } catch (const std::runtime_error& error) {

@@ -2,7 +2,8 @@
 // One directory per sink instance (`<spool_dir>/sink.broker`) holds numbered, append-only segment
 // files of checksummed records (SpoolFormat.h) and a lock file. Delivered samples are consumed from
 // the head and a segment is deleted once all of it is consumed; when the spool would outgrow its
-// size bound the oldest segments are deleted and their samples counted as dropped.
+// size bound the oldest segments are deleted and their samples counted as dropped. A segment is an
+// eighth of the bound, so reaching the bound drops about an eighth of it at a time.
 //
 // Every record is one write(2), so a process killed even with SIGKILL loses nothing the spool took;
 // data is flushed to the disk (fdatasync) at most once a second and when a segment is closed, so a
@@ -24,6 +25,7 @@
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace Poco {
 class Logger;
@@ -68,7 +70,9 @@ public:
     /// Up to `most` of the oldest samples, in order; empty when the spool is.
     SampleBatch peek(std::size_t most);
 
-    /// Removes the `count` oldest samples (those peek() returned, once delivered).
+    /// Removes the `count` oldest of the samples the last peek() returned, once delivered, without
+    /// reading them again; more than that peek returned and not consumed yet are not removed.
+    /// Samples of it the spool dropped meanwhile (appending to a full spool) are not counted twice.
     void consume(std::size_t count);
 
     /// Samples held.
@@ -85,10 +89,20 @@ public:
 private:
     /// One decoded record, kept so that peeking in parts does not decode it again.
     struct Record {
+        bool valid = false;
         std::uint64_t segment = 0;
         std::uint64_t offset = 0;
         std::uint64_t next = 0;
         SampleBatch samples;
+    };
+
+    /// A record the last peek() returned samples of, for consume() to advance over.
+    struct Peeked {
+        std::uint64_t segment = 0;
+        std::uint64_t offset = 0;
+        std::uint64_t next = 0;     ///< where the record after it starts
+        std::uint64_t samples = 0;  ///< returned and not consumed yet
+        bool toEnd = false;         ///< the peek returned the record's samples to its last
     };
 
     void lock();
@@ -122,6 +136,7 @@ private:
     std::uint64_t _headSkip = 0;  ///< samples of the head record already consumed
 
     Record _cached;
+    std::vector<Peeked> _peeked;
     int _lockFd = -1;
     int _writeFd = -1;
     int _readFd = -1;

@@ -1,15 +1,16 @@
 #include "SpoolSegment.h"
 
 #include "SpoolFormat.h"
+#include "SystemError.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <algorithm>
-#include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 #include <system_error>
 
@@ -38,24 +39,26 @@ std::size_t readAt(int fd, std::uint64_t offset, char* out, std::size_t length) 
 
 }  // namespace
 
-std::string systemError(int error) {
-    return std::generic_category().message(error);
-}
-
 std::string segmentFileName(std::uint64_t number) {
     char name[kDigits + 1];
     std::snprintf(name, sizeof name, "%020llu", static_cast<unsigned long long>(number));
     return name + kSuffix;
 }
 
-bool parseSegmentFileName(const std::string& name, std::uint64_t& number) {
-    if (name.size() != kDigits + kSuffix.size() || name.compare(kDigits, kSuffix.size(), kSuffix) != 0)
-        return false;
-    const auto digitsEnd = name.begin() + static_cast<std::ptrdiff_t>(kDigits);
-    if (!std::all_of(name.begin(), digitsEnd, [](unsigned char c) { return std::isdigit(c); }))
-        return false;
-    number = std::stoull(name.substr(0, kDigits));
-    return true;
+SegmentName parseSegmentFileName(const std::string& name, std::uint64_t& number) {
+    if (name.size() < kSuffix.size() ||
+        name.compare(name.size() - kSuffix.size(), kSuffix.size(), kSuffix) != 0)
+        return SegmentName::Other;
+    if (name.size() != kDigits + kSuffix.size())
+        return SegmentName::Malformed;
+    const char* digitsEnd = name.data() + kDigits;
+    std::uint64_t parsed = 0;
+    const auto [end, error] = std::from_chars(name.data(), digitsEnd, parsed);
+    if (error != std::errc() || end != digitsEnd || parsed == 0 ||
+        parsed == std::numeric_limits<std::uint64_t>::max())
+        return SegmentName::Malformed;
+    number = parsed;
+    return SegmentName::Segment;
 }
 
 std::string readRecordAt(int fd, std::uint64_t offset, std::uint64_t end, SampleBatch& out,
@@ -140,18 +143,6 @@ int createSegmentFile(const std::string& path) {
         throw std::runtime_error("cannot write " + path + ": " + error.code().message());
     }
     return fd;
-}
-
-void writeAll(int fd, const char* data, std::size_t length) {
-    while (length > 0) {
-        const ssize_t written = ::write(fd, data, length);
-        if (written < 0 && errno == EINTR)
-            continue;
-        if (written < 0)
-            throw std::system_error(errno, std::generic_category());
-        data += written;
-        length -= static_cast<std::size_t>(written);
-    }
 }
 
 }  // namespace citysense

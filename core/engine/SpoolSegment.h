@@ -4,7 +4,6 @@
 
 #include <citysense/Sample.h>
 
-#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -23,8 +22,15 @@ struct SpoolSegment {
 /// "00000000000000000001.spool": zero-padded, so names sort like numbers.
 std::string segmentFileName(std::uint64_t number);
 
-/// The number in a segment file's name; false for any other name.
-bool parseSegmentFileName(const std::string& name, std::uint64_t& number);
+enum class SegmentName {
+    Segment,    ///< a segment file's name; its number is set
+    Malformed,  ///< ends in ".spool" but is no segment's name (not 20 digits, 0, or out of range)
+    Other,      ///< some other file's (the lock file)
+};
+
+/// Reads a file name in the spool directory. Segment numbers run from 1 to 2^64 - 2, so that the
+/// number after the last one always exists.
+SegmentName parseSegmentFileName(const std::string& name, std::uint64_t& number);
 
 enum class SegmentState {
     Valid,       ///< a segment; damage, if any, is where its readable records end
@@ -45,11 +51,5 @@ int createSegmentFile(const std::string& path);
 /// to `out` and sets `next` past it. Returns what is wrong with it; empty when nothing is.
 std::string readRecordAt(int fd, std::uint64_t offset, std::uint64_t end, SampleBatch& out,
                          std::uint64_t& next);
-
-/// Writes all of `data`; throws std::system_error.
-void writeAll(int fd, const char* data, std::size_t length);
-
-/// The text of an errno value.
-std::string systemError(int error);
 
 }  // namespace citysense

@@ -68,6 +68,9 @@ std::string readPasswordFile(const std::string& path) {
     std::ifstream file(path);
     if (!file)
         throw std::runtime_error("cannot read password file '" + path + "'");
+    struct stat status {};
+    if (::stat(path.c_str(), &status) == 0 && (status.st_mode & S_IROTH))
+        throw std::runtime_error("password file '" + path + "' is readable by every user (chmod o-r it)");
     std::string password;
     std::getline(file, password);
     if (!password.empty() && password.back() == '\r')
@@ -150,12 +153,21 @@ ConnectionSettings readConnectionSettings(const Options& options, const std::str
     return settings;
 }
 
+namespace {
+
+::mqtt::create_options createOptions(const ConnectionSettings& settings) {
+    // paho refuses publishes beyond its buffer of unsent commands (100 by default); callers bound
+    // what they have outstanding, so the buffer holds that much. Nothing is queued while
+    // disconnected: a publish then fails at once, and the caller's spool keeps the reading.
+    ::mqtt::create_options options(settings.mqttVersion, std::max(settings.maxInflight, 100));
+    options.set_send_while_disconnected(false);
+    return options;
+}
+
+}  // namespace
+
 Client::Client(ConnectionSettings settings)
-    : _settings(std::move(settings)),
-      // paho refuses publishes beyond its buffer of unsent commands (100 by default); the callers
-      // bound what they have outstanding, so let the buffer hold that much.
-      _client(_settings.uri, _settings.clientId,
-              ::mqtt::create_options(_settings.mqttVersion, std::max(_settings.maxInflight, 100))) {
+    : _settings(std::move(settings)), _client(_settings.uri, _settings.clientId, createOptions(_settings)) {
     // The oldest version accepted; paho negotiates 1.3 when the broker offers it.
     _ssl.set_ssl_version(MQTT_SSL_VERSION_TLS_1_2);
     _ssl.set_enable_server_cert_auth(_settings.verify);

@@ -20,14 +20,22 @@ bool Decoder::isStatus(std::string_view topic, std::string_view payload) {
 void Decoder::decode(std::string_view topic, std::string_view payload, SampleBatch& out) const {
     if (isStatus(topic, payload))
         return;
+    std::string why;
+    const std::optional<TopicTemplate::Match> topicMatch = _template.match(topic, why);
+    if (!topicMatch)
+        throw PayloadError("topic does not fit topic template " + _template.text() + ": " + why);
     SampleBatch samples;
     for (const DecodedReading& reading : decodePayload(topic, payload, _format)) {
-        std::string why;
         std::optional<TopicTemplate::Match> match = _template.match(reading.name, why);
         if (!match)
             throw PayloadError(quoteText(reading.name) + " does not fit topic template " + _template.text() +
                                ": " + why);
+        // The broker's ACL vouches for the topic only: a SenML name may not speak for another station.
         Station& station = match->station;
+        const Station& publisher = topicMatch->station;
+        if (station.system != publisher.system || station.city != publisher.city ||
+            station.street != publisher.street)
+            throw PayloadError(quoteText(reading.name) + " names another station than its topic");
         if (station.system.empty())
             station.system = _fallback.system;
         if (station.city.empty())

@@ -7,6 +7,7 @@
 #include <citysense/Export.h>
 #include <citysense/Format.h>
 
+#include <Poco/Environment.h>
 #include <Poco/Logger.h>
 
 #include <memory>
@@ -55,7 +56,13 @@ public:
         for (char& c : instance)
             if (c == '.')
                 c = '_';
-        _settings = readConnectionSettings(options, station().city + "_" + station().street + "_" + instance);
+        std::string clientId = station().city + "_" + station().street + "_" + instance;
+        const std::string group = options.has("share_group") ? options.getString("share_group") : "";
+        if (!group.empty()) {
+            // Members of a share group usually run one configuration on several hosts.
+            clientId += "_" + Poco::Environment::nodeName();
+        }
+        _settings = readConnectionSettings(options, clientId);
         _settings.cleanSession = !options.getBool("persistent_session");
         _qos = static_cast<int>(options.getInt("qos"));
         std::optional<TopicTemplate> topic;
@@ -67,7 +74,9 @@ public:
         _filters = options.has("topics") ? options.getList("topics") : std::vector<std::string>();
         if (_filters.empty())
             _filters = {topic->filter(station().system)};
-        const std::string group = options.has("share_group") ? options.getString("share_group") : "";
+        for (const std::string& filter : _filters)
+            if (const std::string problem = filterProblem(filter); !problem.empty())
+                throw OptionError("topics", "'" + filter + "': " + problem);
         if (!group.empty()) {
             if (_settings.mqttVersion != MQTTVERSION_5)
                 throw OptionError("share_group", "shared subscriptions need mqtt_version = 5");
@@ -95,7 +104,10 @@ public:
         client.connect();
         try {
             for (const std::string& filter : _filters)
-                client.paho().subscribe(filter, _qos)->wait_for(_settings.connectTimeout);
+                if (!client.paho().subscribe(filter, _qos)->wait_for(_settings.connectTimeout))
+                    throw std::runtime_error("cannot subscribe at " + client.describe() + " to " + filter +
+                                             ": no answer within " +
+                                             formatDuration(_settings.connectTimeout.count() * 1000));
         } catch (const ::mqtt::exception& error) {
             throw std::runtime_error("cannot subscribe at " + client.describe() + ": " +
                                      client.explain(error));
@@ -106,16 +118,30 @@ public:
             ::mqtt::const_message_ptr message;
             if (!client.paho().try_consume_message_for(&message, std::chrono::milliseconds(200)))
                 continue;
-            if (!message)  // the consumer queue's sign of a lost connection
-                throw std::runtime_error("connection to " + client.describe() + " lost");
-            receive(*message, batch);
-            // Drain what has arrived already before emitting, so a burst becomes one batch.
-            while (batch.size() < kMostSamplesPerEmit && client.paho().try_consume_message(&message) &&
-                   message)
+            // Drain what has arrived already before emitting, so a burst becomes one batch. A null
+            // message is the consumer queue's sign of a lost connection.
+            bool lost = !message;
+            if (!lost)
                 receive(*message, batch);
+            while (!lost && batch.size() < kMostSamplesPerEmit &&
+                   client.paho().try_consume_message(&message)) {
+                lost = !message;
+                if (!lost)
+                    receive(*message, batch);
+            }
             emitter.emit(batch);
+            if (lost)
+                throw std::runtime_error("connection to " + client.describe() + " lost");
         }
+        // paho acknowledged what is in the consumer queue when it arrived: stop the flow, then
+        // emit the rest, so a stop or reload loses nothing that was acknowledged.
         client.disconnect(std::chrono::seconds(2));
+        for (::mqtt::const_message_ptr message; client.paho().try_consume_message(&message) && message;) {
+            receive(*message, batch);
+            if (batch.size() >= kMostSamplesPerEmit)
+                emitter.emit(batch);
+        }
+        emitter.emit(batch);
     }
 
 private:
@@ -131,6 +157,23 @@ private:
                                  std::to_string(_malformed) + " so far): " + error.what());
                 _lastMalformedLog = now;
             }
+        }
+    }
+
+    /// What makes `filter` an invalid MQTT topic filter; empty when it is valid.
+    static std::string filterProblem(const std::string& filter) {
+        std::size_t start = 0;
+        for (;;) {
+            const std::size_t end = filter.find('/', start);
+            const std::string level = filter.substr(start, end == std::string::npos ? end : end - start);
+            const bool wildcard = level.find_first_of("+#") != std::string::npos;
+            if (wildcard && level.size() > 1)
+                return "a wildcard (+ or #) must be a whole level";
+            if (level == "#" && end != std::string::npos)
+                return "# must be the last level";
+            if (end == std::string::npos)
+                return "";
+            start = end + 1;
         }
     }
 

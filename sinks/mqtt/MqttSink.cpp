@@ -98,9 +98,11 @@ public:
         if (_client->connected() && !_statusTopic.empty()) {
             // A clean disconnect does not send the will, so say offline ourselves.
             try {
-                _client->paho()
-                    .publish(_statusTopic, kOffline, std::strlen(kOffline), 1, true)
-                    ->wait_for(_ackTimeout);
+                // Bounded: a stopping host should not wait out the whole ack_timeout for this.
+                if (!_client->paho()
+                         .publish(_statusTopic, kOffline, std::strlen(kOffline), 1, true)
+                         ->wait_for(std::chrono::seconds(2)))
+                    logger().warning("offline status not acknowledged within 2s");
             } catch (const ::mqtt::exception& error) {
                 logger().warning("could not publish offline status: " + std::string(error.what()));
             }
@@ -134,12 +136,18 @@ private:
             const ::mqtt::will_options will(_statusTopic, kOffline, std::strlen(kOffline), 1, true);
             client->connect(&will);
             try {
-                client->paho()
-                    .publish(_statusTopic, kOnline, std::strlen(kOnline), 1, true)
-                    ->wait_for(_ackTimeout);
+                if (!client->paho()
+                         .publish(_statusTopic, kOnline, std::strlen(kOnline), 1, true)
+                         ->wait_for(_ackTimeout))
+                    throw std::runtime_error("cannot publish online status on " + _statusTopic +
+                                             ": no acknowledgement within " +
+                                             formatDuration(_ackTimeout.count() * 1000));
             } catch (const ::mqtt::exception& error) {
-                throw std::runtime_error("cannot publish online status on " + _statusTopic + ": " +
-                                         client->explain(error));
+                const std::string why =
+                    error.get_reason_code() >= 0x80
+                        ? "refused (" + error.get_reason_code_str() + "): may this user publish there?"
+                        : client->explain(error);
+                throw std::runtime_error("cannot publish online status on " + _statusTopic + ": " + why);
             }
         }
         logger().information("connected to " + client->describe());
@@ -149,12 +157,32 @@ private:
     /// Waits for one message's acknowledgement (QoS 1, 2) or its hand-over to the socket (QoS 0).
     void awaitDelivery(::mqtt::delivery_token& token) {
         const auto deadline = std::chrono::steady_clock::now() + _ackTimeout;
-        while (!token.wait_for(std::chrono::milliseconds(200))) {
-            if (_lost)
-                fail("connection to " + _client->describe() + " lost");
-            if (std::chrono::steady_clock::now() >= deadline)
-                fail("no acknowledgement from " + _client->describe() + " within " +
-                     formatDuration(_ackTimeout.count() * 1000));
+        try {
+            while (!token.wait_for(std::chrono::milliseconds(200))) {
+                if (_lost)
+                    fail("connection to " + _client->describe() + " lost");
+                if (std::chrono::steady_clock::now() >= deadline)
+                    fail("no acknowledgement from " + _client->describe() + " within " +
+                         formatDuration(_ackTimeout.count() * 1000));
+            }
+        } catch (const ::mqtt::exception& error) {
+            if (_lost || !_client->connected() || error.get_reason_code() < 0x80)
+                throw;
+            // An MQTT 5 broker refused this one message (the ACL, a quota): retrying cannot help, and
+            // must not hold up the rest. MQTT 3.1.1 brokers drop such a message without a word.
+            refused(token, error);
+        }
+    }
+
+    void refused(::mqtt::delivery_token& token, const ::mqtt::exception& error) {
+        ++_refused;
+        const Micros now = nowMicros();
+        if (now - _lastRefusedLog >= 10 * kMicrosPerSecond) {
+            const auto message = token.get_message();
+            logger().error("the broker refused a message on " + (message ? message->get_topic() : "?") +
+                           " (" + error.get_reason_code_str() + "; " + std::to_string(_refused) +
+                           " refused so far): it is not sent again");
+            _lastRefusedLog = now;
         }
     }
 
@@ -168,11 +196,13 @@ private:
     int _qos = 1;
     bool _retain = false;
     std::size_t _maxInflight = 1000;
-    std::chrono::milliseconds _ackTimeout{30000};
+    std::chrono::milliseconds _ackTimeout{10000};
     std::unique_ptr<MessageBuilder> _messages;
     std::string _statusTopic;
     std::unique_ptr<Client> _client;
     std::atomic<bool> _lost{false};
+    std::uint64_t _refused = 0;
+    Micros _lastRefusedLog = -10 * kMicrosPerSecond;
     std::vector<OutgoingMessage> _outgoing;
 };
 

@@ -9,6 +9,7 @@
 
 #include <sys/wait.h>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <future>
 
@@ -68,6 +69,8 @@ TEST_F(CitysenseSub, PrintsReadingsInTheSeedFormatAndStopsAfterCount) {
 TEST_F(CitysenseSub, AWrongPasswordExitsNonZeroSayingSo) {
     const std::string wrong = _broker.directory() + "/wrong";
     std::ofstream(wrong) << "nope\n";
+    std::filesystem::permissions(wrong,
+                                 std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
     const Outcome outcome = runSub(connection(wrong) + " -t '#' -W 10");
     EXPECT_EQ(outcome.status, 1);
     EXPECT_THAT(outcome.output, HasSubstr("not authorised"));

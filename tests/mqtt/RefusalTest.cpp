@@ -30,9 +30,12 @@ protected:
         return errorOf([&] { makeSink("mqtt", options)->open(); });
     }
 
-    std::string file(const std::string& name, const std::string& text) {
+    std::string file(const std::string& name, const std::string& text,
+                     std::filesystem::perms permissions = std::filesystem::perms::owner_read |
+                                                          std::filesystem::perms::owner_write) {
         const std::string path = _broker.directory() + "/" + name;
         std::ofstream(path) << text;
+        std::filesystem::permissions(path, permissions);
         return path;
     }
 };
@@ -59,9 +62,20 @@ TEST_F(MqttRefusal, PlainMqttToTheTlsPortIsToldToUseTls) {
 }
 
 TEST_F(MqttRefusal, ANameTheCertificateDoesNotCoverFailsVerification) {
-    // The server certificate covers localhost and 127.0.0.1; verification checks the name.
-    const std::string error = openError({{"uri", "ssl://127.0.0.2:" + std::to_string(_broker.tlsPort())}});
-    EXPECT_THAT(error, HasSubstr("cannot connect to ssl://127.0.0.2"));
+    // 127.1 reaches the broker (it is 127.0.0.1) but is not one of the names the certificate covers.
+    const std::string error = openError({{"uri", "ssl://127.1:" + std::to_string(_broker.tlsPort())}});
+    EXPECT_THAT(error, HasSubstr("TLS: certificate verify failed: hostname mismatch"));
+}
+
+TEST_F(MqttRefusal, APasswordFileEveryUserCanReadIsRefused) {
+    const std::string open =
+        file("open.password", _gateway.password + "\n",
+             std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+                 std::filesystem::perms::group_read | std::filesystem::perms::others_read);
+    auto options = tlsOptions(_broker, _gateway);
+    options["password_file"] = open;
+    EXPECT_EQ(optionKeyOf([&] { makeSink("mqtt", options); }), "password_file");
+    EXPECT_THAT(errorOf([&] { makeSink("mqtt", options); }), HasSubstr("is readable by every user"));
 }
 
 TEST_F(MqttRefusal, TlsOlderThanOnePointTwoIsAConfigurationError) {

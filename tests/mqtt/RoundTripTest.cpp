@@ -93,8 +93,10 @@ TEST_P(MqttRoundTrip, TheSourceDriverGetsBackTheSamplesThatWereSent) {
     }));
     ASSERT_EQ(running.failure(), "");
     const SampleBatch sent = readingsOfOneRead();
-    const SampleBatch got = running.samples();
+    // The last batch arrived whole (an earlier one may have been cut by the subscription's start).
+    SampleBatch got = running.samples();
     ASSERT_GE(got.size(), 4u);
+    got.erase(got.begin(), got.end() - 4);
     for (std::size_t i = 0; i < sent.size(); ++i) {
         EXPECT_EQ(got[i].quantity, sent[i].quantity);
         EXPECT_EQ(got[i].value, sent[i].value);

@@ -73,25 +73,34 @@ TEST_F(MqttSource, InstancesOfOneShareGroupSplitTheMessagesBetweenThem) {
     sink->open();
     // Both members must have subscribed before the counted messages go out: publish probes until
     // each has received one.
-    Micros time = 1;
+    Micros time = 1000000;  // probes are told apart from the counted samples by their time
     ASSERT_TRUE(eventually([&] {
         sink->write({testSample(Quantity::NO2, 0, time++)});
         return !runningFirst.samples().empty() && !runningSecond.samples().empty();
     })) << runningFirst.failure()
         << runningSecond.failure();
-    const std::size_t probes = runningFirst.samples().size() + runningSecond.samples().size();
+    const auto counted = [](const RunningDriver& running) {
+        std::size_t n = 0;
+        for (const Sample& sample : running.samples())
+            n += sample.time > 1000 && sample.time <= 1200;
+        return n;
+    };
 
     SampleBatch batch;
     for (int i = 1; i <= 200; ++i)
         batch.push_back(testSample(Quantity::NO2, i, 1000 + i));
     sink->write(batch);
-    ASSERT_TRUE(eventually(
-        [&] { return runningFirst.samples().size() + runningSecond.samples().size() >= probes + 200; }));
+    ASSERT_TRUE(eventually([&] { return counted(runningFirst) + counted(runningSecond) >= 200; }));
     std::multiset<double> values;
-    for (const RunningDriver* running : {&runningFirst, &runningSecond})
+    for (const RunningDriver* running : {&runningFirst, &runningSecond}) {
+        std::size_t share = 0;
         for (const Sample& sample : running->samples())
-            if (sample.time > 1000)
+            if (sample.time > 1000 && sample.time <= 1200) {
                 values.insert(sample.value);
+                ++share;
+            }
+        EXPECT_GT(share, 0u);  // both members took part
+    }
     EXPECT_EQ(values.size(), 200u);  // each message went to one member only
     EXPECT_EQ(std::set<double>(values.begin(), values.end()).size(), 200u);
 }

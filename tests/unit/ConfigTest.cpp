@@ -260,8 +260,12 @@ TEST_F(ConfigTest, ShippedDemoConfigurationsAreValid) {
     std::filesystem::create_directories(path("broker/certs"));
     write("broker/certs/ca.crt", "");
     write("gateway.password", "secret\n");
-    const std::filesystem::path previous = std::filesystem::current_path();
-    std::filesystem::current_path(path(""));
+    std::filesystem::permissions(path("gateway.password"), std::filesystem::perms::owner_read);
+    struct WorkingDirectory {
+        const std::filesystem::path previous = std::filesystem::current_path();
+        explicit WorkingDirectory(const std::string& directory) { std::filesystem::current_path(directory); }
+        ~WorkingDirectory() { std::filesystem::current_path(previous); }
+    } inDemoDirectory(path(""));
     for (const char* demo : {"/etc/demo.ini", "/etc/demo.xml"}) {
         std::vector<ConfigIssue> issues;
         const Plan plan =
@@ -269,7 +273,6 @@ TEST_F(ConfigTest, ShippedDemoConfigurationsAreValid) {
         Engine engine(plan, test::builtPlugins(), issues);
         EXPECT_TRUE(issues.empty()) << demo;
     }
-    std::filesystem::current_path(previous);
 }
 
 }  // namespace

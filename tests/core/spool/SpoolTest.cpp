@@ -96,10 +96,10 @@ TEST_F(SpoolTest, ConsumedSegmentsAreDeletedAndNotReplayed) {
         spool->append(sequence(i * 50, 50));
     const auto files = test::ScratchTest::segments(directory());
     ASSERT_GE(files.size(), 3u);
-    // Deliver until the first segment is gone.
+    // Deliver until the first segment is gone, one sample at a time so as to stop where it ends.
     std::vector<double> delivered;
     while (std::filesystem::exists(files.front())) {
-        const SampleBatch batch = spool->peek(10);
+        const SampleBatch batch = spool->peek(1);
         ASSERT_FALSE(batch.empty());
         const auto more = valuesOf(batch);
         delivered.insert(delivered.end(), more.begin(), more.end());
@@ -199,6 +199,92 @@ TEST_F(SpoolTest, DamageFoundWhileReadingCountsTheSamplesItCosts) {
     spool->consume(10);
     spool->append(sequence(40, 5));  // into a new segment: never after damage
     EXPECT_EQ(drain(*spool), range(40, 5));
+}
+
+TEST_F(SpoolTest, DamageAfterAPeekCostsNeitherTheDeliveredSamplesNorTheNextOnes) {
+    auto spool = open(32 * 1024);
+    for (int i = 0; i < 400; i += 10)
+        spool->append(sequence(i, 10));
+    const std::string head = test::ScratchTest::segments(directory()).at(0);
+    EXPECT_EQ(valuesOf(spool->peek(25)), range(0, 25));  // two records and a half
+    // Delivered; then the head record turns bad on the disk before it is consumed.
+    corrupt(head, 8 + 20);
+    spool->consume(25);
+    EXPECT_EQ(dropped, 0u) << "nothing delivered is counted as dropped";
+    EXPECT_EQ(spool->pending(), 375u);
+    EXPECT_EQ(drain(*spool, 7), range(25, 375)) << "nothing that was not delivered is consumed";
+    EXPECT_EQ(log.count(Poco::Message::PRIO_ERROR, ""), 0);
+}
+
+TEST_F(SpoolTest, ConsumingTwiceAfterOnePeekTakesTheNextSamples) {
+    auto spool = open();
+    spool->append(sequence(0, 10));
+    spool->append(sequence(10, 10));
+    EXPECT_EQ(valuesOf(spool->peek(15)), range(0, 15));
+    spool->consume(4);
+    spool->consume(8);
+    spool->consume(100);  // more than the peek returned: only what it returned
+    EXPECT_EQ(spool->pending(), 5u);
+    EXPECT_EQ(drain(*spool), range(15, 5));
+}
+
+TEST_F(SpoolTest, SamplesPeekedAndDroppedForTheBoundAreNotConsumedTwice) {
+    auto spool = open(4096);
+    for (int i = 0; i < 20; ++i)
+        spool->append(sequence(i, 1));
+    ASSERT_EQ(dropped, 0u);
+    const SampleBatch peeked = spool->peek(10);
+    EXPECT_EQ(valuesOf(peeked), range(0, 10));
+    for (int i = 20; dropped == 0; ++i)
+        spool->append(sequence(i, 1));
+    const std::uint64_t before = spool->pending();
+    const std::uint64_t lostOfPeeked = std::min<std::uint64_t>(dropped, 10);
+    ASSERT_LT(lostOfPeeked, 10u) << "one segment of the eight goes, not all the peek returned";
+    spool->consume(peeked.size());
+    EXPECT_EQ(spool->pending(), before - (10 - lostOfPeeked));
+    const int next = static_cast<int>(std::max<std::uint64_t>(dropped, 10));
+    EXPECT_EQ(drain(*spool).front(), next);
+}
+
+TEST_F(SpoolTest, TheBoundDropsAnEighthAtATimeWhateverItIs) {
+    for (const std::uint64_t bound : {4096u, 8191u, 16384u, 1024u * 1024u}) {
+        std::filesystem::remove_all(directory());
+        dropped = 0;
+        auto spool = open(bound);
+        std::uint64_t least = ~std::uint64_t{0};
+        std::uint64_t most = 0;
+        for (int i = 0; dropped == 0 || i < 5000; i += 2) {
+            spool->append(sequence(i, 2));
+            if (dropped > 0) {
+                least = std::min(least, spool->pending());
+                most = std::max(most, spool->pending());
+            }
+        }
+        EXPECT_LE(test::ScratchTest::segmentBytes(directory()), bound) << bound;
+        EXPECT_GE(test::ScratchTest::segments(directory()).size(), 7u) << bound;
+        EXPECT_GE(least * 8, most * 7 - 8) << bound << ": reaching the bound drops an eighth, not all";
+    }
+}
+
+TEST_F(SpoolTest, AStrayFileNamedLikeASegmentIsReportedAndLeftAlone) {
+    std::filesystem::create_directories(directory());
+    const std::vector<std::string> stray{"99999999999999999999.spool", "00000000000000000000.spool",
+                                         "18446744073709551615.spool", "0000000000000000000x.spool",
+                                         "1.spool"};
+    for (const auto& name : stray)
+        std::ofstream(directory() + "/" + name) << "x";
+    auto spool = open();
+    for (const auto& name : stray) {
+        EXPECT_EQ(
+            log.count(Poco::Message::PRIO_ERROR, directory() + "/" + name + " is not named like a segment"),
+            1)
+            << name;
+    }
+    spool->append(sequence(0, 5));
+    EXPECT_EQ(drain(*spool), range(0, 5));
+    spool.reset();
+    for (const auto& name : stray)
+        EXPECT_TRUE(std::filesystem::exists(directory() + "/" + name)) << name;
 }
 
 TEST_F(SpoolTest, AFileWithTheWrongMagicIsReportedAndLeftAlone) {

@@ -118,6 +118,24 @@ TEST_F(SpoolingSinkTest, AnOutageLosesNothingAndKeepsTheOrder) {
     EXPECT_TRUE(test::ScratchTest::segments(spoolDirectory()).empty()) << "delivered segments are deleted";
 }
 
+TEST_F(SpoolingSinkTest, QueuedDriverBatchesGoToTheSpoolAsFewLargeRecords) {
+    std::promise<void> release;
+    auto runner = makeRunner();
+    sink->down = true;
+    sink->firstWrite = release.get_future().share();
+    runner->start();
+    runner->enqueue(sequence(0, 2));
+    ASSERT_TRUE(eventually([&] { return runner->status().queued == 0; }));  // being written
+    for (int i = 2; i < 1000; i += 2)
+        runner->enqueue(sequence(i, 2));
+    release.set_value();
+    ASSERT_TRUE(eventually([&] { return runner->status().spooled == 1000; }));
+    // One record per driver batch would repeat the source with every 2 samples: over 60 bytes each.
+    EXPECT_LT(test::ScratchTest::segmentBytes(spoolDirectory()), 25u * 1000);
+    runner->stop(0);
+    EXPECT_EQ(spooled(), range(0, 1000));
+}
+
 TEST_F(SpoolingSinkTest, ABoundTooSmallForTheOutageDropsExactlyTheOldestAndCountsThem) {
     auto runner = makeRunner(8 * 1024);
     sink->down = true;
@@ -225,6 +243,11 @@ TEST_F(SpoolingSinkTest, OnReloadTheSpoolIsReleasedForTheRunnerThatReplacesIt) {
     old->enqueue(sequence(100, 10));
     auto backlog = old->stopAndTakeQueue();
     EXPECT_EQ(old->status().dropped, 0u);
+    EXPECT_EQ(
+        log.count(Poco::Message::PRIO_INFORMATION,
+                  "handing over " + std::to_string(old->status().spoolPending) + " samples in the spool " +
+                      spoolDirectory() + " to the sink that replaces this one"),
+        1);
     auto replacement = makeRunner();
     for (auto& batch : backlog)
         replacement->enqueue(std::move(batch));
