@@ -1,0 +1,227 @@
+// What publishing costs a gateway process: subscribes to the broker, lets the publishers warm up, then
+// over a measuring window counts the messages each publisher's topic prefix receives and reads its
+// process's CPU time (utime + stime, /proc/PID/stat) at both ends, and at the end its resident memory
+// (VmRSS, of it RssAnon, the part no other process can share, and the peak VmHWM, /proc/PID/status).
+// Prints, per publisher, readings/s, CPU µs per reading and memory, then the ratios of the first
+// publisher to the second. Run by tools/benchmarks/vs-collectd.
+//   citysense-bench-footprint --uri URI --username NAME --password-file FILE [--warmup S] [--seconds S]
+//                             NAME=PREFIX=PID NAME=PREFIX=PID
+// A publisher that publishes nothing in the window fails the run: a silent zero is no benchmark.
+#include <mqtt/async_client.h>
+
+#include <unistd.h>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+struct Publisher {
+    std::string name;
+    std::string prefix;
+    int pid = 0;
+    std::atomic<std::uint64_t> messages{0};
+    std::atomic<std::uint64_t> bytes{0};
+    double cpuStart = 0;
+    double cpuEnd = 0;
+};
+
+/// utime + stime of a process, in seconds.
+double cpuSeconds(int pid) {
+    std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
+    std::string text;
+    if (!std::getline(file, text))
+        throw std::runtime_error("process " + std::to_string(pid) + " is gone");
+    // Fields after the command, which is in parentheses and may hold spaces: state is field 3,
+    // utime field 14, stime field 15.
+    std::istringstream fields(text.substr(text.rfind(')') + 2));
+    std::string field;
+    unsigned long long utime = 0;
+    unsigned long long stime = 0;
+    for (int number = 3; number <= 15 && fields >> field; ++number) {
+        if (number == 14)
+            utime = std::stoull(field);
+        else if (number == 15)
+            stime = std::stoull(field);
+    }
+    return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+/// A "VmRSS:" style line of /proc/PID/status, in KiB.
+long statusKib(int pid, const std::string& key) {
+    std::ifstream file("/proc/" + std::to_string(pid) + "/status");
+    for (std::string line; std::getline(file, line);) {
+        if (line.rfind(key + ":", 0) == 0)
+            return std::stol(line.substr(key.size() + 1));
+    }
+    throw std::runtime_error("no " + key + " for process " + std::to_string(pid));
+}
+
+std::string readPassword(const std::string& path) {
+    std::ifstream file(path);
+    std::string password;
+    if (!std::getline(file, password) || password.empty())
+        throw std::runtime_error("cannot read a password from " + path);
+    return password;
+}
+
+struct Setup {
+    std::string uri;
+    std::string username;
+    std::string passwordFile;
+    double warmup = 5;
+    double seconds = 20;
+    std::vector<std::unique_ptr<Publisher>> publishers;
+};
+
+Setup parse(int argc, char** argv) {
+    Setup setup;
+    for (int i = 1; i < argc; ++i) {
+        const std::string argument = argv[i];
+        if (argument.rfind("--", 0) != 0) {
+            const auto first = argument.find('=');
+            const auto second = argument.find('=', first + 1);
+            if (first == std::string::npos || second == std::string::npos)
+                throw std::invalid_argument("'" + argument + "' is not NAME=PREFIX=PID");
+            auto publisher = std::make_unique<Publisher>();
+            publisher->name = argument.substr(0, first);
+            publisher->prefix = argument.substr(first + 1, second - first - 1);
+            publisher->pid = std::stoi(argument.substr(second + 1));
+            setup.publishers.push_back(std::move(publisher));
+            continue;
+        }
+        if (i + 1 >= argc)
+            throw std::invalid_argument(argument + " needs a value");
+        const std::string value = argv[++i];
+        if (argument == "--uri")
+            setup.uri = value;
+        else if (argument == "--username")
+            setup.username = value;
+        else if (argument == "--password-file")
+            setup.passwordFile = value;
+        else if (argument == "--warmup")
+            setup.warmup = std::stod(value);
+        else if (argument == "--seconds")
+            setup.seconds = std::stod(value);
+        else
+            throw std::invalid_argument("unknown option " + argument);
+    }
+    if (setup.uri.empty() || setup.username.empty() || setup.passwordFile.empty() ||
+        setup.publishers.size() != 2 || setup.seconds <= 0 || setup.warmup < 0)
+        throw std::invalid_argument(
+            "usage: citysense-bench-footprint --uri URI --username NAME --password-file FILE [--warmup S] "
+            "[--seconds S] NAME=PREFIX=PID NAME=PREFIX=PID");
+    return setup;
+}
+
+std::string topicFilter(const std::string& prefix) {
+    return prefix + (prefix.empty() || prefix.back() == '/' ? "#" : "/#");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Setup setup;
+    try {
+        setup = parse(argc, argv);
+    } catch (const std::exception& error) {
+        std::fprintf(stderr, "citysense-bench-footprint: %s\n", error.what());
+        return 64;
+    }
+    try {
+        std::atomic<bool> counting{false};
+        ::mqtt::async_client client(setup.uri, "bench_footprint");
+        client.set_message_callback([&](::mqtt::const_message_ptr message) {
+            if (!counting || message->is_retained())
+                return;
+            for (const auto& publisher : setup.publishers) {
+                if (message->get_topic().rfind(publisher->prefix, 0) == 0) {
+                    ++publisher->messages;
+                    publisher->bytes += message->get_payload_ref().size();
+                    return;
+                }
+            }
+        });
+        client
+            .connect(::mqtt::connect_options_builder()
+                         .clean_session()
+                         .user_name(setup.username)
+                         .password(readPassword(setup.passwordFile))
+                         .finalize())
+            ->wait();
+        for (const auto& publisher : setup.publishers)
+            client.subscribe(topicFilter(publisher->prefix), 1)->wait();
+
+        std::this_thread::sleep_for(std::chrono::duration<double>(setup.warmup));
+        for (const auto& publisher : setup.publishers)
+            publisher->cpuStart = cpuSeconds(publisher->pid);
+        counting = true;
+        const auto start = std::chrono::steady_clock::now();
+        std::this_thread::sleep_for(std::chrono::duration<double>(setup.seconds));
+        counting = false;
+        const std::chrono::duration<double> window = std::chrono::steady_clock::now() - start;
+        for (const auto& publisher : setup.publishers)
+            publisher->cpuEnd = cpuSeconds(publisher->pid);
+        client.disconnect()->wait();
+
+        std::printf(
+            "  over %.1f s after a %.0f s warm-up (CPU: utime+stime from /proc/PID/stat, %ld ticks/s)\n",
+            window.count(), setup.warmup, sysconf(_SC_CLK_TCK));
+        struct Figures {
+            double rate;
+            double cpuPerReading;
+            long rss;
+            long anon;
+            long hwm;
+        };
+        std::vector<Figures> figures;
+        bool silent = false;
+        for (const auto& publisher : setup.publishers) {
+            const auto messages = static_cast<double>(publisher->messages);
+            const double cpu = publisher->cpuEnd - publisher->cpuStart;
+            const Figures figure{messages / window.count(), messages > 0 ? cpu * 1e6 / messages : 0,
+                                 statusKib(publisher->pid, "VmRSS"), statusKib(publisher->pid, "RssAnon"),
+                                 statusKib(publisher->pid, "VmHWM")};
+            figures.push_back(figure);
+            std::printf("  %-10s rate   %7.1f readings/s (%llu messages, %.1f bytes each, under %s)\n",
+                        publisher->name.c_str(), figure.rate,
+                        static_cast<unsigned long long>(publisher->messages),
+                        messages > 0 ? static_cast<double>(publisher->bytes) / messages : 0.0,
+                        publisher->prefix.c_str());
+            std::printf("  %-10s CPU    %7.1f us per reading (%.2f s = %.0f ticks, %.2f%% of a core)\n", "",
+                        figure.cpuPerReading, cpu, cpu * static_cast<double>(sysconf(_SC_CLK_TCK)),
+                        100 * cpu / window.count());
+            std::printf("  %-10s memory VmRSS %ld KiB (RssAnon %ld KiB), VmHWM %ld KiB\n", "", figure.rss,
+                        figure.anon, figure.hwm);
+            if (publisher->messages == 0) {
+                std::fprintf(stderr, "citysense-bench-footprint: %s published nothing under %s\n",
+                             publisher->name.c_str(), publisher->prefix.c_str());
+                silent = true;
+            }
+        }
+        if (silent)
+            return 1;
+        const auto ratio = [&](double Figures::*member) { return figures[0].*member / figures[1].*member; };
+        const auto kibRatio = [&](long Figures::*member) {
+            return static_cast<double>(figures[0].*member) / static_cast<double>(figures[1].*member);
+        };
+        std::printf(
+            "  ratio %s/%s: readings/s %.3f   CPU per reading %.3f   VmRSS %.3f   RssAnon %.3f   "
+            "VmHWM %.3f\n",
+            setup.publishers[0]->name.c_str(), setup.publishers[1]->name.c_str(), ratio(&Figures::rate),
+            ratio(&Figures::cpuPerReading), kibRatio(&Figures::rss), kibRatio(&Figures::anon),
+            kibRatio(&Figures::hwm));
+    } catch (const std::exception& error) {
+        std::fprintf(stderr, "citysense-bench-footprint: %s\n", error.what());
+        return 1;
+    }
+    return 0;
+}
