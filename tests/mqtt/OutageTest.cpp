@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -200,6 +201,42 @@ TEST_F(MqttOutage, ASpoolTooSmallForTheOutageDropsExactlyTheCountedOldestSamples
     EXPECT_EQ(missing, dropped);
     std::cout << "[ bound   ] spool of 16 KiB through the outage: " << dropped
               << " oldest dropped and counted, " << report.distinct() << " delivered\n";
+}
+
+TEST_F(MqttOutage, ReloadsWhilePublishingLoseNothing) {
+    // Each configuration counts from its own start, so every run's samples can be told apart.
+    const long starts[] = {1, 1000001, 2000001};
+    const std::string config = gatewayConfig(starts[0]);
+    ServiceProcess gateway({"-c", config});
+    ASSERT_TRUE(gateway.waitForLog("health endpoint on")) << gateway.log();
+    ASSERT_TRUE(_subscriber.waitForCount(500)) << gateway.log();
+    for (int reload = 1; reload <= 2; ++reload) {
+        std::filesystem::rename(gatewayConfig(starts[reload]), config);
+        gateway.signal(SIGHUP);
+        ASSERT_TRUE(_subscriber.waitFor([&](const auto& messages) {
+            return analyse(messages, starts[reload], starts[reload] + 999999).distinct() >= 500;
+        })) << gateway.log();
+    }
+    stopGateway(gateway);
+
+    // Every configuration's driver logs what it read when it is replaced or stopped.
+    std::vector<long> read;
+    const std::string log = gateway.log();
+    const std::string announcement = "driver.seq (simulated): stopped, read ";
+    for (std::size_t at = log.find(announcement); at != std::string::npos;
+         at = log.find(announcement, at + 1))
+        read.push_back(std::stol(log.substr(at + announcement.size())));
+    ASSERT_EQ(read.size(), 3u) << log;
+    for (int run = 0; run < 3; ++run) {
+        SequenceReport report;
+        ASSERT_TRUE(_subscriber.waitFor([&](const auto& messages) {
+            report = analyse(messages, starts[run], starts[run] + 999999);
+            return static_cast<long>(report.distinct()) >= read[run];
+        })) << "run "
+            << run << ": distinct " << report.distinct() << " of " << read[run] << " read";
+        for (const auto& [topic, values] : report.firstSeen)
+            EXPECT_TRUE(consecutive(values, starts[run])) << topic;
+    }
 }
 
 TEST_F(MqttOutage, AGatewayThatDiesIsReportedOfflineByItsLastWill) {
