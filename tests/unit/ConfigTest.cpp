@@ -259,14 +259,16 @@ TEST_F(ConfigTest, ShippedDemoConfigurationsAreValid) {
     // Their paths are relative to the directory tools/demo runs them in, with the broker's files.
     std::filesystem::create_directories(path("broker/certs"));
     write("broker/certs/ca.crt", "");
-    write("gateway.password", "secret\n");
-    std::filesystem::permissions(path("gateway.password"), std::filesystem::perms::owner_read);
+    for (const char* password : {"gateway.password", "ingest.password"}) {
+        write(password, "secret\n");
+        std::filesystem::permissions(path(password), std::filesystem::perms::owner_read);
+    }
     struct WorkingDirectory {
         const std::filesystem::path previous = std::filesystem::current_path();
         explicit WorkingDirectory(const std::string& directory) { std::filesystem::current_path(directory); }
         ~WorkingDirectory() { std::filesystem::current_path(previous); }
     } inDemoDirectory(path(""));
-    for (const char* demo : {"/etc/demo.ini", "/etc/demo.xml"}) {
+    for (const char* demo : {"/etc/demo.ini", "/etc/demo.xml", "/etc/demo-ingest.ini"}) {
         std::vector<ConfigIssue> issues;
         const Plan plan =
             makePlan(readConfigFile(std::string(CITYSENSE_SOURCE_DIR) + demo), test::builtPlugins(), issues);
