@@ -66,12 +66,14 @@ Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIss
     const auto createDriver = [&](const std::string& plugin) { return registry.createDriver(plugin); };
     const auto createFilter = [&](const std::string& plugin) { return registry.createFilter(plugin); };
     for (const auto& sink : plan.sinks) {
-        if (auto instance = configured<Sink>(createSink, sink, station, &issues))
+        if (auto instance = configured<Sink>(createSink, sink, station, &issues)) {
             _sinks.push_back(std::make_unique<SinkRunner>(
                 std::move(instance), sink.plugin, static_cast<std::size_t>(sink.options.getInt("queue_size")),
                 static_cast<std::size_t>(sink.options.getInt("batch_size")),
                 Backoff(kFirstSinkRetry, sink.options.getDuration("max_backoff")),
                 spoolSettings(plan, sink)));
+            _sinks.back()->setBatchInterval(sink.options.getDuration("batch_interval"));
+        }
     }
     for (const auto& driver : plan.drivers) {
         if (auto instance = configured<Driver>(createDriver, driver, station, &issues))

@@ -54,6 +54,10 @@ const OptionTable& hostOptions(const std::string& kind) {
             .range(1, 100000000),
         Option::integer("batch_size", "1000", "Most samples handed to the sink in one write")
             .range(1, 1000000),
+        Option::duration("batch_interval", "0s",
+                         "Longest wait for a write's batch to fill up to batch_size; 0 writes what is queued "
+                         "at once")
+            .range(0, 60),
         Option::duration("max_backoff", "30s", "Longest wait between retries of a failing sink")
             .range(0.001, 3600),
         Option::boolean("spool", "true",

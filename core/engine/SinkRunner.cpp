@@ -106,6 +106,10 @@ void SinkRunner::loop() {
             continue;
         }
         _changed.wait(lock, [this] { return !_queue.empty() || _draining || _handingOver; });
+        // Sinks that pay per write (a database transaction) get fuller batches.
+        if (_batchInterval > 0 && _queued < _batchSize)
+            _changed.wait_for(lock, std::chrono::microseconds(_batchInterval),
+                              [this] { return _queued >= _batchSize || _draining || _handingOver; });
         if (_queue.empty() || _handingOver)
             break;
         if (_draining && nowMicros() >= _drainDeadline) {

@@ -25,6 +25,10 @@ public:
                Backoff retry, SpoolSettings spool = {});
     ~SinkRunner();
 
+    /// Before start(): how long a write waits for its batch to fill (up to batch_size) once the first
+    /// sample is queued; 0 (the default) writes what is queued at once.
+    void setBatchInterval(Micros interval) { _batchInterval = interval; }
+
     void start();
 
     /// Queues the samples (taking them out of `batch`). When the queue is full the oldest queued
@@ -79,6 +83,7 @@ private:
     const std::string _plugin;
     const std::size_t _queueLimit;
     const std::size_t _batchSize;
+    Micros _batchInterval = 0;
 
     mutable std::mutex _mutex;
     std::condition_variable _changed;

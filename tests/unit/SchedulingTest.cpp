@@ -281,6 +281,20 @@ TEST(SinkRunner, DeliversEverythingInOrderInBatchesOfAtMostBatchSize) {
     EXPECT_EQ(sink.runner->status().delivered, 1000u);
 }
 
+TEST(SinkRunner, ABatchIntervalGathersSamplesArrivingOneByOneIntoOneWrite) {
+    auto sink = makeSink("sink.gathering", 100000, 10);
+    // Generous: the batch fills long before; the interval only bounds the wait of a partial batch.
+    sink.runner->setBatchInterval(60 * kMicrosPerSecond);
+    sink.runner->start();
+    for (int i = 0; i < 10; ++i)
+        sink.runner->enqueue(sequence(i, 1));
+    ASSERT_TRUE(eventually([&] { return sink.sink->received() == 10; }));
+    sink.runner->enqueue(sequence(10, 3));  // a partial batch: delivered at the drain, not held back
+    sink.runner->stop(kMicrosPerSecond);
+    EXPECT_EQ(sink.sink->values, range(0, 13));
+    EXPECT_EQ(sink.sink->batchSizes, (std::vector<std::size_t>{10, 3}));
+}
+
 TEST(SinkRunner, AFullQueueDropsTheOldestAndCountsThem) {
     Gate release;
     auto sink = makeSink("sink.blocked", 100, 1000);
