@@ -2,6 +2,7 @@
 // sql/ (stations, sensors, readings). Each batch is one transaction of multi-row inserts with bound
 // values only; the (sensor, time) key plus INSERT IGNORE makes a replay store nothing twice. A write
 // that fails throws and the host keeps the batch in its spool. See README.md for the options.
+#include "ReadingsInsert.h"
 #include "Schema.h"
 
 #include <citysense/Export.h>
@@ -86,6 +87,7 @@ public:
 
     void open() override {
         registerConnectors();
+        _fullInsert.reset();
         std::string connection = _connection;
         if (!_sqlite) {
             if (!_password.empty())
@@ -114,7 +116,7 @@ public:
         std::map<std::pair<const Source*, Quantity>, std::int64_t> created;
         try {
             _session->begin();
-            std::vector<Row> rows;
+            std::vector<sql::ReadingRow> rows;
             rows.reserve(batch.size());
             for (const Sample& sample : batch) {
                 if (!std::isfinite(sample.value)) {
@@ -134,16 +136,12 @@ public:
         _sensors.insert(created.begin(), created.end());
     }
 
-    void close() override { _session.reset(); }
+    void close() override {
+        _fullInsert.reset();
+        _session.reset();
+    }
 
 private:
-    struct Row {
-        std::int64_t sensor;
-        Micros time;
-        double value;
-        std::uint16_t quality;
-    };
-
     std::string describe() const {
         return _sqlite ? "SQLite database " + _connection : "MariaDB (" + _connection + ")";
     }
@@ -154,6 +152,7 @@ private:
             _session->rollback();
         } catch (const Poco::Exception&) {
         }
+        _fullInsert.reset();
         _session.reset();
     }
 
@@ -192,23 +191,16 @@ private:
         return sensor;
     }
 
-    void insert(const std::vector<Row>& rows, std::size_t begin, std::size_t end) {
-        std::string text = ignore() + " INTO readings (sensor_id, time, value, quality) VALUES ";
-        for (std::size_t i = begin; i < end; ++i)
-            text += i == begin ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)";
-        Poco::Data::Statement statement(*_session);
-        statement << text;
-        for (std::size_t i = begin; i < end; ++i) {
-            const Row& row = rows[i];
-            statement, bind(row.sensor);
-            // MariaDB stores DATETIME(6); SQLite's schema keeps integer microseconds.
-            if (_sqlite)
-                statement, bind(static_cast<Poco::Int64>(row.time));
-            else
-                statement, bind(formatSeedTime(row.time));
-            statement, bind(row.value), bind(static_cast<Poco::UInt16>(row.quality));
+    /// Rows [begin, end): full statements go through the prepared insert, a shorter rest through a
+    /// statement of its own.
+    void insert(const std::vector<sql::ReadingRow>& rows, std::size_t begin, std::size_t end) {
+        if (end - begin == kRowsPerInsert) {
+            if (!_fullInsert)
+                _fullInsert = std::make_unique<sql::ReadingsInsert>(*_session, _sqlite, kRowsPerInsert);
+            _fullInsert->execute(rows, begin);
+            return;
         }
-        statement.execute();
+        sql::ReadingsInsert(*_session, _sqlite, end - begin).execute(rows, begin);
     }
 
     void skipNonFinite(const Sample& sample) {
@@ -227,6 +219,7 @@ private:
     std::string _password;
     bool _createSchema = false;
     std::unique_ptr<Poco::Data::Session> _session;
+    std::unique_ptr<sql::ReadingsInsert> _fullInsert;  ///< prepared on _session; goes with it
     // Sources are interned for the life of the process, so their addresses are stable keys.
     std::map<std::pair<const Source*, Quantity>, std::int64_t> _sensors;
     std::uint64_t _nonFinite = 0;

@@ -93,6 +93,18 @@ TEST_P(SqlSink, AReplayStoresNothingTwice) {
     EXPECT_EQ(query("SELECT value FROM readings ORDER BY time"), "1.5\n2.5\n3.5\n");
 }
 
+TEST_P(SqlSink, LargeBatchesGoThroughTheReusedStatementAndTheRestAfterIt) {
+    auto sink = makeSink("sql", options());
+    sink->open();
+    SampleBatch batch;
+    for (int i = 0; i < 2500; ++i)  // two full statements of 1000 rows and a rest of 500
+        batch.push_back(testSample(Quantity::NO2, i, kTime + i));
+    sink->write(batch);
+    sink->write(batch);
+    EXPECT_EQ(query("SELECT count(*), count(DISTINCT value) FROM readings"), "2500\t2500\n");
+    EXPECT_EQ(query("SELECT time FROM readings WHERE value = 1234"), timeText(kTime + 1234) + "\n");
+}
+
 TEST_P(SqlSink, NamesAreStoredVerbatimWhateverTheyHold) {
     const Station odd{"hypo'city", "Zürich \"Nord\" \\ 東京", "street'); DROP TABLE readings; --"};
     Sample sample = testSample(Quantity::Humidity, 55, kTime);
