@@ -1,0 +1,334 @@
+// End-to-end latency of a reading, publish on a gateway → broker → ingest → row committed in MariaDB, as a
+// reader of the database sees it. tools/benchmarks/end-to-end-latency starts the broker, the server, the
+// gateway (citysensed, simulated driver, mqtt sink) and the ingest (citysensed, mqtt_source → sql sink);
+// this program is the reader.
+//
+// A reading's latency is (the moment its row is visible to a reader) − (its timestamp). The simulated driver
+// stamps each sample with the system clock at the read, just before it is queued for publishing; this
+// program runs on the same machine and reads the same clock. It polls every --poll-ms with autocommit on,
+// READ COMMITTED, asking for the rows each sensor stored after the newest one it has seen:
+//   SELECT sensor_id, time FROM readings WHERE (sensor_id = 1 AND time > '…') OR (sensor_id = 2 AND …) …
+// which the primary key (sensor_id, time) serves as ranges, not a scan of the growing table. A row first
+// returned by the poll started at P was committed after the previous poll's start and before P (each
+// statement reads what was committed when it starts), so P − time is the latency rounded up to the poll
+// period: that period (measured, printed) is the resolution.
+//
+// After --warmup seconds the window starts: rows whose timestamps fall in the next --seconds are measured,
+// and polling goes on for --grace seconds after the window so that the window's last rows arrive too. At
+// the end one COUNT(*) of the window's rows checks that the poller saw every row stored.
+//   citysense-bench-latency --host H --port N --database DB --user U --password-file FILE
+//                           [--label TEXT] [--warmup S] [--seconds S] [--grace S] [--poll-ms MS]
+//                           [--rate R] [--min-fraction F] [--trace FILE]
+// Exits 1 when the rate stored in the window is below F (default 0.9) of --rate (default 10000 a second):
+// the latency of a pipeline that does not keep up is only its backlog.
+#include <mysql.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using Micros = long long;
+
+struct Setup {
+    std::string host = "127.0.0.1";
+    unsigned port = 3306;
+    std::string database = "citysense";
+    std::string user;
+    std::string passwordFile;
+    std::string label;
+    double warmup = 5;
+    double seconds = 20;
+    double grace = 5;
+    double pollMs = 2;
+    double rate = 10000;
+    double minFraction = 0.9;
+    std::string trace;  ///< a file for "timestamp latency" lines (microseconds), one per row
+};
+
+Micros nowMicros() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+/// "YYYY-MM-DD HH:MM:SS[.ffffff]" (UTC) to microseconds since the epoch.
+Micros parseTime(const char* text) {
+    int year, month, day, hour, minute, second;
+    char fraction[8] = {0};
+    const int fields = std::sscanf(text, "%d-%d-%d %d:%d:%d.%6[0-9]", &year, &month, &day, &hour, &minute,
+                                   &second, fraction);
+    if (fields < 6)
+        throw std::runtime_error(std::string("cannot read the time ") + text);
+    std::tm tm{};
+    tm.tm_year = year - 1900;
+    tm.tm_mon = month - 1;
+    tm.tm_mday = day;
+    tm.tm_hour = hour;
+    tm.tm_min = minute;
+    tm.tm_sec = second;
+    Micros micros = 0;
+    if (fields == 7) {
+        std::string digits(fraction);
+        digits.resize(6, '0');
+        micros = std::atoll(digits.c_str());
+    }
+    return static_cast<Micros>(timegm(&tm)) * 1000000 + micros;
+}
+
+std::string formatTime(Micros micros) {
+    const std::time_t seconds = static_cast<std::time_t>(micros / 1000000);
+    std::tm tm{};
+    gmtime_r(&seconds, &tm);
+    char text[96];
+    std::snprintf(text, sizeof text, "%04d-%02d-%02d %02d:%02d:%02d.%06lld", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, micros % 1000000);
+    return text;
+}
+
+std::string readPassword(const std::string& path) {
+    std::ifstream file(path);
+    std::string password;
+    if (!std::getline(file, password) || password.empty())
+        throw std::runtime_error("cannot read a password from " + path);
+    return password;
+}
+
+class Connection {
+public:
+    explicit Connection(const Setup& setup) : _mysql(mysql_init(nullptr)) {
+        if (!_mysql)
+            throw std::runtime_error("mysql_init failed");
+        if (!mysql_real_connect(_mysql, setup.host.c_str(), setup.user.c_str(),
+                                readPassword(setup.passwordFile).c_str(), setup.database.c_str(), setup.port,
+                                nullptr, 0)) {
+            const std::string error = mysql_error(_mysql);
+            mysql_close(_mysql);
+            throw std::runtime_error("cannot connect to MariaDB: " + error);
+        }
+        mysql_autocommit(_mysql, 1);
+        run("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+    }
+    ~Connection() { mysql_close(_mysql); }
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    void run(const std::string& sql) {
+        if (mysql_real_query(_mysql, sql.data(), sql.size()) != 0)
+            fail(sql);
+        if (MYSQL_RES* result = mysql_store_result(_mysql))
+            mysql_free_result(result);
+    }
+
+    /// The rows of a query, each a vector of column texts.
+    std::vector<std::vector<std::string>> select(const std::string& sql) {
+        if (mysql_real_query(_mysql, sql.data(), sql.size()) != 0)
+            fail(sql);
+        MYSQL_RES* result = mysql_store_result(_mysql);
+        if (!result)
+            fail(sql);
+        std::vector<std::vector<std::string>> rows;
+        const unsigned columns = mysql_num_fields(result);
+        while (MYSQL_ROW row = mysql_fetch_row(result)) {
+            auto& out = rows.emplace_back();
+            for (unsigned i = 0; i < columns; ++i)
+                out.emplace_back(row[i] ? row[i] : "");
+        }
+        mysql_free_result(result);
+        return rows;
+    }
+
+    bool tableExists(const std::string& table) {
+        return !select(
+                    "SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name "
+                    "= '" +
+                    table + "'")
+                    .empty();
+    }
+
+private:
+    [[noreturn]] void fail(const std::string& sql) {
+        throw std::runtime_error(std::string(mysql_error(_mysql)) + " (in: " + sql.substr(0, 200) + ")");
+    }
+    MYSQL* _mysql;
+};
+
+double percentile(const std::vector<Micros>& sorted, double p) {
+    if (sorted.empty())
+        return 0;
+    // Nearest rank.
+    std::size_t rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
+    rank = std::clamp<std::size_t>(rank, 1, sorted.size());
+    return static_cast<double>(sorted[rank - 1]) / 1000.0;
+}
+
+int run(const Setup& setup) {
+    Connection db(setup);
+    // The ingest creates the schema and its sensors as the first readings arrive.
+    const Micros started = nowMicros();
+    while (!db.tableExists("readings") || db.select("SELECT 1 FROM readings LIMIT 1").empty()) {
+        if (nowMicros() - started > 60 * 1000000LL)
+            throw std::runtime_error("no readings stored within 60 s: is the pipeline running?");
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    std::this_thread::sleep_for(std::chrono::duration<double>(setup.warmup));
+
+    std::vector<std::string> sensors;
+    for (const auto& row : db.select("SELECT id FROM sensors ORDER BY id"))
+        sensors.push_back(row[0]);
+    const Micros windowStart = nowMicros();
+    const Micros windowEnd = windowStart + static_cast<Micros>(setup.seconds * 1e6);
+    const Micros pollEnd = windowEnd + static_cast<Micros>(setup.grace * 1e6);
+    const std::string endText = formatTime(windowEnd);
+    std::map<std::string, Micros> newest;  // per sensor: the newest time seen
+    for (const auto& sensor : sensors)
+        newest[sensor] = windowStart - 1;
+
+    FILE* trace = setup.trace.empty() ? nullptr : std::fopen(setup.trace.c_str(), "w");
+    std::vector<Micros> latencies;
+    latencies.reserve(static_cast<std::size_t>(setup.rate * setup.seconds * 1.2));
+    std::size_t visibleInWindow =
+        0;  // rows (of any timestamp ≥ the start) first seen by a poll inside the window
+    std::vector<Micros> periods;
+    std::vector<Micros> queryTimes;
+    Micros previousPoll = 0;
+    const auto period = std::chrono::microseconds(static_cast<Micros>(setup.pollMs * 1000));
+    auto next = std::chrono::steady_clock::now();
+    while (true) {
+        std::this_thread::sleep_until(next);
+        next += period;
+        const auto steadyNow = std::chrono::steady_clock::now();
+        if (next < steadyNow)
+            next = steadyNow;  // a slow poll: no burst of polls to catch up
+        const Micros poll = nowMicros();
+        if (poll >= pollEnd)
+            break;
+        std::string sql = "SELECT sensor_id, time FROM readings WHERE ";
+        for (std::size_t i = 0; i < sensors.size(); ++i) {
+            if (i)
+                sql += " OR ";
+            sql += "(sensor_id = " + sensors[i] + " AND time > '" + formatTime(newest[sensors[i]]) +
+                   "' AND time < '" + endText + "')";
+        }
+        const auto rows = db.select(sql);
+        const Micros answered = nowMicros();
+        if (previousPoll)
+            periods.push_back(poll - previousPoll);
+        previousPoll = poll;
+        queryTimes.push_back(answered - poll);
+        for (const auto& row : rows) {
+            const Micros time = parseTime(row[1].c_str());
+            Micros& last = newest[row[0]];
+            last = std::max(last, time);
+            latencies.push_back(poll - time);
+            if (trace)
+                std::fprintf(trace, "%lld %lld\n", time, poll - time);
+            if (poll < windowEnd)
+                ++visibleInWindow;
+        }
+    }
+
+    if (trace)
+        std::fclose(trace);
+    // Every row of the window the poller should have seen, now that the grace is over.
+    std::string countSql = "SELECT COUNT(*) FROM readings WHERE time >= '" + formatTime(windowStart) +
+                           "' AND time < '" + endText + "'";
+    const std::size_t stored = std::stoull(db.select(countSql).at(0).at(0));
+
+    std::sort(latencies.begin(), latencies.end());
+    std::sort(periods.begin(), periods.end());
+    std::sort(queryTimes.begin(), queryTimes.end());
+    const double storedRate = static_cast<double>(visibleInWindow) / setup.seconds;
+    const double offeredRate = static_cast<double>(stored) / setup.seconds;
+    const auto ms = [](Micros micros) { return static_cast<double>(micros) / 1000.0; };
+
+    std::printf("  %s\n", setup.label.c_str());
+    std::printf(
+        "    rows: %zu with timestamps in the %.0f s window (%.0f/s produced and stored), "
+        "%zu seen by the poller",
+        stored, setup.seconds, offeredRate, latencies.size());
+    if (latencies.size() != stored)
+        std::printf(" (MISSED %zd)", static_cast<long>(stored) - static_cast<long>(latencies.size()));
+    std::printf("\n    achieved: %.0f rows/s became visible during the window (goal %.0f/s)\n", storedRate,
+                setup.rate);
+    std::printf("    latency ms: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f  (min %.1f)\n",
+                percentile(latencies, 50), percentile(latencies, 90), percentile(latencies, 99),
+                latencies.empty() ? 0.0 : ms(latencies.back()),
+                latencies.empty() ? 0.0 : ms(latencies.front()));
+    std::printf(
+        "    resolution: polls every %.2f ms median, %.2f ms p99 (%zu polls; a query took %.2f ms median, "
+        "%.2f ms p99)\n",
+        percentile(periods, 50), percentile(periods, 99), periods.size() + 1, percentile(queryTimes, 50),
+        percentile(queryTimes, 99));
+    int status = 0;
+    if (storedRate < setup.minFraction * setup.rate) {
+        std::printf(
+            "    FAIL: %.0f rows/s stored is below %.0f%% of %.0f/s: the latency above is a backlog's\n",
+            storedRate, setup.minFraction * 100, setup.rate);
+        status = 1;
+    }
+    if (latencies.size() != stored) {
+        std::printf("    FAIL: the poller saw %zu of the %zu rows stored\n", latencies.size(), stored);
+        status = 1;
+    }
+    std::fflush(stdout);
+    return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Setup setup;
+    try {
+        for (int i = 1; i < argc; ++i) {
+            const std::string option = argv[i];
+            if (i + 1 >= argc)
+                throw std::invalid_argument("missing value of " + option);
+            const std::string value = argv[++i];
+            if (option == "--host")
+                setup.host = value;
+            else if (option == "--port")
+                setup.port = static_cast<unsigned>(std::stoul(value));
+            else if (option == "--database")
+                setup.database = value;
+            else if (option == "--user")
+                setup.user = value;
+            else if (option == "--password-file")
+                setup.passwordFile = value;
+            else if (option == "--label")
+                setup.label = value;
+            else if (option == "--warmup")
+                setup.warmup = std::stod(value);
+            else if (option == "--seconds")
+                setup.seconds = std::stod(value);
+            else if (option == "--grace")
+                setup.grace = std::stod(value);
+            else if (option == "--poll-ms")
+                setup.pollMs = std::stod(value);
+            else if (option == "--rate")
+                setup.rate = std::stod(value);
+            else if (option == "--trace")
+                setup.trace = value;
+            else if (option == "--min-fraction")
+                setup.minFraction = std::stod(value);
+            else
+                throw std::invalid_argument("unknown option " + option);
+        }
+        if (setup.user.empty() || setup.passwordFile.empty())
+            throw std::invalid_argument("--user and --password-file are required");
+        return run(setup);
+    } catch (const std::exception& error) {
+        std::fprintf(stderr, "citysense-bench-latency: %s\n", error.what());
+        return 2;
+    }
+}
