@@ -1,9 +1,6 @@
 #include "MariaDb.h"
 
-#include <Poco/Pipe.h>
-#include <Poco/PipeStream.h>
-#include <Poco/Process.h>
-#include <Poco/StreamCopier.h>
+#include "Programs.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -37,44 +34,6 @@ const std::string serverProgram = "/usr/sbin/mariadbd";
 /// The most a server start or stop may take before it counts as a hang.
 constexpr std::chrono::seconds hangLimit{60};
 
-std::string commandLine(const std::vector<std::string>& arguments) {
-    std::string text;
-    for (const std::string& argument : arguments)
-        text += (text.empty() ? "" : " ") + argument;
-    return text;
-}
-
-std::string readFile(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-std::uintmax_t fileSize(const std::string& path) {
-    std::error_code error;
-    const std::uintmax_t size = std::filesystem::file_size(path, error);
-    return error ? 0 : size;
-}
-
-/// A free loopback port: bound to port 0, then released.
-unsigned freePort() {
-    const int socket = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    const bool found = socket >= 0 &&
-                       ::bind(socket, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-                       ::getsockname(socket, reinterpret_cast<sockaddr*>(&address), &length) == 0;
-    const int error = errno;
-    if (socket >= 0)
-        ::close(socket);
-    if (!found)
-        throw std::runtime_error("cannot find a free loopback port: " + std::string(std::strerror(error)));
-    return ntohs(address.sin_port);
-}
-
 std::string randomPassword() {
     std::random_device random;
     std::uniform_int_distribution<int> digit(0, 15);
@@ -98,22 +57,6 @@ void requirePlainName(const std::string& name) {
 }
 
 }  // namespace
-
-CommandResult runProgram(const std::vector<std::string>& command,
-                         const std::map<std::string, std::string>& environment) {
-    Poco::Pipe inputPipe;
-    Poco::Pipe outputPipe;
-    const Poco::Process::Args arguments(command.begin() + 1, command.end());
-    const Poco::Process::Env added(environment.begin(), environment.end());
-    Poco::ProcessHandle process =
-        Poco::Process::launch(command[0], arguments, &inputPipe, &outputPipe, &outputPipe, added);
-    inputPipe.close();
-    Poco::PipeInputStream stream(outputPipe);
-    CommandResult result;
-    Poco::StreamCopier::copyToString(stream, result.output);
-    result.status = process.wait();
-    return result;
-}
 
 struct MariaDb::State {
     std::string directory;
@@ -289,7 +232,7 @@ MariaDb::MariaDb() : _state(new State) {
     try {
         _state->makeDataDirectory();
         for (int attempt = 0;; ++attempt) {
-            _state->port = freePort();
+            _state->port = freePorts(1).front();
             if (_state->launch())
                 break;
             if (attempt == 9)

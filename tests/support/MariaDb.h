@@ -4,22 +4,11 @@
 // is a copy of one mariadb-install-db made once per build directory (that first install takes 0.5 to 1.5 s).
 #pragma once
 
-#include <map>
+#include "Programs.h"
+
 #include <string>
-#include <vector>
 
 namespace citysense::test {
-
-/// What a command left: its exit code (128 + signal when killed) and standard output and error together.
-struct CommandResult {
-    int status = -1;
-    std::string output;
-};
-
-/// Runs `command` (argv[0] looked up in PATH) to its end, its standard input closed; `environment` is
-/// added to this process's environment.
-CommandResult runProgram(const std::vector<std::string>& command,
-                         const std::map<std::string, std::string>& environment = {});
 
 class MariaDb {
 public:

@@ -5,12 +5,8 @@
 // Mosquitto drops a publish the ACL refuses without telling an MQTT 3.1.1 client, so a message that
 // must not arrive is followed by a marker that must: the marker coming first proves the other never will.
 #include "Broker.h"
+#include "Programs.h"
 #include "ServiceProcess.h"
-
-#include <Poco/Pipe.h>
-#include <Poco/PipeStream.h>
-#include <Poco/Process.h>
-#include <Poco/StreamCopier.h>
 
 #include <gtest/gtest.h>
 
@@ -37,32 +33,6 @@ namespace {
 using namespace test;
 
 const std::string tools = CITYSENSE_SOURCE_DIR "/tools/";
-
-struct Finished {
-    int status = -1;
-    std::string output;  ///< standard output and error together
-};
-
-/// Runs `command` to its end, standard input closed.
-Finished run(const std::vector<std::string>& command) {
-    Poco::Pipe input;
-    Poco::Pipe output;
-    const Poco::Process::Args arguments(command.begin() + 1, command.end());
-    Poco::ProcessHandle process = Poco::Process::launch(command[0], arguments, &input, &output, &output);
-    input.close();
-    Poco::PipeInputStream stream(output);
-    Finished finished;
-    Poco::StreamCopier::copyToString(stream, finished.output);
-    finished.status = process.wait();
-    return finished;
-}
-
-std::string readFile(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 std::vector<std::string> lines(const std::string& text) {
     std::vector<std::string> result;
@@ -133,13 +103,13 @@ protected:
     }
 
     /// Publishes at QoS 1: when it returns, the broker has routed the message (or dropped it).
-    Finished publish(const BrokerCredentials& credentials, const std::string& topic,
-                     const std::string& payload, bool retain = false) const {
+    CommandResult publish(const BrokerCredentials& credentials, const std::string& topic,
+                          const std::string& payload, bool retain = false) const {
         std::vector<std::string> command = client("mosquitto_pub", credentials);
         command.insert(command.end(), {"-q", "1", "-t", topic, "-m", payload});
         if (retain)
             command.push_back("-r");
-        return run(command);
+        return runProgram(command);
     }
 
     std::vector<std::string> session(const BrokerCredentials& credentials, const std::string& id,
@@ -156,7 +126,7 @@ protected:
                                            const std::vector<std::string>& filters) const {
         std::vector<std::string> command = session(credentials, id, filters);
         command.push_back("-E");
-        const Finished finished = run(command);
+        const CommandResult finished = runProgram(command);
         if (finished.status != 0)
             return ::testing::AssertionFailure() << "mosquitto_sub -E: " << finished.output;
         return ::testing::AssertionSuccess();
@@ -167,7 +137,7 @@ protected:
                                      const std::vector<std::string>& filters, int count) const {
         std::vector<std::string> command = session(credentials, id, filters);
         command.insert(command.end(), {"-C", std::to_string(count), "-W", "30"});
-        const Finished finished = run(command);
+        const CommandResult finished = runProgram(command);
         EXPECT_EQ(finished.status, 0) << finished.output;
         return lines(finished.output);
     }
@@ -179,7 +149,7 @@ TEST_F(BrokerTools, AGatewayPublishesUnderItsPrefixOverTlsToAGrantedSubscriber) 
     ASSERT_TRUE(openSession(reader, "reader-1", {"hypo_city/#"}));
 
     const std::string topic = "hypo_city/city_01/street_01/temperature/celcius";
-    const Finished published = publish(gateway, topic, "2026-01-01 12:00:00.000000\t21.5");
+    const CommandResult published = publish(gateway, topic, "2026-01-01 12:00:00.000000\t21.5");
     ASSERT_EQ(published.status, 0) << published.output;
 
     EXPECT_EQ(receive(reader, "reader-1", {"hypo_city/#"}, 1),
@@ -193,7 +163,7 @@ TEST_F(BrokerTools, AGatewaysRetainedStatusUnderItsPrefixReachesLaterSubscribers
 
     std::vector<std::string> command = client("mosquitto_sub", reader);
     command.insert(command.end(), {"-t", "hypo_city/+/+/status", "-v", "-C", "1", "-W", "30"});
-    const Finished finished = run(command);
+    const CommandResult finished = runProgram(command);
     EXPECT_EQ(finished.status, 0) << finished.output;
     EXPECT_EQ(finished.output, "hypo_city/city_01/street_01/status online\n");
 }
@@ -249,14 +219,14 @@ TEST_F(BrokerTools, AWrongPasswordAnUnknownUserAndNoLoginAreRefused) {
     for (const BrokerCredentials& credentials : {wrong, unknown}) {
         std::vector<std::string> command = client("mosquitto_sub", credentials);
         command.insert(command.end(), {"-t", "hypo_city/#", "-C", "1", "-W", "30"});
-        const Finished finished = run(command);
+        const CommandResult finished = runProgram(command);
         EXPECT_NE(finished.status, 0) << credentials.username;
         EXPECT_NE(finished.output.find("Connection Refused: not authorised"), std::string::npos)
             << finished.output;
     }
-    const Finished anonymous =
-        run({"mosquitto_sub", "-h", "127.0.0.1", "-p", std::to_string(_broker.tlsPort()), "--cafile",
-             _broker.caFile(), "-t", "hypo_city/#", "-C", "1", "-W", "30"});
+    const CommandResult anonymous =
+        runProgram({"mosquitto_sub", "-h", "127.0.0.1", "-p", std::to_string(_broker.tlsPort()), "--cafile",
+                    _broker.caFile(), "-t", "hypo_city/#", "-C", "1", "-W", "30"});
     EXPECT_NE(anonymous.status, 0);
     EXPECT_NE(anonymous.output.find("Connection Refused: not authorised"), std::string::npos)
         << anonymous.output;
@@ -265,11 +235,11 @@ TEST_F(BrokerTools, AWrongPasswordAnUnknownUserAndNoLoginAreRefused) {
 TEST_F(BrokerTools, AServerCertificateFromAnotherCaFailsVerification) {
     const BrokerCredentials reader = _broker.addSubscriber("reader", "hypo_city/#");
     const std::string other = _broker.directory() + "/other-ca";
-    ASSERT_EQ(run({tools + "make-certs", other}).status, 0);
+    ASSERT_EQ(runProgram({tools + "make-certs", other}).status, 0);
 
     std::vector<std::string> command = client("mosquitto_sub", reader, other + "/ca.crt");
     command.insert(command.end(), {"-t", "hypo_city/#", "-C", "1", "-W", "30", "-d"});
-    const Finished finished = run(command);
+    const CommandResult finished = runProgram(command);
     EXPECT_NE(finished.status, 0);
     EXPECT_NE(finished.output.find("certificate verify failed"), std::string::npos) << finished.output;
     EXPECT_EQ(finished.output.find("CONNACK"), std::string::npos) << finished.output;
@@ -281,7 +251,7 @@ TEST_F(BrokerTools, TheServerCertificateNamesLocalhostAnd127001) {
         std::vector<std::string> command = client("mosquitto_sub", reader);
         command[2] = host;
         command.insert(command.end(), {"-t", "hypo_city/#", "-E"});
-        const Finished finished = run(command);
+        const CommandResult finished = runProgram(command);
         EXPECT_EQ(finished.status, 0) << host << ": " << finished.output;
     }
 }
@@ -289,14 +259,14 @@ TEST_F(BrokerTools, TheServerCertificateNamesLocalhostAnd127001) {
 TEST_F(BrokerTools, Tls11IsRefusedAndTls12And13Accepted) {
     const std::string address = "127.0.0.1:" + std::to_string(_broker.tlsPort());
     // The client allows TLS 1.1 (security level 0); the broker answers with a protocol_version alert.
-    const Finished tls11 =
-        run({"openssl", "s_client", "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0", "-connect", address});
+    const CommandResult tls11 =
+        runProgram({"openssl", "s_client", "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0", "-connect", address});
     EXPECT_NE(tls11.status, 0) << tls11.output;
     EXPECT_NE(tls11.output.find("alert protocol version"), std::string::npos) << tls11.output;
 
     for (const std::string version : {"-tls1_2", "-tls1_3"}) {
-        const Finished finished = run({"openssl", "s_client", version, "-connect", address, "-CAfile",
-                                       _broker.caFile(), "-verify_return_error"});
+        const CommandResult finished = runProgram({"openssl", "s_client", version, "-connect", address,
+                                                   "-CAfile", _broker.caFile(), "-verify_return_error"});
         EXPECT_EQ(finished.status, 0) << finished.output;
         EXPECT_NE(finished.output.find("Verify return code: 0 (ok)"), std::string::npos) << finished.output;
     }
@@ -304,9 +274,9 @@ TEST_F(BrokerTools, Tls11IsRefusedAndTls12And13Accepted) {
 
 TEST_F(BrokerTools, PlainMqttToTheTlsPortIsNotAnswered) {
     const BrokerCredentials reader = _broker.addSubscriber("reader", "hypo_city/#");
-    const Finished client =
-        run({"mosquitto_pub", "-h", "127.0.0.1", "-p", std::to_string(_broker.tlsPort()), "-u",
-             reader.username, "-P", reader.password, "-t", "hypo_city/x", "-m", "plain"});
+    const CommandResult client =
+        runProgram({"mosquitto_pub", "-h", "127.0.0.1", "-p", std::to_string(_broker.tlsPort()), "-u",
+                    reader.username, "-P", reader.password, "-t", "hypo_city/x", "-m", "plain"});
     EXPECT_NE(client.status, 0) << client.output;
 
     // An MQTT 3.1.1 CONNECT by hand: the broker closes the connection without a CONNACK.
@@ -381,30 +351,31 @@ TEST(BrokerPlainListener, HasTheSamePasswordsAndAcl) {
     subscribe.insert(subscribe.end(), {"-c", "-i", "plain-1", "-t", "hypo_city/#", "-v"});
     std::vector<std::string> command = subscribe;
     command.push_back("-E");
-    ASSERT_EQ(run(command).status, 0);
+    ASSERT_EQ(runProgram(command).status, 0);
     for (const auto& [topic, payload] :
          {std::pair<std::string, std::string>{"hypo_city/city_09/x", "forbidden"},
           {"hypo_city/city_01/street_01/x", "marker"}}) {
         command = plain("mosquitto_pub", gateway);
         command.insert(command.end(), {"-t", topic, "-m", payload});
-        ASSERT_EQ(run(command).status, 0);
+        ASSERT_EQ(runProgram(command).status, 0);
     }
     command = subscribe;
     command.insert(command.end(), {"-C", "1", "-W", "30"});
-    EXPECT_EQ(run(command).output, "hypo_city/city_01/street_01/x marker\n");
+    EXPECT_EQ(runProgram(command).output, "hypo_city/city_01/street_01/x marker\n");
 
     BrokerCredentials wrong = reader;
     wrong.password += "x";
     command = plain("mosquitto_sub", wrong);
     command.insert(command.end(), {"-t", "hypo_city/#", "-C", "1", "-W", "30"});
-    EXPECT_NE(run(command).output.find("not authorised"), std::string::npos);
+    EXPECT_NE(runProgram(command).output.find("not authorised"), std::string::npos);
 }
 
 TEST_F(BrokerTools, AddGatewayRefusesAnExistingUserAndBadTopicLevels) {
     _broker.addGateway("hypo_city", "city_01", "street_01");
     const std::string directory = _broker.directory();
 
-    Finished finished = run({tools + "add-gateway", "--dir", directory, "hypo_city/city_01/street_01"});
+    CommandResult finished =
+        runProgram({tools + "add-gateway", "--dir", directory, "hypo_city/city_01/street_01"});
     EXPECT_NE(finished.status, 0);
     EXPECT_NE(finished.output.find("the user 'city_01_street_01' exists already"), std::string::npos)
         << finished.output;
@@ -412,17 +383,17 @@ TEST_F(BrokerTools, AddGatewayRefusesAnExistingUserAndBadTopicLevels) {
 
     for (const std::string prefix :
          {"hypo_city/city+01/street_01", "hypo_city/city_01/#", "hypo_city/city 01/x"}) {
-        finished = run({tools + "add-gateway", "--dir", directory, prefix, "--user", "new_user"});
+        finished = runProgram({tools + "add-gateway", "--dir", directory, prefix, "--user", "new_user"});
         EXPECT_NE(finished.status, 0) << prefix;
         EXPECT_NE(finished.output.find("may not hold '+', '#', '/' or spaces"), std::string::npos)
             << finished.output;
     }
     for (const std::string prefix : {"hypo_city/city_01/street_01/extra", "hypo_city/city_01"}) {
-        finished = run({tools + "add-gateway", "--dir", directory, prefix, "--user", "new_user"});
+        finished = runProgram({tools + "add-gateway", "--dir", directory, prefix, "--user", "new_user"});
         EXPECT_NE(finished.status, 0) << prefix;
         EXPECT_NE(finished.output.find("is not SYSTEM/CITY/STREET"), std::string::npos) << finished.output;
     }
-    finished = run({tools + "add-subscriber", "--dir", directory, "reader", "hypo_city/#/x"});
+    finished = runProgram({tools + "add-subscriber", "--dir", directory, "reader", "hypo_city/#/x"});
     EXPECT_NE(finished.status, 0);
     EXPECT_NE(finished.output.find("is not an MQTT topic filter"), std::string::npos) << finished.output;
 
@@ -435,9 +406,9 @@ TEST_F(BrokerTools, AddGatewayRefusesAnExistingUserAndBadTopicLevels) {
 TEST_F(BrokerTools, AddGatewayUsesAGivenPasswordFileAndKeepsSecretsPrivate) {
     const std::string passwordFile = _broker.directory() + "/given.password";
     std::ofstream(passwordFile) << "a given password\n";
-    const Finished finished =
-        run({tools + "add-gateway", "--dir", _broker.directory(), "hypo_city/city_01/street_07", "--user",
-             "street7", "--password-file", passwordFile});
+    const CommandResult finished =
+        runProgram({tools + "add-gateway", "--dir", _broker.directory(), "hypo_city/city_01/street_07",
+                    "--user", "street7", "--password-file", passwordFile});
     ASSERT_EQ(finished.status, 0) << finished.output;
     EXPECT_EQ(finished.output.find("a given password"), std::string::npos) << "the password was printed";
     EXPECT_EQ(readFile(_broker.directory() + "/passwd").find("a given password"), std::string::npos);
@@ -458,7 +429,7 @@ TEST(BrokerScript, RunsInTheBackgroundWithAPidFileAndReportsATakenPort) {
     ListeningSocket reserved;
     const unsigned port = reserved.port();
     reserved.close();
-    const Finished started = run(
+    const CommandResult started = runProgram(
         {tools + "broker", "--dir", directory.path(), "--port", std::to_string(port), "--pidfile", pidFile});
     ASSERT_EQ(started.status, 0) << started.output << readFile(directory.path() + "/mosquitto.log");
     const pid_t pid = std::stoi(readFile(pidFile));
@@ -473,24 +444,25 @@ TEST(BrokerScript, RunsInTheBackgroundWithAPidFileAndReportsATakenPort) {
         ~StopOnExit() { stop(); }
     } stopOnExit{stopBroker};
 
-    const Finished again = run({tools + "broker", "--dir", directory.path(), "--port", std::to_string(port)});
+    const CommandResult again =
+        runProgram({tools + "broker", "--dir", directory.path(), "--port", std::to_string(port)});
     EXPECT_NE(again.status, 0);
     EXPECT_NE(again.output.find("already runs"), std::string::npos) << again.output;
 
-    const Finished added =
-        run({tools + "add-gateway", "--dir", directory.path(), "hypo_city/city_01/street_01"});
+    const CommandResult added =
+        runProgram({tools + "add-gateway", "--dir", directory.path(), "hypo_city/city_01/street_01"});
     EXPECT_EQ(added.status, 0) << added.output;
     EXPECT_NE(added.output.find("reloaded (pid " + std::to_string(pid)), std::string::npos) << added.output;
     ASSERT_TRUE(stopBroker());
 
     ListeningSocket taken;
-    const Finished refused = run({tools + "broker", "--dir", directory.path(), "--port",
-                                  std::to_string(taken.port()), "--pidfile", pidFile});
+    const CommandResult refused = runProgram({tools + "broker", "--dir", directory.path(), "--port",
+                                              std::to_string(taken.port()), "--pidfile", pidFile});
     EXPECT_NE(refused.status, 0);
     EXPECT_NE(refused.output.find("Address already in use"), std::string::npos) << refused.output;
 
-    const Finished notRunning =
-        run({tools + "add-gateway", "--dir", directory.path(), "hypo_city/city_01/street_02"});
+    const CommandResult notRunning =
+        runProgram({tools + "add-gateway", "--dir", directory.path(), "hypo_city/city_01/street_02"});
     EXPECT_EQ(notRunning.status, 0) << notRunning.output;
     EXPECT_NE(notRunning.output.find("reload the broker to apply"), std::string::npos) << notRunning.output;
 }
@@ -498,24 +470,24 @@ TEST(BrokerScript, RunsInTheBackgroundWithAPidFileAndReportsATakenPort) {
 TEST(MakeCerts, MakesACaAServerAndClientCertificatesAndKeepsTheCa) {
     TemporaryDirectory directory;
     const std::string certs = directory.path() + "/certs";
-    Finished finished = run({tools + "make-certs", certs, "--server-name", "broker.example", "--server-name",
-                             "10.1.2.3", "--client", "city_01_street_01"});
+    CommandResult finished = runProgram({tools + "make-certs", certs, "--server-name", "broker.example",
+                                         "--server-name", "10.1.2.3", "--client", "city_01_street_01"});
     ASSERT_EQ(finished.status, 0) << finished.output;
     const std::string ca = readFile(certs + "/ca.crt");
     const std::string server = readFile(certs + "/server.crt");
 
-    finished = run({tools + "make-certs", certs, "--client", "reader"});
+    finished = runProgram({tools + "make-certs", certs, "--client", "reader"});
     ASSERT_EQ(finished.status, 0) << finished.output;
     EXPECT_EQ(readFile(certs + "/ca.crt"), ca);
     EXPECT_EQ(readFile(certs + "/server.crt"), server)
         << "without --server-name the server certificate stays";
     EXPECT_EQ(finished.output.find("server"), std::string::npos) << finished.output;
 
-    finished = run({"openssl", "verify", "-CAfile", certs + "/ca.crt", certs + "/server.crt",
-                    certs + "/clients/city_01_street_01.crt", certs + "/clients/reader.crt"});
+    finished = runProgram({"openssl", "verify", "-CAfile", certs + "/ca.crt", certs + "/server.crt",
+                           certs + "/clients/city_01_street_01.crt", certs + "/clients/reader.crt"});
     EXPECT_EQ(finished.status, 0) << finished.output;
 
-    finished = run({"openssl", "x509", "-in", certs + "/server.crt", "-noout", "-text"});
+    finished = runProgram({"openssl", "x509", "-in", certs + "/server.crt", "-noout", "-text"});
     EXPECT_NE(
         finished.output.find("DNS:localhost, IP Address:127.0.0.1, DNS:broker.example, IP Address:10.1.2.3"),
         std::string::npos)
@@ -524,7 +496,8 @@ TEST(MakeCerts, MakesACaAServerAndClientCertificatesAndKeepsTheCa) {
     EXPECT_NE(finished.output.find("ecdsa-with-SHA256"), std::string::npos);
     EXPECT_NE(finished.output.find("prime256v1"), std::string::npos);
 
-    finished = run({"openssl", "x509", "-in", certs + "/clients/city_01_street_01.crt", "-noout", "-text"});
+    finished =
+        runProgram({"openssl", "x509", "-in", certs + "/clients/city_01_street_01.crt", "-noout", "-text"});
     EXPECT_NE(finished.output.find("CN = city_01_street_01"), std::string::npos) << finished.output;
     EXPECT_NE(finished.output.find("TLS Web Client Authentication"), std::string::npos) << finished.output;
 
@@ -535,7 +508,7 @@ TEST(MakeCerts, MakesACaAServerAndClientCertificatesAndKeepsTheCa) {
         EXPECT_EQ(status.st_mode & 0777, 0600u) << key;
     }
 
-    finished = run({tools + "make-certs", certs, "--client", "bad/name"});
+    finished = runProgram({tools + "make-certs", certs, "--client", "bad/name"});
     EXPECT_NE(finished.status, 0);
     EXPECT_NE(finished.output.find("may hold only"), std::string::npos) << finished.output;
 }
