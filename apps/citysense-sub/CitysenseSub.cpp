@@ -1,9 +1,9 @@
 // citysense-sub: the console subscriber for debugging, with mosquitto_sub's habits. Prints every
 // reading it receives in the console sink's seed format (or JSON), one line each.
 //   citysense-sub -h broker -p 8883 --cafile ca.crt -u operator --pw-file pw -t 'hypo_city/#' -C 10
-#include <Connection.h>
-#include <Decoder.h>
 #include <citysense/Format.h>
+#include <mqtt-client/Connection.h>
+#include <mqtt-client/Decoder.h>
 
 #include <getopt.h>
 #include <unistd.h>

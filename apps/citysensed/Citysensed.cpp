@@ -3,8 +3,8 @@
 #include "Describe.h"
 #include "Host.h"
 
-#include <HealthServer.h>
-#include <SystemdNotify.h>
+#include <engine/HealthServer.h>
+#include <engine/SystemdNotify.h>
 
 #include <Poco/AutoPtr.h>
 #include <Poco/ConsoleChannel.h>

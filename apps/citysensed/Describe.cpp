@@ -1,7 +1,7 @@
 #include "Describe.h"
 
-#include <CurrentException.h>
-#include <Plan.h>
+#include <engine/CurrentException.h>
+#include <engine/Plan.h>
 
 #include <Poco/Logger.h>
 

@@ -1,7 +1,7 @@
 // The text of `citysensed --list-plugins` and `citysensed --describe NAME`.
 #pragma once
 
-#include <PluginRegistry.h>
+#include <engine/PluginRegistry.h>
 
 #include <ostream>
 

@@ -2,9 +2,9 @@
 // replaces it with a new one on SIGHUP.
 #pragma once
 
-#include <Engine.h>
-#include <Plan.h>
-#include <PluginRegistry.h>
+#include <engine/Engine.h>
+#include <engine/Plan.h>
+#include <engine/PluginRegistry.h>
 
 #include <functional>
 #include <memory>

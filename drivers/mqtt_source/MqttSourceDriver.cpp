@@ -2,10 +2,10 @@
 // member of an MQTT 5 shared subscription, and emits them as samples of their own stations. A
 // malformed message is counted and logged (at most one line per interval of 10 s), never fatal.
 // See README.md for the options.
-#include <Connection.h>
-#include <Decoder.h>
 #include <citysense/Export.h>
 #include <citysense/Format.h>
+#include <mqtt-client/Connection.h>
+#include <mqtt-client/Decoder.h>
 
 #include <Poco/Environment.h>
 #include <Poco/Logger.h>

@@ -4,8 +4,8 @@
 // the host retries it. See README.md for the options.
 #include "Messages.h"
 
-#include <Connection.h>
 #include <citysense/Export.h>
+#include <mqtt-client/Connection.h>
 
 #include <Poco/Logger.h>
 

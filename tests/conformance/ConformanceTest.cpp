@@ -2,8 +2,8 @@
 // complete options, accepts its own defaults, rejects what its table does not allow, and starts and
 // stops cleanly with default options. A new plugin is covered as soon as it is built.
 
-#include <Plan.h>
 #include <PluginHarness.h>
+#include <engine/Plan.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

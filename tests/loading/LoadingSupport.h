@@ -2,7 +2,7 @@
 // files, and running the real citysensed.
 #pragma once
 
-#include <PluginRegistry.h>
+#include <engine/PluginRegistry.h>
 
 #include <ostream>
 #include <string>

@@ -4,9 +4,9 @@
 
 #include "LoadingSupport.h"
 
-#include <Config.h>
-#include <Plan.h>
-#include <PluginRegistry.h>
+#include <engine/Config.h>
+#include <engine/Plan.h>
+#include <engine/PluginRegistry.h>
 
 #include <citysense/Abi.h>
 

@@ -3,7 +3,7 @@
 
 #include "LoadingSupport.h"
 
-#include <PluginRegistry.h>
+#include <engine/PluginRegistry.h>
 
 #include <citysense/Abi.h>
 

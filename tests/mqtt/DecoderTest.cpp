@@ -1,8 +1,8 @@
-// From a received message to samples (core/mqtt/Decoder): the station comes from the topic the
+// From a received message to samples (core/mqtt-client/Decoder): the station comes from the topic the
 // broker's ACL checked, never from a payload that claims another; status messages are not readings.
 #include "PluginHarness.h"
 
-#include <Decoder.h>
+#include <mqtt-client/Decoder.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -2,7 +2,7 @@
 // so plugin tests go through the same ClassLoader path as the host.
 #pragma once
 
-#include <PluginRegistry.h>
+#include <engine/PluginRegistry.h>
 
 #include <map>
 #include <memory>

@@ -2,8 +2,8 @@
 // names the file, the section and the key.
 #include "PluginHarness.h"
 
-#include <Engine.h>
-#include <Plan.h>
+#include <engine/Engine.h>
+#include <engine/Plan.h>
 
 #include <gtest/gtest.h>
 

@@ -1,9 +1,9 @@
 // The runners: drivers on their own threads, never concurrent with themselves, backing off while they
 // fail; sinks behind bounded queues, retried, drained at stop. Tests wait for conditions, never for
 // fixed times.
-#include <DriverRunner.h>
-#include <Pipeline.h>
-#include <SinkRunner.h>
+#include <engine/DriverRunner.h>
+#include <engine/Pipeline.h>
+#include <engine/SinkRunner.h>
 
 #include <gtest/gtest.h>
 

@@ -4,8 +4,8 @@
 #include "PluginHarness.h"
 #include "SpoolTesting.h"
 
-#include <Engine.h>
-#include <Plan.h>
+#include <engine/Engine.h>
+#include <engine/Plan.h>
 
 #include <gtest/gtest.h>
 

@@ -3,7 +3,7 @@
 #include "RecordingLog.h"
 #include "SpoolTesting.h"
 
-#include <Spool.h>
+#include <engine/Spool.h>
 
 #include <gtest/gtest.h>
 

@@ -6,7 +6,7 @@
 #include "ServiceProcess.h"
 #include "SpoolTesting.h"
 
-#include <SinkRunner.h>
+#include <engine/SinkRunner.h>
 
 #include <gtest/gtest.h>
 

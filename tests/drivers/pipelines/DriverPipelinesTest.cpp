@@ -10,9 +10,9 @@
 #include "DgsEmulator.h"
 
 #include <Ads1115Emulator.h>
-#include <Engine.h>
-#include <Plan.h>
 #include <PluginHarness.h>
+#include <engine/Engine.h>
+#include <engine/Plan.h>
 
 #include <citysense/bus/Gpio.h>
 #include <citysense/bus/I2c.h>
