@@ -21,6 +21,11 @@
 //                           [--rate R] [--min-fraction F] [--trace FILE]
 // Exits 1 when the rate stored in the window is below F (default 0.9) of --rate (default 10000 a second):
 // the latency of a pipeline that does not keep up is only its backlog.
+#include "BenchSupport.h"
+#include "MariaDbConnection.h"
+
+#include <citysense/Time.h>
+
 #include <mysql.h>
 
 #include <algorithm>
@@ -38,7 +43,8 @@
 
 namespace {
 
-using Micros = long long;
+using namespace citysense;
+using namespace citysense::bench;
 
 struct Setup {
     std::string host = "127.0.0.1";
@@ -55,12 +61,6 @@ struct Setup {
     double minFraction = 0.9;
     std::string trace;  ///< a file for "timestamp latency" lines (microseconds), one per row
 };
-
-Micros nowMicros() {
-    return std::chrono::duration_cast<std::chrono::microseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 /// "YYYY-MM-DD HH:MM:SS[.ffffff]" (UTC) to microseconds since the epoch.
 Micros parseTime(const char* text) {
@@ -86,82 +86,14 @@ Micros parseTime(const char* text) {
     return static_cast<Micros>(timegm(&tm)) * 1000000 + micros;
 }
 
-std::string formatTime(Micros micros) {
-    const std::time_t seconds = static_cast<std::time_t>(micros / 1000000);
-    std::tm tm{};
-    gmtime_r(&seconds, &tm);
-    char text[96];
-    std::snprintf(text, sizeof text, "%04d-%02d-%02d %02d:%02d:%02d.%06lld", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, micros % 1000000);
-    return text;
+/// Set up once the ingest has created it: the poller waits for the schema before it polls.
+bool tableExists(MariaDbConnection& db, const std::string& table) {
+    return !db.select(
+                  "SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = "
+                  "'" +
+                  table + "'")
+                .empty();
 }
-
-std::string readPassword(const std::string& path) {
-    std::ifstream file(path);
-    std::string password;
-    if (!std::getline(file, password) || password.empty())
-        throw std::runtime_error("cannot read a password from " + path);
-    return password;
-}
-
-class Connection {
-public:
-    explicit Connection(const Setup& setup) : _mysql(mysql_init(nullptr)) {
-        if (!_mysql)
-            throw std::runtime_error("mysql_init failed");
-        if (!mysql_real_connect(_mysql, setup.host.c_str(), setup.user.c_str(),
-                                readPassword(setup.passwordFile).c_str(), setup.database.c_str(), setup.port,
-                                nullptr, 0)) {
-            const std::string error = mysql_error(_mysql);
-            mysql_close(_mysql);
-            throw std::runtime_error("cannot connect to MariaDB: " + error);
-        }
-        mysql_autocommit(_mysql, 1);
-        run("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
-    }
-    ~Connection() { mysql_close(_mysql); }
-    Connection(const Connection&) = delete;
-    Connection& operator=(const Connection&) = delete;
-
-    void run(const std::string& sql) {
-        if (mysql_real_query(_mysql, sql.data(), sql.size()) != 0)
-            fail(sql);
-        if (MYSQL_RES* result = mysql_store_result(_mysql))
-            mysql_free_result(result);
-    }
-
-    /// The rows of a query, each a vector of column texts.
-    std::vector<std::vector<std::string>> select(const std::string& sql) {
-        if (mysql_real_query(_mysql, sql.data(), sql.size()) != 0)
-            fail(sql);
-        MYSQL_RES* result = mysql_store_result(_mysql);
-        if (!result)
-            fail(sql);
-        std::vector<std::vector<std::string>> rows;
-        const unsigned columns = mysql_num_fields(result);
-        while (MYSQL_ROW row = mysql_fetch_row(result)) {
-            auto& out = rows.emplace_back();
-            for (unsigned i = 0; i < columns; ++i)
-                out.emplace_back(row[i] ? row[i] : "");
-        }
-        mysql_free_result(result);
-        return rows;
-    }
-
-    bool tableExists(const std::string& table) {
-        return !select(
-                    "SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name "
-                    "= '" +
-                    table + "'")
-                    .empty();
-    }
-
-private:
-    [[noreturn]] void fail(const std::string& sql) {
-        throw std::runtime_error(std::string(mysql_error(_mysql)) + " (in: " + sql.substr(0, 200) + ")");
-    }
-    MYSQL* _mysql;
-};
 
 double percentile(const std::vector<Micros>& sorted, double p) {
     if (sorted.empty())
@@ -173,10 +105,12 @@ double percentile(const std::vector<Micros>& sorted, double p) {
 }
 
 int run(const Setup& setup) {
-    Connection db(setup);
+    MariaDbConnection db({setup.host, setup.port, setup.user, setup.passwordFile, setup.database}, false);
+    mysql_autocommit(db.handle(), 1);
+    db.run("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
     // The ingest creates the schema and its sensors as the first readings arrive.
     const Micros started = nowMicros();
-    while (!db.tableExists("readings") || db.select("SELECT 1 FROM readings LIMIT 1").empty()) {
+    while (!tableExists(db, "readings") || db.select("SELECT 1 FROM readings LIMIT 1").empty()) {
         if (nowMicros() - started > 60 * 1000000LL)
             throw std::runtime_error("no readings stored within 60 s: is the pipeline running?");
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -189,7 +123,7 @@ int run(const Setup& setup) {
     const Micros windowStart = nowMicros();
     const Micros windowEnd = windowStart + static_cast<Micros>(setup.seconds * 1e6);
     const Micros pollEnd = windowEnd + static_cast<Micros>(setup.grace * 1e6);
-    const std::string endText = formatTime(windowEnd);
+    const std::string endText = formatSeedTime(windowEnd);
     std::map<std::string, Micros> newest;  // per sensor: the newest time seen
     for (const auto& sensor : sensors)
         newest[sensor] = windowStart - 1;
@@ -217,7 +151,7 @@ int run(const Setup& setup) {
         for (std::size_t i = 0; i < sensors.size(); ++i) {
             if (i)
                 sql += " OR ";
-            sql += "(sensor_id = " + sensors[i] + " AND time > '" + formatTime(newest[sensors[i]]) +
+            sql += "(sensor_id = " + sensors[i] + " AND time > '" + formatSeedTime(newest[sensors[i]]) +
                    "' AND time < '" + endText + "')";
         }
         const auto rows = db.select(sql);
@@ -232,7 +166,8 @@ int run(const Setup& setup) {
             last = std::max(last, time);
             latencies.push_back(poll - time);
             if (trace)
-                std::fprintf(trace, "%lld %lld\n", time, poll - time);
+                std::fprintf(trace, "%lld %lld\n", static_cast<long long>(time),
+                             static_cast<long long>(poll - time));
             if (poll < windowEnd)
                 ++visibleInWindow;
         }
@@ -241,7 +176,7 @@ int run(const Setup& setup) {
     if (trace)
         std::fclose(trace);
     // Every row of the window the poller should have seen, now that the grace is over.
-    std::string countSql = "SELECT COUNT(*) FROM readings WHERE time >= '" + formatTime(windowStart) +
+    std::string countSql = "SELECT COUNT(*) FROM readings WHERE time >= '" + formatSeedTime(windowStart) +
                            "' AND time < '" + endText + "'";
     const std::size_t stored = std::stoull(db.select(countSql).at(0).at(0));
 

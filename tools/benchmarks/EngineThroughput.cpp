@@ -1,9 +1,9 @@
 // Samples per second through the real engine — plugins loaded with the ClassLoader, a driver emitting
 // as fast as it can, the range and deadband filters, a sink that discards — beside a baseline
 // measured in the same run: the same samples built in a plain loop and handed to a function.
-#include <Engine.h>
-#include <Plan.h>
-#include <PluginRegistry.h>
+#include <engine/Engine.h>
+#include <engine/Plan.h>
+#include <engine/PluginRegistry.h>
 
 #include <unistd.h>
 #include <chrono>

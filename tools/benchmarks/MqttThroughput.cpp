@@ -10,9 +10,11 @@
 //   citysense-bench-mqtt --uri URI [--uri URI ...] --username NAME --password-file FILE
 //                        [--ca-file FILE] [--qos0-messages N] [--qos1-messages N] [--window N] [--runs N]
 // tools/bench starts the broker (tools/broker) and provisions the gateway (tools/add-gateway).
-#include <PluginRegistry.h>
+#include "BenchSupport.h"
+
 #include <citysense/Payload.h>
 #include <citysense/TopicTemplate.h>
+#include <engine/PluginRegistry.h>
 
 #include <Poco/Logger.h>
 #include <mqtt/async_client.h>
@@ -33,6 +35,7 @@
 namespace {
 
 using namespace citysense;
+using namespace citysense::bench;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kBatch = 1000;
@@ -84,22 +87,15 @@ struct Run {
 
 class Stopwatch {
 public:
-    Stopwatch() : _start(Clock::now()), _cpu(cpuMicros()) {}
+    Stopwatch() : _start(Clock::now()), _cpu(ownCpuMicros()) {}
 
     Run finish(std::size_t messages) const {
         const std::chrono::duration<double> elapsed = Clock::now() - _start;
         const auto count = static_cast<double>(messages);
-        return {count / elapsed.count(), (cpuMicros() - _cpu) / count, {}};
+        return {count / elapsed.count(), (ownCpuMicros() - _cpu) / count, {}};
     }
 
 private:
-    static double cpuMicros() {
-        rusage usage{};
-        getrusage(RUSAGE_SELF, &usage);
-        const auto micros = [](const timeval& time) { return time.tv_sec * 1e6 + time.tv_usec; };
-        return micros(usage.ru_utime) + micros(usage.ru_stime);
-    }
-
     Clock::time_point _start;
     double _cpu;
 };
@@ -118,14 +114,6 @@ std::vector<Message> premade(const std::vector<SampleBatch>& batches) {
         for (const Sample& sample : batch)
             messages.push_back({topic.render(station(), sample.quantity), encodeTsv(sample)});
     return messages;
-}
-
-std::string readPassword(const std::string& path) {
-    std::ifstream file(path);
-    std::string password;
-    if (!std::getline(file, password) || password.empty())
-        throw std::runtime_error("cannot read a password from " + path);
-    return password;
 }
 
 /// Publishes every message with at most `window` unacknowledged; with `drainEvery`, also waits for
@@ -218,11 +206,6 @@ Run sinkRun(const Setup& setup, const std::string& uri, int qos, const std::vect
 }
 
 // ---- reporting ----
-
-double median(std::vector<double> values) {
-    std::sort(values.begin(), values.end());
-    return values[values.size() / 2];
-}
 
 struct Side {
     const char* label;

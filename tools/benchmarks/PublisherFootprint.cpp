@@ -7,6 +7,8 @@
 //   citysense-bench-footprint --uri URI --username NAME --password-file FILE [--warmup S] [--seconds S]
 //                             NAME=PREFIX=PID NAME=PREFIX=PID
 // A publisher that publishes nothing in the window fails the run: a silent zero is no benchmark.
+#include "BenchSupport.h"
+
 #include <mqtt/async_client.h>
 
 #include <unistd.h>
@@ -24,6 +26,9 @@
 
 namespace {
 
+using citysense::bench::processCpuMicros;
+using citysense::bench::readPassword;
+
 struct Publisher {
     std::string name;
     std::string prefix;
@@ -34,27 +39,6 @@ struct Publisher {
     double cpuEnd = 0;
 };
 
-/// utime + stime of a process, in seconds.
-double cpuSeconds(int pid) {
-    std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
-    std::string text;
-    if (!std::getline(file, text))
-        throw std::runtime_error("process " + std::to_string(pid) + " is gone");
-    // Fields after the command, which is in parentheses and may hold spaces: state is field 3,
-    // utime field 14, stime field 15.
-    std::istringstream fields(text.substr(text.rfind(')') + 2));
-    std::string field;
-    unsigned long long utime = 0;
-    unsigned long long stime = 0;
-    for (int number = 3; number <= 15 && fields >> field; ++number) {
-        if (number == 14)
-            utime = std::stoull(field);
-        else if (number == 15)
-            stime = std::stoull(field);
-    }
-    return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
 /// A "VmRSS:" style line of /proc/PID/status, in KiB.
 long statusKib(int pid, const std::string& key) {
     std::ifstream file("/proc/" + std::to_string(pid) + "/status");
@@ -63,14 +47,6 @@ long statusKib(int pid, const std::string& key) {
             return std::stol(line.substr(key.size() + 1));
     }
     throw std::runtime_error("no " + key + " for process " + std::to_string(pid));
-}
-
-std::string readPassword(const std::string& path) {
-    std::ifstream file(path);
-    std::string password;
-    if (!std::getline(file, password) || password.empty())
-        throw std::runtime_error("cannot read a password from " + path);
-    return password;
 }
 
 struct Setup {
@@ -162,14 +138,14 @@ int main(int argc, char** argv) {
 
         std::this_thread::sleep_for(std::chrono::duration<double>(setup.warmup));
         for (const auto& publisher : setup.publishers)
-            publisher->cpuStart = cpuSeconds(publisher->pid);
+            publisher->cpuStart = processCpuMicros(publisher->pid) / 1e6;
         counting = true;
         const auto start = std::chrono::steady_clock::now();
         std::this_thread::sleep_for(std::chrono::duration<double>(setup.seconds));
         counting = false;
         const std::chrono::duration<double> window = std::chrono::steady_clock::now() - start;
         for (const auto& publisher : setup.publishers)
-            publisher->cpuEnd = cpuSeconds(publisher->pid);
+            publisher->cpuEnd = processCpuMicros(publisher->pid) / 1e6;
         client.disconnect()->wait();
 
         std::printf(

@@ -18,8 +18,11 @@
 //   citysense-bench-sql --host H --port N --database DB --user U --password-file FILE
 //                       [--server-pid PID] [--rows N] [--runs N]
 // tools/benchmarks/sql-throughput starts the server (its own MariaDB in a temporary directory).
-#include <PluginRegistry.h>
+#include "BenchSupport.h"
+#include "MariaDbConnection.h"
+
 #include <citysense/Format.h>
+#include <engine/PluginRegistry.h>
 
 #include <Poco/Logger.h>
 #include <mysql.h>
@@ -42,6 +45,8 @@
 namespace {
 
 using namespace citysense;
+using namespace citysense::bench;
+using Connection = MariaDbConnection;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kBatch = 1000;
@@ -81,14 +86,6 @@ std::vector<SampleBatch> makeBatches(std::size_t rows) {
     return batches;
 }
 
-std::string readPassword(const std::string& path) {
-    std::ifstream file(path);
-    std::string password;
-    if (!std::getline(file, password) || password.empty())
-        throw std::runtime_error("cannot read a password from " + path);
-    return password;
-}
-
 // ---- measuring ----
 
 struct Run {
@@ -98,49 +95,22 @@ struct Run {
     std::string failure;
 };
 
-double processCpuMicros() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    const auto micros = [](const timeval& time) { return time.tv_sec * 1e6 + time.tv_usec; };
-    return micros(usage.ru_utime) + micros(usage.ru_stime);
-}
-
-/// utime + stime of another process, from /proc/PID/stat.
-double serverCpuMicros(long pid) {
-    if (pid <= 0)
-        return 0;
-    std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-    const std::size_t close = text.rfind(')');
-    if (close == std::string::npos)
-        throw std::runtime_error("cannot read /proc/" + std::to_string(pid) + "/stat");
-    std::istringstream fields(text.substr(close + 2));
-    std::string field;
-    double utime = 0, stime = 0;
-    // After the name: state is field 3; utime and stime are fields 14 and 15.
-    for (int index = 3; index <= 15 && fields >> field; ++index) {
-        if (index == 14)
-            utime = std::stod(field);
-        if (index == 15)
-            stime = std::stod(field);
-    }
-    return (utime + stime) * 1e6 / static_cast<double>(::sysconf(_SC_CLK_TCK));
+/// mariadbd's CPU time; 0 without --server-pid.
+double serverCpu(long pid) {
+    return pid > 0 ? processCpuMicros(pid) : 0;
 }
 
 class Stopwatch {
 public:
     explicit Stopwatch(long serverPid)
-        : _serverPid(serverPid),
-          _start(Clock::now()),
-          _cpu(processCpuMicros()),
-          _server(serverCpuMicros(serverPid)) {}
+        : _serverPid(serverPid), _start(Clock::now()), _cpu(ownCpuMicros()), _server(serverCpu(serverPid)) {}
 
     Run finish(std::size_t rows) const {
         const std::chrono::duration<double> elapsed = Clock::now() - _start;
         const auto count = static_cast<double>(rows);
         return {count / elapsed.count(),
-                (processCpuMicros() - _cpu) / count,
-                (serverCpuMicros(_serverPid) - _server) / count,
+                (ownCpuMicros() - _cpu) / count,
+                (serverCpu(_serverPid) - _server) / count,
                 {}};
     }
 
@@ -152,66 +122,6 @@ private:
 };
 
 // ---- the client library, for the baselines and the bookkeeping ----
-
-class Connection {
-public:
-    explicit Connection(const Setup& setup) : _mysql(mysql_init(nullptr)) {
-        if (!_mysql)
-            throw std::runtime_error("mysql_init failed");
-        const unsigned localInfile = 1;
-        mysql_options(_mysql, MYSQL_OPT_LOCAL_INFILE, &localInfile);
-        mysql_options(_mysql, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-        if (!mysql_real_connect(_mysql, setup.host.c_str(), setup.user.c_str(),
-                                readPassword(setup.passwordFile).c_str(), setup.database.c_str(), setup.port,
-                                nullptr, 0)) {
-            const std::string error = mysql_error(_mysql);
-            mysql_close(_mysql);
-            throw std::runtime_error("cannot connect to MariaDB: " + error);
-        }
-    }
-    ~Connection() { mysql_close(_mysql); }
-    Connection(const Connection&) = delete;
-    Connection& operator=(const Connection&) = delete;
-
-    void run(const std::string& sql) {
-        if (mysql_real_query(_mysql, sql.data(), sql.size()) != 0)
-            fail(sql);
-        if (MYSQL_RES* result = mysql_store_result(_mysql))
-            mysql_free_result(result);
-    }
-
-    /// The rows of a query, each a vector of column texts.
-    std::vector<std::vector<std::string>> select(const std::string& sql) {
-        if (mysql_real_query(_mysql, sql.data(), sql.size()) != 0)
-            fail(sql);
-        MYSQL_RES* result = mysql_store_result(_mysql);
-        if (!result)
-            fail(sql);
-        std::vector<std::vector<std::string>> rows;
-        const unsigned columns = mysql_num_fields(result);
-        while (MYSQL_ROW row = mysql_fetch_row(result)) {
-            auto& out = rows.emplace_back();
-            for (unsigned i = 0; i < columns; ++i)
-                out.emplace_back(row[i] ? row[i] : "");
-        }
-        mysql_free_result(result);
-        return rows;
-    }
-
-    void commit() {
-        if (mysql_commit(_mysql) != 0)
-            fail("COMMIT");
-    }
-
-    MYSQL* handle() const { return _mysql; }
-
-    [[noreturn]] void fail(const std::string& what) const {
-        throw std::runtime_error(what.substr(0, 120) + ": " + mysql_error(_mysql));
-    }
-
-private:
-    MYSQL* _mysql;
-};
 
 class Prepared {
 public:
@@ -411,11 +321,6 @@ Run sinkRun(const Setup& setup, const std::vector<SampleBatch>& batches) {
 
 // ---- reporting ----
 
-double median(std::vector<double> values) {
-    std::sort(values.begin(), values.end());
-    return values[values.size() / 2];
-}
-
 struct Side {
     const char* label;
     std::vector<Run> runs;
@@ -540,7 +445,7 @@ Setup parse(int argc, char** argv) {
 
 bool measure(const Setup& setup) {
     const std::vector<SampleBatch> batches = makeBatches(setup.rows);
-    Connection connection(setup);
+    Connection connection({setup.host, setup.port, setup.user, setup.passwordFile, setup.database}, true);
     // The first sight of the source creates its station and sensors: once, before any case, so that
     // every case writes readings only (a sink run still looks its sensors up, once each).
     {
