@@ -3,6 +3,8 @@
 
 #include "LoadingSupport.h"
 
+#include <Programs.h>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -21,7 +23,7 @@ TEST(CitysensedLoading, CheckFailsNamingTheLibraryWhenTheConfigurationUsesABroke
     const std::string config = dir.write(
         "broken.ini", test::configText(test::allFixtureDirs(), test::pipelineUsing("fixture_throwing")));
     const auto result = runCitysensed({"--check", "-c", config});
-    EXPECT_NE(result.exitCode, 0) << result.output;
+    EXPECT_NE(result.status, 0) << result.output;
     EXPECT_THAT(result.output,
                 HasSubstr(config + ": [driver.air] plugin: no driver plugin named 'fixture_throwing'"));
     EXPECT_THAT(result.output, HasSubstr(fixtureFile("throwing") + ": "));
@@ -35,7 +37,7 @@ TEST(CitysensedLoading, CheckPassesWhenBrokenLibrariesAreOnThePathButUnused) {
     const std::string config =
         dir.write("good.ini", test::configText(test::allFixtureDirs(), test::pipelineUsing("fixture_good")));
     const auto result = runCitysensed({"--check", "-c", config});
-    EXPECT_EQ(result.exitCode, 0) << result.output;
+    EXPECT_EQ(result.status, 0) << result.output;
     EXPECT_THAT(result.output, HasSubstr(config + ": configuration is valid"));
     EXPECT_THAT(result.output, Not(HasSubstr(fixtureFile("throwing"))));
 }
@@ -45,7 +47,7 @@ TEST(CitysensedLoading, ListPluginsShowsTheGoodFixtureAndEveryLoadError) {
     const std::string config =
         dir.write("list.ini", test::configText(test::allFixtureDirs(), test::pipelineUsing("fixture_good")));
     const auto result = runCitysensed({"--list-plugins", "-c", config});
-    EXPECT_EQ(result.exitCode, 0) << result.output;
+    EXPECT_EQ(result.status, 0) << result.output;
     EXPECT_THAT(result.output, HasSubstr("fixture_good"));
     EXPECT_THAT(result.output, HasSubstr(fixtureFile("good")));
     EXPECT_THAT(result.output, HasSubstr("fixture_abi_1_0"));
@@ -60,7 +62,7 @@ TEST(CitysensedLoading, DescribeOfABrokenPluginFailsAndSaysWhy) {
     const std::string config = dir.write(
         "describe.ini", test::configText(test::allFixtureDirs(), test::pipelineUsing("fixture_good")));
     const auto result = runCitysensed({"--describe", "fixture_wrong_abi", "-c", config});
-    EXPECT_NE(result.exitCode, 0) << result.output;
+    EXPECT_NE(result.status, 0) << result.output;
     EXPECT_THAT(result.output, HasSubstr("no plugin named 'fixture_wrong_abi'"));
     EXPECT_THAT(result.output,
                 HasSubstr(fixtureFile("wrong_abi") + ": plugin 'fixture_wrong_abi' was built for"));
@@ -71,7 +73,7 @@ TEST(CitysensedLoading, DescribeOfTheGoodFixturePrintsItsOptionAndChannel) {
     const std::string config = dir.write(
         "describe.ini", test::configText(test::allFixtureDirs(), test::pipelineUsing("fixture_good")));
     const auto result = runCitysensed({"--describe", "fixture_good", "-c", config});
-    EXPECT_EQ(result.exitCode, 0) << result.output;
+    EXPECT_EQ(result.status, 0) << result.output;
     EXPECT_THAT(result.output, HasSubstr("fixture_good 1.0.0 (driver plugin)"));
     EXPECT_THAT(result.output, HasSubstr("file: " + fixtureFile("good")));
     EXPECT_THAT(result.output, ::testing::ContainsRegex("value +number +21\\.5"));

@@ -1,7 +1,5 @@
 #include "LoadingSupport.h"
 
-#include <sys/wait.h>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -21,13 +19,6 @@ namespace {
 
 const char* const kFixtureCases[] = {"good",     "not_elf",    "wrong_abi", "no_manifest",
                                      "throwing", "not_plugin", "duplicate", "abi_v1_0"};
-
-std::string shellQuoted(const std::string& text) {
-    std::string quoted = "'";
-    for (const char c : text)
-        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return quoted + "'";
-}
 
 }  // namespace
 
@@ -91,24 +82,6 @@ std::string pipelineUsing(const std::string& plugin, const std::string& driverOp
            "[pipeline.main]\n"
            "drivers = air\n"
            "sinks = out\n";
-}
-
-CommandResult runCitysensed(const std::vector<std::string>& arguments) {
-    std::string command = shellQuoted(CITYSENSE_BINARY_DIR "/bin/citysensed");
-    for (const auto& argument : arguments)
-        command += " " + shellQuoted(argument);
-    command += " 2>&1 </dev/null";
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe)
-        throw std::runtime_error("cannot run " + command);
-    CommandResult result;
-    char buffer[4096];
-    std::size_t size = 0;
-    while ((size = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
-        result.output.append(buffer, size);
-    const int status = pclose(pipe);
-    result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return result;
 }
 
 }  // namespace citysense::test

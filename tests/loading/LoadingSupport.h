@@ -1,5 +1,5 @@
-// What the loading tests share: where each fixture case lives, a scratch directory for configuration
-// files, and running the real citysensed.
+// What the loading tests share: where each fixture case lives and a scratch directory for configuration
+// files.
 #pragma once
 
 #include <engine/PluginRegistry.h>
@@ -47,13 +47,5 @@ std::string configText(const std::vector<std::string>& pluginPath, const std::st
 /// A driver section `[driver.air]` of plugin `plugin` with `driverOptions` (lines "key = value"), a
 /// console sink and a pipeline joining them.
 std::string pipelineUsing(const std::string& plugin, const std::string& driverOptions = "");
-
-struct CommandResult {
-    int exitCode = -1;
-    std::string output;  ///< standard output and standard error, interleaved
-};
-
-/// Runs the citysensed of this build tree with `arguments` and waits for it.
-CommandResult runCitysensed(const std::vector<std::string>& arguments);
 
 }  // namespace citysense::test
