@@ -48,13 +48,13 @@ SpoolSettings spoolSettings(const Plan& plan, const InstancePlan& sink) {
     return settings;
 }
 
+/// The runners by qualified name ("sink.out"), so that wiring thousands of instances stays linear.
 template <typename Runner>
-Runner* byName(const std::vector<std::unique_ptr<Runner>>& runners, const std::string& qualifiedName) {
-    for (const auto& runner : runners) {
-        if (runner->name() == qualifiedName)
-            return runner.get();
-    }
-    return nullptr;
+std::map<std::string, Runner*> byName(const std::vector<std::unique_ptr<Runner>>& runners) {
+    std::map<std::string, Runner*> index;
+    for (const auto& runner : runners)
+        index.emplace(runner->name(), runner.get());
+    return index;
 }
 
 }  // namespace
@@ -85,6 +85,8 @@ Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIss
     for (const auto& filter : plan.filters)
         filters[filter.name] = &filter;
     std::set<std::string> filtersChecked;
+    const auto sinksByName = byName(_sinks);
+    const auto driversByName = byName(_drivers);
     for (const auto& pipelinePlan : plan.pipelines) {
         // Each pipeline has its own instance of a filter, so filter state never mixes pipelines.
         std::vector<std::unique_ptr<Filter>> chain;
@@ -99,14 +101,14 @@ Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIss
         }
         std::vector<SinkRunner*> sinks;
         for (const auto& name : pipelinePlan.sinks) {
-            if (SinkRunner* sink = byName(_sinks, "sink." + name))
-                sinks.push_back(sink);
+            if (const auto sink = sinksByName.find("sink." + name); sink != sinksByName.end())
+                sinks.push_back(sink->second);
         }
         _pipelines.push_back(
             std::make_unique<Pipeline>(pipelinePlan.name, std::move(chain), std::move(sinks)));
         for (const auto& name : pipelinePlan.drivers) {
-            if (DriverRunner* driver = byName(_drivers, "driver." + name))
-                driver->feed(_pipelines.back().get());
+            if (const auto driver = driversByName.find("driver." + name); driver != driversByName.end())
+                driver->second->feed(_pipelines.back().get());
         }
     }
 }
@@ -175,10 +177,11 @@ Engine::Backlog Engine::stopForReload(const std::set<std::string>& handOver) {
 }
 
 void Engine::adopt(Backlog&& backlog) {
+    const auto sinksByName = byName(_sinks);
     for (auto& [name, batches] : backlog) {
-        if (SinkRunner* sink = byName(_sinks, name)) {
+        if (const auto sink = sinksByName.find(name); sink != sinksByName.end()) {
             for (auto& batch : batches)
-                sink->enqueue(std::move(batch));
+                sink->second->enqueue(std::move(batch));
         }
     }
 }

@@ -1,5 +1,7 @@
 #include "Plan.h"
 
+#include <Poco/Net/IPAddress.h>
+
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -209,12 +211,15 @@ void planInstance(const ConfigSection& section, PluginKind kind, const PluginReg
     out.push_back(std::move(instance));
 }
 
+/// The (kind, name) of every section, to look references up without a scan each.
+using SectionIds = std::set<std::pair<std::string, std::string>>;
+
 void checkReferences(const ConfigSection& section, const std::string& key, const std::string& kind,
-                     const std::vector<std::string>& names, const ConfigDocument& document,
+                     const std::vector<std::string>& names, const SectionIds& sections,
                      std::vector<ConfigIssue>& issues) {
     std::set<std::string> seen;
     for (const auto& name : names) {
-        if (!document.find(kind, name))
+        if (!sections.count({kind, name}))
             issues.push_back({section.label(), key, "there is no section [" + kind + "." + name + "]"});
         if (!seen.insert(name).second)
             issues.push_back(
@@ -222,7 +227,7 @@ void checkReferences(const ConfigSection& section, const std::string& key, const
     }
 }
 
-PipelinePlan planPipeline(const ConfigSection& section, const ConfigDocument& document,
+PipelinePlan planPipeline(const ConfigSection& section, const SectionIds& sections,
                           std::vector<ConfigIssue>& issues) {
     std::vector<OptionIssue> found;
     const Options options = Options::parse(hostOptions("pipeline"), section.values, found);
@@ -239,27 +244,47 @@ PipelinePlan planPipeline(const ConfigSection& section, const ConfigDocument& do
             (key == std::string("drivers") ? pipeline.drivers : pipeline.sinks).empty())
             issues.push_back({section.label(), key, "names no instance: a pipeline needs at least one"});
     }
-    checkReferences(section, "drivers", "driver", pipeline.drivers, document, issues);
-    checkReferences(section, "filters", "filter", pipeline.filters, document, issues);
-    checkReferences(section, "sinks", "sink", pipeline.sinks, document, issues);
+    checkReferences(section, "drivers", "driver", pipeline.drivers, sections, issues);
+    checkReferences(section, "filters", "filter", pipeline.filters, sections, issues);
+    checkReferences(section, "sinks", "sink", pipeline.sinks, sections, issues);
     return pipeline;
 }
 
 void checkUsed(const std::vector<InstancePlan>& instances, const std::vector<PipelinePlan>& pipelines,
                std::vector<std::string> PipelinePlan::*member, bool unusedIsError,
                std::vector<ConfigIssue>& issues) {
+    std::set<std::string> used;
+    for (const auto& pipeline : pipelines)
+        used.insert((pipeline.*member).begin(), (pipeline.*member).end());
     for (const auto& instance : instances) {
-        const bool used = std::any_of(pipelines.begin(), pipelines.end(), [&](const PipelinePlan& pipeline) {
-            const auto& names = pipeline.*member;
-            return std::find(names.begin(), names.end(), instance.name) != names.end();
-        });
-        if (!used)
+        if (!used.count(instance.name))
             issues.push_back({"[" + instance.qualifiedName() + "]", "",
                               unusedIsError
                                   ? "defined but no pipeline uses it (list it in a [pipeline.NAME] section)"
                                   : "defined but no pipeline uses it",
                               !unusedIsError});
     }
+}
+
+/// Why `address` (HOST:PORT, [IPv6]:PORT) cannot be listened on, or empty; names are not resolved here.
+std::string listenAddressProblem(const std::string& address) {
+    const auto colon = address.rfind(':');
+    if (colon == std::string::npos || colon == 0)
+        return "'" + address + "' is not HOST:PORT (e.g. 127.0.0.1:8180, [::1]:8180), nor off";
+    const std::string port = address.substr(colon + 1);
+    if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoul(port) > 65535)
+        return "'" + port + "' is not a port number (0 to 65535)";
+    std::string host = address.substr(0, colon);
+    if (host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    Poco::Net::IPAddress ip;
+    if (Poco::Net::IPAddress::tryParse(host, ip) ||
+        (!host.empty() &&
+         host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") ==
+             std::string::npos))
+        return "";
+    return "'" + host + "' is neither an IP address nor a host name";
 }
 
 }  // namespace
@@ -304,8 +329,11 @@ HostSettings readHostSettings(const ConfigDocument& document, std::vector<Config
     settings.spoolDir = text("spool_dir");
     settings.logLevel = text("log_level");
     settings.shutdownTimeout = options.getDuration("shutdown_timeout");
-    if (text("http_listen") != "off")
+    if (text("http_listen") != "off") {
         settings.httpListen = text("http_listen");
+        if (const std::string problem = listenAddressProblem(settings.httpListen); !problem.empty())
+            issues.push_back({host->label(), "http_listen", problem});
+    }
     return settings;
 }
 
@@ -313,6 +341,9 @@ Plan makePlan(const ConfigDocument& document, const PluginRegistry& registry,
               std::vector<ConfigIssue>& issues) {
     Plan plan;
     plan.host = readHostSettings(document, issues);
+    SectionIds sections;
+    for (const auto& section : document.sections)
+        sections.emplace(section.kind, section.name);
     for (const auto& section : document.sections) {
         if (section.kind == "driver")
             planInstance(section, PluginKind::Driver, registry, issues, plan.drivers);
@@ -324,9 +355,9 @@ Plan makePlan(const ConfigDocument& document, const PluginRegistry& registry,
             issues.push_back(
                 {section.label(), "", "a section of this kind needs a name: write [pipeline.NAME]"});
         else if (section.kind == "pipeline")
-            plan.pipelines.push_back(planPipeline(section, document, issues));
+            plan.pipelines.push_back(planPipeline(section, sections, issues));
         else if (section.kind != "host" && section.values.count(""))
-            issues.push_back({"", section.kind, "a key outside any section"});
+            issues.push_back({"", section.kind, "a key outside any section", false, section.file});
         else if (section.kind != "host")
             issues.push_back(
                 {section.label(), "",

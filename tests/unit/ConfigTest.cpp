@@ -184,6 +184,29 @@ TEST_F(ConfigTest, KeyOutsideAnySection) {
     EXPECT_NE(line.find("station.ini: interval: a key outside any section"), std::string::npos) << line;
 }
 
+TEST_F(ConfigTest, KeyOutsideAnySectionOfAFragmentNamesTheFragment) {
+    std::filesystem::create_directories(path("conf.d"));
+    write("conf.d/50-local.ini", "interval = 5s\n");
+    const std::string line = only(std::string(kStation) + kWorking);
+    EXPECT_NE(line.find(path("conf.d/50-local.ini") + ": interval: a key outside any section"),
+              std::string::npos)
+        << line;
+}
+
+TEST_F(ConfigTest, HttpListenIsCheckedBeforeItIsUsed) {
+    for (const auto& [value, message] : std::vector<std::pair<std::string, std::string>>{
+             {"8180", "'8180' is not HOST:PORT"},
+             {"127.0.0.1:99999", "'99999' is not a port number (0 to 65535)"},
+             {"127.0.0.1:http", "'http' is not a port number"},
+             {"a b:80", "'a b' is neither an IP address nor a host name"}}) {
+        const std::string line = only(std::string(kStation) + "http_listen = " + value + "\n" + kWorking);
+        EXPECT_NE(line.find("[host] http_listen: " + message), std::string::npos) << line;
+    }
+    for (const char* value : {"127.0.0.1:0", "[::1]:8180", "localhost:8180", "off"})
+        EXPECT_TRUE(check(std::string(kStation) + "http_listen = " + value + "\n" + kWorking).empty())
+            << value;
+}
+
 TEST_F(ConfigTest, NoPipeline) {
     const auto lines = check(std::string(kStation) + "[sink.out]\nplugin = console\n");
     ASSERT_EQ(lines.size(), 2u);
