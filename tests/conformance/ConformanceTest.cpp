@@ -3,7 +3,7 @@
 // stops cleanly with default options. A new plugin is covered as soon as it is built.
 
 #include <PluginHarness.h>
-#include <engine/Plan.h>
+#include <engine/HostOptions.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
