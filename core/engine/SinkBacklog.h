@@ -12,11 +12,12 @@
 //   disk refuses stays at the front of the memory queue.
 // - Without a spool (none configured, or it cannot be opened or locked) a failed batch is retried
 //   as it is and everything else waits in memory.
-// - Draining (a stop): the backlog is delivered until the deadline. At the deadline, or when the
-//   sink still fails, what memory holds goes to the spool for the next start; without a spool it
+// - Draining (a stop): delivering goes on until the deadline; with a spool, a failed write ends it
+//   at once. What memory still holds then goes to the spool, for the next start; without a spool it
 //   is counted as dropped.
-// - Handing over (a reload): nothing moves. The memory queue, in order, goes to the runner that
-//   replaces this one (takeQueue()), and the spool stays on disk for it, released by closeSpool().
+// - Handing over (a reload): nothing goes to the spool. The memory queue, with a batch whose write
+//   failed back at its front, goes in order to the runner that replaces this one (takeQueue()), and
+//   the spool stays on disk for it, released by closeSpool().
 //
 // push(), beginDrain(), beginHandOver(), takeQueue() and report() may be called from any thread;
 // everything else from the one delivering thread only. The spool is that thread's alone and is
