@@ -1,7 +1,7 @@
 #include "Describe.h"
 
 #include <engine/CurrentException.h>
-#include <engine/Plan.h>
+#include <engine/HostOptions.h>
 
 #include <Poco/Logger.h>
 

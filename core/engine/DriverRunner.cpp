@@ -53,11 +53,11 @@ void DriverRunner::closeDevice() {
 }
 
 void DriverRunner::emit(SampleBatch& batch) {
-    deliver(batch);
+    fanOutToPipelines(batch);
     succeeded();
 }
 
-void DriverRunner::deliver(SampleBatch& batch) {
+void DriverRunner::fanOutToPipelines(SampleBatch& batch) {
     if (batch.empty())
         return;
     {
@@ -66,9 +66,9 @@ void DriverRunner::deliver(SampleBatch& batch) {
     }
     recordLatest(batch);
     for (std::size_t i = 0; i + 1 < _pipelines.size(); ++i)
-        _pipelines[i]->deliver(SampleBatch(batch));
+        _pipelines[i]->filterAndEnqueue(SampleBatch(batch));
     if (!_pipelines.empty())
-        _pipelines.back()->deliver(std::move(batch));
+        _pipelines.back()->filterAndEnqueue(std::move(batch));
     batch.clear();
 }
 
@@ -100,7 +100,7 @@ void DriverRunner::pollLoop() {
             ensureOpen();
             SampleBatch batch;
             _driver->read(batch);
-            deliver(batch);
+            fanOutToPipelines(batch);
             succeeded();
         } catch (...) {
             ok = false;
@@ -142,7 +142,7 @@ bool DriverRunner::readOnce() {
         ensureOpen();
         SampleBatch batch;
         _driver->read(batch);
-        deliver(batch);
+        fanOutToPipelines(batch);
         closeDevice();
         return true;
     } catch (...) {

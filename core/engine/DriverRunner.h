@@ -37,10 +37,10 @@ public:
     InstanceStatus status() const;
 
 private:
-    /// Emitter for event-driven drivers: deliver, and count as a sign of life.
+    /// Emitter for event-driven drivers: fan out, and count as a sign of life.
     void emit(SampleBatch& batch) override;
     /// Hands the samples to every pipeline this driver feeds.
-    void deliver(SampleBatch& batch);
+    void fanOutToPipelines(SampleBatch& batch);
     void pollLoop();
     void eventLoop();
     void ensureOpen();

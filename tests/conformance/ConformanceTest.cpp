@@ -4,7 +4,7 @@
 
 #include <PluginHarness.h>
 #include <Programs.h>
-#include <engine/Plan.h>
+#include <engine/HostOptions.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -386,7 +386,7 @@ TEST(SinkRunner, ABlockedSinkDoesNotHoldUpAnotherSinkOfThePipeline) {
     blocked.runner->start();
     healthy.runner->start();
     for (int i = 0; i < 20; ++i)
-        pipeline.deliver(sequence(i * 5, 5));
+        pipeline.filterAndEnqueue(sequence(i * 5, 5));
     EXPECT_TRUE(eventually([&] { return healthy.sink->received() == 100; }));
     release.open();
     blocked.runner->stop(kMicrosPerSecond);
@@ -420,7 +420,7 @@ TEST(Pipeline, FiltersApplyInOrderAndFlushOutputContinuesDownTheChain) {
     filters.push_back(attached(std::make_unique<EvenFilter>(), "filter.even"));
     Pipeline pipeline("filtered", std::move(filters), {sink.runner.get()});
     sink.runner->start();
-    pipeline.deliver(sequence(0, 6));
+    pipeline.filterAndEnqueue(sequence(0, 6));
     pipeline.flush(nowMicros());
     sink.runner->stop(kMicrosPerSecond);
     EXPECT_EQ(sink.sink->values, (std::vector<double>{0, 2, 4, 1000}));
@@ -434,7 +434,7 @@ TEST(Pipeline, AThrowingFilterPassesTheBatchOn) {
     filters.push_back(std::move(filter));
     Pipeline pipeline("buggy", std::move(filters), {sink.runner.get()});
     sink.runner->start();
-    pipeline.deliver(sequence(0, 3));
+    pipeline.filterAndEnqueue(sequence(0, 3));
     sink.runner->stop(kMicrosPerSecond);
     EXPECT_EQ(sink.sink->values, range(0, 3));
 }

@@ -11,7 +11,7 @@
 
 namespace citysense {
 
-struct Host {
+struct LoadedConfiguration {
     // Declaration order is destruction order reversed: the engine (instances) goes before the
     // registry (their libraries).
     std::unique_ptr<PluginRegistry> registry;
@@ -20,15 +20,15 @@ struct Host {
 
     /// Reads and validates `path`, loads the plugins it uses and builds the engine. Every problem
     /// found goes to `report`, one formatted line each; nothing is returned if one is an error.
-    static std::unique_ptr<Host> build(const std::string& path,
-                                       const std::function<void(const std::string&)>& report);
+    static std::unique_ptr<LoadedConfiguration> build(const std::string& path,
+                                                      const std::function<void(const std::string&)>& report);
 
     /// Applies the configured log level and starts the engine.
     void start();
 
     /// Replaces `previous`, which is running: stops it, hands what its sinks still queue to the sinks
     /// of the same names here, and starts.
-    void takeOver(Host& previous);
+    void takeOver(LoadedConfiguration& previous);
 };
 
 }  // namespace citysense

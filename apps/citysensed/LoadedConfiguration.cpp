@@ -1,4 +1,4 @@
-#include "Host.h"
+#include "LoadedConfiguration.h"
 
 #include <Poco/Logger.h>
 
@@ -7,8 +7,8 @@
 
 namespace citysense {
 
-std::unique_ptr<Host> Host::build(const std::string& path,
-                                  const std::function<void(const std::string&)>& report) {
+std::unique_ptr<LoadedConfiguration> LoadedConfiguration::build(
+    const std::string& path, const std::function<void(const std::string&)>& report) {
     ConfigDocument document;
     try {
         document = readConfigFile(path);
@@ -16,15 +16,14 @@ std::unique_ptr<Host> Host::build(const std::string& path,
         report(error.what());
         return nullptr;
     }
-    auto host = std::make_unique<Host>();
+    auto loaded = std::make_unique<LoadedConfiguration>();
     std::vector<ConfigIssue> issues;
-    const HostSettings settings = readHostSettings(document, issues);
-    host->registry = std::make_unique<PluginRegistry>();
-    host->registry->scan(PluginRegistry::searchPath(settings.pluginPath));
-    issues.clear();
-    host->plan = std::make_unique<Plan>(makePlan(document, *host->registry, issues));
+    HostSettings host = readHostSettings(document, issues);
+    loaded->registry = std::make_unique<PluginRegistry>();
+    loaded->registry->scan(PluginRegistry::searchPath(host.pluginPath));
+    loaded->plan = std::make_unique<Plan>(makePlan(document, std::move(host), *loaded->registry, issues));
     if (!hasErrors(issues)) {
-        host->engine = std::make_unique<Engine>(*host->plan, *host->registry, issues);
+        loaded->engine = std::make_unique<Engine>(*loaded->plan, *loaded->registry, issues);
         attributeFiles(document, issues);
     }
     for (const auto& issue : issues)
@@ -35,16 +34,16 @@ std::unique_ptr<Host> Host::build(const std::string& path,
         report(path + ": " + std::to_string(errors) + " error(s); not started");
         return nullptr;
     }
-    host->registry->unloadExcept(host->plan->plugins());
-    return host;
+    loaded->registry->unloadExcept(loaded->plan->plugins());
+    return loaded;
 }
 
-void Host::start() {
+void LoadedConfiguration::start() {
     Poco::Logger::setLevel("", Poco::Logger::parseLevel(plan->host.logLevel));
     engine->start();
 }
 
-void Host::takeOver(Host& previous) {
+void LoadedConfiguration::takeOver(LoadedConfiguration& previous) {
     const auto mine = engine->sinkNames();
     const auto theirs = previous.engine->sinkNames();
     std::set<std::string> kept;
