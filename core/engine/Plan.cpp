@@ -54,7 +54,6 @@ bool hasErrors(const std::vector<ConfigIssue>& issues) {
 
 namespace {
 
-const char* const kInstanceKinds[] = {"driver", "filter", "sink"};
 constexpr std::uint64_t kMinSpoolSize = 4096;
 
 void addIssues(std::vector<ConfigIssue>& issues, const ConfigSection& section,
