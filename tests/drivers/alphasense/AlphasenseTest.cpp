@@ -5,12 +5,12 @@
 // Expected values are worked out here by hand from AAN 803's formulas and factor tables (HARDWARE.md),
 // not by the driver's code.
 
-#include <Ads1115Emulator.h>
 #include <PluginHarness.h>
 
 #include <citysense/LatestReadings.h>
 #include <citysense/bus/BusError.h>
 #include <citysense/testing/FakeI2cBus.h>
+#include <citysense/testing/chips/Ads1115Emulator.h>
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Channel.h>
@@ -101,7 +101,7 @@ protected:
     }
 
     std::shared_ptr<testing::FakeI2cBus> bus = std::make_shared<testing::FakeI2cBus>(kBus);
-    std::shared_ptr<test::Ads1115Emulator> adc = std::make_shared<test::Ads1115Emulator>(0x48);
+    std::shared_ptr<testing::Ads1115Emulator> adc = std::make_shared<testing::Ads1115Emulator>(0x48);
 };
 
 TEST_F(Alphasense, WorkedExampleOfAan803EndToEnd) {
@@ -400,7 +400,7 @@ TEST_F(Alphasense, OtherChannelsAndRangeChangeMuxAndPga) {
 }
 
 TEST_F(Alphasense, AnotherAddressIsTheChipItTalksTo) {
-    auto other = std::make_shared<test::Ads1115Emulator>(0x4B);
+    auto other = std::make_shared<testing::Ads1115Emulator>(0x4B);
     bus->attach(0x4B, other);
     other->setInput(0, 0.300);
     other->setInput(1, 0.290);

@@ -9,7 +9,6 @@
 #include "Bme280TestVectors.h"
 #include "DgsEmulator.h"
 
-#include <Ads1115Emulator.h>
 #include <PluginHarness.h>
 #include <engine/Engine.h>
 #include <engine/Plan.h>
@@ -19,6 +18,7 @@
 #include <citysense/testing/FakeI2cBus.h>
 #include <citysense/testing/PseudoTerminal.h>
 #include <citysense/testing/ScriptedEdgeSource.h>
+#include <citysense/testing/chips/Ads1115Emulator.h>
 
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeParser.h>
@@ -275,8 +275,8 @@ TEST_F(DriverPipelines, Bme280DatasheetVectorThroughRangeFilter) {
 
 TEST_F(DriverPipelines, AlphasenseAndWindVaneShareABusAndAPipeline) {
     auto bus = std::make_shared<testing::FakeI2cBus>("fake-pipelines-ads");
-    auto isb = std::make_shared<test::Ads1115Emulator>(0x48);
-    auto vane = std::make_shared<test::Ads1115Emulator>(0x49);
+    auto isb = std::make_shared<testing::Ads1115Emulator>(0x48);
+    auto vane = std::make_shared<testing::Ads1115Emulator>(0x49);
     bus->attach(0x48, isb);
     bus->attach(0x49, vane);
     isb->setInput(0, 0.300);  // AAN 803's worked example: WE 300 mV, AE 290 mV
