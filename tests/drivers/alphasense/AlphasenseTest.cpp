@@ -7,7 +7,6 @@
 
 #include <PluginHarness.h>
 
-#include <citysense/LatestReadings.h>
 #include <citysense/bus/BusError.h>
 #include <citysense/testing/FakeI2cBus.h>
 #include <citysense/testing/chips/Ads1115Emulator.h>
@@ -188,7 +187,7 @@ TEST_F(Alphasense, NegativeConcentrationsNearZeroAreNotClamped) {
 
 /// The station temperature tests record temperatures for the harness station, newest last.
 void deliverTemperature(double celsius) {
-    recordLatest({test::testSample(Quantity::Temperature, celsius, nowMicros())});
+    test::testLatestReadings().record({test::testSample(Quantity::Temperature, celsius, nowMicros())});
 }
 
 TEST_F(Alphasense, StationSourceUsesTheLatestTemperatureDelivered) {
@@ -216,7 +215,7 @@ TEST_F(Alphasense, FactorsAreHeldBeyondTheTable) {
 /// Moves `driver` to a station of its own, which no test delivers a temperature for.
 void attachToQuietStation(Driver& driver, const std::string& street) {
     const Station quiet{"hypo_city", "city_01", street};
-    driver.attach({"driver.test", quiet, Source::intern(quiet, "driver.test")});
+    driver.attach({"driver.test", quiet, Source::intern(quiet, "driver.test"), &test::testLatestReadings()});
 }
 
 TEST_F(Alphasense, WithoutAStationTemperatureSamplesAreFlaggedWarmingUp) {
@@ -253,7 +252,7 @@ void deliverTemperatureTo(const std::string& street, double celsius, Micros age 
     sample.time = nowMicros() - age;
     sample.quality = quality;
     sample.source = Source::intern(quiet, "driver.thermometer");
-    recordLatest({sample});
+    test::testLatestReadings().record({sample});
 }
 
 constexpr Micros kMinute = 60 * kMicrosPerSecond;
