@@ -18,8 +18,10 @@ double wrapDegrees(double degrees) {
     return wrapped < 0 ? wrapped + 360.0 : wrapped;
 }
 
+}  // namespace
+
 /// One request for both registers when they are adjacent, else one each.
-std::vector<Request> planRequests(const RegisterMap& map) {
+std::vector<WindRegisters::Request> WindRegisters::planRequests(const RegisterMap& map) {
     if (!map.speedRegister && !map.directionRegister)
         throw OptionError("speed_register", "neither speed_register nor direction_register is set");
     if (map.speedRegister && map.directionRegister) {
@@ -37,8 +39,6 @@ std::vector<Request> planRequests(const RegisterMap& map) {
     }
     return requests;
 }
-
-}  // namespace
 
 WindRegisters::WindRegisters(const RegisterMap& map) : _map(map), _requests(planRequests(map)) {}
 

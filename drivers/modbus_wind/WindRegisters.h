@@ -19,12 +19,6 @@ struct RegisterMap {
     double directionScale = 1.0;           ///< degrees per count
 };
 
-/// One read request: `count` (1 or 2) registers from `address`.
-struct Request {
-    int address;
-    int count;
-};
-
 /// One reading of the registers the map has: m/s and degrees in [0, 360).
 struct WindReading {
     std::optional<double> speed;
@@ -38,16 +32,21 @@ public:
 
     const RegisterMap& map() const { return _map; }
 
-    /// The requests every read makes, in order.
-    const std::vector<Request>& requests() const { return _requests; }
-
     /// Asks `master` for the registers and scales them. Throws BusError for any failed request and for
     /// an answer with another number of registers than asked for.
     WindReading read(ModbusMaster& master) const;
 
 private:
+    /// One read request: `count` (1 or 2) registers from `address`.
+    struct Request {
+        int address;
+        int count;
+    };
+
+    static std::vector<Request> planRequests(const RegisterMap& map);
+
     RegisterMap _map;
-    std::vector<Request> _requests;
+    std::vector<Request> _requests;  ///< the requests every read makes, in order
 };
 
 }  // namespace citysense::modbus_wind
