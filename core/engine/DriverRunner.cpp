@@ -2,8 +2,6 @@
 
 #include "CurrentException.h"
 
-#include <citysense/LatestReadings.h>
-
 #include <Poco/Logger.h>
 
 #include <chrono>
@@ -64,7 +62,8 @@ void DriverRunner::fanOutToPipelines(SampleBatch& batch) {
         std::lock_guard<std::mutex> lock(_statusMutex);
         _status.read += batch.size();
     }
-    recordLatest(batch);
+    if (_latest)
+        _latest->record(batch);
     for (std::size_t i = 0; i + 1 < _pipelines.size(); ++i)
         _pipelines[i]->filterAndEnqueue(SampleBatch(batch));
     if (!_pipelines.empty())

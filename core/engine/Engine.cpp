@@ -20,12 +20,12 @@ constexpr Micros kFirstSinkRetry = 500 * 1000;
 /// section. Nothing if the plugin's constructor failed.
 template <typename Instance, typename Create>
 std::unique_ptr<Instance> configured(Create&& create, const InstancePlan& plan, const Station& station,
-                                     std::vector<ConfigIssue>* issues) {
+                                     LatestReadings& latestReadings, std::vector<ConfigIssue>* issues) {
     const std::string name = plan.qualifiedName();
     std::unique_ptr<Instance> instance;
     try {
         instance = create(plan.plugin);
-        instance->attach({name, station, Source::intern(station, name)});
+        instance->attach({name, station, Source::intern(station, name), &latestReadings});
         instance->configure(plan.options);
     } catch (const OptionError& error) {
         if (issues)
@@ -66,7 +66,7 @@ Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIss
     const auto createDriver = [&](const std::string& plugin) { return registry.createDriver(plugin); };
     const auto createFilter = [&](const std::string& plugin) { return registry.createFilter(plugin); };
     for (const auto& sink : plan.sinks) {
-        if (auto instance = configured<Sink>(createSink, sink, station, &issues)) {
+        if (auto instance = configured<Sink>(createSink, sink, station, _latestReadings, &issues)) {
             _sinks.push_back(std::make_unique<SinkRunner>(
                 std::move(instance), sink.plugin, static_cast<std::size_t>(sink.options.getInt("queue_size")),
                 static_cast<std::size_t>(sink.options.getInt("batch_size")),
@@ -76,10 +76,12 @@ Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIss
         }
     }
     for (const auto& driver : plan.drivers) {
-        if (auto instance = configured<Driver>(createDriver, driver, station, &issues))
+        if (auto instance = configured<Driver>(createDriver, driver, station, _latestReadings, &issues)) {
             _drivers.push_back(std::make_unique<DriverRunner>(std::move(instance), driver.plugin,
                                                               driver.options.getDuration("interval"),
                                                               driver.options.getDuration("max_backoff")));
+            _drivers.back()->recordLatestIn(_latestReadings);
+        }
     }
     std::map<std::string, const InstancePlan*> filters;
     for (const auto& filter : plan.filters)
@@ -95,8 +97,8 @@ Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIss
             if (found == filters.end())
                 continue;
             const bool firstUse = filtersChecked.insert(name).second;
-            if (auto filter =
-                    configured<Filter>(createFilter, *found->second, station, firstUse ? &issues : nullptr))
+            if (auto filter = configured<Filter>(createFilter, *found->second, station, _latestReadings,
+                                                 firstUse ? &issues : nullptr))
                 chain.push_back(std::move(filter));
         }
         std::vector<SinkRunner*> sinks;

@@ -1,9 +1,10 @@
-// An emulated TI ADS1115 (datasheet SBAS444) for driver tests: the four registers behind the pointer
-// register, single-shot conversions of AIN0..AIN3 against GND whose result is the voltage the test set
-// on that input, scaled by the PGA range in the config word. Attach it to a FakeI2cBus:
+// An emulated TI ADS1115 (datasheet SBAS444), the testing counterpart of citysense/chips/Ads1115.h, for
+// any driver that reads through the chip: the four registers behind the pointer register, single-shot
+// conversions of AIN0..AIN3 against GND whose result is the voltage the test set on that input, scaled
+// by the PGA range in the config word. Attach it to a FakeI2cBus:
 //
 //   auto bus = std::make_shared<citysense::testing::FakeI2cBus>("fake-ads");
-//   auto adc = std::make_shared<citysense::test::Ads1115Emulator>(0x48);
+//   auto adc = std::make_shared<citysense::testing::Ads1115Emulator>(0x48);
 //   bus->attach(0x48, adc);
 //   citysense::registerI2cBus("fake-ads", bus);
 //   adc->setInput(0, 0.300);  // AIN0 at 300 mV
@@ -20,7 +21,7 @@
 #include <mutex>
 #include <vector>
 
-namespace citysense::test {
+namespace citysense::testing {
 
 /// One thing an emulated ADS1115 was asked to do.
 struct Ads1115Operation {
@@ -51,7 +52,7 @@ private:
     std::vector<Ads1115Operation> _operations;
 };
 
-class Ads1115Emulator : public testing::I2cDeviceEmulator {
+class Ads1115Emulator : public I2cDeviceEmulator {
 public:
     /// The config register's value after power-up (datasheet, Config Register): single-shot,
     /// AIN0-AIN1, ±2.048 V, 128 SPS, comparator off, not converting.
@@ -100,4 +101,4 @@ private:
     int _conversions = 0;
 };
 
-}  // namespace citysense::test
+}  // namespace citysense::testing

@@ -3,10 +3,9 @@
 // clamping. Driven through the SDK's citysense::Ads1115 where a driver would use it, and register by
 // register where the datasheet's detail matters.
 
-#include <Ads1115Emulator.h>
-
-#include <citysense/bus/Ads1115.h>
+#include <citysense/chips/Ads1115.h>
 #include <citysense/testing/FakeI2cBus.h>
+#include <citysense/testing/chips/Ads1115Emulator.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -17,9 +16,9 @@
 namespace citysense {
 namespace {
 
-using test::Ads1115Emulator;
-using test::Ads1115Journal;
-using test::Ads1115Operation;
+using testing::Ads1115Emulator;
+using testing::Ads1115Journal;
+using testing::Ads1115Operation;
 using ::testing::ElementsAre;
 
 constexpr std::uint8_t kConversion = 0x00;

@@ -1,5 +1,5 @@
 #include <citysense/Format.h>
-#include <citysense/bus/Ads1115.h>
+#include <citysense/chips/Ads1115.h>
 
 #include <chrono>
 #include <stdexcept>

@@ -1,4 +1,4 @@
-#include <citysense/bus/Ads1115.h>
+#include <citysense/chips/Ads1115.h>
 #include <citysense/testing/FakeI2cBus.h>
 
 #include <gtest/gtest.h>

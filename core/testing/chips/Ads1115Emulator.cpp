@@ -1,4 +1,4 @@
-#include "Ads1115Emulator.h"
+#include <citysense/testing/chips/Ads1115Emulator.h>
 
 #include <algorithm>
 #include <cmath>
@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace citysense::test {
+namespace citysense::testing {
 
 namespace {
 
@@ -145,4 +145,4 @@ void Ads1115Emulator::record(Ads1115Operation::Kind kind) {
         _journal->record(_address, kind);
 }
 
-}  // namespace citysense::test
+}  // namespace citysense::testing
