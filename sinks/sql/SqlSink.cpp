@@ -43,7 +43,8 @@ public:
         static const OptionTable table = {
             Option::choice("connector", {"sqlite", "mysql"}, "sqlite", "sqlite (a file) or mysql (MariaDB)"),
             Option::string("connection", "",
-                           "sqlite: the database file; mysql: a Poco connection string such as "
+                           "sqlite: the database file (a relative path: to the configuration file's folder); "
+                           "mysql: a Poco connection string such as "
                            "host=127.0.0.1;port=3306;db=citysense;user=ingest (no password in it)")
                 .mandatory(),
             Option::secret("password", "mysql: the password of the connection's user"),
