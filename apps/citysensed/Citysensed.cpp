@@ -50,6 +50,8 @@ protected:
         add("list-plugins", "", "list the plugins found and the files that failed to load", nullptr,
             &Citysensed::onValue);
         add("describe", "", "print a plugin's options and channels", "NAME", &Citysensed::onValue);
+        add("format", "", "of --describe: text (the default) or markdown, the tables of the plugin's README",
+            "FORMAT", &Citysensed::onValue);
         add("once", "", "read every polled driver once, deliver, and exit", nullptr, &Citysensed::onValue);
     }
 
@@ -90,7 +92,8 @@ private:
         Poco::Util::HelpFormatter help(options());
         help.setCommand(commandName());
         help.setUsage(
-            "-c FILE [--check | --once | --daemon [--pidfile FILE]] | --list-plugins | --describe NAME");
+            "-c FILE [--check | --once | --daemon [--pidfile FILE]] | --list-plugins | --describe NAME "
+            "[--format markdown]");
         help.setHeader("The citysense host: runs sensor drivers, filters and sinks as configured.");
         help.format(std::cout);
         _helpShown = true;
@@ -143,7 +146,13 @@ private:
             printPluginList(std::cout, registry);
             return EXIT_OK;
         }
-        if (!printPluginDescription(std::cout, registry, _values["describe"])) {
+        const std::string format = _values.count("format") ? _values["format"] : "text";
+        if (format != "text" && format != "markdown") {
+            std::cerr << "citysensed: --format: '" << format << "' is not text or markdown\n";
+            return EXIT_USAGE;
+        }
+        if (!printPluginDescription(std::cout, registry, _values["describe"],
+                                    format == "markdown" ? DescribeFormat::Markdown : DescribeFormat::Text)) {
             std::cerr << "citysensed: no plugin named '" << _values["describe"] << "' (see --list-plugins)\n";
             for (const auto& error : registry.errorsConcerning(_values["describe"]))
                 std::cerr << "  " << error.path << ": " << error.message << "\n";

@@ -44,7 +44,7 @@ SpoolSettings spoolSettings(const Plan& plan, const InstancePlan& sink) {
     if (!sink.options.getBool("spool") || plan.host.spoolDir.empty())
         return settings;
     settings.directory = (std::filesystem::path(plan.host.spoolDir) / sink.qualifiedName()).string();
-    settings.sizeBound = parseByteSize(sink.options.getString("spool_size"));
+    settings.sizeBound = sink.options.getByteSize("spool_size");
     return settings;
 }
 

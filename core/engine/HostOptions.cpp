@@ -12,8 +12,8 @@ const OptionTable& hostOptions(const std::string& kind) {
         Option::list(
             "plugin_path", "",
             "Directories searched for plugins before the built-in locations (relative: to this file)"),
-        Option::string("spool_dir", "/var/lib/citysense/spool",
-                       "Directory of the durable spools, one subdirectory per sink (empty: no spools)"),
+        Option::path("spool_dir", "/var/lib/citysense/spool",
+                     "Directory of the durable spools, one subdirectory per sink (empty: no spools)"),
         Option::duration("shutdown_timeout", "10s",
                          "How long a stopping host goes on delivering what sinks still queue; what is left "
                          "then goes to the spool, or is dropped and counted without one")
@@ -47,10 +47,10 @@ const OptionTable& hostOptions(const std::string& kind) {
             .range(0.001, 3600),
         Option::boolean("spool", "true",
                         "Keep samples the sink cannot deliver in the durable spool under spool_dir"),
-        Option::string(
-            "spool_size", "64M",
-            "Most bytes the sink's spool takes on disk (a number with k, M or G: powers of 1024; at "
-            "least 4096); when full the oldest samples are dropped and counted"),
+        Option::size("spool_size", "64M",
+                     "Most bytes the sink's spool takes on disk; when full the oldest samples are dropped "
+                     "and counted")
+            .atLeast(4096),
     };
     static const OptionTable pipeline = {
         Option::list("drivers", "", "Driver instances feeding the pipeline, by section name").mandatory(),

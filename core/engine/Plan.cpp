@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <limits>
 #include <stdexcept>
 
 namespace citysense {
@@ -21,45 +20,21 @@ std::set<std::string> Plan::plugins() const {
     return names;
 }
 
-std::uint64_t parseByteSize(const std::string& text) {
-    const auto first = text.find_first_not_of(" \t");
-    const auto last = text.find_last_not_of(" \t");
-    const std::string trimmed = first == std::string::npos ? "" : text.substr(first, last - first + 1);
-    const std::string bad = "'" + text + "' is not a size (bytes, or a whole number with k, M or G)";
-    std::size_t digits = 0;
-    std::uint64_t value = 0;
-    for (; digits < trimmed.size() && std::isdigit(static_cast<unsigned char>(trimmed[digits])); ++digits) {
-        if (value > (std::numeric_limits<std::uint64_t>::max() - 9) / 10)
-            throw std::invalid_argument(bad);
-        value = value * 10 + static_cast<std::uint64_t>(trimmed[digits] - '0');
-    }
-    const std::string suffix = trimmed.substr(digits);
-    int shift = 0;
-    if (suffix == "k" || suffix == "K")
-        shift = 10;
-    else if (suffix == "M")
-        shift = 20;
-    else if (suffix == "G")
-        shift = 30;
-    else if (!suffix.empty())
-        throw std::invalid_argument(bad);
-    if (digits == 0 || value > (std::numeric_limits<std::uint64_t>::max() >> shift))
-        throw std::invalid_argument(bad);
-    return value << shift;
-}
-
 bool hasErrors(const std::vector<ConfigIssue>& issues) {
     return std::any_of(issues.begin(), issues.end(), [](const ConfigIssue& issue) { return !issue.warning; });
 }
 
 namespace {
 
-constexpr std::uint64_t kMinSpoolSize = 4096;
-
 void addIssues(std::vector<ConfigIssue>& issues, const ConfigSection& section,
                const std::vector<OptionIssue>& found) {
     for (const auto& issue : found)
         issues.push_back({section.label(), issue.key, issue.message});
+}
+
+/// Relative paths in a configuration are relative to its main file's folder, wherever the host runs.
+std::string configDirectory(const ConfigDocument& document) {
+    return std::filesystem::path(document.path).parent_path().string();
 }
 
 bool validTopicLevel(const std::string& text) {
@@ -88,21 +63,10 @@ std::string availableText(const PluginRegistry& registry, PluginKind kind) {
     return names.empty() ? "none" : names;
 }
 
-void checkSpoolSize(const ConfigSection& section, const Options& options, std::vector<ConfigIssue>& issues) {
-    const std::string& text = options.getString("spool_size");
-    try {
-        if (parseByteSize(text) < kMinSpoolSize)
-            issues.push_back({section.label(), "spool_size",
-                              "expected size: " + text + " is out of range: must be at least " +
-                                  std::to_string(kMinSpoolSize)});
-    } catch (const std::invalid_argument& error) {
-        issues.push_back({section.label(), "spool_size", std::string("expected size: ") + error.what()});
-    }
-}
-
 /// Validates a driver, filter or sink section against the host keys and its plugin's table.
-void planInstance(const ConfigSection& section, PluginKind kind, const PluginRegistry& registry,
-                  std::vector<ConfigIssue>& issues, std::vector<InstancePlan>& out) {
+void planInstance(const ConfigSection& section, PluginKind kind, const ConfigDocument& document,
+                  const PluginRegistry& registry, std::vector<ConfigIssue>& issues,
+                  std::vector<InstancePlan>& out) {
     if (section.name.empty()) {
         issues.push_back(
             {section.label(), "", "a section of this kind needs a name: write [" + section.kind + ".NAME]"});
@@ -136,10 +100,8 @@ void planInstance(const ConfigSection& section, PluginKind kind, const PluginReg
     table.insert(table.end(), entry->options.begin(), entry->options.end());
     std::vector<OptionIssue> found;
     InstancePlan instance{section.kind, section.name, entry->name,
-                          Options::parse(table, section.values, found)};
+                          Options::parse(table, section.values, found, configDirectory(document))};
     addIssues(issues, section, found);
-    if (kind == PluginKind::Sink)
-        checkSpoolSize(section, instance.options, issues);
     out.push_back(std::move(instance));
 }
 
@@ -229,7 +191,8 @@ HostSettings readHostSettings(const ConfigDocument& document, std::vector<Config
         return settings;
     }
     std::vector<OptionIssue> found;
-    const Options options = Options::parse(hostOptions("host"), host->values, found);
+    const Options options =
+        Options::parse(hostOptions("host"), host->values, found, configDirectory(document));
     addIssues(issues, *host, found);
     const auto text = [&](const char* key) {
         return options.has(key) ? options.getString(key) : std::string();
@@ -253,12 +216,10 @@ HostSettings readHostSettings(const ConfigDocument& document, std::vector<Config
         settings.station.hasPosition = true;
     }
     if (options.has("plugin_path")) {
-        // Relative directories are relative to the configuration file, wherever the host was started.
-        const auto base = std::filesystem::path(document.path).parent_path();
         for (const auto& directory : options.getList("plugin_path"))
-            settings.pluginPath.push_back((base / directory).lexically_normal().string());
+            settings.pluginPath.push_back(options.resolvePath(directory));
     }
-    settings.spoolDir = text("spool_dir");
+    settings.spoolDir = options.has("spool_dir") ? options.getPath("spool_dir") : std::string();
     settings.logLevel = text("log_level");
     settings.shutdownTimeout = options.getDuration("shutdown_timeout");
     if (text("http_listen") != "off") {
@@ -278,11 +239,11 @@ Plan makePlan(const ConfigDocument& document, HostSettings host, const PluginReg
         sections.emplace(section.kind, section.name);
     for (const auto& section : document.sections) {
         if (section.kind == "driver")
-            planInstance(section, PluginKind::Driver, registry, issues, plan.drivers);
+            planInstance(section, PluginKind::Driver, document, registry, issues, plan.drivers);
         else if (section.kind == "filter")
-            planInstance(section, PluginKind::Filter, registry, issues, plan.filters);
+            planInstance(section, PluginKind::Filter, document, registry, issues, plan.filters);
         else if (section.kind == "sink")
-            planInstance(section, PluginKind::Sink, registry, issues, plan.sinks);
+            planInstance(section, PluginKind::Sink, document, registry, issues, plan.sinks);
         else if (section.kind == "pipeline" && section.name.empty())
             issues.push_back(
                 {section.label(), "", "a section of this kind needs a name: write [pipeline.NAME]"});

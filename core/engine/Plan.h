@@ -65,10 +65,6 @@ Plan makePlan(const ConfigDocument& document, HostSettings host, const PluginReg
 Plan makePlan(const ConfigDocument& document, const PluginRegistry& registry,
               std::vector<ConfigIssue>& issues);
 
-/// Parses a size in bytes as the spool_size key takes it: a whole number, optionally with the suffix
-/// k or K, M or G (powers of 1024). Throws std::invalid_argument naming the text.
-std::uint64_t parseByteSize(const std::string& text);
-
 /// True when any issue is an error (not a warning).
 bool hasErrors(const std::vector<ConfigIssue>& issues);
 

@@ -4,7 +4,8 @@
 
 /// Plugins built against a different major version are refused. A minor version adds to the SDK
 /// without changing what existing plugins see; a host accepts plugins of its minor version or older.
-/// 1.1 added Plugin::latestReadings(), lent through InstanceContext, keeping the layout of Plugin.
+/// 1.1 added Plugin::latestReadings(), lent through InstanceContext, keeping the layout of Plugin, and
+/// the option types size, path and secret.
 #define CITYSENSE_ABI_MAJOR 1
 #define CITYSENSE_ABI_MINOR 1
 

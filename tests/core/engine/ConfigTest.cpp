@@ -279,22 +279,19 @@ TEST_F(ConfigTest, AnErrorInAFragmentNamesTheFragment) {
 }
 
 TEST_F(ConfigTest, ShippedDemoConfigurationsAreValid) {
-    // Their paths are relative to the directory tools/demo runs them in, with the broker's files.
-    std::filesystem::create_directories(path("broker/certs"));
-    write("broker/certs/ca.crt", "");
-    for (const char* password : {"gateway.password", "ingest.password"}) {
+    // Their paths are relative to etc/, naming build/demo where tools/demo keeps the broker's files:
+    // here a copy of etc/ beside such a build/demo, in whatever directory the test runs.
+    std::filesystem::create_directories(path("etc"));
+    std::filesystem::create_directories(path("build/demo/broker/certs"));
+    write("build/demo/broker/certs/ca.crt", "");
+    for (const char* password : {"build/demo/gateway.password", "build/demo/ingest.password"}) {
         write(password, "secret\n");
         std::filesystem::permissions(path(password), std::filesystem::perms::owner_read);
     }
-    struct WorkingDirectory {
-        const std::filesystem::path previous = std::filesystem::current_path();
-        explicit WorkingDirectory(const std::string& directory) { std::filesystem::current_path(directory); }
-        ~WorkingDirectory() { std::filesystem::current_path(previous); }
-    } inDemoDirectory(path(""));
     for (const char* demo : {"/etc/demo.ini", "/etc/demo.xml", "/etc/demo-ingest.ini"}) {
+        std::filesystem::copy_file(std::string(CITYSENSE_SOURCE_DIR) + demo, path(demo + 1));
         std::vector<ConfigIssue> issues;
-        const Plan plan =
-            makePlan(readConfigFile(std::string(CITYSENSE_SOURCE_DIR) + demo), test::builtPlugins(), issues);
+        const Plan plan = makePlan(readConfigFile(path(demo + 1)), test::builtPlugins(), issues);
         Engine engine(plan, test::builtPlugins(), issues);
         EXPECT_TRUE(issues.empty()) << demo;
     }
