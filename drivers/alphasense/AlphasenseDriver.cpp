@@ -165,8 +165,14 @@ private:
         return calibration;
     }
 
-    /// A conversion at the top code: the input is at or beyond the full-scale range.
-    bool clipped(double volts) const { return volts >= _fullScale * 32767.0 / 32768.0; }
+    /// A conversion at the top or the bottom code: the input is at or beyond the full-scale range,
+    /// either way (a reversed or shorted electrode reads below zero). Half a code of margin keeps the
+    /// comparison clear of rounding.
+    bool clipped(double volts) const {
+        const double topCode = _fullScale * 32767.0 / 32768.0;
+        const double halfCode = _fullScale * 0.5 / 32768.0;
+        return volts >= topCode - halfCode || volts <= -_fullScale + halfCode;
+    }
 
     /// The fixed temperature, or the station's latest if it is usable. Otherwise the configured (or
     /// calibration) temperature, the sample flagged warming_up if the station never had a usable

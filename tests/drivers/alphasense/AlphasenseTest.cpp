@@ -417,6 +417,12 @@ TEST_F(Alphasense, AnElectrodeBeyondTheAdcRangeIsFlaggedOutOfRange) {
     EXPECT_EQ(sample.quality, QualityOutOfRange);
 }
 
+TEST_F(Alphasense, AnElectrodeBelowTheAdcRangeIsFlaggedOutOfRange) {
+    electrodes(300, -1100);  // below -1.024 V: the conversion clips at the bottom code
+    const Sample sample = readOnce(workedExample({{"full_scale", "1.024"}}));
+    EXPECT_EQ(sample.quality, QualityOutOfRange);
+}
+
 TEST_F(Alphasense, BusFaultsAreThrown) {
     electrodes(300, 290);
     auto driver = test::makeDriver("alphasense", workedExample());
