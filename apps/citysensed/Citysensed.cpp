@@ -170,6 +170,7 @@ private:
             std::lock_guard<std::mutex> lock(loadedMutex);
             return loaded->engine->status();
         };
+        warnUnloadable(*loaded);
         loaded->start();
         std::unique_ptr<HealthServer> health = startHealth(loaded->plan->host.httpListen, status);
         log.information("running " + std::to_string(loaded->plan->pipelines.size()) + " pipeline(s) for " +
@@ -183,6 +184,7 @@ private:
             if (!next) {
                 log.error("reload refused: the running configuration stays in effect");
             } else {
+                warnUnloadable(*next);
                 next->takeOver(*loaded);  // /health goes on reporting the old configuration while it stops
                 {
                     std::lock_guard<std::mutex> lock(loadedMutex);
@@ -205,6 +207,12 @@ private:
         loaded->engine->stop();
         logSummary(*loaded->engine);
         return EXIT_OK;
+    }
+
+    /// A junk file in plugin_path is named at every start, not only by --list-plugins.
+    static void warnUnloadable(const LoadedConfiguration& loaded) {
+        for (const auto& line : loaded.unloadableLibraries())
+            Poco::Logger::get("citysensed").warning(line);
     }
 
     static std::unique_ptr<HealthServer> startHealth(const std::string& address, const StatusSource& status) {

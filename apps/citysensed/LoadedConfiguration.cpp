@@ -38,6 +38,18 @@ std::unique_ptr<LoadedConfiguration> LoadedConfiguration::build(
     return loaded;
 }
 
+std::vector<std::string> LoadedConfiguration::unloadableLibraries() const {
+    std::vector<std::string> lines;
+    for (const auto& error : registry->errors()) {
+        const bool configured =
+            std::any_of(plan->host.pluginPath.begin(), plan->host.pluginPath.end(),
+                        [&](const std::string& dir) { return error.path.rfind(dir + "/", 0) == 0; });
+        if (configured)
+            lines.push_back(error.path + ": not loaded: " + error.message);
+    }
+    return lines;
+}
+
 void LoadedConfiguration::start() {
     Poco::Logger::setLevel("", Poco::Logger::parseLevel(plan->host.logLevel));
     engine->start();

@@ -8,6 +8,8 @@
 
 #include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace citysense {
 
@@ -22,6 +24,10 @@ struct LoadedConfiguration {
     /// found goes to `report`, one formatted line each; nothing is returned if one is an error.
     static std::unique_ptr<LoadedConfiguration> build(const std::string& path,
                                                       const std::function<void(const std::string&)>& report);
+
+    /// The libraries in the configured plugin_path directories that failed to load, one line each
+    /// ("DIR/junk.so: not a citysense plugin: ..."), for the warnings of every start and reload.
+    std::vector<std::string> unloadableLibraries() const;
 
     /// Applies the configured log level and starts the engine.
     void start();

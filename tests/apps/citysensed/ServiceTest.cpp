@@ -136,6 +136,23 @@ TEST_F(ServiceTest, AReloadWithAMalformedFragmentIsRefusedNotACrash) {
     EXPECT_EQ(service.wait(), 0);
 }
 
+TEST_F(ServiceTest, AJunkLibraryInThePluginPathIsAWarningAtEveryStart) {
+    std::filesystem::create_directories(path("plugins"));
+    write("plugins/junk.so", "not a library");
+    write("station.ini", sequenceStation("5ms", "http_listen = off\nplugin_path = plugins\n"));
+    ServiceProcess service({"-c", path("station.ini")});
+    ASSERT_TRUE(eventually([&] { return values().size() >= 10; })) << service.log();
+    service.signal(SIGHUP);
+    ASSERT_TRUE(service.waitForLog("reloaded: 1 pipeline(s)")) << service.log();
+    service.signal(SIGTERM);
+    EXPECT_EQ(service.wait(), 0);
+    const std::string warning = path("plugins/junk.so") + ": not loaded: ";
+    const std::string log = service.log();
+    const auto first = log.find(warning);
+    ASSERT_NE(first, std::string::npos) << log;
+    EXPECT_NE(log.find(warning, first + 1), std::string::npos) << "the reload warns again\n" << log;
+}
+
 TEST_F(ServiceTest, HealthAndMetricsReportWhatHappened) {
     write("station.ini",
           "[host]\nsystem = hypo_city\ncity = city_01\nstreet = street_01\nspool_dir = " + path("spool") +
