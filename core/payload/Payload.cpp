@@ -46,11 +46,12 @@ std::vector<DecodedReading> decodePayload(std::string_view topic, std::string_vi
                  : first == '{' ? PayloadFormat::Json
                                 : PayloadFormat::Tsv;
     }
-    if (format == PayloadFormat::Tsv)
-        return {decodeTsv(topic, payload)};
-    if (format == PayloadFormat::Json)
-        return {decodeJson(topic, payload)};
-    return decodeSenml(topic, payload);
+    if (format == PayloadFormat::Senml)
+        return decodeSenml(topic, payload);
+    // Moved in, not copied from an initializer list: the name is a topic, too long to fit the string.
+    std::vector<DecodedReading> readings;
+    readings.push_back(format == PayloadFormat::Tsv ? decodeTsv(topic, payload) : decodeJson(topic, payload));
+    return readings;
 }
 
 }  // namespace citysense

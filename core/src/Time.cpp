@@ -70,15 +70,14 @@ bool isDigit(char c) {
     return c >= '0' && c <= '9';
 }
 
-// The number of `count` digits at `pos`, or -1.
-int digitsAt(std::string_view text, std::size_t pos, std::size_t count) {
-    if (pos + count > text.size())
-        return -1;
+// The number that the `count` characters at `text` write in digits, or -1 when one is no digit.
+int digitsAt(const char* text, int count) {
     int value = 0;
-    for (std::size_t i = pos; i < pos + count; ++i) {
-        if (!isDigit(text[i]))
+    for (int i = 0; i < count; ++i) {
+        const unsigned digit = static_cast<unsigned char>(text[i]) - unsigned{'0'};
+        if (digit > 9)
             return -1;
-        value = value * 10 + (text[i] - '0');
+        value = value * 10 + static_cast<int>(digit);
     }
     return value;
 }
@@ -89,28 +88,29 @@ std::size_t readDateTime(std::string_view text, char separator, Micros& time) {
     if (text.size() < 19 || text[4] != '-' || text[7] != '-' || text[10] != separator || text[13] != ':' ||
         text[16] != ':')
         return 0;
-    const int year = digitsAt(text, 0, 4);
-    const int month = digitsAt(text, 5, 2);
-    const int day = digitsAt(text, 8, 2);
-    const int hour = digitsAt(text, 11, 2);
-    const int minute = digitsAt(text, 14, 2);
-    const int second = digitsAt(text, 17, 2);
+    const char* const start = text.data();
+    const int year = digitsAt(start, 4);
+    const int month = digitsAt(start + 5, 2);
+    const int day = digitsAt(start + 8, 2);
+    const int hour = digitsAt(start + 11, 2);
+    const int minute = digitsAt(start + 14, 2);
+    const int second = digitsAt(start + 17, 2);
     if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour < 0 ||
         hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59)
         return 0;
     std::size_t used = 19;
     Micros fraction = 0;
     if (used < text.size() && text[used] == '.') {
-        ++used;
-        Micros scale = kMicrosPerSecond;
+        const std::size_t first = ++used;
         while (used < text.size() && isDigit(text[used])) {
-            if (scale == 1)
+            if (used - first == 6)
                 return 0;  // more than six digits
-            scale /= 10;
-            fraction += (text[used] - '0') * scale;
+            fraction = fraction * 10 + (text[used] - '0');
             ++used;
         }
-        if (used == 20)
+        static const Micros scale[] = {0, 100000, 10000, 1000, 100, 10, 1};
+        fraction *= scale[used - first];
+        if (used == first)
             return 0;
     }
     const std::int64_t seconds = daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
@@ -137,8 +137,8 @@ std::optional<Micros> parseIsoTime(std::string_view text) {
         return time;
     if (zone.size() != 6 || (zone[0] != '+' && zone[0] != '-') || zone[3] != ':')
         return std::nullopt;
-    const int hours = digitsAt(zone, 1, 2);
-    const int minutes = digitsAt(zone, 4, 2);
+    const int hours = digitsAt(zone.data() + 1, 2);
+    const int minutes = digitsAt(zone.data() + 4, 2);
     if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59)
         return std::nullopt;
     const Micros offset = (hours * 3600 + minutes * 60) * kMicrosPerSecond;
