@@ -2,6 +2,7 @@
 // reading it receives in the console sink's seed format (or JSON), one line each.
 //   citysense-sub -h broker -p 8883 --cafile ca.crt -u operator --pw-file pw -t 'hypo_city/#' -C 10
 #include <citysense/Format.h>
+#include <citysense/Secret.h>
 #include <mqtt-client/Connection.h>
 #include <mqtt-client/Decoder.h>
 
@@ -114,7 +115,7 @@ Arguments parseArguments(int argc, char** argv) {
                 break;
             case PwFile:
                 try {
-                    connection.password = readPasswordFile(optarg);
+                    connection.password = readSecretFile(optarg);
                 } catch (const std::exception& error) {
                     usageError(std::string("--pw-file: ") + error.what());
                 }

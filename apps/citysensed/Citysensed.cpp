@@ -1,7 +1,7 @@
 // citysensed: the citysense host service. Reads a configuration, loads the plugins it names, and
 // runs its pipelines until SIGTERM or SIGINT, then drains every queue before it exits.
 #include "Describe.h"
-#include "Host.h"
+#include "LoadedConfiguration.h"
 
 #include <engine/HealthServer.h>
 #include <engine/SystemdNotify.h>
@@ -50,6 +50,8 @@ protected:
         add("list-plugins", "", "list the plugins found and the files that failed to load", nullptr,
             &Citysensed::onValue);
         add("describe", "", "print a plugin's options and channels", "NAME", &Citysensed::onValue);
+        add("format", "", "of --describe: text (the default) or markdown, the tables of the plugin's README",
+            "FORMAT", &Citysensed::onValue);
         add("once", "", "read every polled driver once, deliver, and exit", nullptr, &Citysensed::onValue);
     }
 
@@ -68,21 +70,21 @@ protected:
         }
         if (_values.count("check"))
             Poco::Logger::setLevel("", Poco::Message::PRIO_WARNING);  // only the verdict and the problems
-        std::unique_ptr<Host> host =
-            Host::build(_values["config"], [](const std::string& line) { std::cerr << line << "\n"; });
-        if (!host)
+        std::unique_ptr<LoadedConfiguration> loaded = LoadedConfiguration::build(
+            _values["config"], [](const std::string& line) { std::cerr << line << "\n"; });
+        if (!loaded)
             return EXIT_CONFIG;
         if (_values.count("check")) {
             std::cout << _values["config"] << ": configuration is valid\n";
             return EXIT_OK;
         }
         if (_values.count("once")) {
-            Poco::Logger::setLevel("", Poco::Logger::parseLevel(host->plan->host.logLevel));
-            const bool allRead = host->engine->runOnce();
-            logSummary(*host->engine);
+            Poco::Logger::setLevel("", Poco::Logger::parseLevel(loaded->plan->host.logLevel));
+            const bool allRead = loaded->engine->runOnce();
+            logSummary(*loaded->engine);
             return allRead ? EXIT_OK : EXIT_SOFTWARE;
         }
-        return serve(std::move(host));
+        return serve(std::move(loaded));
     }
 
 private:
@@ -90,7 +92,8 @@ private:
         Poco::Util::HelpFormatter help(options());
         help.setCommand(commandName());
         help.setUsage(
-            "-c FILE [--check | --once | --daemon [--pidfile FILE]] | --list-plugins | --describe NAME");
+            "-c FILE [--check | --once | --daemon [--pidfile FILE]] | --list-plugins | --describe NAME "
+            "[--format markdown]");
         help.setHeader("The citysense host: runs sensor drivers, filters and sinks as configured.");
         help.format(std::cout);
         _helpShown = true;
@@ -143,7 +146,13 @@ private:
             printPluginList(std::cout, registry);
             return EXIT_OK;
         }
-        if (!printPluginDescription(std::cout, registry, _values["describe"])) {
+        const std::string format = _values.count("format") ? _values["format"] : "text";
+        if (format != "text" && format != "markdown") {
+            std::cerr << "citysensed: --format: '" << format << "' is not text or markdown\n";
+            return EXIT_USAGE;
+        }
+        if (!printPluginDescription(std::cout, registry, _values["describe"],
+                                    format == "markdown" ? DescribeFormat::Markdown : DescribeFormat::Text)) {
             std::cerr << "citysensed: no plugin named '" << _values["describe"] << "' (see --list-plugins)\n";
             for (const auto& error : registry.errorsConcerning(_values["describe"]))
                 std::cerr << "  " << error.path << ": " << error.message << "\n";
@@ -153,48 +162,48 @@ private:
     }
 
     /// Runs until SIGTERM, SIGINT or SIGQUIT; SIGHUP reloads the configuration.
-    int serve(std::unique_ptr<Host> host) {
+    int serve(std::unique_ptr<LoadedConfiguration> loaded) {
         auto& log = Poco::Logger::get("citysensed");
         const sigset_t signals = blockServiceSignals();
-        std::mutex hostMutex;  // the health endpoint reads the host that is current
+        std::mutex loadedMutex;  // the health endpoint reads the configuration that is current
         const StatusSource status = [&] {
-            std::lock_guard<std::mutex> lock(hostMutex);
-            return host->engine->status();
+            std::lock_guard<std::mutex> lock(loadedMutex);
+            return loaded->engine->status();
         };
-        host->start();
-        std::unique_ptr<HealthServer> health = startHealth(host->plan->host.httpListen, status);
-        log.information("running " + std::to_string(host->plan->pipelines.size()) + " pipeline(s) for " +
-                        stationPath(host->plan->host.station));
+        loaded->start();
+        std::unique_ptr<HealthServer> health = startHealth(loaded->plan->host.httpListen, status);
+        log.information("running " + std::to_string(loaded->plan->pipelines.size()) + " pipeline(s) for " +
+                        stationPath(loaded->plan->host.station));
         notifySystemd("READY=1");
         for (int signal = 0; sigwait(&signals, &signal) == 0 && signal == SIGHUP;) {
             notifySystemd("RELOADING=1");
             log.information("SIGHUP: reloading " + _values["config"]);
-            std::unique_ptr<Host> next =
-                Host::build(_values["config"], [&](const std::string& line) { log.error(line); });
+            std::unique_ptr<LoadedConfiguration> next = LoadedConfiguration::build(
+                _values["config"], [&](const std::string& line) { log.error(line); });
             if (!next) {
                 log.error("reload refused: the running configuration stays in effect");
             } else {
-                next->takeOver(*host);  // /health goes on reporting the old host while it stops
+                next->takeOver(*loaded);  // /health goes on reporting the old configuration while it stops
                 {
-                    std::lock_guard<std::mutex> lock(hostMutex);
-                    std::swap(host, next);
+                    std::lock_guard<std::mutex> lock(loadedMutex);
+                    std::swap(loaded, next);
                 }
-                log.information("reloaded: " + std::to_string(host->plan->pipelines.size()) +
+                log.information("reloaded: " + std::to_string(loaded->plan->pipelines.size()) +
                                 " pipeline(s); the replaced configuration's counts:");
                 logSummary(*next->engine);
                 next.reset();
             }
-            if (!health || health->address() != host->plan->host.httpListen) {
+            if (!health || health->address() != loaded->plan->host.httpListen) {
                 health.reset();
-                health = startHealth(host->plan->host.httpListen, status);
+                health = startHealth(loaded->plan->host.httpListen, status);
             }
             notifySystemd("READY=1");
         }
         notifySystemd("STOPPING=1");
         log.information("stopping: draining queues");
         health.reset();
-        host->engine->stop();
-        logSummary(*host->engine);
+        loaded->engine->stop();
+        logSummary(*loaded->engine);
         return EXIT_OK;
     }
 

@@ -1,12 +1,10 @@
 #include "Config.h"
 
-#include <Poco/AutoPtr.h>
-#include <Poco/Exception.h>
-#include <Poco/Util/IniFileConfiguration.h>
-#include <Poco/Util/XMLConfiguration.h>
+#include "ConfigEntries.h"
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 namespace citysense {
 
@@ -38,85 +36,65 @@ std::vector<const ConfigSection*> ConfigDocument::ofKind(const std::string& kind
 
 namespace {
 
-using Poco::Util::AbstractConfiguration;
-
-std::string join(const std::string& prefix, const std::string& key) {
-    return prefix.empty() ? key : prefix + "." + key;
-}
-
-/// Every leaf below `prefix`, keyed relative to it ("temperature.mean").
-void collectLeaves(const AbstractConfiguration& config, const std::string& prefix,
-                   const std::string& relative, std::map<std::string, std::string>& out) {
-    AbstractConfiguration::Keys keys;
-    config.keys(prefix, keys);
-    for (const auto& key : keys) {
-        const std::string full = join(prefix, key);
-        AbstractConfiguration::Keys children;
-        config.keys(full, children);
-        if (children.empty())
-            out[join(relative, key)] = config.getRawString(full, "");
-        else
-            collectLeaves(config, full, join(relative, key), out);
-    }
-}
-
 bool isXml(const std::string& path) {
     std::string extension = std::filesystem::path(path).extension().string();
     std::transform(extension.begin(), extension.end(), extension.begin(), ::tolower);
     return extension == ".xml";
 }
 
-}  // namespace
-
-namespace {
-
-/// One file, not merged with anything.
-ConfigDocument readOneFile(const std::string& path) {
+std::string readBounded(const std::string& path) {
     std::error_code error;
     if (!std::filesystem::is_regular_file(path, error))
         throw ConfigFileError(path + ": no such configuration file");
-    Poco::AutoPtr<AbstractConfiguration> config;
-    try {
-        if (isXml(path))
-            config = new Poco::Util::XMLConfiguration(path);
-        else
-            config = new Poco::Util::IniFileConfiguration(path);
-    } catch (const Poco::Exception& failure) {
-        throw ConfigFileError(path + ": cannot be parsed: " + failure.displayText());
+    const auto size = std::filesystem::file_size(path, error);
+    if (!error && size > ConfigLimits::maxFileBytes)
+        throw ConfigFileError(path + ": " + std::to_string(size) +
+                              " bytes; a configuration file may have at most " +
+                              std::to_string(ConfigLimits::maxFileBytes));
+    std::ifstream file(path, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    if (!file.good() && !file.eof())
+        throw ConfigFileError(path + ": cannot be read");
+    return text;
+}
+
+/// Groups the entries into sections, ordered by kind and name: `host.KEY` into [host],
+/// `KIND.NAME.KEY` into [KIND.NAME], `KIND.KEY` into an unnamed [KIND] (for the validator to refuse),
+/// and a key outside any section into a section of its own kind with the key "". A key set again
+/// later in the file takes the later value, as a fragment's does.
+std::vector<ConfigSection> groupSections(const std::vector<ConfigEntry>& entries) {
+    std::map<std::pair<std::string, std::string>, ConfigSection> sections;
+    std::vector<ConfigSection> outside;
+    for (const auto& entry : entries) {
+        const auto firstDot = entry.key.find('.');
+        if (firstDot == std::string::npos) {
+            outside.push_back({entry.key, "", {{"", entry.value}}});
+            continue;
+        }
+        const std::string kind = entry.key.substr(0, firstDot);
+        const auto secondDot = entry.key.find('.', firstDot + 1);
+        const bool unnamed = kind == "host" || secondDot == std::string::npos;
+        const std::string name = unnamed ? "" : entry.key.substr(firstDot + 1, secondDot - firstDot - 1);
+        ConfigSection& section = sections[{kind, name}];
+        section.kind = kind;
+        section.name = name;
+        section.values[entry.key.substr((unnamed ? firstDot : secondDot) + 1)] = entry.value;
     }
+    std::vector<ConfigSection> result;
+    result.reserve(sections.size() + outside.size());
+    for (auto& [id, section] : sections)
+        result.push_back(std::move(section));
+    for (auto& section : outside)
+        result.push_back(std::move(section));
+    return result;
+}
+
+/// One file, not merged with anything.
+ConfigDocument readOneFile(const std::string& path) {
     ConfigDocument document;
     document.path = path;
-    AbstractConfiguration::Keys topLevel;
-    config->keys(topLevel);
-    for (const auto& kind : topLevel) {
-        AbstractConfiguration::Keys names;
-        config->keys(kind, names);
-        if (names.empty()) {
-            // A key outside any section: kept as a section of its own for the validator to name.
-            document.sections.push_back({kind, "", {{"", config->getRawString(kind, "")}}});
-            continue;
-        }
-        if (kind == "host") {
-            ConfigSection host{kind, "", {}};
-            collectLeaves(*config, kind, "", host.values);
-            document.sections.push_back(host);
-            continue;
-        }
-        ConfigSection unnamed{kind, "", {}};  // keys written directly in [driver] instead of [driver.NAME]
-        for (const auto& name : names) {
-            AbstractConfiguration::Keys keys;
-            config->keys(join(kind, name), keys);
-            if (keys.empty()) {
-                unnamed.values[name] = config->getRawString(join(kind, name), "");
-                continue;
-            }
-            ConfigSection section{kind, name, {}};
-            collectLeaves(*config, join(kind, name), "", section.values);
-            document.sections.push_back(section);
-        }
-        if (!unnamed.values.empty())
-            document.sections.push_back(unnamed);
-    }
+    const std::string text = readBounded(path);
+    document.sections = groupSections(isXml(path) ? readXmlEntries(path, text) : readIniEntries(path, text));
     for (auto& section : document.sections)
         section.file = path;
     return document;
@@ -137,18 +115,19 @@ std::vector<std::string> fragmentsBeside(const std::string& path) {
 }
 
 void merge(ConfigDocument& document, const ConfigDocument& fragment) {
+    std::map<std::pair<std::string, std::string>, std::size_t> known;
+    for (std::size_t at = 0; at < document.sections.size(); ++at)
+        known.emplace(std::make_pair(document.sections[at].kind, document.sections[at].name), at);
     for (const auto& section : fragment.sections) {
-        auto same =
-            std::find_if(document.sections.begin(), document.sections.end(), [&](const ConfigSection& known) {
-                return known.kind == section.kind && known.name == section.name;
-            });
-        if (same == document.sections.end()) {
+        const auto same = known.find({section.kind, section.name});
+        if (same == known.end()) {
             document.sections.push_back(section);
             continue;
         }
+        ConfigSection& target = document.sections[same->second];
         for (const auto& [key, value] : section.values) {
-            same->values[key] = value;
-            same->keyFiles[key] = fragment.path;
+            target.values[key] = value;
+            target.keyFiles[key] = fragment.path;
         }
     }
     document.files.push_back(fragment.path);
@@ -165,13 +144,12 @@ ConfigDocument readConfigFile(const std::string& path) {
 }
 
 void attributeFiles(const ConfigDocument& document, std::vector<ConfigIssue>& issues) {
+    std::map<std::string, const ConfigSection*> byLabel;
+    for (const auto& section : document.sections)
+        byLabel.emplace(section.label(), &section);
     for (auto& issue : issues) {
-        for (const auto& section : document.sections) {
-            if (section.label() == issue.section) {
-                issue.file = section.fileOf(issue.key);
-                break;
-            }
-        }
+        if (const auto found = byLabel.find(issue.section); found != byLabel.end())
+            issue.file = found->second->fileOf(issue.key);
     }
 }
 
@@ -183,7 +161,8 @@ std::string formatIssue(const std::string& path, const ConfigIssue& issue) {
         text += issue.section + " ";
     if (!issue.key.empty())
         text += issue.key + ": ";
-    return text + issue.message;
+    // Names and values come from the file as written: no control byte of theirs reaches a terminal.
+    return printable(text + issue.message);
 }
 
 }  // namespace citysense

@@ -2,8 +2,6 @@
 
 #include "CurrentException.h"
 
-#include <citysense/LatestReadings.h>
-
 #include <Poco/Logger.h>
 
 #include <chrono>
@@ -53,22 +51,23 @@ void DriverRunner::closeDevice() {
 }
 
 void DriverRunner::emit(SampleBatch& batch) {
-    deliver(batch);
+    fanOutToPipelines(batch);
     succeeded();
 }
 
-void DriverRunner::deliver(SampleBatch& batch) {
+void DriverRunner::fanOutToPipelines(SampleBatch& batch) {
     if (batch.empty())
         return;
     {
         std::lock_guard<std::mutex> lock(_statusMutex);
         _status.read += batch.size();
     }
-    recordLatest(batch);
+    if (_latest)
+        _latest->record(batch);
     for (std::size_t i = 0; i + 1 < _pipelines.size(); ++i)
-        _pipelines[i]->deliver(SampleBatch(batch));
+        _pipelines[i]->filterAndEnqueue(SampleBatch(batch));
     if (!_pipelines.empty())
-        _pipelines.back()->deliver(std::move(batch));
+        _pipelines.back()->filterAndEnqueue(std::move(batch));
     batch.clear();
 }
 
@@ -100,7 +99,7 @@ void DriverRunner::pollLoop() {
             ensureOpen();
             SampleBatch batch;
             _driver->read(batch);
-            deliver(batch);
+            fanOutToPipelines(batch);
             succeeded();
         } catch (...) {
             ok = false;
@@ -142,7 +141,7 @@ bool DriverRunner::readOnce() {
         ensureOpen();
         SampleBatch batch;
         _driver->read(batch);
-        deliver(batch);
+        fanOutToPipelines(batch);
         closeDevice();
         return true;
     } catch (...) {

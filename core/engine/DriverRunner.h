@@ -8,6 +8,7 @@
 #include "Pipeline.h"
 
 #include <citysense/Driver.h>
+#include <citysense/LatestReadings.h>
 #include <citysense/StopToken.h>
 
 #include <memory>
@@ -23,6 +24,8 @@ public:
     ~DriverRunner() override;
 
     void feed(Pipeline* pipeline) { _pipelines.push_back(pipeline); }
+    /// Records every batch the driver delivers in `latest` too (the engine's, which drivers look up).
+    void recordLatestIn(LatestReadings& latest) { _latest = &latest; }
 
     void start();
     void requestStop() { _stop.requestStop(); }
@@ -37,10 +40,10 @@ public:
     InstanceStatus status() const;
 
 private:
-    /// Emitter for event-driven drivers: deliver, and count as a sign of life.
+    /// Emitter for event-driven drivers: fan out, and count as a sign of life.
     void emit(SampleBatch& batch) override;
     /// Hands the samples to every pipeline this driver feeds.
-    void deliver(SampleBatch& batch);
+    void fanOutToPipelines(SampleBatch& batch);
     void pollLoop();
     void eventLoop();
     void ensureOpen();
@@ -53,6 +56,7 @@ private:
     const Micros _interval;
     Backoff _backoff;
     std::vector<Pipeline*> _pipelines;
+    LatestReadings* _latest = nullptr;
     StopToken _stop;
     bool _open = false;
     mutable std::mutex _statusMutex;

@@ -20,12 +20,12 @@ constexpr Micros kFirstSinkRetry = 500 * 1000;
 /// section. Nothing if the plugin's constructor failed.
 template <typename Instance, typename Create>
 std::unique_ptr<Instance> configured(Create&& create, const InstancePlan& plan, const Station& station,
-                                     std::vector<ConfigIssue>* issues) {
+                                     LatestReadings& latestReadings, std::vector<ConfigIssue>* issues) {
     const std::string name = plan.qualifiedName();
     std::unique_ptr<Instance> instance;
     try {
         instance = create(plan.plugin);
-        instance->attach({name, station, Source::intern(station, name)});
+        instance->attach({name, station, Source::intern(station, name), &latestReadings});
         instance->configure(plan.options);
     } catch (const OptionError& error) {
         if (issues)
@@ -44,17 +44,17 @@ SpoolSettings spoolSettings(const Plan& plan, const InstancePlan& sink) {
     if (!sink.options.getBool("spool") || plan.host.spoolDir.empty())
         return settings;
     settings.directory = (std::filesystem::path(plan.host.spoolDir) / sink.qualifiedName()).string();
-    settings.sizeBound = parseByteSize(sink.options.getString("spool_size"));
+    settings.sizeBound = sink.options.getByteSize("spool_size");
     return settings;
 }
 
+/// The runners by qualified name ("sink.out"), so that wiring thousands of instances stays linear.
 template <typename Runner>
-Runner* byName(const std::vector<std::unique_ptr<Runner>>& runners, const std::string& qualifiedName) {
-    for (const auto& runner : runners) {
-        if (runner->name() == qualifiedName)
-            return runner.get();
-    }
-    return nullptr;
+std::map<std::string, Runner*> byName(const std::vector<std::unique_ptr<Runner>>& runners) {
+    std::map<std::string, Runner*> index;
+    for (const auto& runner : runners)
+        index.emplace(runner->name(), runner.get());
+    return index;
 }
 
 }  // namespace
@@ -66,7 +66,7 @@ Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIss
     const auto createDriver = [&](const std::string& plugin) { return registry.createDriver(plugin); };
     const auto createFilter = [&](const std::string& plugin) { return registry.createFilter(plugin); };
     for (const auto& sink : plan.sinks) {
-        if (auto instance = configured<Sink>(createSink, sink, station, &issues)) {
+        if (auto instance = configured<Sink>(createSink, sink, station, _latestReadings, &issues)) {
             _sinks.push_back(std::make_unique<SinkRunner>(
                 std::move(instance), sink.plugin, static_cast<std::size_t>(sink.options.getInt("queue_size")),
                 static_cast<std::size_t>(sink.options.getInt("batch_size")),
@@ -76,15 +76,19 @@ Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIss
         }
     }
     for (const auto& driver : plan.drivers) {
-        if (auto instance = configured<Driver>(createDriver, driver, station, &issues))
+        if (auto instance = configured<Driver>(createDriver, driver, station, _latestReadings, &issues)) {
             _drivers.push_back(std::make_unique<DriverRunner>(std::move(instance), driver.plugin,
                                                               driver.options.getDuration("interval"),
                                                               driver.options.getDuration("max_backoff")));
+            _drivers.back()->recordLatestIn(_latestReadings);
+        }
     }
     std::map<std::string, const InstancePlan*> filters;
     for (const auto& filter : plan.filters)
         filters[filter.name] = &filter;
     std::set<std::string> filtersChecked;
+    const auto sinksByName = byName(_sinks);
+    const auto driversByName = byName(_drivers);
     for (const auto& pipelinePlan : plan.pipelines) {
         // Each pipeline has its own instance of a filter, so filter state never mixes pipelines.
         std::vector<std::unique_ptr<Filter>> chain;
@@ -93,20 +97,20 @@ Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIss
             if (found == filters.end())
                 continue;
             const bool firstUse = filtersChecked.insert(name).second;
-            if (auto filter =
-                    configured<Filter>(createFilter, *found->second, station, firstUse ? &issues : nullptr))
+            if (auto filter = configured<Filter>(createFilter, *found->second, station, _latestReadings,
+                                                 firstUse ? &issues : nullptr))
                 chain.push_back(std::move(filter));
         }
         std::vector<SinkRunner*> sinks;
         for (const auto& name : pipelinePlan.sinks) {
-            if (SinkRunner* sink = byName(_sinks, "sink." + name))
-                sinks.push_back(sink);
+            if (const auto sink = sinksByName.find("sink." + name); sink != sinksByName.end())
+                sinks.push_back(sink->second);
         }
         _pipelines.push_back(
             std::make_unique<Pipeline>(pipelinePlan.name, std::move(chain), std::move(sinks)));
         for (const auto& name : pipelinePlan.drivers) {
-            if (DriverRunner* driver = byName(_drivers, "driver." + name))
-                driver->feed(_pipelines.back().get());
+            if (const auto driver = driversByName.find("driver." + name); driver != driversByName.end())
+                driver->second->feed(_pipelines.back().get());
         }
     }
 }
@@ -175,10 +179,11 @@ Engine::Backlog Engine::stopForReload(const std::set<std::string>& handOver) {
 }
 
 void Engine::adopt(Backlog&& backlog) {
+    const auto sinksByName = byName(_sinks);
     for (auto& [name, batches] : backlog) {
-        if (SinkRunner* sink = byName(_sinks, name)) {
+        if (const auto sink = sinksByName.find(name); sink != sinksByName.end()) {
             for (auto& batch : batches)
-                sink->enqueue(std::move(batch));
+                sink->second->enqueue(std::move(batch));
         }
     }
 }

@@ -7,6 +7,7 @@
 #include "PluginRegistry.h"
 #include "SinkRunner.h"
 
+#include <citysense/LatestReadings.h>
 #include <citysense/StopToken.h>
 
 #include <deque>
@@ -59,6 +60,8 @@ private:
     void tickLoop();
 
     Micros _shutdownTimeout;
+    /// This configuration's, lent to every instance; declared first, so it outlives them all.
+    LatestReadings _latestReadings;
     std::vector<std::unique_ptr<SinkRunner>> _sinks;
     std::vector<std::unique_ptr<Pipeline>> _pipelines;
     std::vector<std::unique_ptr<DriverRunner>> _drivers;

@@ -2,15 +2,6 @@
 
 #include <citysense/Format.h>
 
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/SocketAddress.h>
-
 #include <algorithm>
 #include <sstream>
 
@@ -103,78 +94,55 @@ std::string prometheusText(const std::vector<InstanceStatus>& instances) {
 
 namespace {
 
-class Handler : public Poco::Net::HTTPRequestHandler {
-public:
-    explicit Handler(const StatusSource& source) : _source(source) {}
-
-    void handleRequest(Poco::Net::HTTPServerRequest& request,
-                       Poco::Net::HTTPServerResponse& response) override {
-        using Poco::Net::HTTPResponse;
-        std::string body;
-        if (request.getMethod() != "GET" && request.getMethod() != "HEAD") {
-            response.setStatus(HTTPResponse::HTTP_METHOD_NOT_ALLOWED);
-            response.set("Allow", "GET, HEAD");
-            body = "only GET and HEAD are served here\n";
-            response.setContentType("text/plain");
-        } else if (request.getURI() == "/health") {
-            const auto instances = _source();
-            body = healthJson(instances) + "\n";
-            if (std::any_of(instances.begin(), instances.end(), failing))
-                response.setStatus(HTTPResponse::HTTP_SERVICE_UNAVAILABLE);
-            response.setContentType("application/json");
-        } else if (request.getURI() == "/metrics") {
-            body = prometheusText(_source());
-            response.setContentType("text/plain; version=0.0.4");
-        } else {
-            response.setStatus(HTTPResponse::HTTP_NOT_FOUND);
-            response.setContentType("text/plain");
-            body = "no such resource: " + request.getURI() + " (try /health or /metrics)\n";
-        }
-        response.setContentLength(static_cast<std::streamsize>(body.size()));
-        std::ostream& out = response.send();
-        if (request.getMethod() != "HEAD")
-            out << body;
+HttpAnswer answer(const std::string& method, const std::string& target, const StatusSource& source) {
+    if (method != "GET" && method != "HEAD")
+        return {405, "text/plain", "only GET and HEAD are served here\n", "GET, HEAD"};
+    if (target == "/health") {
+        const auto instances = source();
+        const bool anyFailing = std::any_of(instances.begin(), instances.end(), failing);
+        return {anyFailing ? 503 : 200, "application/json", healthJson(instances) + "\n"};
     }
+    if (target == "/metrics")
+        return {200, "text/plain; version=0.0.4", prometheusText(source())};
+    return {404, "text/plain", "no such resource: " + target + " (try /health or /metrics)\n"};
+}
 
-private:
-    const StatusSource& _source;
-};
-
-class Factory : public Poco::Net::HTTPRequestHandlerFactory {
-public:
-    explicit Factory(StatusSource source) : _source(std::move(source)) {}
-    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-        return new Handler(_source);
-    }
-
-private:
-    StatusSource _source;
-};
+void refusalFamily(std::ostringstream& out, const HttpRefusals& refusals) {
+    out << "# HELP citysense_http_refused_total Requests the health endpoint refused or cut off\n"
+        << "# TYPE citysense_http_refused_total counter\n";
+    const std::pair<const char*, std::uint64_t> reasons[] = {{"timeout", refusals.timeout},
+                                                             {"too_large", refusals.tooLarge},
+                                                             {"malformed", refusals.malformed},
+                                                             {"too_many", refusals.tooMany}};
+    for (const auto& [reason, count] : reasons)
+        out << "citysense_http_refused_total{reason=\"" << reason << "\"} " << count << "\n";
+}
 
 }  // namespace
 
 HealthServer::HealthServer(const std::string& address, StatusSource source) : _address(address) {
     try {
-        // Not Poco's default SO_REUSEPORT: a second host on the same port must fail, not share it.
-        Poco::Net::ServerSocket socket;
-        socket.bind(Poco::Net::SocketAddress(address), true, false);
-        socket.listen();
-        _port = socket.address().port();
-        auto* params = new Poco::Net::HTTPServerParams;
-        params->setMaxThreads(4);
-        params->setMaxQueued(16);
-        params->setKeepAlive(false);  // an idle scraper must not hold a thread
-        params->setTimeout(Poco::Timespan(5, 0));
-        _server = std::make_unique<Poco::Net::HTTPServer>(new Factory(std::move(source)), socket, params);
-        _server->start();
-    } catch (const Poco::Exception& error) {
-        throw std::runtime_error("health endpoint on " + address + ": " + error.displayText());
+        _responder = std::make_unique<HttpResponder>(
+            address,
+            [this, source = std::move(source)](const std::string& method, const std::string& target) {
+                HttpAnswer reply = answer(method, target, source);
+                if (target == "/metrics" && reply.status == 200) {
+                    std::ostringstream refusals;
+                    refusalFamily(refusals, _refusals);
+                    reply.body += refusals.str();
+                }
+                return reply;
+            },
+            _refusals);
+    } catch (const std::runtime_error& error) {
+        throw std::runtime_error("health endpoint on " + std::string(error.what()));
     }
 }
 
-HealthServer::~HealthServer() {
-    if (_server)
-        _server->stopAll(true);
+HealthServer::~HealthServer() = default;
+
+unsigned HealthServer::port() const {
+    return _responder->port();
 }
 
 }  // namespace citysense

@@ -4,16 +4,13 @@
 //                 and spool depths
 #pragma once
 
+#include "HttpResponder.h"
 #include "InstanceStatus.h"
 
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
-
-namespace Poco::Net {
-class HTTPServer;
-}
 
 namespace citysense {
 
@@ -24,19 +21,20 @@ std::string prometheusText(const std::vector<InstanceStatus>& instances);
 
 class HealthServer {
 public:
-    /// Listens on `address` ("127.0.0.1:8180"; port 0 picks a free one). Throws std::runtime_error
-    /// naming the address when it cannot.
+    /// Listens on `address` ("127.0.0.1:8180"; port 0 picks a free one) with the bounds of
+    /// HttpResponder; /metrics also counts what it refused. Throws std::runtime_error naming the
+    /// address when it cannot.
     HealthServer(const std::string& address, StatusSource source);
     ~HealthServer();
 
     const std::string& address() const { return _address; }
     /// The port actually bound.
-    unsigned port() const { return _port; }
+    unsigned port() const;
 
 private:
     std::string _address;
-    unsigned _port = 0;
-    std::unique_ptr<Poco::Net::HTTPServer> _server;
+    HttpRefusals _refusals;
+    std::unique_ptr<HttpResponder> _responder;
 };
 
 }  // namespace citysense

@@ -30,7 +30,7 @@ void Pipeline::send(SampleBatch&& batch) {
     _sinks.back()->enqueue(std::move(batch));
 }
 
-void Pipeline::deliver(SampleBatch&& batch) {
+void Pipeline::filterAndEnqueue(SampleBatch&& batch) {
     {
         std::lock_guard<std::mutex> lock(_mutex);
         filterFrom(0, batch);

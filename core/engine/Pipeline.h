@@ -18,7 +18,7 @@ public:
     Pipeline(std::string name, std::vector<std::unique_ptr<Filter>> filters, std::vector<SinkRunner*> sinks);
 
     /// Runs the batch through the filters and queues the result on every sink.
-    void deliver(SampleBatch&& batch);
+    void filterAndEnqueue(SampleBatch&& batch);
 
     /// Lets each filter emit what is due at `now`; that output continues down the chain.
     void flush(Micros now);

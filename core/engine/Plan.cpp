@@ -1,9 +1,12 @@
 #include "Plan.h"
 
+#include "HostOptions.h"
+
+#include <Poco/Net/IPAddress.h>
+
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <limits>
 #include <stdexcept>
 
 namespace citysense {
@@ -17,115 +20,21 @@ std::set<std::string> Plan::plugins() const {
     return names;
 }
 
-const OptionTable& hostOptions(const std::string& kind) {
-    static const OptionTable host = {
-        Option::string("system", "", "First topic level: the system, e.g. hypo_city").mandatory(),
-        Option::string("city", "", "Second topic level: the city, e.g. city_01").mandatory(),
-        Option::string("street", "", "Third topic level: the street, e.g. street_01").mandatory(),
-        Option::number("latitude", "", "Station latitude in degrees (WGS 84)").range(-90, 90),
-        Option::number("longitude", "", "Station longitude in degrees (WGS 84)").range(-180, 180),
-        Option::list(
-            "plugin_path", "",
-            "Directories searched for plugins before the built-in locations (relative: to this file)"),
-        Option::string("spool_dir", "/var/lib/citysense/spool",
-                       "Directory of the durable spools, one subdirectory per sink (empty: no spools)"),
-        Option::duration("shutdown_timeout", "10s",
-                         "How long a stopping host goes on delivering what sinks still queue; what is left "
-                         "then goes to the spool, or is dropped and counted without one")
-            .range(0, 3600),
-        Option::string("http_listen", "127.0.0.1:8180",
-                       "Address of the HTTP health and metrics endpoint (host:port; 'off' for none)"),
-        Option::choice("log_level", {"error", "warning", "notice", "information", "debug", "trace"},
-                       "information", "Least severe log level written"),
-    };
-    static const OptionTable driver = {
-        Option::string("plugin", "", "The driver plugin this instance runs").mandatory(),
-        Option::duration("interval", "10s", "Time between reads of a polled driver").range(0.001, 86400),
-        Option::duration("max_backoff", "5m", "Longest wait between retries of a failing driver")
-            .range(0.001, 86400),
-    };
-    static const OptionTable filter = {
-        Option::string("plugin", "", "The filter plugin this instance runs").mandatory(),
-    };
-    static const OptionTable sink = {
-        Option::string("plugin", "", "The sink plugin this instance runs").mandatory(),
-        Option::integer("queue_size", "100000",
-                        "Samples the sink's queue holds before the oldest are dropped")
-            .range(1, 100000000),
-        Option::integer("batch_size", "1000", "Most samples handed to the sink in one write")
-            .range(1, 1000000),
-        Option::duration("batch_interval", "0s",
-                         "Longest wait for a write's batch to fill up to batch_size; 0 writes what is queued "
-                         "at once")
-            .range(0, 60),
-        Option::duration("max_backoff", "30s", "Longest wait between retries of a failing sink")
-            .range(0.001, 3600),
-        Option::boolean("spool", "true",
-                        "Keep samples the sink cannot deliver in the durable spool under spool_dir"),
-        Option::string(
-            "spool_size", "64M",
-            "Most bytes the sink's spool takes on disk (a number with k, M or G: powers of 1024; at "
-            "least 4096); when full the oldest samples are dropped and counted"),
-    };
-    static const OptionTable pipeline = {
-        Option::list("drivers", "", "Driver instances feeding the pipeline, by section name").mandatory(),
-        Option::list("filters", "", "Filter instances applied in order"),
-        Option::list("sinks", "", "Sink instances receiving the pipeline's samples").mandatory(),
-    };
-    static const OptionTable none;
-    if (kind == "host")
-        return host;
-    if (kind == "driver")
-        return driver;
-    if (kind == "filter")
-        return filter;
-    if (kind == "sink")
-        return sink;
-    if (kind == "pipeline")
-        return pipeline;
-    return none;
-}
-
-std::uint64_t parseByteSize(const std::string& text) {
-    const auto first = text.find_first_not_of(" \t");
-    const auto last = text.find_last_not_of(" \t");
-    const std::string trimmed = first == std::string::npos ? "" : text.substr(first, last - first + 1);
-    const std::string bad = "'" + text + "' is not a size (bytes, or a whole number with k, M or G)";
-    std::size_t digits = 0;
-    std::uint64_t value = 0;
-    for (; digits < trimmed.size() && std::isdigit(static_cast<unsigned char>(trimmed[digits])); ++digits) {
-        if (value > (std::numeric_limits<std::uint64_t>::max() - 9) / 10)
-            throw std::invalid_argument(bad);
-        value = value * 10 + static_cast<std::uint64_t>(trimmed[digits] - '0');
-    }
-    const std::string suffix = trimmed.substr(digits);
-    int shift = 0;
-    if (suffix == "k" || suffix == "K")
-        shift = 10;
-    else if (suffix == "M")
-        shift = 20;
-    else if (suffix == "G")
-        shift = 30;
-    else if (!suffix.empty())
-        throw std::invalid_argument(bad);
-    if (digits == 0 || value > (std::numeric_limits<std::uint64_t>::max() >> shift))
-        throw std::invalid_argument(bad);
-    return value << shift;
-}
-
 bool hasErrors(const std::vector<ConfigIssue>& issues) {
     return std::any_of(issues.begin(), issues.end(), [](const ConfigIssue& issue) { return !issue.warning; });
 }
 
 namespace {
 
-const char* const kInstanceKinds[] = {"driver", "filter", "sink"};
-constexpr std::uint64_t kMinSpoolSize = 4096;
-
 void addIssues(std::vector<ConfigIssue>& issues, const ConfigSection& section,
                const std::vector<OptionIssue>& found) {
     for (const auto& issue : found)
         issues.push_back({section.label(), issue.key, issue.message});
+}
+
+/// Relative paths in a configuration are relative to its main file's folder, wherever the host runs.
+std::string configDirectory(const ConfigDocument& document) {
+    return std::filesystem::path(document.path).parent_path().string();
 }
 
 bool validTopicLevel(const std::string& text) {
@@ -154,21 +63,10 @@ std::string availableText(const PluginRegistry& registry, PluginKind kind) {
     return names.empty() ? "none" : names;
 }
 
-void checkSpoolSize(const ConfigSection& section, const Options& options, std::vector<ConfigIssue>& issues) {
-    const std::string& text = options.getString("spool_size");
-    try {
-        if (parseByteSize(text) < kMinSpoolSize)
-            issues.push_back({section.label(), "spool_size",
-                              "expected size: " + text + " is out of range: must be at least " +
-                                  std::to_string(kMinSpoolSize)});
-    } catch (const std::invalid_argument& error) {
-        issues.push_back({section.label(), "spool_size", std::string("expected size: ") + error.what()});
-    }
-}
-
 /// Validates a driver, filter or sink section against the host keys and its plugin's table.
-void planInstance(const ConfigSection& section, PluginKind kind, const PluginRegistry& registry,
-                  std::vector<ConfigIssue>& issues, std::vector<InstancePlan>& out) {
+void planInstance(const ConfigSection& section, PluginKind kind, const ConfigDocument& document,
+                  const PluginRegistry& registry, std::vector<ConfigIssue>& issues,
+                  std::vector<InstancePlan>& out) {
     if (section.name.empty()) {
         issues.push_back(
             {section.label(), "", "a section of this kind needs a name: write [" + section.kind + ".NAME]"});
@@ -202,19 +100,20 @@ void planInstance(const ConfigSection& section, PluginKind kind, const PluginReg
     table.insert(table.end(), entry->options.begin(), entry->options.end());
     std::vector<OptionIssue> found;
     InstancePlan instance{section.kind, section.name, entry->name,
-                          Options::parse(table, section.values, found)};
+                          Options::parse(table, section.values, found, configDirectory(document))};
     addIssues(issues, section, found);
-    if (kind == PluginKind::Sink)
-        checkSpoolSize(section, instance.options, issues);
     out.push_back(std::move(instance));
 }
 
+/// The (kind, name) of every section, to look references up without a scan each.
+using SectionIds = std::set<std::pair<std::string, std::string>>;
+
 void checkReferences(const ConfigSection& section, const std::string& key, const std::string& kind,
-                     const std::vector<std::string>& names, const ConfigDocument& document,
+                     const std::vector<std::string>& names, const SectionIds& sections,
                      std::vector<ConfigIssue>& issues) {
     std::set<std::string> seen;
     for (const auto& name : names) {
-        if (!document.find(kind, name))
+        if (!sections.count({kind, name}))
             issues.push_back({section.label(), key, "there is no section [" + kind + "." + name + "]"});
         if (!seen.insert(name).second)
             issues.push_back(
@@ -222,7 +121,7 @@ void checkReferences(const ConfigSection& section, const std::string& key, const
     }
 }
 
-PipelinePlan planPipeline(const ConfigSection& section, const ConfigDocument& document,
+PipelinePlan planPipeline(const ConfigSection& section, const SectionIds& sections,
                           std::vector<ConfigIssue>& issues) {
     std::vector<OptionIssue> found;
     const Options options = Options::parse(hostOptions("pipeline"), section.values, found);
@@ -239,27 +138,47 @@ PipelinePlan planPipeline(const ConfigSection& section, const ConfigDocument& do
             (key == std::string("drivers") ? pipeline.drivers : pipeline.sinks).empty())
             issues.push_back({section.label(), key, "names no instance: a pipeline needs at least one"});
     }
-    checkReferences(section, "drivers", "driver", pipeline.drivers, document, issues);
-    checkReferences(section, "filters", "filter", pipeline.filters, document, issues);
-    checkReferences(section, "sinks", "sink", pipeline.sinks, document, issues);
+    checkReferences(section, "drivers", "driver", pipeline.drivers, sections, issues);
+    checkReferences(section, "filters", "filter", pipeline.filters, sections, issues);
+    checkReferences(section, "sinks", "sink", pipeline.sinks, sections, issues);
     return pipeline;
 }
 
 void checkUsed(const std::vector<InstancePlan>& instances, const std::vector<PipelinePlan>& pipelines,
                std::vector<std::string> PipelinePlan::*member, bool unusedIsError,
                std::vector<ConfigIssue>& issues) {
+    std::set<std::string> used;
+    for (const auto& pipeline : pipelines)
+        used.insert((pipeline.*member).begin(), (pipeline.*member).end());
     for (const auto& instance : instances) {
-        const bool used = std::any_of(pipelines.begin(), pipelines.end(), [&](const PipelinePlan& pipeline) {
-            const auto& names = pipeline.*member;
-            return std::find(names.begin(), names.end(), instance.name) != names.end();
-        });
-        if (!used)
+        if (!used.count(instance.name))
             issues.push_back({"[" + instance.qualifiedName() + "]", "",
                               unusedIsError
                                   ? "defined but no pipeline uses it (list it in a [pipeline.NAME] section)"
                                   : "defined but no pipeline uses it",
                               !unusedIsError});
     }
+}
+
+/// Why `address` (HOST:PORT, [IPv6]:PORT) cannot be listened on, or empty; names are not resolved here.
+std::string listenAddressProblem(const std::string& address) {
+    const auto colon = address.rfind(':');
+    if (colon == std::string::npos || colon == 0)
+        return "'" + address + "' is not HOST:PORT (e.g. 127.0.0.1:8180, [::1]:8180), nor off";
+    const std::string port = address.substr(colon + 1);
+    if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoul(port) > 65535)
+        return "'" + port + "' is not a port number (0 to 65535)";
+    std::string host = address.substr(0, colon);
+    if (host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    Poco::Net::IPAddress ip;
+    if (Poco::Net::IPAddress::tryParse(host, ip) ||
+        (!host.empty() &&
+         host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") ==
+             std::string::npos))
+        return "";
+    return "'" + host + "' is neither an IP address nor a host name";
 }
 
 }  // namespace
@@ -272,7 +191,8 @@ HostSettings readHostSettings(const ConfigDocument& document, std::vector<Config
         return settings;
     }
     std::vector<OptionIssue> found;
-    const Options options = Options::parse(hostOptions("host"), host->values, found);
+    const Options options =
+        Options::parse(hostOptions("host"), host->values, found, configDirectory(document));
     addIssues(issues, *host, found);
     const auto text = [&](const char* key) {
         return options.has(key) ? options.getString(key) : std::string();
@@ -296,37 +216,41 @@ HostSettings readHostSettings(const ConfigDocument& document, std::vector<Config
         settings.station.hasPosition = true;
     }
     if (options.has("plugin_path")) {
-        // Relative directories are relative to the configuration file, wherever the host was started.
-        const auto base = std::filesystem::path(document.path).parent_path();
         for (const auto& directory : options.getList("plugin_path"))
-            settings.pluginPath.push_back((base / directory).lexically_normal().string());
+            settings.pluginPath.push_back(options.resolvePath(directory));
     }
-    settings.spoolDir = text("spool_dir");
+    settings.spoolDir = options.has("spool_dir") ? options.getPath("spool_dir") : std::string();
     settings.logLevel = text("log_level");
     settings.shutdownTimeout = options.getDuration("shutdown_timeout");
-    if (text("http_listen") != "off")
+    if (text("http_listen") != "off") {
         settings.httpListen = text("http_listen");
+        if (const std::string problem = listenAddressProblem(settings.httpListen); !problem.empty())
+            issues.push_back({host->label(), "http_listen", problem});
+    }
     return settings;
 }
 
-Plan makePlan(const ConfigDocument& document, const PluginRegistry& registry,
+Plan makePlan(const ConfigDocument& document, HostSettings host, const PluginRegistry& registry,
               std::vector<ConfigIssue>& issues) {
     Plan plan;
-    plan.host = readHostSettings(document, issues);
+    plan.host = std::move(host);
+    SectionIds sections;
+    for (const auto& section : document.sections)
+        sections.emplace(section.kind, section.name);
     for (const auto& section : document.sections) {
         if (section.kind == "driver")
-            planInstance(section, PluginKind::Driver, registry, issues, plan.drivers);
+            planInstance(section, PluginKind::Driver, document, registry, issues, plan.drivers);
         else if (section.kind == "filter")
-            planInstance(section, PluginKind::Filter, registry, issues, plan.filters);
+            planInstance(section, PluginKind::Filter, document, registry, issues, plan.filters);
         else if (section.kind == "sink")
-            planInstance(section, PluginKind::Sink, registry, issues, plan.sinks);
+            planInstance(section, PluginKind::Sink, document, registry, issues, plan.sinks);
         else if (section.kind == "pipeline" && section.name.empty())
             issues.push_back(
                 {section.label(), "", "a section of this kind needs a name: write [pipeline.NAME]"});
         else if (section.kind == "pipeline")
-            plan.pipelines.push_back(planPipeline(section, document, issues));
+            plan.pipelines.push_back(planPipeline(section, sections, issues));
         else if (section.kind != "host" && section.values.count(""))
-            issues.push_back({"", section.kind, "a key outside any section"});
+            issues.push_back({"", section.kind, "a key outside any section", false, section.file});
         else if (section.kind != "host")
             issues.push_back(
                 {section.label(), "",
@@ -340,6 +264,12 @@ Plan makePlan(const ConfigDocument& document, const PluginRegistry& registry,
     checkUsed(plan.sinks, plan.pipelines, &PipelinePlan::sinks, false, issues);
     attributeFiles(document, issues);
     return plan;
+}
+
+Plan makePlan(const ConfigDocument& document, const PluginRegistry& registry,
+              std::vector<ConfigIssue>& issues) {
+    HostSettings host = readHostSettings(document, issues);
+    return makePlan(document, std::move(host), registry, issues);
 }
 
 }  // namespace citysense

@@ -53,20 +53,17 @@ struct Plan {
     std::set<std::string> plugins() const;
 };
 
-/// The keys the host itself reads in each kind of section ("host", "driver", "filter", "sink",
-/// "pipeline"); plugins must not declare options of these names.
-const OptionTable& hostOptions(const std::string& kind);
-
 /// Reads [host]. Needed before plugins are loaded, since it names the plugin path.
 HostSettings readHostSettings(const ConfigDocument& document, std::vector<ConfigIssue>& issues);
 
-/// Checks the whole document against the loaded plugins.
-Plan makePlan(const ConfigDocument& document, const PluginRegistry& registry,
+/// Checks the rest of the document against the loaded plugins, with [host] as readHostSettings()
+/// read it (citysensed reads [host] first, for the plugin path, and only once).
+Plan makePlan(const ConfigDocument& document, HostSettings host, const PluginRegistry& registry,
               std::vector<ConfigIssue>& issues);
 
-/// Parses a size in bytes as the spool_size key takes it: a whole number, optionally with the suffix
-/// k or K, M or G (powers of 1024). Throws std::invalid_argument naming the text.
-std::uint64_t parseByteSize(const std::string& text);
+/// Reads [host] and checks the whole document against the loaded plugins.
+Plan makePlan(const ConfigDocument& document, const PluginRegistry& registry,
+              std::vector<ConfigIssue>& issues);
 
 /// True when any issue is an error (not a warning).
 bool hasErrors(const std::vector<ConfigIssue>& issues);

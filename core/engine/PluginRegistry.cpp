@@ -1,7 +1,7 @@
 #include "PluginRegistry.h"
 
 #include "CurrentException.h"
-#include "Plan.h"
+#include "HostOptions.h"
 
 #include <citysense/Abi.h>
 

@@ -1,15 +1,15 @@
-// Runs one sink instance on its own thread behind a bounded queue, so a slow or dead sink never
-// blocks drivers or other sinks. With a spool, what the sink cannot deliver goes to disk and is
-// delivered from there, oldest first, once the sink works again.
+// Runs one sink instance on its own thread: takes the oldest of its backlog (SinkBacklog.h: a
+// bounded memory queue and, with a spool, the spool on disk behind it), writes it, backs off and
+// reports the sink's state while writes fail. Drivers only queue, so a slow or dead sink never
+// blocks them or other sinks.
 #pragma once
 
 #include "Backoff.h"
 #include "InstanceStatus.h"
-#include "Spool.h"
+#include "SinkBacklog.h"
 
 #include <citysense/Sink.h>
 
-#include <condition_variable>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -33,7 +33,7 @@ public:
 
     /// Queues the samples (taking them out of `batch`). When the queue is full the oldest queued
     /// samples make room and are counted as dropped.
-    void enqueue(SampleBatch&& batch);
+    void enqueue(SampleBatch&& batch) { _backlog.push(std::move(batch)); }
 
     /// Delivers what is queued (retrying a failing sink until `drainTimeout` has passed; what is
     /// still queued then is counted as dropped), closes the sink and joins the thread. With a
@@ -54,54 +54,22 @@ public:
     const std::string& name() const { return _sink->instanceName(); }
 
 private:
-    enum class Outcome { Delivered, Spooled, Stopping, Failed };
-
     void loop();
-    SampleBatch takeBatch(std::unique_lock<std::mutex>& lock);
+    /// Writes the oldest of the backlog, retrying while it fails; false when the runner stops.
+    bool writeOldestWithRetry();
     /// One write; false after recording the failure, with the wait before the next attempt.
     bool attempt(const SampleBatch& batch, Micros& retryDelay);
-    /// Writes, retrying until it works; false if the runner stops first.
-    bool deliver(const SampleBatch& batch);
-    bool waitBeforeRetry(Micros delay);
-    void countDropped(std::uint64_t count, const char* why);
-
-    // The spool is the runner thread's alone; its drop handler takes _mutex, so appending, peeking
-    // and consuming happen without it. Drivers never wait for the disk.
-    bool openSpool();
-    bool ensureSpool();
-    Outcome deliverOrSpool(const SampleBatch& batch);
-    bool replayFromSpool(std::unique_lock<std::mutex>& lock);
-    bool spoolAfterFailure(Micros retryDelay);
-    std::size_t store(const SampleBatch& batch);
-    bool spill();
-    void putBack(std::deque<SampleBatch>&& batches);
-    bool waitSpilling(Micros delay);
-    void keepOrDrop(std::unique_lock<std::mutex>& lock, const char* why);
-    void noteSpool();
+    void closeSink();
 
     std::unique_ptr<Sink> _sink;
-    const std::string _plugin;
-    const std::size_t _queueLimit;
     const std::size_t _batchSize;
     Micros _batchInterval = 0;
-
-    mutable std::mutex _mutex;
-    std::condition_variable _changed;
-    std::deque<SampleBatch> _queue;
-    std::size_t _queued = 0;
-    bool _draining = false;
-    bool _handingOver = false;
-    Micros _drainDeadline = 0;
-
-    bool _open = false;
+    SinkBacklog _backlog;
     Backoff _backoff;
-    const SpoolSettings _spoolSettings;
-    std::unique_ptr<Spool> _spool;
-    bool _spoolUnavailable = false;
-    bool _spoolWriteFailing = false;
-    InstanceStatus _status;
-    Micros _lastDropWarning = 0;
-    std::uint64_t _dropsSinceWarning = 0;
+    bool _open = false;
+
+    mutable std::mutex _statusMutex;
+    InstanceStatus _status;  ///< the backlog reports its own part
     std::thread _thread;
 };
 

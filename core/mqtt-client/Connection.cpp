@@ -7,9 +7,7 @@
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 
-#include <sys/stat.h>
 #include <algorithm>
-#include <cstdlib>
 #include <fstream>
 #include <stdexcept>
 
@@ -21,12 +19,13 @@ OptionTable connectionOptions(const std::string& clientIdDescription) {
                        "Broker address: tcp://, mqtt:// (plain) or ssl://, mqtts:// (TLS) host[:port]"),
         Option::string("client_id", "", clientIdDescription),
         Option::string("username", "", "User name at the broker (the gateway's identity)"),
-        Option::string("password_file", "", "File whose first line is the password (keep it mode 0600)"),
-        Option::string("password_env", "", "Environment variable holding the password, if no password_file"),
-        Option::string("ca_file", "", "CA certificate(s) that signed the broker's; empty: the system's CAs"),
-        Option::string("cert_file", "", "Client certificate (PEM), for brokers that ask for one"),
-        Option::string("key_file", "", "Private key of cert_file (PEM)"),
-        Option::string("tls_min_version", "1.2", "Oldest TLS version accepted; older than 1.2 is refused"),
+        Option::secret("password", "Password at the broker"),
+        Option::path("ca_file", "", "CA certificate(s) that signed the broker's; empty: the system's CAs"),
+        Option::path("cert_file", "", "Client certificate (PEM), for brokers that ask for one"),
+        Option::path("key_file", "", "Private key of cert_file (PEM)"),
+        Option::choice("tls_min_version", {"1.0", "1.1", "1.2"}, "1.2",
+                       "Oldest TLS version accepted: 1.0 and 1.1 are refused; 1.3 is used when the broker "
+                       "offers it"),
         Option::boolean("verify", "true", "Verify the broker's certificate and host name"),
         Option::choice("mqtt_version", {"3.1.1", "5"}, "3.1.1", "MQTT protocol version"),
         Option::duration("keepalive", "30s", "Keep-alive interval").range(1, 65535),
@@ -64,48 +63,11 @@ std::string normalizeUri(const std::string& uri) {
     return (tls ? "ssl://" : "tcp://") + address;
 }
 
-std::string readPasswordFile(const std::string& path) {
-    std::ifstream file(path);
-    if (!file)
-        throw std::runtime_error("cannot read password file '" + path + "'");
-    struct stat status {};
-    if (::stat(path.c_str(), &status) == 0 && (status.st_mode & S_IROTH))
-        throw std::runtime_error("password file '" + path + "' is readable by every user (chmod o-r it)");
-    std::string password;
-    std::getline(file, password);
-    if (!password.empty() && password.back() == '\r')
-        password.pop_back();
-    if (password.empty())
-        throw std::runtime_error("password file '" + path + "' is empty");
-    return password;
-}
-
 namespace {
 
 /// A string option that may have no value (its default is empty).
 std::string optional(const Options& options, const std::string& key) {
     return options.has(key) ? options.getString(key) : std::string();
-}
-
-std::string readPassword(const Options& options) {
-    const std::string file = optional(options, "password_file");
-    const std::string variable = optional(options, "password_env");
-    if (!file.empty() && !variable.empty())
-        throw OptionError("password_env", "give password_file or password_env, not both");
-    if (!file.empty()) {
-        try {
-            return readPasswordFile(file);
-        } catch (const std::exception& error) {
-            throw OptionError("password_file", error.what());
-        }
-    }
-    if (!variable.empty()) {
-        const char* value = std::getenv(variable.c_str());
-        if (!value || !*value)
-            throw OptionError("password_env", "environment variable " + variable + " is not set");
-        return value;
-    }
-    return "";
 }
 
 void checkReadable(const Options& options, const std::string& key) {
@@ -126,14 +88,12 @@ ConnectionSettings readConnectionSettings(const Options& options, const std::str
     settings.clientId =
         optional(options, "client_id").empty() ? defaultClientId : optional(options, "client_id");
     settings.username = optional(options, "username");
-    settings.password = readPassword(options);
+    settings.password = options.getSecret("password");
     if (!settings.password.empty() && settings.username.empty())
         throw OptionError("username", "a password is given but no username");
     const std::string& tlsVersion = options.getString("tls_min_version");
-    if (tlsVersion == "1.0" || tlsVersion == "1.1")
-        throw OptionError("tls_min_version", "TLS " + tlsVersion + " is refused: 1.2 is the oldest allowed");
     if (tlsVersion != "1.2")
-        throw OptionError("tls_min_version", "'" + tlsVersion + "' is not supported (1.2)");
+        throw OptionError("tls_min_version", "TLS " + tlsVersion + " is refused: 1.2 is the oldest allowed");
     for (const char* key : {"ca_file", "cert_file", "key_file"})
         checkReadable(options, key);
     settings.caFile = optional(options, "ca_file");

@@ -33,17 +33,14 @@ struct ConnectionSettings {
 /// The connection options shared by the mqtt sink and the mqtt_source driver, for their tables.
 OptionTable connectionOptions(const std::string& clientIdDescription);
 
-/// Reads the connection options; `defaultClientId` applies when `client_id` is empty. Throws
-/// OptionError naming the key: a bad uri, an unreadable password file, an unset password variable,
-/// TLS older than 1.2, a certificate without its key.
+/// Reads the connection options, and the password; `defaultClientId` applies when `client_id` is
+/// empty. Throws OptionError naming the key: a bad uri, an unreadable password file, an unset password
+/// variable, TLS older than 1.2, a certificate without its key.
 ConnectionSettings readConnectionSettings(const Options& options, const std::string& defaultClientId);
 
 /// tcp://, ssl://, mqtt:// (= tcp) and mqtts:// (= ssl) URIs as "tcp://host:port" or "ssl://host:port",
 /// with the default port (1883 or 8883) added when none is given. Throws std::invalid_argument.
 std::string normalizeUri(const std::string& uri);
-
-/// The first line of a password file. Throws std::runtime_error naming the file.
-std::string readPasswordFile(const std::string& path);
 
 /// A paho client that connects with the settings and says why when it cannot.
 class Client {

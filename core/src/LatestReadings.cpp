@@ -1,24 +1,8 @@
 #include <citysense/LatestReadings.h>
 
-#include <atomic>
-#include <map>
-#include <mutex>
-
 namespace citysense {
 
 namespace {
-
-std::atomic<std::uint32_t> watched{0};  // one bit per Quantity
-
-struct Table {
-    std::mutex mutex;
-    std::map<std::pair<Station, Quantity>, Sample> latest;
-};
-
-Table& table() {
-    static Table instance;
-    return instance;
-}
 
 std::uint32_t bit(Quantity quantity) {
     return 1u << static_cast<unsigned>(quantity);
@@ -26,28 +10,26 @@ std::uint32_t bit(Quantity quantity) {
 
 }  // namespace
 
-void watchLatest(Quantity quantity) {
-    watched |= bit(quantity);
+void LatestReadings::watch(Quantity quantity) {
+    _watched |= bit(quantity);
 }
 
-std::optional<Sample> latestReading(const Station& station, Quantity quantity) {
-    Table& readings = table();
-    std::lock_guard<std::mutex> lock(readings.mutex);
-    const auto found = readings.latest.find({station, quantity});
-    if (found == readings.latest.end())
+std::optional<Sample> LatestReadings::latest(const Station& station, Quantity quantity) const {
+    std::lock_guard<std::mutex> lock(_mutex);
+    const auto found = _latest.find({station, quantity});
+    if (found == _latest.end())
         return std::nullopt;
     return found->second;
 }
 
-void recordLatest(const SampleBatch& batch) {
-    const std::uint32_t mask = watched.load(std::memory_order_relaxed);
-    if (mask == 0)
+void LatestReadings::record(const SampleBatch& batch) {
+    const std::uint32_t watched = _watched.load(std::memory_order_relaxed);
+    if (watched == 0)
         return;
-    Table& readings = table();
-    std::lock_guard<std::mutex> lock(readings.mutex);
+    std::lock_guard<std::mutex> lock(_mutex);
     for (const auto& sample : batch) {
-        if ((mask & bit(sample.quantity)) && sample.source) {
-            Sample& slot = readings.latest[{sample.source->station, sample.quantity}];
+        if ((watched & bit(sample.quantity)) && sample.source) {
+            Sample& slot = _latest[{sample.source->station, sample.quantity}];
             if (sample.time >= slot.time)
                 slot = sample;
         }

@@ -1,10 +1,12 @@
 #include <citysense/Options.h>
+#include <citysense/Secret.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <set>
 #include <sstream>
 
@@ -26,6 +28,12 @@ const char* typeName(OptionType type) {
             return "list";
         case OptionType::Choice:
             return "choice";
+        case OptionType::Size:
+            return "size";
+        case OptionType::Path:
+            return "path";
+        case OptionType::Secret:
+            return "secret";
     }
     return "?";
 }
@@ -116,7 +124,18 @@ void checkRange(const Option& option, double value, const std::string& shown) {
     }
 }
 
-OptionValue parseValue(const Option& option, const std::string& text) {
+std::string resolveAgainst(const std::string& baseDirectory, const std::string& path) {
+    if (path.empty())
+        return path;
+    return (std::filesystem::path(baseDirectory) / path).lexically_normal().string();
+}
+
+const char* const kSecretFileSuffix = "_file";
+const char* const kSecretVariableSuffix = "_env";
+
+/// Parses the value of `key`, one of the option's keys.
+OptionValue parseValue(const Option& option, const std::string& key, const std::string& text,
+                       const std::string& baseDirectory) {
     switch (option.type) {
         case OptionType::String:
             return text;
@@ -153,16 +172,44 @@ OptionValue parseValue(const Option& option, const std::string& text) {
                 throw std::invalid_argument("'" + text + "' is not one of: " + join(option.choices));
             return word;
         }
+        case OptionType::Size: {
+            const std::uint64_t value = parseByteSize(text);
+            if (value > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+                throw std::invalid_argument("'" + text + "' is too large a size");
+            checkRange(option, static_cast<double>(value), text);
+            return static_cast<std::int64_t>(value);
+        }
+        case OptionType::Path:
+            return resolveAgainst(baseDirectory, text);
+        case OptionType::Secret:
+            return key == option.name + kSecretFileSuffix ? resolveAgainst(baseDirectory, text) : text;
     }
     throw std::logic_error("unhandled option type");
 }
 
-const Option* findOption(const OptionTable& table, const std::string& name) {
+const Option* findOption(const OptionTable& table, const std::string& key) {
     for (const auto& option : table) {
-        if (option.name == name)
+        const auto keys = option.keys();
+        if (std::find(keys.begin(), keys.end(), key) != keys.end())
             return &option;
     }
     return nullptr;
+}
+
+/// Each Secret option is set by one of its keys at most.
+void checkSecrets(const OptionTable& table, const std::map<std::string, std::string>& raw,
+                  std::vector<OptionIssue>& issues) {
+    const auto isSet = [&](const std::string& key) {
+        const auto found = raw.find(key);
+        return found != raw.end() && !found->second.empty();
+    };
+    for (const auto& option : table) {
+        if (option.type != OptionType::Secret)
+            continue;
+        const auto keys = option.keys();
+        if (isSet(keys[0]) && isSet(keys[1]))
+            issues.push_back({keys[1], "give " + keys[0] + " or " + keys[1] + ", not both"});
+    }
 }
 
 }  // namespace
@@ -185,12 +232,27 @@ Option Option::duration(std::string name, std::string defaultValue, std::string 
 Option Option::list(std::string name, std::string defaultValue, std::string description) {
     return make(OptionType::List, std::move(name), std::move(defaultValue), std::move(description));
 }
+Option Option::size(std::string name, std::string defaultValue, std::string description) {
+    return make(OptionType::Size, std::move(name), std::move(defaultValue), std::move(description));
+}
+Option Option::path(std::string name, std::string defaultValue, std::string description) {
+    return make(OptionType::Path, std::move(name), std::move(defaultValue), std::move(description));
+}
+Option Option::secret(std::string name, std::string description) {
+    return make(OptionType::Secret, std::move(name), "", std::move(description));
+}
 Option Option::choice(std::string name, std::vector<std::string> choices, std::string defaultValue,
                       std::string description) {
     Option option =
         make(OptionType::Choice, std::move(name), std::move(defaultValue), std::move(description));
     option.choices = std::move(choices);
     return option;
+}
+
+std::vector<std::string> Option::keys() const {
+    if (type == OptionType::Secret)
+        return {name + kSecretFileSuffix, name + kSecretVariableSuffix};
+    return {name};
 }
 
 Option& Option::range(double minimum, double maximum) {
@@ -223,13 +285,15 @@ OptionError::OptionError(std::string key, const std::string& message)
     : std::runtime_error(message), _key(std::move(key)) {}
 
 Options Options::parse(const OptionTable& table, const std::map<std::string, std::string>& raw,
-                       std::vector<OptionIssue>& issues) {
+                       std::vector<OptionIssue>& issues, const std::string& baseDirectory) {
     Options options;
+    options._baseDirectory = baseDirectory;
     for (const auto& option : table) {
         if (option.defaultValue.empty())
             continue;
         try {
-            options._values[option.name] = parseValue(option, option.defaultValue);
+            options._values[option.name] =
+                parseValue(option, option.name, option.defaultValue, baseDirectory);
         } catch (const std::invalid_argument& error) {
             issues.push_back(
                 {option.name, std::string("the plugin's own default is invalid: ") + error.what()});
@@ -252,15 +316,15 @@ Options Options::parse(const OptionTable& table, const std::map<std::string, std
         }
         if (!option) {
             std::vector<std::string> known;
-            for (const auto& candidate : table)
-                known.push_back(candidate.quantityScoped
-                                    ? candidate.name + " (or <quantity>." + candidate.name + ")"
-                                    : candidate.name);
+            for (const auto& candidate : table) {
+                for (const auto& name : candidate.keys())
+                    known.push_back(candidate.quantityScoped ? name + " (or <quantity>." + name + ")" : name);
+            }
             issues.push_back({key, "unknown option (known: " + join(known) + ")"});
             continue;
         }
         try {
-            options._values[key] = parseValue(*option, text);
+            options._values[key] = parseValue(*option, key, text, baseDirectory);
         } catch (const std::invalid_argument& error) {
             issues.push_back({key, std::string("expected ") + typeName(option->type) + ": " + error.what()});
         }
@@ -269,6 +333,7 @@ Options Options::parse(const OptionTable& table, const std::map<std::string, std
         if (option.required && raw.find(option.name) == raw.end())
             issues.push_back({option.name, "missing: this option is required (" + option.description + ")"});
     }
+    checkSecrets(table, raw, issues);
     return options;
 }
 
@@ -312,6 +377,35 @@ Micros Options::getDuration(const std::string& key) const {
 const std::vector<std::string>& Options::getList(const std::string& key) const {
     return typed<std::vector<std::string>>(value(key), key);
 }
+std::uint64_t Options::getByteSize(const std::string& key) const {
+    return static_cast<std::uint64_t>(typed<std::int64_t>(value(key), key));
+}
+const std::string& Options::getPath(const std::string& key) const {
+    return typed<std::string>(value(key), key);
+}
+
+std::string Options::getSecret(const std::string& name) const {
+    const std::string fileKey = name + kSecretFileSuffix;
+    const std::string variableKey = name + kSecretVariableSuffix;
+    const auto setting = [&](const std::string& key) { return has(key) ? getString(key) : std::string(); };
+    try {
+        if (!setting(fileKey).empty())
+            return readSecretFile(setting(fileKey));
+    } catch (const std::runtime_error& error) {
+        throw OptionError(fileKey, error.what());
+    }
+    try {
+        if (!setting(variableKey).empty())
+            return readSecretVariable(setting(variableKey));
+    } catch (const std::runtime_error& error) {
+        throw OptionError(variableKey, error.what());
+    }
+    return "";
+}
+
+std::string Options::resolvePath(const std::string& path) const {
+    return resolveAgainst(_baseDirectory, path);
+}
 
 std::string Options::keyFor(const std::string& key, Quantity quantity) const {
     std::string scoped = std::string(info(quantity).name) + "." + key;
@@ -345,16 +439,20 @@ std::vector<std::string> tableProblems(const OptionTable& table) {
     std::vector<std::string> problems;
     std::set<std::string> names;
     for (const auto& option : table) {
-        if (option.name.empty())
+        if (option.name.empty()) {
             problems.push_back("an option has no name");
-        else if (!names.insert(option.name).second)
-            problems.push_back("option '" + option.name + "' is declared twice");
+        } else {
+            for (const auto& key : option.keys()) {
+                if (!names.insert(key).second)
+                    problems.push_back("option '" + key + "' is declared twice");
+            }
+        }
         if (option.type == OptionType::Choice && option.choices.empty())
             problems.push_back("choice option '" + option.name + "' has no choices");
         if (option.defaultValue.empty())
             continue;
         try {
-            parseValue(option, option.defaultValue);
+            parseValue(option, option.name, option.defaultValue, "");
         } catch (const std::invalid_argument& error) {
             problems.push_back("option '" + option.name + "' has an invalid default: " + error.what());
         }
@@ -402,6 +500,31 @@ std::string formatDuration(Micros duration) {
             return std::to_string(duration / size) + name;
     }
     return std::to_string(duration) + "us";
+}
+
+std::uint64_t parseByteSize(const std::string& text) {
+    const std::string trimmed = trim(text);
+    const std::string bad = "'" + text + "' is not a size (bytes, or a whole number with k, M or G)";
+    std::size_t digits = 0;
+    std::uint64_t value = 0;
+    for (; digits < trimmed.size() && std::isdigit(static_cast<unsigned char>(trimmed[digits])); ++digits) {
+        if (value > (std::numeric_limits<std::uint64_t>::max() - 9) / 10)
+            throw std::invalid_argument(bad);
+        value = value * 10 + static_cast<std::uint64_t>(trimmed[digits] - '0');
+    }
+    const std::string suffix = trimmed.substr(digits);
+    int shift = 0;
+    if (suffix == "k" || suffix == "K")
+        shift = 10;
+    else if (suffix == "M")
+        shift = 20;
+    else if (suffix == "G")
+        shift = 30;
+    else if (!suffix.empty())
+        throw std::invalid_argument(bad);
+    if (digits == 0 || value > (std::numeric_limits<std::uint64_t>::max() >> shift))
+        throw std::invalid_argument(bad);
+    return value << shift;
 }
 
 std::vector<std::string> splitList(const std::string& text) {

@@ -1,5 +1,6 @@
 #include <citysense/Driver.h>
 #include <citysense/Filter.h>
+#include <citysense/LatestReadings.h>
 #include <citysense/Sink.h>
 
 #include <Poco/Logger.h>
@@ -9,8 +10,17 @@
 
 namespace citysense {
 
+struct Plugin::Lent {
+    Poco::Logger* logger;
+    LatestReadings* latestReadings;
+
+    static_assert(sizeof(std::unique_ptr<Lent>) == sizeof(Poco::Logger*),
+                  "Plugin::_lent takes the place of ABI 1.0's logger pointer");
+};
+
 // Key functions of the plugin base classes live here, in the SDK library that the host and every
 // plugin link, so their type information is unique across shared objects.
+Plugin::Plugin() = default;
 Plugin::~Plugin() = default;
 Driver::~Driver() = default;
 Filter::~Filter() = default;
@@ -18,12 +28,18 @@ Sink::~Sink() = default;
 Emitter::~Emitter() = default;
 
 void Plugin::attach(const InstanceContext& context) {
-    _context = context;
-    _logger = &Poco::Logger::get(context.name);
+    _identity = {context.name, context.station, context.source};
+    _lent = std::make_unique<Lent>(Lent{&Poco::Logger::get(context.name), context.latestReadings});
 }
 
 Poco::Logger& Plugin::logger() const {
-    return _logger ? *_logger : Poco::Logger::get("citysense");
+    return _lent ? *_lent->logger : Poco::Logger::get("citysense");
+}
+
+LatestReadings& Plugin::latestReadings() const {
+    if (!_lent || !_lent->latestReadings)
+        throw std::logic_error(instanceName() + ": the host lent no latest readings");
+    return *_lent->latestReadings;
 }
 
 void Driver::read(SampleBatch&) {

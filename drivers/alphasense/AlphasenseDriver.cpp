@@ -7,7 +7,7 @@
 #include <citysense/Export.h>
 #include <citysense/Format.h>
 #include <citysense/LatestReadings.h>
-#include <citysense/bus/Ads1115.h>
+#include <citysense/chips/Ads1115.h>
 
 #include <Poco/Logger.h>
 
@@ -109,7 +109,7 @@ public:
         _temperature = options.has("temperature") ? options.getNumber("temperature") : kCalibrationCelsius;
         _temperatureMaxAge = options.getDuration("temperature_max_age");
         if (_fromStation)
-            watchLatest(Quantity::Temperature);
+            latestReadings().watch(Quantity::Temperature);
     }
 
     std::vector<Channel> channels() const override {
@@ -174,7 +174,7 @@ private:
     double cellTemperature(std::uint16_t& quality) {
         if (!_fromStation)
             return _temperature;
-        const std::optional<Sample> latest = latestReading(station(), Quantity::Temperature);
+        const std::optional<Sample> latest = latestReadings().latest(station(), Quantity::Temperature);
         const std::string problem = unusableBecause(latest);
         const StationTemperature previous = _stationTemperature;
         if (problem.empty()) {

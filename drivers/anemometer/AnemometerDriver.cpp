@@ -109,6 +109,48 @@ private:
     std::deque<Micros> _recent;  ///< the pulses less than `_width` before the last one, and it
 };
 
+/// Decides which edges are pulses by the line's stability: a level counts once the line has held it
+/// for the debounce time, so a reed switch that bounces when it closes or when it opens gives one
+/// pulse. Two edges in a row to the same level mean one between was lost (the kernel's event queue
+/// overflowed): the line was away in between.
+class StableLine {
+public:
+    StableLine(bool activeHigh, Micros debounce)
+        : _active(activeHigh), _stable(!activeHigh), _debounce(debounce) {}
+
+    /// The line went to `level` at `time`; returns the start of a pulse this confirms, if any.
+    std::optional<Micros> edge(bool level, Micros time) {
+        const std::optional<Micros> confirmed = settle(time);
+        if (!_pending && level == _stable)
+            _stable = !level;
+        _pending = Change{level, time};
+        return _debounce == 0 ? settle(time) : confirmed;
+    }
+
+    /// The start of a pulse confirmed by the line holding its last level until `now`, if any.
+    std::optional<Micros> settle(Micros now) {
+        if (!_pending || now - _pending->since < _debounce)
+            return std::nullopt;
+        const Change change = *_pending;
+        _pending.reset();
+        if (change.level == _stable)
+            return std::nullopt;
+        _stable = change.level;
+        return change.level == _active ? std::optional<Micros>(change.since) : std::nullopt;
+    }
+
+private:
+    struct Change {
+        bool level;
+        Micros since;
+    };
+
+    const bool _active;  ///< the level a pulse starts with: high when rising edges are counted
+    bool _stable;        ///< the level the line last held for the debounce time
+    const Micros _debounce;
+    std::optional<Change> _pending;  ///< a level not yet held long enough
+};
+
 }  // namespace
 
 class AnemometerDriver : public Driver {
@@ -120,7 +162,7 @@ public:
             Option::string("line", "", "GPIO line of the reed switch: offset (17) or line name (GPIO17)")
                 .mandatory(),
             Option::choice("edge", {"falling", "rising"}, "falling",
-                           "The edge counted as one pulse: falling when the switch pulls the line low"),
+                           "The edge that starts a pulse: falling when the switch pulls the line low"),
             Option::choice("bias", {"as_is", "pull_up", "pull_down"}, "pull_up",
                            "The line's internal bias: pull_up for a switch to ground"),
             Option::number("factor", "2.4",
@@ -130,7 +172,8 @@ public:
             Option::choice("factor_unit", speedUnitNames(), "km/h", "The unit of factor"),
             Option::duration(
                 "debounce", "5ms",
-                "An edge closer than this to the last counted edge is contact bounce, not a pulse")
+                "How long the line must hold a level for it to count: shorter changes, on closing or "
+                "opening, are contact bounce")
                 .range(0, 1),
             Option::duration("period", "10s", "Time over which each reported mean speed and gust are taken")
                 .range(3, 86400),
@@ -147,7 +190,7 @@ public:
         if (_spec.line.empty())
             throw OptionError("line", "is empty: give a line offset or a line name");
         _countRising = options.getString("edge") == "rising";
-        _spec.edges = _countRising ? Edges::Rising : Edges::Falling;
+        _spec.edges = Edges::Both;  // debouncing needs both: a pulse is the line held low, then high
         _spec.bias = biasByName(options.getString("bias"));
         _metresPerPulse = factor * metresPerSecond(options.getString("factor_unit"));
         _debounce = options.getDuration("debounce");
@@ -184,7 +227,7 @@ public:
         const Micros sourceToUtc = nowMicros() - source.now();
         Micros periodStart = source.now();
         PeriodPulses pulses(kGustWindow);  // counted in the open period
-        std::optional<Micros> lastCounted;
+        StableLine line(_countRising, _debounce);
         auto reportUntil = [&](Micros time) {  // every period that ended by `time`
             while (periodStart + _period <= time) {
                 report(emitter, pulses, periodStart, periodStart + _period, sourceToUtc);
@@ -192,18 +235,17 @@ public:
                 periodStart += _period;
             }
         };
+        auto count = [&](Micros pulse) {
+            reportUntil(pulse);                        // one of a later period closes the open one
+            pulses.add(std::max(pulse, periodStart));  // one confirmed late belongs to the open period
+        };
         auto take = [&](const EdgeEvent& edge) {
             if (!_clockChecked) {
                 checkClock(edge, source);
                 _clockChecked = true;
             }
-            if (edge.rising != _countRising)
-                return;
-            if (lastCounted && edge.time - *lastCounted < _debounce)
-                return;
-            lastCounted = edge.time;
-            reportUntil(edge.time);                        // one of a later period closes the open one
-            pulses.add(std::max(edge.time, periodStart));  // one read late belongs to the open period
+            if (const auto pulse = line.edge(edge.rising, edge.time))
+                count(*pulse);
         };
         while (!stop.stopRequested()) {
             const Micros periodEnd = periodStart + _period;
@@ -215,6 +257,8 @@ public:
             }
             while (const auto edge = source.next(0))  // edges already waiting may still be the period's
                 take(*edge);
+            if (const auto pulse = line.settle(source.now()))
+                count(*pulse);
             reportUntil(periodEnd);
         }
     }

@@ -6,7 +6,7 @@
 
 #include <citysense/Export.h>
 #include <citysense/Format.h>
-#include <citysense/bus/Ads1115.h>
+#include <citysense/chips/Ads1115.h>
 
 #include <Poco/Logger.h>
 

@@ -50,9 +50,10 @@ FrameParse parseMwvSentence(std::string_view line) {
 
     if (reference != "R" && reference != "T")
         return malformed("reference " + quoteText(reference) + " is not R or T");
-    const auto perUnit = metresPerSecondPer(units);
+    // NMEA 0183 names statute miles per hour S; the Gill letters (P for mph, F) are taken too.
+    const auto perUnit = units == "S" ? std::optional<double>(0.44704) : metresPerSecondPer(units);
     if (!perUnit)
-        return malformed("units " + quoteText(units) + " are not M, N, K, P or F");
+        return malformed("units " + quoteText(units) + " are not M, N, K, S, P or F");
     std::optional<double> degrees;
     if (!angle.empty()) {
         degrees = parseDirection(angle);

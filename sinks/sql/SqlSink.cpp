@@ -15,8 +15,6 @@
 #include <Poco/Logger.h>
 
 #include <cmath>
-#include <cstdlib>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -37,14 +35,6 @@ void registerConnectors() {
     });
 }
 
-std::string readPassword(const std::string& path) {
-    std::ifstream file(path);
-    std::string password;
-    if (!file || !std::getline(file, password) || password.empty())
-        throw OptionError("password_file", "cannot read a password from '" + path + "'");
-    return password;
-}
-
 }  // namespace
 
 class SqlSink : public Sink {
@@ -53,11 +43,11 @@ public:
         static const OptionTable table = {
             Option::choice("connector", {"sqlite", "mysql"}, "sqlite", "sqlite (a file) or mysql (MariaDB)"),
             Option::string("connection", "",
-                           "sqlite: the database file; mysql: a Poco connection string such as "
+                           "sqlite: the database file (a relative path: to the configuration file's folder); "
+                           "mysql: a Poco connection string such as "
                            "host=127.0.0.1;port=3306;db=citysense;user=ingest (no password in it)")
                 .mandatory(),
-            Option::string("password_file", "", "mysql: file whose first line is the password"),
-            Option::string("password_env", "", "mysql: environment variable holding the password"),
+            Option::secret("password", "mysql: the password of the connection's user"),
             Option::boolean("create_schema", "false",
                             "Create or upgrade the schema at open (otherwise tools/db-migrate must have)"),
         };
@@ -66,23 +56,16 @@ public:
 
     void configure(const Options& options) override {
         _sqlite = options.getString("connector") == "sqlite";
-        _connection = options.getString("connection");
+        // The sqlite database is a file: relative to the configuration, like every path.
+        _connection =
+            _sqlite ? options.resolvePath(options.getString("connection")) : options.getString("connection");
         _createSchema = options.getBool("create_schema");
-        const std::string file = options.has("password_file") ? options.getString("password_file") : "";
-        const std::string variable = options.has("password_env") ? options.getString("password_env") : "";
-        if (_sqlite && (!file.empty() || !variable.empty()))
-            throw OptionError(file.empty() ? "password_env" : "password_file", "sqlite takes no password");
         if (_connection.find("password=") != std::string::npos)
             throw OptionError("connection", "put the password in password_file or password_env, not here");
-        _password.clear();
-        if (!file.empty())
-            _password = readPassword(file);
-        else if (!variable.empty()) {
-            const char* value = std::getenv(variable.c_str());
-            if (!value || !*value)
-                throw OptionError("password_env", "environment variable " + variable + " is not set");
-            _password = value;
-        }
+        _password = options.getSecret("password");
+        if (_sqlite && !_password.empty())
+            throw OptionError(options.has("password_file") ? "password_file" : "password_env",
+                              "sqlite takes no password");
     }
 
     void open() override {

@@ -3,15 +3,14 @@
 // stops cleanly with default options. A new plugin is covered as soon as it is built.
 
 #include <PluginHarness.h>
-#include <engine/Plan.h>
+#include <Programs.h>
+#include <engine/HostOptions.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
 #include <limits>
 #include <map>
 #include <memory>
@@ -70,19 +69,6 @@ std::string wrongTypedValue(const Option& option) {
         default:
             return "";
     }
-}
-
-/// Runs `command` through the shell; returns its exit code and fills `output` with stdout and stderr.
-int run(const std::string& command, std::string& output) {
-    FILE* pipe = popen((command + " 2>&1 </dev/null").c_str(), "r");
-    if (!pipe)
-        return -1;
-    char buffer[4096];
-    std::size_t size = 0;
-    while ((size = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
-        output.append(buffer, size);
-    const int status = pclose(pipe);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 TEST(Conformance, PluginDirectoryHoldsPluginsThatAllLoad) {
@@ -186,9 +172,7 @@ TEST_P(PluginConformance, UnknownKeysAreReported) {
 }
 
 TEST_P(PluginConformance, DescribePrintsEveryOption) {
-    std::string output;
-    const int exitCode =
-        run("'" CITYSENSE_BINARY_DIR "/bin/citysensed' --describe '" + GetParam() + "'", output);
+    const auto [exitCode, output] = test::runCitysensed({"--describe", GetParam()});
     EXPECT_EQ(exitCode, 0) << output;
     EXPECT_THAT(output, HasSubstr(GetParam() + " " + entry().version));
     // Each option starts a line of the table: "  name  type  default  description".

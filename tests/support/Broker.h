@@ -1,9 +1,13 @@
 // A real Mosquitto for tests, configured as tools/broker configures it for development (TLS on a
 // loopback port with the project's certificates, passwords, the ACL from etc/mosquitto), in a
-// temporary directory of its own; the destructor stops it and removes the directory.
+// temporary directory of its own; the destructor stops it and removes the directory. stop() saves
+// the broker's persistence file (SIGTERM); start() starts it again on the same ports with that state.
 #pragma once
 
+#include "BackgroundServer.h"
+
 #include <string>
+#include <vector>
 
 namespace citysense::test {
 
@@ -16,7 +20,7 @@ struct BrokerCredentials {
     std::string keyFile;
 };
 
-class Broker {
+class Broker : public BackgroundServer {
 public:
     struct Settings {
         bool plainListener = false;  ///< also a plain-TCP listener (same passwords and ACL) on plainPort()
@@ -26,16 +30,12 @@ public:
     /// Makes the certificates (tools/make-certs) and starts the broker (tools/broker) on free ports.
     Broker();
     explicit Broker(Settings settings);
-    ~Broker();
-    Broker(const Broker&) = delete;
-    Broker& operator=(const Broker&) = delete;
 
     unsigned tlsPort() const;
     unsigned plainPort() const;    ///< 0 without a plain listener
     std::string tlsUri() const;    ///< "ssl://127.0.0.1:<tlsPort>"
     std::string plainUri() const;  ///< "tcp://127.0.0.1:<plainPort>"
     std::string caFile() const;
-    const std::string& directory() const;
 
     /// Provisions a gateway with the project's provisioning command: may publish under
     /// `system/city/street/#` only. Reloads a running broker.
@@ -45,18 +45,18 @@ public:
     /// Provisions a reader allowed to subscribe to `filter` (e.g. "hypo_city/#"). Reloads a running broker.
     BrokerCredentials addSubscriber(const std::string& name, const std::string& filter);
 
-    /// Stops the broker (SIGTERM; it saves its persistence file) and waits for it to end.
-    void stop();
-    /// Starts it again on the same ports with the same state; returns once it accepts connections.
-    void start();
-    bool running() const;
-
-    /// Everything the broker logged so far.
-    std::string log() const;
-
 private:
-    struct State;
-    State* _state;
+    /// Runs the provisioning `command` for `user`; once a running broker lets the user in on `filter`,
+    /// the user's credentials.
+    BrokerCredentials provision(std::vector<std::string> command, const std::string& user,
+                                const std::string& filter);
+    /// Waits until the broker lets `credentials` connect: provisioning reloads it with SIGHUP, which it
+    /// handles in its own time.
+    void waitForLogin(const BrokerCredentials& credentials, const std::string& filter) const;
+
+    Settings _settings;
+    unsigned _tlsPort = 0;
+    unsigned _plainPort = 0;
 };
 
 }  // namespace citysense::test

@@ -18,13 +18,19 @@ const Station& testStation() {
     return station;
 }
 
+LatestReadings& testLatestReadings() {
+    static LatestReadings readings;
+    return readings;
+}
+
 namespace {
 
 template <typename Instance>
 std::unique_ptr<Instance> configure(std::unique_ptr<Instance> instance, const std::string& kind,
                                     const std::map<std::string, std::string>& raw) {
     const std::string instanceName = kind + ".test";
-    instance->attach({instanceName, testStation(), Source::intern(testStation(), instanceName)});
+    instance->attach(
+        {instanceName, testStation(), Source::intern(testStation(), instanceName), &testLatestReadings()});
     std::vector<OptionIssue> issues;
     const Options options = Options::parse(instance->options(), raw, issues);
     if (!issues.empty()) {

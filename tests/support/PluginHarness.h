@@ -4,6 +4,8 @@
 
 #include <engine/PluginRegistry.h>
 
+#include <citysense/LatestReadings.h>
+
 #include <map>
 #include <memory>
 #include <string>
@@ -15,6 +17,10 @@ PluginRegistry& builtPlugins();
 
 /// The station every harness instance belongs to: hypo_city/city_01/street_01.
 const Station& testStation();
+
+/// The latest readings every harness instance is lent, as the engine lends its own: tests record
+/// samples into it where the engine would record what drivers deliver.
+LatestReadings& testLatestReadings();
 
 /// Creates an instance of plugin `name`, attaches it as `<kind>.test`, validates `options` against
 /// its table and configures it. Validation problems throw std::runtime_error listing them.

@@ -26,6 +26,37 @@ namespace {
 /// The most a command may take before it counts as a hang.
 constexpr std::chrono::seconds hangLimit{60};
 
+/// `words` as the null-terminated array of pointers posix_spawn takes; valid while `words` lives.
+std::vector<char*> pointersTo(std::vector<std::string>& words) {
+    std::vector<char*> pointers;
+    for (std::string& word : words)
+        pointers.push_back(word.data());
+    pointers.push_back(nullptr);
+    return pointers;
+}
+
+/// Spawns `command` with `actions`, which it destroys, and this process's environment plus `environment`.
+pid_t spawn(const std::vector<std::string>& command, const std::map<std::string, std::string>& environment,
+            posix_spawn_file_actions_t& actions) {
+    std::vector<std::string> arguments = command;
+    std::vector<std::string> variables;
+    for (char** entry = environ; *entry; ++entry) {
+        const std::string variable(*entry);
+        if (environment.count(variable.substr(0, variable.find('='))) == 0)
+            variables.push_back(variable);
+    }
+    for (const auto& [name, value] : environment)
+        variables.push_back(name + "=" + value);
+    const std::vector<char*> argv = pointersTo(arguments);
+    const std::vector<char*> envp = pointersTo(variables);
+    pid_t pid = -1;
+    const int result = ::posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    if (result != 0)
+        throw std::runtime_error("cannot run " + commandLine(command) + ": " + std::strerror(result));
+    return pid;
+}
+
 }  // namespace
 
 std::string commandLine(const std::vector<std::string>& arguments) {
@@ -35,41 +66,43 @@ std::string commandLine(const std::vector<std::string>& arguments) {
     return text;
 }
 
+pid_t startProgram(const std::vector<std::string>& command, const std::string& outputPath,
+                   const std::map<std::string, std::string>& environment) {
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, outputPath.c_str(),
+                                     O_WRONLY | O_CREAT | O_APPEND, 0600);
+    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+    return spawn(command, environment, actions);
+}
+
+int waitForExit(pid_t pid) {
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 CommandResult runProgram(const std::vector<std::string>& arguments,
                          const std::map<std::string, std::string>& environment) {
     int pipeEnds[2];
     if (::pipe2(pipeEnds, O_CLOEXEC) != 0)
         throw std::runtime_error("pipe: " + std::string(std::strerror(errno)));
-    std::vector<std::string> text = arguments;
-    std::vector<char*> argv;
-    for (std::string& argument : text)
-        argv.push_back(argument.data());
-    argv.push_back(nullptr);
-    std::vector<std::string> environmentText;
-    for (char** entry = environ; *entry; ++entry) {
-        const std::string variable(*entry);
-        if (environment.count(variable.substr(0, variable.find('='))) == 0)
-            environmentText.push_back(variable);
-    }
-    for (const auto& [name, value] : environment)
-        environmentText.push_back(name + "=" + value);
-    std::vector<char*> envp;
-    for (std::string& entry : environmentText)
-        envp.push_back(entry.data());
-    envp.push_back(nullptr);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], STDERR_FILENO);
     pid_t pid = -1;
-    const int result = ::posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(pipeEnds[1]);
-    if (result != 0) {
+    try {
+        pid = spawn(arguments, environment, actions);
+    } catch (...) {
         ::close(pipeEnds[0]);
-        throw std::runtime_error("cannot run " + commandLine(arguments) + ": " + std::strerror(result));
+        ::close(pipeEnds[1]);
+        throw;
     }
+    ::close(pipeEnds[1]);
     CommandResult finished;
     const auto deadline = std::chrono::steady_clock::now() + hangLimit;
     bool hung = false;
@@ -92,13 +125,17 @@ CommandResult runProgram(const std::vector<std::string>& arguments,
             finished.output.append(buffer, static_cast<std::size_t>(count));
     }
     ::close(pipeEnds[0]);
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    finished.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    finished.status = waitForExit(pid);
     if (hung)
         finished.output += "\n(killed after " + std::to_string(hangLimit.count()) + " s)";
     return finished;
+}
+
+CommandResult runCitysensed(const std::vector<std::string>& arguments,
+                            const std::map<std::string, std::string>& environment) {
+    std::vector<std::string> command = {CITYSENSE_BINARY_DIR "/bin/citysensed"};
+    command.insert(command.end(), arguments.begin(), arguments.end());
+    return runProgram(command, environment);
 }
 
 std::string runChecked(const std::vector<std::string>& arguments) {

@@ -1,7 +1,9 @@
-// Test support for the tests that drive real programs and servers (Mosquitto, MariaDB, the tools):
-// running a command to its end, reading the files they write, finding free loopback ports.
+// Test support for the tests that drive real programs and servers (citysensed, Mosquitto, MariaDB, the
+// tools): running a command to its end or in the background, reading the files they write, finding free
+// loopback ports.
 #pragma once
 
+#include <sys/types.h>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -20,6 +22,19 @@ struct CommandResult {
 /// killed and its output says so.
 CommandResult runProgram(const std::vector<std::string>& command,
                          const std::map<std::string, std::string>& environment = {});
+
+/// Runs this build's citysensed with `arguments` to its end, as runProgram does.
+CommandResult runCitysensed(const std::vector<std::string>& arguments,
+                            const std::map<std::string, std::string>& environment = {});
+
+/// Starts `command` (argv[0] looked up in PATH) in the background, standard input from /dev/null,
+/// standard output and error appended to the file `outputPath`, with `environment` added to this
+/// process's environment; its process id, for waitForExit.
+pid_t startProgram(const std::vector<std::string>& command, const std::string& outputPath,
+                   const std::map<std::string, std::string>& environment = {});
+
+/// Waits for the child `pid` to end; its exit code (128 + signal when killed).
+int waitForExit(pid_t pid);
 
 /// Runs a command that must succeed; its output, or std::runtime_error with the command and its output.
 std::string runChecked(const std::vector<std::string>& command);

@@ -1,24 +1,17 @@
 #include "ServiceProcess.h"
 
+#include "Programs.h"
+
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <chrono>
 #include <csignal>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
-#include <stdexcept>
 #include <thread>
-
-extern char** environ;
 
 namespace citysense::test {
 
@@ -28,34 +21,10 @@ ServiceProcess::ServiceProcess(const std::vector<std::string>& arguments,
     _logPath = (std::filesystem::temp_directory_path() /
                 ("citysensed-" + std::to_string(::getpid()) + "-" + std::to_string(++count) + ".log"))
                    .string();
-    std::vector<std::string> argumentText = {CITYSENSE_BINARY_DIR "/bin/citysensed"};
-    argumentText.insert(argumentText.end(), arguments.begin(), arguments.end());
-    std::vector<char*> argv;
-    for (auto& argument : argumentText)
-        argv.push_back(argument.data());
-    argv.push_back(nullptr);
-    std::vector<std::string> environmentText;
-    for (char** entry = environ; *entry; ++entry) {
-        const std::string text = *entry;
-        if (!environment.count(text.substr(0, text.find('='))))
-            environmentText.push_back(text);
-    }
-    for (const auto& [name, value] : environment)
-        environmentText.push_back(name + "=" + value);
-    std::vector<char*> envp;
-    for (auto& entry : environmentText)
-        envp.push_back(entry.data());
-    envp.push_back(nullptr);
-
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, _logPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                     0644);
-    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-    const int result = posix_spawn(&_pid, argv[0], &actions, nullptr, argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    if (result != 0)
-        throw std::runtime_error("cannot start citysensed: " + std::string(std::strerror(result)));
+    std::filesystem::remove(_logPath);  // one a crashed run with the same process id left
+    std::vector<std::string> command = {CITYSENSE_BINARY_DIR "/bin/citysensed"};
+    command.insert(command.end(), arguments.begin(), arguments.end());
+    _pid = startProgram(command, _logPath, environment);
 }
 
 ServiceProcess::~ServiceProcess() {
@@ -73,18 +42,13 @@ void ServiceProcess::signal(int number) {
 int ServiceProcess::wait() {
     if (_ended)
         return _exitCode;
-    int status = 0;
-    ::waitpid(_pid, &status, 0);
+    _exitCode = waitForExit(_pid);
     _ended = true;
-    _exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     return _exitCode;
 }
 
 std::string ServiceProcess::log() const {
-    std::ifstream in(_logPath);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
+    return readFile(_logPath);
 }
 
 bool ServiceProcess::waitForLog(const std::string& text) const {

@@ -467,6 +467,25 @@ TEST(BrokerScript, RunsInTheBackgroundWithAPidFileAndReportsATakenPort) {
     EXPECT_NE(notRunning.output.find("reload the broker to apply"), std::string::npos) << notRunning.output;
 }
 
+TEST(MakeCerts, AWideOpenUmaskMakesNothingWritableOrKeysReadableByOthers) {
+    TemporaryDirectory directory;
+    const std::string certs = directory.path() + "/new/certs";
+    const CommandResult finished = runProgram(
+        {"bash", "-c", "umask 000 && exec \"$0\" \"$1\" --client reader", tools + "make-certs", certs});
+    ASSERT_EQ(finished.status, 0) << finished.output;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(directory.path() + "/new")) {
+        const auto permissions = entry.status().permissions();
+        EXPECT_EQ(permissions & std::filesystem::perms::others_write, std::filesystem::perms::none)
+            << entry.path();
+        EXPECT_EQ(permissions & std::filesystem::perms::group_write, std::filesystem::perms::none)
+            << entry.path();
+        if (entry.path().extension() == ".key") {
+            EXPECT_EQ(permissions & std::filesystem::perms::others_read, std::filesystem::perms::none)
+                << entry.path();
+        }
+    }
+}
+
 TEST(MakeCerts, MakesACaAServerAndClientCertificatesAndKeepsTheCa) {
     TemporaryDirectory directory;
     const std::string certs = directory.path() + "/certs";

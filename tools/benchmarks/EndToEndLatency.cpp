@@ -47,11 +47,7 @@ using namespace citysense;
 using namespace citysense::bench;
 
 struct Setup {
-    std::string host = "127.0.0.1";
-    unsigned port = 3306;
-    std::string database = "citysense";
-    std::string user;
-    std::string passwordFile;
+    MariaDbAddress server;
     std::string label;
     double warmup = 5;
     double seconds = 20;
@@ -105,7 +101,7 @@ double percentile(const std::vector<Micros>& sorted, double p) {
 }
 
 int run(const Setup& setup) {
-    MariaDbConnection db({setup.host, setup.port, setup.user, setup.passwordFile, setup.database}, false);
+    MariaDbConnection db(setup.server, false);
     mysql_autocommit(db.handle(), 1);
     db.run("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
     // The ingest creates the schema and its sensors as the first readings arrive.
@@ -224,46 +220,20 @@ int run(const Setup& setup) {
 
 int main(int argc, char** argv) {
     Setup setup;
-    try {
-        for (int i = 1; i < argc; ++i) {
-            const std::string option = argv[i];
-            if (i + 1 >= argc)
-                throw std::invalid_argument("missing value of " + option);
-            const std::string value = argv[++i];
-            if (option == "--host")
-                setup.host = value;
-            else if (option == "--port")
-                setup.port = static_cast<unsigned>(std::stoul(value));
-            else if (option == "--database")
-                setup.database = value;
-            else if (option == "--user")
-                setup.user = value;
-            else if (option == "--password-file")
-                setup.passwordFile = value;
-            else if (option == "--label")
-                setup.label = value;
-            else if (option == "--warmup")
-                setup.warmup = std::stod(value);
-            else if (option == "--seconds")
-                setup.seconds = std::stod(value);
-            else if (option == "--grace")
-                setup.grace = std::stod(value);
-            else if (option == "--poll-ms")
-                setup.pollMs = std::stod(value);
-            else if (option == "--rate")
-                setup.rate = std::stod(value);
-            else if (option == "--trace")
-                setup.trace = value;
-            else if (option == "--min-fraction")
-                setup.minFraction = std::stod(value);
-            else
-                throw std::invalid_argument("unknown option " + option);
-        }
-        if (setup.user.empty() || setup.passwordFile.empty())
+    const auto parse = [&] {
+        OptionSetters setters = addressOptions(setup.server);
+        setters.insert(
+            {{"--label", [&](const std::string& value) { setup.label = value; }},
+             {"--warmup", [&](const std::string& value) { setup.warmup = std::stod(value); }},
+             {"--seconds", [&](const std::string& value) { setup.seconds = std::stod(value); }},
+             {"--grace", [&](const std::string& value) { setup.grace = std::stod(value); }},
+             {"--poll-ms", [&](const std::string& value) { setup.pollMs = std::stod(value); }},
+             {"--rate", [&](const std::string& value) { setup.rate = std::stod(value); }},
+             {"--trace", [&](const std::string& value) { setup.trace = value; }},
+             {"--min-fraction", [&](const std::string& value) { setup.minFraction = std::stod(value); }}});
+        parseOptions(argc, argv, setters);
+        if (setup.server.user.empty() || setup.server.passwordFile.empty())
             throw std::invalid_argument("--user and --password-file are required");
-        return run(setup);
-    } catch (const std::exception& error) {
-        std::fprintf(stderr, "citysense-bench-latency: %s\n", error.what());
-        return 2;
-    }
+    };
+    return benchmarkMain("citysense-bench-latency", parse, [&] { return run(setup); });
 }

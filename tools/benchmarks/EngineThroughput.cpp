@@ -1,6 +1,8 @@
 // Samples per second through the real engine — plugins loaded with the ClassLoader, a driver emitting
 // as fast as it can, the range and deadband filters, a sink that discards — beside a baseline
 // measured in the same run: the same samples built in a plain loop and handed to a function.
+#include "BenchSupport.h"
+
 #include <engine/Engine.h>
 #include <engine/Plan.h>
 #include <engine/PluginRegistry.h>
@@ -15,17 +17,12 @@
 namespace {
 
 using namespace citysense;
-using Clock = std::chrono::steady_clock;
 
 /// One run: how many samples, in batches of how many.
 struct Scenario {
     std::int64_t samples;
     std::int64_t batch;
 };
-
-double seconds(Clock::duration elapsed) {
-    return std::chrono::duration<double>(elapsed).count();
-}
 
 /// What the baseline hands each batch to: the least a sink can do, kept out of the optimiser's reach.
 __attribute__((noinline)) double consume(const SampleBatch& batch) {
@@ -38,7 +35,7 @@ __attribute__((noinline)) double consume(const SampleBatch& batch) {
 double baselineRate(const Scenario& scenario) {
     const Source* source = Source::intern({"bench", "city", "street"}, "driver.bench");
     volatile double checksum = 0;
-    const auto start = Clock::now();
+    const bench::Stopwatch stopwatch;
     SampleBatch batch;
     for (std::int64_t next = 0; next < scenario.samples;) {
         batch.clear();
@@ -47,7 +44,7 @@ double baselineRate(const Scenario& scenario) {
                 {Quantity::Temperature, QualityOk, static_cast<double>(next), nowMicros(), source});
         checksum = checksum + consume(batch);
     }
-    return static_cast<double>(scenario.samples) / seconds(Clock::now() - start);
+    return stopwatch.finish(static_cast<std::size_t>(scenario.samples)).rate;
 }
 
 std::string writeConfig(const Scenario& scenario) {
@@ -83,14 +80,14 @@ EngineResult engineRate(const Scenario& scenario) {
         std::exit(1);
     }
     const auto sinkStatus = [&] { return engine.status().back(); };
-    const auto start = Clock::now();
+    const bench::Stopwatch stopwatch;
     engine.start();
     while (sinkStatus().delivered + sinkStatus().dropped < static_cast<std::uint64_t>(scenario.samples))
         std::this_thread::sleep_for(std::chrono::microseconds(200));
-    const double elapsed = seconds(Clock::now() - start);
     const InstanceStatus status = sinkStatus();
+    const double rate = stopwatch.finish(status.delivered).rate;
     engine.stop();
-    return {static_cast<double>(status.delivered) / elapsed, status.delivered, status.dropped};
+    return {rate, status.delivered, status.dropped};
 }
 
 }  // namespace

@@ -1,10 +1,18 @@
 #include "MariaDbConnection.h"
 
-#include "BenchSupport.h"
-
 #include <stdexcept>
 
 namespace citysense::bench {
+
+OptionSetters addressOptions(MariaDbAddress& address) {
+    MariaDbAddress* const filled = &address;
+    return {{"--host", [filled](const std::string& value) { filled->host = value; }},
+            {"--port",
+             [filled](const std::string& value) { filled->port = static_cast<unsigned>(std::stoul(value)); }},
+            {"--database", [filled](const std::string& value) { filled->database = value; }},
+            {"--user", [filled](const std::string& value) { filled->user = value; }},
+            {"--password-file", [filled](const std::string& value) { filled->passwordFile = value; }}};
+}
 
 MariaDbConnection::MariaDbConnection(const MariaDbAddress& address, bool localInfile)
     : _mysql(mysql_init(nullptr)) {

@@ -1,6 +1,8 @@
 // A libmariadb connection for the storage benchmarks: queries, rows as text, commits.
 #pragma once
 
+#include "BenchSupport.h"
+
 #include <mysql.h>
 
 #include <string>
@@ -15,6 +17,9 @@ struct MariaDbAddress {
     std::string passwordFile;
     std::string database = "citysense";
 };
+
+/// The options that fill `address`: --host, --port, --database, --user, --password-file.
+OptionSetters addressOptions(MariaDbAddress& address);
 
 class MariaDbConnection {
 public:

@@ -10,7 +10,7 @@
 //   citysense-bench-mqtt --uri URI [--uri URI ...] --username NAME --password-file FILE
 //                        [--ca-file FILE] [--qos0-messages N] [--qos1-messages N] [--window N] [--runs N]
 // tools/bench starts the broker (tools/broker) and provisions the gateway (tools/add-gateway).
-#include "BenchSupport.h"
+#include "SinkBench.h"
 
 #include <citysense/TopicTemplate.h>
 #include <engine/PluginRegistry.h>
@@ -36,9 +36,6 @@ namespace {
 
 using namespace citysense;
 using namespace citysense::bench;
-using Clock = std::chrono::steady_clock;
-
-constexpr std::size_t kBatch = 1000;
 
 struct Setup {
     std::vector<std::string> uris;
@@ -51,54 +48,9 @@ struct Setup {
     int runs = 3;
 };
 
-const Station& station() {
-    static const Station gateway{"hypo_city", "city_01", "street_01"};
-    return gateway;
-}
-
 bool isTls(const std::string& uri) {
     return uri.rfind("ssl://", 0) == 0 || uri.rfind("mqtts://", 0) == 0;
 }
-
-/// The samples both sides publish: every quantity in turn, distinct values and times.
-std::vector<SampleBatch> makeBatches(std::size_t messages) {
-    const Source* source = Source::intern(station(), "driver.bench");
-    const auto& table = quantities();
-    const Micros start = nowMicros();
-    std::vector<SampleBatch> batches;
-    for (std::size_t next = 0; next < messages;) {
-        SampleBatch& batch = batches.emplace_back();
-        for (std::size_t i = 0; i < kBatch && next < messages; ++i, ++next) {
-            const QuantityInfo& row = table[next % table.size()];
-            const double value = row.physicalMin + static_cast<double>(next % 9973) * 0.01;
-            batch.push_back(
-                {row.quantity, QualityOk, value, start + static_cast<Micros>(next) * 1000, source});
-        }
-    }
-    return batches;
-}
-
-/// One timed run: wall-clock rate and CPU time of the whole process (every paho thread) per message.
-struct Run {
-    double rate = 0;
-    double cpuMicros = 0;
-    std::string failure;  ///< empty when every message was delivered
-};
-
-class Stopwatch {
-public:
-    Stopwatch() : _start(Clock::now()), _cpu(ownCpuMicros()) {}
-
-    Run finish(std::size_t messages) const {
-        const std::chrono::duration<double> elapsed = Clock::now() - _start;
-        const auto count = static_cast<double>(messages);
-        return {count / elapsed.count(), (ownCpuMicros() - _cpu) / count, {}};
-    }
-
-private:
-    Clock::time_point _start;
-    double _cpu;
-};
 
 // ---- the baselines: what one writes by hand with paho.mqtt.cpp ----
 
@@ -112,7 +64,7 @@ std::vector<Message> premade(const std::vector<SampleBatch>& batches) {
     std::vector<Message> messages;
     for (const auto& batch : batches)
         for (const Sample& sample : batch)
-            messages.push_back({topic.render(station(), sample.quantity), encodeTsv(sample)});
+            messages.push_back({topic.render(benchStation(), sample.quantity), encodeTsv(sample)});
     return messages;
 }
 
@@ -166,14 +118,6 @@ Run plainRun(const Setup& setup, const std::string& uri, int qos, const std::vec
 
 Run sinkRun(const Setup& setup, const std::string& uri, int qos, const std::vector<SampleBatch>& batches) {
     PluginRegistry registry;
-    registry.load(CITYSENSE_PLUGIN_DIR "/citysense-mqtt.so");
-    if (!registry.find("mqtt")) {
-        for (const auto& error : registry.errors())
-            std::fprintf(stderr, "%s: %s\n", error.path.c_str(), error.message.c_str());
-        throw std::runtime_error("the mqtt plugin did not load from " CITYSENSE_PLUGIN_DIR);
-    }
-    std::unique_ptr<Sink> sink = registry.createSink("mqtt");
-    sink->attach({"sink.bench", station(), Source::intern(station(), "sink.bench")});
     std::map<std::string, std::string> raw{{"uri", uri},
                                            {"client_id", "bench_sink"},
                                            {"username", setup.username},
@@ -183,66 +127,26 @@ Run sinkRun(const Setup& setup, const std::string& uri, int qos, const std::vect
                                            {"max_inflight", std::to_string(setup.window)}};
     if (isTls(uri))
         raw["ca_file"] = setup.caFile;
-    std::vector<OptionIssue> issues;
-    const Options options = Options::parse(sink->options(), raw, issues);
-    if (!issues.empty())
-        throw std::runtime_error("sink option " + issues.front().key + ": " + issues.front().message);
-    sink->configure(options);
-    sink->open();
-    std::size_t written = 0;
-    Run run;
-    const Stopwatch stopwatch;
-    try {
-        for (const auto& batch : batches) {
-            sink->write(batch);
-            written += batch.size();
-        }
-        run = stopwatch.finish(written);
-    } catch (const std::exception& error) {
-        run.failure = "write() of batch " + std::to_string(written / kBatch + 1) + " failed: " + error.what();
-    }
-    sink->close();
-    return run;
+    return timeWrites(*openSink(registry, "mqtt", raw), batches);
 }
 
 // ---- reporting ----
 
-struct Side {
-    const char* label;
-    std::vector<Run> runs;
-
-    std::vector<double> field(double Run::*member) const {
-        std::vector<double> values;
-        for (const Run& run : runs)
-            values.push_back(run.*member);
-        return values;
+void print(const Series& series) {
+    if (const Run* run = series.failed()) {
+        std::printf("  %-38s FAILED: %s\n", series.label.c_str(), run->failure.c_str());
+        return;
     }
-    const Run* failed() const {
-        const auto found =
-            std::find_if(runs.begin(), runs.end(), [](const Run& run) { return !run.failure.empty(); });
-        return found == runs.end() ? nullptr : &*found;
-    }
-    double rate() const { return median(field(&Run::rate)); }
-
-    void print() const {
-        if (const Run* run = failed()) {
-            std::printf("  %-38s FAILED: %s\n", label, run->failure.c_str());
-            return;
-        }
-        std::string each;
-        for (const double rate : field(&Run::rate))
-            each += (each.empty() ? "" : ", ") + std::to_string(std::lround(rate));
-        std::printf("  %-38s %8.0f messages/s  %5.1f us CPU/message  (runs %s)\n", label, rate(),
-                    median(field(&Run::cpuMicros)), each.c_str());
-    }
-};
+    std::printf("  %-38s %8.0f messages/s  %5.1f us CPU/message  (runs %s)\n", series.label.c_str(),
+                series.rate(), series.cpuMicros(), series.rates().c_str());
+}
 
 /// Measures and prints one case; whether the sink met the goal.
 bool measure(const Setup& setup, const std::string& uri, int qos, const std::vector<SampleBatch>& batches,
              const std::vector<Message>& messages) {
-    Side plain{"baseline (paho, waits at the end):", {}};
-    Side drained{"paho waiting for all every 1000:", {}};
-    Side sink{"sink (mqtt plugin, write()):", {}};
+    Series plain{"baseline (paho, waits at the end):", {}};
+    Series drained{"paho waiting for all every 1000:", {}};
+    Series sink{"sink (mqtt plugin, write()):", {}};
     // Alternated, so that a disturbance on the machine does not fall on one side only.
     for (int run = 0; run < setup.runs; ++run) {
         plain.runs.push_back(plainRun(setup, uri, qos, messages, 0));
@@ -251,9 +155,8 @@ bool measure(const Setup& setup, const std::string& uri, int qos, const std::vec
         if (sink.failed())
             break;
     }
-    plain.print();
-    drained.print();
-    sink.print();
+    for (const Series* series : {&plain, &drained, &sink})
+        print(*series);
     if (sink.failed()) {
         std::printf("  goal >= 0.9 of the baseline: NOT met (the sink failed)\n\n");
         return false;
@@ -267,30 +170,16 @@ bool measure(const Setup& setup, const std::string& uri, int qos, const std::vec
 
 Setup parse(int argc, char** argv) {
     Setup setup;
-    for (int i = 1; i < argc; ++i) {
-        const std::string key = argv[i];
-        if (i + 1 >= argc)
-            throw std::invalid_argument(key + " needs a value");
-        const std::string value = argv[++i];
-        if (key == "--uri")
-            setup.uris.push_back(value);
-        else if (key == "--username")
-            setup.username = value;
-        else if (key == "--password-file")
-            setup.passwordFile = value;
-        else if (key == "--ca-file")
-            setup.caFile = value;
-        else if (key == "--qos0-messages")
-            setup.messages[0] = std::stoul(value);
-        else if (key == "--qos1-messages")
-            setup.messages[1] = std::stoul(value);
-        else if (key == "--window")
-            setup.window = std::stoul(value);
-        else if (key == "--runs")
-            setup.runs = std::stoi(value);
-        else
-            throw std::invalid_argument("unknown option " + key);
-    }
+    parseOptions(
+        argc, argv,
+        {{"--uri", [&](const std::string& value) { setup.uris.push_back(value); }},
+         {"--username", [&](const std::string& value) { setup.username = value; }},
+         {"--password-file", [&](const std::string& value) { setup.passwordFile = value; }},
+         {"--ca-file", [&](const std::string& value) { setup.caFile = value; }},
+         {"--qos0-messages", [&](const std::string& value) { setup.messages[0] = std::stoul(value); }},
+         {"--qos1-messages", [&](const std::string& value) { setup.messages[1] = std::stoul(value); }},
+         {"--window", [&](const std::string& value) { setup.window = std::stoul(value); }},
+         {"--runs", [&](const std::string& value) { setup.runs = std::stoi(value); }}});
     if (setup.uris.empty() || setup.username.empty() || setup.passwordFile.empty() || setup.runs < 1 ||
         setup.messages[0] == 0 || setup.messages[1] == 0 || setup.window == 0 || setup.window > 65535)
         throw std::invalid_argument(
@@ -303,34 +192,30 @@ Setup parse(int argc, char** argv) {
 
 int main(int argc, char** argv) {
     Setup setup;
-    try {
-        setup = parse(argc, argv);
-    } catch (const std::exception& error) {
-        std::fprintf(stderr, "citysense-bench-mqtt: %s\n", error.what());
-        return 64;
-    }
-    Poco::Logger::root().setLevel(Poco::Message::PRIO_WARNING);
-    bool goalMet = true;
-    try {
-        for (const std::string& uri : setup.uris) {
-            for (const int qos : {0, 1}) {
-                const std::vector<SampleBatch> batches = makeBatches(setup.messages[qos]);
-                const std::vector<Message> messages = premade(batches);
-                const auto [shortest, longest] = std::minmax_element(
-                    messages.begin(), messages.end(),
-                    [](const Message& a, const Message& b) { return a.payload.size() < b.payload.size(); });
-                std::printf(
-                    "mqtt sink throughput: %s, QoS %d, %zu messages (tsv, %zu-%zu bytes, %zu quantities), "
-                    "batches of %zu, window %zu, median of %d runs\n",
-                    uri.c_str(), qos, messages.size(), shortest->payload.size(), longest->payload.size(),
-                    quantities().size(), kBatch, setup.window, setup.runs);
-                goalMet = measure(setup, uri, qos, batches, messages) && goalMet;
-                std::fflush(stdout);
+    return benchmarkMain(
+        "citysense-bench-mqtt", [&] { setup = parse(argc, argv); },
+        [&] {
+            Poco::Logger::root().setLevel(Poco::Message::PRIO_WARNING);
+            bool goalMet = true;
+            for (const std::string& uri : setup.uris) {
+                for (const int qos : {0, 1}) {
+                    const std::vector<SampleBatch> batches =
+                        makeBatches(setup.messages[qos], "driver.bench", nowMicros());
+                    const std::vector<Message> messages = premade(batches);
+                    const auto [shortest, longest] = std::minmax_element(
+                        messages.begin(), messages.end(), [](const Message& a, const Message& b) {
+                            return a.payload.size() < b.payload.size();
+                        });
+                    std::printf(
+                        "mqtt sink throughput: %s, QoS %d, %zu messages (tsv, %zu-%zu bytes, %zu "
+                        "quantities), "
+                        "batches of %zu, window %zu, median of %d runs\n",
+                        uri.c_str(), qos, messages.size(), shortest->payload.size(), longest->payload.size(),
+                        quantities().size(), kBatch, setup.window, setup.runs);
+                    goalMet = measure(setup, uri, qos, batches, messages) && goalMet;
+                    std::fflush(stdout);
+                }
             }
-        }
-    } catch (const std::exception& error) {
-        std::fprintf(stderr, "citysense-bench-mqtt: %s\n", error.what());
-        return 1;
-    }
-    return goalMet ? 0 : 1;
+            return goalMet ? 0 : 1;
+        });
 }

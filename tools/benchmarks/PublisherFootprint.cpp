@@ -26,8 +26,7 @@
 
 namespace {
 
-using citysense::bench::processCpuMicros;
-using citysense::bench::readPassword;
+using namespace citysense::bench;
 
 struct Publisher {
     std::string name;
@@ -60,36 +59,24 @@ struct Setup {
 
 Setup parse(int argc, char** argv) {
     Setup setup;
-    for (int i = 1; i < argc; ++i) {
-        const std::string argument = argv[i];
-        if (argument.rfind("--", 0) != 0) {
-            const auto first = argument.find('=');
-            const auto second = argument.find('=', first + 1);
-            if (first == std::string::npos || second == std::string::npos)
-                throw std::invalid_argument("'" + argument + "' is not NAME=PREFIX=PID");
-            auto publisher = std::make_unique<Publisher>();
-            publisher->name = argument.substr(0, first);
-            publisher->prefix = argument.substr(first + 1, second - first - 1);
-            publisher->pid = std::stoi(argument.substr(second + 1));
-            setup.publishers.push_back(std::move(publisher));
-            continue;
-        }
-        if (i + 1 >= argc)
-            throw std::invalid_argument(argument + " needs a value");
-        const std::string value = argv[++i];
-        if (argument == "--uri")
-            setup.uri = value;
-        else if (argument == "--username")
-            setup.username = value;
-        else if (argument == "--password-file")
-            setup.passwordFile = value;
-        else if (argument == "--warmup")
-            setup.warmup = std::stod(value);
-        else if (argument == "--seconds")
-            setup.seconds = std::stod(value);
-        else
-            throw std::invalid_argument("unknown option " + argument);
-    }
+    const auto publisher = [&](const std::string& word) {
+        const auto first = word.find('=');
+        const auto second = word.find('=', first + 1);
+        if (first == std::string::npos || second == std::string::npos)
+            throw std::invalid_argument("'" + word + "' is not NAME=PREFIX=PID");
+        auto added = std::make_unique<Publisher>();
+        added->name = word.substr(0, first);
+        added->prefix = word.substr(first + 1, second - first - 1);
+        added->pid = std::stoi(word.substr(second + 1));
+        setup.publishers.push_back(std::move(added));
+    };
+    parseOptions(argc, argv,
+                 {{"--uri", [&](const std::string& value) { setup.uri = value; }},
+                  {"--username", [&](const std::string& value) { setup.username = value; }},
+                  {"--password-file", [&](const std::string& value) { setup.passwordFile = value; }},
+                  {"--warmup", [&](const std::string& value) { setup.warmup = std::stod(value); }},
+                  {"--seconds", [&](const std::string& value) { setup.seconds = std::stod(value); }}},
+                 publisher);
     if (setup.uri.empty() || setup.username.empty() || setup.passwordFile.empty() ||
         setup.publishers.size() != 2 || setup.seconds <= 0 || setup.warmup < 0)
         throw std::invalid_argument(
@@ -102,102 +89,95 @@ std::string topicFilter(const std::string& prefix) {
     return prefix + (prefix.empty() || prefix.back() == '/' ? "#" : "/#");
 }
 
+/// Counts each publisher's messages over the window and prints its figures; 1 when one published nothing.
+int measure(Setup& setup) {
+    std::atomic<bool> counting{false};
+    ::mqtt::async_client client(setup.uri, "bench_footprint");
+    client.set_message_callback([&](::mqtt::const_message_ptr message) {
+        if (!counting || message->is_retained())
+            return;
+        for (const auto& publisher : setup.publishers) {
+            if (message->get_topic().rfind(publisher->prefix, 0) == 0) {
+                ++publisher->messages;
+                publisher->bytes += message->get_payload_ref().size();
+                return;
+            }
+        }
+    });
+    client
+        .connect(::mqtt::connect_options_builder()
+                     .clean_session()
+                     .user_name(setup.username)
+                     .password(readPassword(setup.passwordFile))
+                     .finalize())
+        ->wait();
+    for (const auto& publisher : setup.publishers)
+        client.subscribe(topicFilter(publisher->prefix), 1)->wait();
+
+    std::this_thread::sleep_for(std::chrono::duration<double>(setup.warmup));
+    for (const auto& publisher : setup.publishers)
+        publisher->cpuStart = processCpuMicros(publisher->pid) / 1e6;
+    counting = true;
+    const auto start = std::chrono::steady_clock::now();
+    std::this_thread::sleep_for(std::chrono::duration<double>(setup.seconds));
+    counting = false;
+    const std::chrono::duration<double> window = std::chrono::steady_clock::now() - start;
+    for (const auto& publisher : setup.publishers)
+        publisher->cpuEnd = processCpuMicros(publisher->pid) / 1e6;
+    client.disconnect()->wait();
+
+    std::printf("  over %.1f s after a %.0f s warm-up (CPU: utime+stime from /proc/PID/stat, %ld ticks/s)\n",
+                window.count(), setup.warmup, sysconf(_SC_CLK_TCK));
+    struct Figures {
+        double rate;
+        double cpuPerReading;
+        long rss;
+        long anon;
+        long hwm;
+    };
+    std::vector<Figures> figures;
+    bool silent = false;
+    for (const auto& publisher : setup.publishers) {
+        const auto messages = static_cast<double>(publisher->messages);
+        const double cpu = publisher->cpuEnd - publisher->cpuStart;
+        const Figures figure{messages / window.count(), messages > 0 ? cpu * 1e6 / messages : 0,
+                             statusKib(publisher->pid, "VmRSS"), statusKib(publisher->pid, "RssAnon"),
+                             statusKib(publisher->pid, "VmHWM")};
+        figures.push_back(figure);
+        std::printf(
+            "  %-10s rate   %7.1f readings/s (%llu messages, %.1f bytes each, under %s)\n",
+            publisher->name.c_str(), figure.rate, static_cast<unsigned long long>(publisher->messages),
+            messages > 0 ? static_cast<double>(publisher->bytes) / messages : 0.0, publisher->prefix.c_str());
+        std::printf("  %-10s CPU    %7.1f us per reading (%.2f s = %.0f ticks, %.2f%% of a core)\n", "",
+                    figure.cpuPerReading, cpu, cpu * static_cast<double>(sysconf(_SC_CLK_TCK)),
+                    100 * cpu / window.count());
+        std::printf("  %-10s memory VmRSS %ld KiB (RssAnon %ld KiB), VmHWM %ld KiB\n", "", figure.rss,
+                    figure.anon, figure.hwm);
+        if (publisher->messages == 0) {
+            std::fprintf(stderr, "citysense-bench-footprint: %s published nothing under %s\n",
+                         publisher->name.c_str(), publisher->prefix.c_str());
+            silent = true;
+        }
+    }
+    if (silent)
+        return 1;
+    const auto ratio = [&](double Figures::*member) { return figures[0].*member / figures[1].*member; };
+    const auto kibRatio = [&](long Figures::*member) {
+        return static_cast<double>(figures[0].*member) / static_cast<double>(figures[1].*member);
+    };
+    std::printf(
+        "  ratio %s/%s: readings/s %.3f   CPU per reading %.3f   VmRSS %.3f   RssAnon %.3f   "
+        "VmHWM %.3f\n",
+        setup.publishers[0]->name.c_str(), setup.publishers[1]->name.c_str(), ratio(&Figures::rate),
+        ratio(&Figures::cpuPerReading), kibRatio(&Figures::rss), kibRatio(&Figures::anon),
+        kibRatio(&Figures::hwm));
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     Setup setup;
-    try {
-        setup = parse(argc, argv);
-    } catch (const std::exception& error) {
-        std::fprintf(stderr, "citysense-bench-footprint: %s\n", error.what());
-        return 64;
-    }
-    try {
-        std::atomic<bool> counting{false};
-        ::mqtt::async_client client(setup.uri, "bench_footprint");
-        client.set_message_callback([&](::mqtt::const_message_ptr message) {
-            if (!counting || message->is_retained())
-                return;
-            for (const auto& publisher : setup.publishers) {
-                if (message->get_topic().rfind(publisher->prefix, 0) == 0) {
-                    ++publisher->messages;
-                    publisher->bytes += message->get_payload_ref().size();
-                    return;
-                }
-            }
-        });
-        client
-            .connect(::mqtt::connect_options_builder()
-                         .clean_session()
-                         .user_name(setup.username)
-                         .password(readPassword(setup.passwordFile))
-                         .finalize())
-            ->wait();
-        for (const auto& publisher : setup.publishers)
-            client.subscribe(topicFilter(publisher->prefix), 1)->wait();
-
-        std::this_thread::sleep_for(std::chrono::duration<double>(setup.warmup));
-        for (const auto& publisher : setup.publishers)
-            publisher->cpuStart = processCpuMicros(publisher->pid) / 1e6;
-        counting = true;
-        const auto start = std::chrono::steady_clock::now();
-        std::this_thread::sleep_for(std::chrono::duration<double>(setup.seconds));
-        counting = false;
-        const std::chrono::duration<double> window = std::chrono::steady_clock::now() - start;
-        for (const auto& publisher : setup.publishers)
-            publisher->cpuEnd = processCpuMicros(publisher->pid) / 1e6;
-        client.disconnect()->wait();
-
-        std::printf(
-            "  over %.1f s after a %.0f s warm-up (CPU: utime+stime from /proc/PID/stat, %ld ticks/s)\n",
-            window.count(), setup.warmup, sysconf(_SC_CLK_TCK));
-        struct Figures {
-            double rate;
-            double cpuPerReading;
-            long rss;
-            long anon;
-            long hwm;
-        };
-        std::vector<Figures> figures;
-        bool silent = false;
-        for (const auto& publisher : setup.publishers) {
-            const auto messages = static_cast<double>(publisher->messages);
-            const double cpu = publisher->cpuEnd - publisher->cpuStart;
-            const Figures figure{messages / window.count(), messages > 0 ? cpu * 1e6 / messages : 0,
-                                 statusKib(publisher->pid, "VmRSS"), statusKib(publisher->pid, "RssAnon"),
-                                 statusKib(publisher->pid, "VmHWM")};
-            figures.push_back(figure);
-            std::printf("  %-10s rate   %7.1f readings/s (%llu messages, %.1f bytes each, under %s)\n",
-                        publisher->name.c_str(), figure.rate,
-                        static_cast<unsigned long long>(publisher->messages),
-                        messages > 0 ? static_cast<double>(publisher->bytes) / messages : 0.0,
-                        publisher->prefix.c_str());
-            std::printf("  %-10s CPU    %7.1f us per reading (%.2f s = %.0f ticks, %.2f%% of a core)\n", "",
-                        figure.cpuPerReading, cpu, cpu * static_cast<double>(sysconf(_SC_CLK_TCK)),
-                        100 * cpu / window.count());
-            std::printf("  %-10s memory VmRSS %ld KiB (RssAnon %ld KiB), VmHWM %ld KiB\n", "", figure.rss,
-                        figure.anon, figure.hwm);
-            if (publisher->messages == 0) {
-                std::fprintf(stderr, "citysense-bench-footprint: %s published nothing under %s\n",
-                             publisher->name.c_str(), publisher->prefix.c_str());
-                silent = true;
-            }
-        }
-        if (silent)
-            return 1;
-        const auto ratio = [&](double Figures::*member) { return figures[0].*member / figures[1].*member; };
-        const auto kibRatio = [&](long Figures::*member) {
-            return static_cast<double>(figures[0].*member) / static_cast<double>(figures[1].*member);
-        };
-        std::printf(
-            "  ratio %s/%s: readings/s %.3f   CPU per reading %.3f   VmRSS %.3f   RssAnon %.3f   "
-            "VmHWM %.3f\n",
-            setup.publishers[0]->name.c_str(), setup.publishers[1]->name.c_str(), ratio(&Figures::rate),
-            ratio(&Figures::cpuPerReading), kibRatio(&Figures::rss), kibRatio(&Figures::anon),
-            kibRatio(&Figures::hwm));
-    } catch (const std::exception& error) {
-        std::fprintf(stderr, "citysense-bench-footprint: %s\n", error.what());
-        return 1;
-    }
-    return 0;
+    return benchmarkMain(
+        "citysense-bench-footprint", [&] { setup = parse(argc, argv); }, [&] { return measure(setup); });
 }

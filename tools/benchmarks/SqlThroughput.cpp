@@ -18,8 +18,8 @@
 //   citysense-bench-sql --host H --port N --database DB --user U --password-file FILE
 //                       [--server-pid PID] [--rows N] [--runs N]
 // tools/benchmarks/sql-throughput starts the server (its own MariaDB in a temporary directory).
-#include "BenchSupport.h"
 #include "MariaDbConnection.h"
+#include "SinkBench.h"
 
 #include <citysense/Format.h>
 #include <engine/PluginRegistry.h>
@@ -49,76 +49,13 @@ using namespace citysense::bench;
 using Connection = MariaDbConnection;
 using Clock = std::chrono::steady_clock;
 
-constexpr std::size_t kBatch = 1000;
 const char* const kDriver = "driver.bench";
 
 struct Setup {
-    std::string host = "127.0.0.1";
-    unsigned port = 3306;
-    std::string database = "citysense";
-    std::string user;
-    std::string passwordFile;
+    MariaDbAddress server;
     long serverPid = 0;
     std::size_t rows = 200000;
     int runs = 3;
-};
-
-const Station& station() {
-    static const Station gateway{"hypo_city", "city_01", "street_01"};
-    return gateway;
-}
-
-/// The samples every case writes: every quantity in turn, distinct values, a millisecond apart.
-std::vector<SampleBatch> makeBatches(std::size_t rows) {
-    const Source* source = Source::intern(station(), kDriver);
-    const auto& table = quantities();
-    const Micros start = nowMicros();
-    std::vector<SampleBatch> batches;
-    for (std::size_t next = 0; next < rows;) {
-        SampleBatch& batch = batches.emplace_back();
-        for (std::size_t i = 0; i < kBatch && next < rows; ++i, ++next) {
-            const QuantityInfo& row = table[next % table.size()];
-            const double value = row.physicalMin + static_cast<double>(next % 9973) * 0.01;
-            batch.push_back(
-                {row.quantity, QualityOk, value, start + static_cast<Micros>(next) * 1000 + 7, source});
-        }
-    }
-    return batches;
-}
-
-// ---- measuring ----
-
-struct Run {
-    double rate = 0;
-    double clientCpu = 0;  ///< microseconds per row, this process
-    double serverCpu = 0;  ///< microseconds per row, mariadbd (0 without --server-pid)
-    std::string failure;
-};
-
-/// mariadbd's CPU time; 0 without --server-pid.
-double serverCpu(long pid) {
-    return pid > 0 ? processCpuMicros(pid) : 0;
-}
-
-class Stopwatch {
-public:
-    explicit Stopwatch(long serverPid)
-        : _serverPid(serverPid), _start(Clock::now()), _cpu(ownCpuMicros()), _server(serverCpu(serverPid)) {}
-
-    Run finish(std::size_t rows) const {
-        const std::chrono::duration<double> elapsed = Clock::now() - _start;
-        const auto count = static_cast<double>(rows);
-        return {count / elapsed.count(),
-                (ownCpuMicros() - _cpu) / count,
-                (serverCpu(_serverPid) - _server) / count,
-                {}};
-    }
-
-private:
-    long _serverPid;
-    Clock::time_point _start;
-    double _cpu;
-    double _server;
 };
 
 // ---- the client library, for the baselines and the bookkeeping ----
@@ -277,79 +214,31 @@ Run loadDataRun(const Setup& setup, Connection& connection, const std::string& f
 // ---- the sink, loaded as citysensed loads it ----
 
 std::unique_ptr<Sink> openSink(const Setup& setup, PluginRegistry& registry) {
-    registry.load(CITYSENSE_PLUGIN_DIR "/citysense-sql.so");
-    if (!registry.find("sql")) {
-        for (const auto& error : registry.errors())
-            std::fprintf(stderr, "%s: %s\n", error.path.c_str(), error.message.c_str());
-        throw std::runtime_error("the sql plugin did not load from " CITYSENSE_PLUGIN_DIR);
-    }
-    std::unique_ptr<Sink> sink = registry.createSink("sql");
-    sink->attach({"sink.bench", station(), Source::intern(station(), "sink.bench")});
-    const std::map<std::string, std::string> raw{
-        {"connector", "mysql"},
-        {"connection", "host=" + setup.host + ";port=" + std::to_string(setup.port) +
-                           ";db=" + setup.database + ";user=" + setup.user},
-        {"password_file", setup.passwordFile},
-        {"create_schema", "true"}};
-    std::vector<OptionIssue> issues;
-    const Options options = Options::parse(sink->options(), raw, issues);
-    if (!issues.empty())
-        throw std::runtime_error("sink option " + issues.front().key + ": " + issues.front().message);
-    sink->configure(options);
-    sink->open();
-    return sink;
+    return bench::openSink(
+        registry, "sql",
+        {{"connector", "mysql"},
+         {"connection", "host=" + setup.server.host + ";port=" + std::to_string(setup.server.port) +
+                            ";db=" + setup.server.database + ";user=" + setup.server.user},
+         {"password_file", setup.server.passwordFile},
+         {"create_schema", "true"}});
 }
 
 Run sinkRun(const Setup& setup, const std::vector<SampleBatch>& batches) {
     PluginRegistry registry;
-    std::unique_ptr<Sink> sink = openSink(setup, registry);
-    std::size_t written = 0;
-    Run run;
-    const Stopwatch stopwatch(setup.serverPid);
-    try {
-        for (const auto& batch : batches) {
-            sink->write(batch);
-            written += batch.size();
-        }
-        run = stopwatch.finish(written);
-    } catch (const std::exception& error) {
-        run.failure = "write() of batch " + std::to_string(written / kBatch + 1) + " failed: " + error.what();
-    }
-    sink->close();
-    return run;
+    return timeWrites(*openSink(setup, registry), batches, setup.serverPid);
 }
 
 // ---- reporting ----
 
-struct Side {
-    const char* label;
-    std::vector<Run> runs;
-
-    std::vector<double> field(double Run::*member) const {
-        std::vector<double> values;
-        for (const Run& run : runs)
-            values.push_back(run.*member);
-        return values;
+void print(const Series& series) {
+    if (const Run* run = series.failed()) {
+        std::printf("  %-34s FAILED: %s\n", series.label.c_str(), run->failure.c_str());
+        return;
     }
-    const Run* failed() const {
-        const auto found =
-            std::find_if(runs.begin(), runs.end(), [](const Run& run) { return !run.failure.empty(); });
-        return found == runs.end() ? nullptr : &*found;
-    }
-    double rate() const { return median(field(&Run::rate)); }
-
-    void print() const {
-        if (const Run* run = failed()) {
-            std::printf("  %-34s FAILED: %s\n", label, run->failure.c_str());
-            return;
-        }
-        std::string each;
-        for (const double rate : field(&Run::rate))
-            each += (each.empty() ? "" : ", ") + std::to_string(std::lround(rate));
-        std::printf("  %-34s %8.0f rows/s  CPU/row: client %5.2f us, server %5.2f us  (runs %s)\n", label,
-                    rate(), median(field(&Run::clientCpu)), median(field(&Run::serverCpu)), each.c_str());
-    }
-};
+    std::printf("  %-34s %8.0f rows/s  CPU/row: client %5.2f us, server %5.2f us  (runs %s)\n",
+                series.label.c_str(), series.rate(), series.cpuMicros(), series.otherCpuMicros(),
+                series.rates().c_str());
+}
 
 /// The (sensor id) of each quantity the bench source writes, as the sink created them.
 std::map<std::string, std::uint32_t> sensorIds(Connection& connection) {
@@ -412,31 +301,12 @@ std::string contents(Connection& connection) {
 
 Setup parse(int argc, char** argv) {
     Setup setup;
-    for (int i = 1; i < argc; ++i) {
-        const std::string key = argv[i];
-        if (i + 1 >= argc)
-            throw std::invalid_argument(key + " needs a value");
-        const std::string value = argv[++i];
-        if (key == "--host")
-            setup.host = value;
-        else if (key == "--port")
-            setup.port = static_cast<unsigned>(std::stoul(value));
-        else if (key == "--database")
-            setup.database = value;
-        else if (key == "--user")
-            setup.user = value;
-        else if (key == "--password-file")
-            setup.passwordFile = value;
-        else if (key == "--server-pid")
-            setup.serverPid = std::stol(value);
-        else if (key == "--rows")
-            setup.rows = std::stoul(value);
-        else if (key == "--runs")
-            setup.runs = std::stoi(value);
-        else
-            throw std::invalid_argument("unknown option " + key);
-    }
-    if (setup.user.empty() || setup.passwordFile.empty() || setup.rows == 0 || setup.runs < 1)
+    OptionSetters setters = addressOptions(setup.server);
+    setters.insert({{"--server-pid", [&](const std::string& value) { setup.serverPid = std::stol(value); }},
+                    {"--rows", [&](const std::string& value) { setup.rows = std::stoul(value); }},
+                    {"--runs", [&](const std::string& value) { setup.runs = std::stoi(value); }}});
+    parseOptions(argc, argv, setters);
+    if (setup.server.user.empty() || setup.server.passwordFile.empty() || setup.rows == 0 || setup.runs < 1)
         throw std::invalid_argument(
             "usage: citysense-bench-sql --host H --port N --database DB --user U --password-file FILE "
             "[--server-pid PID] [--rows N] [--runs N]");
@@ -444,8 +314,8 @@ Setup parse(int argc, char** argv) {
 }
 
 bool measure(const Setup& setup) {
-    const std::vector<SampleBatch> batches = makeBatches(setup.rows);
-    Connection connection({setup.host, setup.port, setup.user, setup.passwordFile, setup.database}, true);
+    const std::vector<SampleBatch> batches = makeBatches(setup.rows, kDriver, nowMicros() + 7);
+    Connection connection(setup.server, true);
     // The first sight of the source creates its station and sensors: once, before any case, so that
     // every case writes readings only (a sink run still looks its sensors up, once each).
     {
@@ -464,15 +334,15 @@ bool measure(const Setup& setup) {
     std::printf(
         "sql sink throughput: MariaDB %s at %s:%u, %zu rows (%zu sensors), batches of %zu, median of %d "
         "runs\n",
-        mysql_get_server_info(connection.handle()), setup.host.c_str(), setup.port, rows.size(), ids.size(),
-        kBatch, setup.runs);
+        mysql_get_server_info(connection.handle()), setup.server.host.c_str(), setup.server.port, rows.size(),
+        ids.size(), kBatch, setup.runs);
 
-    Side sink{"sink (sql plugin, write()):", {}};
-    Side single{"single-row prepared, commit/1000:", {}};
-    Side multi{"libmariadb 1000-row prepared:", {}};
-    Side perBatch{"  same, prepared for every batch:", {}};
-    Side asText{"  same, time bound as text:", {}};
-    Side load{"LOAD DATA LOCAL INFILE:", {}};
+    Series sink{"sink (sql plugin, write()):", {}};
+    Series single{"single-row prepared, commit/1000:", {}};
+    Series multi{"libmariadb 1000-row prepared:", {}};
+    Series perBatch{"  same, prepared for every batch:", {}};
+    Series asText{"  same, time bound as text:", {}};
+    Series load{"LOAD DATA LOCAL INFILE:", {}};
     std::map<std::string, std::string> stored;
     // Each case starts on an empty table and a quiet server: the pages the previous case dirtied are
     // flushed first, or their flushing in the background would fall on the next case only.
@@ -527,12 +397,8 @@ bool measure(const Setup& setup) {
         throw;
     }
     ::unlink(file.c_str());
-    sink.print();
-    single.print();
-    multi.print();
-    perBatch.print();
-    asText.print();
-    load.print();
+    for (const Series* series : {&sink, &single, &multi, &perBatch, &asText, &load})
+        print(*series);
     if (stored.size() != 1) {
         std::printf("  the cases stored different rows:\n");
         for (const auto& [what, who] : stored)
@@ -561,17 +427,10 @@ bool measure(const Setup& setup) {
 
 int main(int argc, char** argv) {
     Setup setup;
-    try {
-        setup = parse(argc, argv);
-    } catch (const std::exception& error) {
-        std::fprintf(stderr, "citysense-bench-sql: %s\n", error.what());
-        return 64;
-    }
-    Poco::Logger::root().setLevel(Poco::Message::PRIO_WARNING);
-    try {
-        return measure(setup) ? 0 : 1;
-    } catch (const std::exception& error) {
-        std::fprintf(stderr, "citysense-bench-sql: %s\n", error.what());
-        return 1;
-    }
+    return benchmarkMain(
+        "citysense-bench-sql", [&] { setup = parse(argc, argv); },
+        [&] {
+            Poco::Logger::root().setLevel(Poco::Message::PRIO_WARNING);
+            return measure(setup) ? 0 : 1;
+        });
 }

@@ -5,6 +5,7 @@
 #include <citysense/Options.h>
 #include <citysense/Sample.h>
 
+#include <memory>
 #include <string>
 
 namespace Poco {
@@ -13,15 +14,21 @@ class Logger;
 
 namespace citysense {
 
-/// Who an instance is: set by the host before configure().
+class LatestReadings;
+
+/// Who an instance is and what the host lends it: set by the host before configure().
 struct InstanceContext {
     std::string name;  ///< "driver.air", "sink.console": the prefix of every log line of the instance
     Station station;
     const Source* source = nullptr;  ///< the instance's own source, for samples it makes
+    /// The latest readings of the configuration the instance runs in, owned by the host and alive as
+    /// long as the instance (ABI 1.1).
+    LatestReadings* latestReadings = nullptr;
 };
 
 class Plugin {
 public:
+    Plugin();
     virtual ~Plugin();
 
     /// The options this plugin accepts. The same table for every instance of the plugin.
@@ -34,16 +41,32 @@ public:
     /// Called by the host before configure().
     void attach(const InstanceContext& context);
 
-    const std::string& instanceName() const { return _context.name; }
-    const Station& station() const { return _context.station; }
-    const Source* source() const { return _context.source; }
+    const std::string& instanceName() const { return _identity.name; }
+    const Station& station() const { return _identity.station; }
+    const Source* source() const { return _identity.source; }
 
     /// A logger named after the instance.
     Poco::Logger& logger() const;
 
+    /// The newest readings the drivers of this instance's configuration delivered (LatestReadings.h),
+    /// lent by the host: watch() a quantity in configure(), look it up with latest() when reading.
+    /// Throws std::logic_error if the host lent none. Since ABI 1.1.
+    LatestReadings& latestReadings() const;
+
 private:
-    InstanceContext _context;
-    Poco::Logger* _logger = nullptr;
+    /// The identity part of the context, laid out as in ABI 1.0: plugins built against it read these
+    /// fields inline, through the accessors above.
+    struct Identity {
+        std::string name;
+        Station station;
+        const Source* source = nullptr;
+    };
+    /// What else the host lends an instance: its logger and latest readings (Plugin.cpp).
+    struct Lent;
+
+    Identity _identity;
+    /// One pointer where ABI 1.0 kept the logger's, so that a Plugin is as large as in ABI 1.0.
+    std::unique_ptr<Lent> _lent;
 };
 
 }  // namespace citysense

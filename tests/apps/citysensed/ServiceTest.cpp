@@ -118,6 +118,24 @@ TEST_F(ServiceTest, ABadReloadIsRefusedAndTheRunningPipelinesGoOn) {
         ASSERT_EQ(all[i], double(i + 1)) << "one unbroken sequence: the driver never restarted";
 }
 
+TEST_F(ServiceTest, AReloadWithAMalformedFragmentIsRefusedNotACrash) {
+    write("station.ini", sequenceStation("5ms"));
+    ServiceProcess service({"-c", path("station.ini")});
+    ASSERT_TRUE(eventually([&] { return values().size() >= 10; })) << service.log();
+    std::filesystem::create_directories(path("conf.d"));
+    write("conf.d/50-typo.ini", "[.street]\n.a = 1\n");
+    service.signal(SIGHUP);
+    ASSERT_TRUE(service.waitForLog("reload refused: the running configuration stays in effect"))
+        << service.log();
+    EXPECT_THAT(service.log(),
+                HasSubstr(path("conf.d/50-typo.ini") + ": line 1: [.street] section [.street]: a "
+                                                       "name may not begin with '.'"));
+    const std::size_t atRefusal = values().size();
+    EXPECT_TRUE(eventually([&] { return values().size() >= atRefusal + 10; }));
+    service.signal(SIGTERM);
+    EXPECT_EQ(service.wait(), 0);
+}
+
 TEST_F(ServiceTest, HealthAndMetricsReportWhatHappened) {
     write("station.ini",
           "[host]\nsystem = hypo_city\ncity = city_01\nstreet = street_01\nspool_dir = " + path("spool") +

@@ -5,12 +5,11 @@
 // Expected values are worked out here by hand from AAN 803's formulas and factor tables (HARDWARE.md),
 // not by the driver's code.
 
-#include <Ads1115Emulator.h>
 #include <PluginHarness.h>
 
-#include <citysense/LatestReadings.h>
 #include <citysense/bus/BusError.h>
 #include <citysense/testing/FakeI2cBus.h>
+#include <citysense/testing/chips/Ads1115Emulator.h>
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Channel.h>
@@ -101,7 +100,7 @@ protected:
     }
 
     std::shared_ptr<testing::FakeI2cBus> bus = std::make_shared<testing::FakeI2cBus>(kBus);
-    std::shared_ptr<test::Ads1115Emulator> adc = std::make_shared<test::Ads1115Emulator>(0x48);
+    std::shared_ptr<testing::Ads1115Emulator> adc = std::make_shared<testing::Ads1115Emulator>(0x48);
 };
 
 TEST_F(Alphasense, WorkedExampleOfAan803EndToEnd) {
@@ -188,7 +187,7 @@ TEST_F(Alphasense, NegativeConcentrationsNearZeroAreNotClamped) {
 
 /// The station temperature tests record temperatures for the harness station, newest last.
 void deliverTemperature(double celsius) {
-    recordLatest({test::testSample(Quantity::Temperature, celsius, nowMicros())});
+    test::testLatestReadings().record({test::testSample(Quantity::Temperature, celsius, nowMicros())});
 }
 
 TEST_F(Alphasense, StationSourceUsesTheLatestTemperatureDelivered) {
@@ -216,7 +215,7 @@ TEST_F(Alphasense, FactorsAreHeldBeyondTheTable) {
 /// Moves `driver` to a station of its own, which no test delivers a temperature for.
 void attachToQuietStation(Driver& driver, const std::string& street) {
     const Station quiet{"hypo_city", "city_01", street};
-    driver.attach({"driver.test", quiet, Source::intern(quiet, "driver.test")});
+    driver.attach({"driver.test", quiet, Source::intern(quiet, "driver.test"), &test::testLatestReadings()});
 }
 
 TEST_F(Alphasense, WithoutAStationTemperatureSamplesAreFlaggedWarmingUp) {
@@ -253,7 +252,7 @@ void deliverTemperatureTo(const std::string& street, double celsius, Micros age 
     sample.time = nowMicros() - age;
     sample.quality = quality;
     sample.source = Source::intern(quiet, "driver.thermometer");
-    recordLatest({sample});
+    test::testLatestReadings().record({sample});
 }
 
 constexpr Micros kMinute = 60 * kMicrosPerSecond;
@@ -400,7 +399,7 @@ TEST_F(Alphasense, OtherChannelsAndRangeChangeMuxAndPga) {
 }
 
 TEST_F(Alphasense, AnotherAddressIsTheChipItTalksTo) {
-    auto other = std::make_shared<test::Ads1115Emulator>(0x4B);
+    auto other = std::make_shared<testing::Ads1115Emulator>(0x4B);
     bus->attach(0x4B, other);
     other->setInput(0, 0.300);
     other->setInput(1, 0.290);

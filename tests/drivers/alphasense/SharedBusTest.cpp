@@ -2,10 +2,10 @@
 // the ADS1115 at 0x48 and a wind vane on the one at 0x49. Every conversion (start, polls, result)
 // must reach its chip without a transfer of the other driver in between.
 
-#include <Ads1115Emulator.h>
 #include <PluginHarness.h>
 
 #include <citysense/testing/FakeI2cBus.h>
+#include <citysense/testing/chips/Ads1115Emulator.h>
 
 #include <gtest/gtest.h>
 
@@ -16,7 +16,7 @@
 namespace citysense {
 namespace {
 
-using test::Ads1115Operation;
+using testing::Ads1115Operation;
 
 constexpr char kBus[] = "fake-ads-shared";
 constexpr int kReads = 15;
@@ -34,9 +34,9 @@ void readRepeatedly(Driver& driver, int reads, const std::atomic<bool>& go, std:
 
 TEST(Ads1115SharedBus, ConversionsOfTwoDriversNeverInterleave) {
     auto bus = std::make_shared<testing::FakeI2cBus>(kBus);
-    auto journal = std::make_shared<test::Ads1115Journal>();
-    auto gas = std::make_shared<test::Ads1115Emulator>(0x48, journal);
-    auto vane = std::make_shared<test::Ads1115Emulator>(0x49, journal);
+    auto journal = std::make_shared<testing::Ads1115Journal>();
+    auto gas = std::make_shared<testing::Ads1115Emulator>(0x48, journal);
+    auto vane = std::make_shared<testing::Ads1115Emulator>(0x49, journal);
     bus->attach(0x48, gas);
     bus->attach(0x49, vane);
     gas->setBusyReads(2);  // polls that sleep while the bus is held

@@ -247,14 +247,41 @@ TEST_F(AnemometerDriver, WithoutDebounceEveryBounceCounts) {
     EXPECT_NEAR(periods[0].speed, 20 * kSparkFunMetresPerPulse, kTolerance);
 }
 
-TEST_F(AnemometerDriver, DebounceIsMeasuredFromTheLastCountedEdge) {
-    // Edges 3 ms apart: each one is within 5 ms of the one before, but every second one is 6 ms
-    // from the last edge counted, so half of them count: 500 of 1000, all within 3 s.
+TEST_F(AnemometerDriver, DebounceIsOnTheLinesStabilityNotTheTimeSinceTheLastPulse) {
+    // Falling edges 3 ms apart (the rising ones between them lost): the line never holds a level for
+    // 5 ms until the burst ends, so the burst is one pulse, however long it lasts.
     script().addPulses(100 * kMs, 3 * kMs, 1000);
     auto driver = openDriver({{"factor", "1"}, {"factor_unit", "m/s"}});
     const std::vector<Period> periods = runPeriods(*driver, 1);
-    EXPECT_NEAR(periods[0].speed, 500.0 / 10.0, kTolerance);
-    EXPECT_NEAR(periods[0].gust, 500.0 / 3.0, kTolerance);
+    EXPECT_NEAR(periods[0].speed, 1.0 / 10.0, kTolerance);
+}
+
+TEST_F(AnemometerDriver, ASwitchBouncingWhenItClosesIsOnePulsePerRevolution) {
+    for (int i = 0; i < 28; ++i) {
+        const Micros closure = 100 * kMs + i * 300 * kMs;
+        for (const Micros offset : {0 * kMs, 1 * kMs, 2 * kMs, 3 * kMs})  // low, high, low, high...
+            script().add({closure + offset, offset % (2 * kMs) != 0});
+        script().add({closure + 4 * kMs, false});   // ...and low it stays
+        script().add({closure + 100 * kMs, true});  // until it opens
+    }
+    auto driver = openDriver({{"factor", "1"}, {"factor_unit", "m/s"}});
+    const std::vector<Period> periods = runPeriods(*driver, 1);
+    EXPECT_NEAR(periods[0].speed, 28.0 / 10.0, kTolerance);
+}
+
+TEST_F(AnemometerDriver, ASwitchBouncingWhenItOpensIsOnePulsePerRevolution) {
+    // Cheap cups: the closure is clean, but opening 60 ms later bounces (a falling edge half a
+    // millisecond after the rising one). Counting edges 5 ms after the last counted one saw 56.
+    for (int i = 0; i < 28; ++i) {
+        const Micros closure = 100 * kMs + i * 300 * kMs;
+        script().add({closure, false});
+        script().add({closure + 60 * kMs, true});
+        script().add({closure + 60 * kMs + 500, false});
+        script().add({closure + 61 * kMs, true});
+    }
+    auto driver = openDriver({{"factor", "1"}, {"factor_unit", "m/s"}});
+    const std::vector<Period> periods = runPeriods(*driver, 1);
+    EXPECT_NEAR(periods[0].speed, 28.0 / 10.0, kTolerance);
 }
 
 TEST_F(AnemometerDriver, AnEdgeExactlyTheDebounceTimeAfterTheLastIsCounted) {
@@ -476,10 +503,10 @@ TEST_F(AnemometerDriver, OptionsMakeTheLineRequest) {
     ASSERT_EQ(requestedSpecs().size(), 3u);
     EXPECT_EQ(requestedSpecs()[0].chip, "fake-chip");
     EXPECT_EQ(requestedSpecs()[0].line, "17");
-    EXPECT_EQ(requestedSpecs()[0].edges, Edges::Falling);
+    EXPECT_EQ(requestedSpecs()[0].edges, Edges::Both);  // debouncing needs both
     EXPECT_EQ(requestedSpecs()[0].bias, Bias::PullUp);
     EXPECT_EQ(requestedSpecs()[1].line, "GPIO6");
-    EXPECT_EQ(requestedSpecs()[1].edges, Edges::Rising);
+    EXPECT_EQ(requestedSpecs()[1].edges, Edges::Both);
     EXPECT_EQ(requestedSpecs()[1].bias, Bias::PullDown);
     EXPECT_EQ(requestedSpecs()[2].bias, Bias::AsIs);
 }

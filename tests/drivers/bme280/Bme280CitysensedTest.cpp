@@ -6,11 +6,11 @@
 #include "Bme280Compensation.h"
 #include "Bme280TestVectors.h"
 
+#include <Programs.h>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -44,38 +44,14 @@ private:
     std::string _path;
 };
 
-std::string quoted(const std::string& text) {
-    std::string result = "'";
-    for (const char c : text)
-        result += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return result + "'";
-}
-
-struct CommandResult {
-    int exitCode = -1;
-    std::string output;  ///< stdout and stderr
-};
-
 /// Runs citysensed --once on `config` with the fake /dev/i2c-97 preloaded.
-CommandResult runCitysensed(const std::string& config) {
+test::CommandResult runCitysensed(const std::string& config) {
     const char* inherited = std::getenv("ASAN_OPTIONS");
     const std::string asan =
         (inherited && *inherited ? std::string(inherited) + ":" : std::string()) + "verify_asan_link_order=0";
-    const std::string command = "env LD_PRELOAD=" + quoted(BME280_FAKE_I2C_DEV_LIBRARY) +
-                                " CITYSENSE_FAKE_I2C_DEV=" + kFakeDevice + " ASAN_OPTIONS=" + quoted(asan) +
-                                " " + quoted(CITYSENSE_BINARY_DIR "/bin/citysensed") + " --once -c " +
-                                quoted(config) + " 2>&1 </dev/null";
-    CommandResult run;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe)
-        throw std::runtime_error("cannot run " + command);
-    char buffer[4096];
-    std::size_t size = 0;
-    while ((size = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
-        run.output.append(buffer, size);
-    const int status = pclose(pipe);
-    run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
+    return test::runCitysensed({"--once", "-c", config}, {{"LD_PRELOAD", BME280_FAKE_I2C_DEV_LIBRARY},
+                                                          {"CITYSENSE_FAKE_I2C_DEV", kFakeDevice},
+                                                          {"ASAN_OPTIONS", asan}});
 }
 
 /// A configuration reading one bme280 on `bus` into JSON lines at `<dir>/samples.jsonl`.
@@ -140,9 +116,9 @@ std::string contentsOf(const std::string& path) {
 
 TEST(Bme280Citysensed, ReadsTheDatasheetVectorThroughTheLinuxI2cBus) {
     ScratchDir dir;
-    const CommandResult run =
+    const test::CommandResult run =
         runCitysensed(writeConfig(dir, std::string("bus = ") + kFakeDevice + "\naddress = 0x76\n"));
-    ASSERT_EQ(run.exitCode, 0) << run.output;
+    ASSERT_EQ(run.status, 0) << run.output;
     const std::string samples = dir.path() + "/samples.jsonl";
     const auto values = valuesIn(samples);
     ASSERT_EQ(values.size(), 3u) << contentsOf(samples) << run.output;
@@ -156,16 +132,16 @@ TEST(Bme280Citysensed, ReadsTheDatasheetVectorThroughTheLinuxI2cBus) {
 
 TEST(Bme280Citysensed, AnAddressWithoutAChipFailsWithTheErrnoText) {
     ScratchDir dir;
-    const CommandResult run =
+    const test::CommandResult run =
         runCitysensed(writeConfig(dir, std::string("bus = ") + kFakeDevice + "\naddress = 0x77\n"));
-    EXPECT_NE(run.exitCode, 0) << run.output;
+    EXPECT_NE(run.status, 0) << run.output;
     EXPECT_THAT(run.output, HasSubstr("/dev/i2c-97 address 0x77: write: No such device or address"));
 }
 
 TEST(Bme280Citysensed, ABusThePreloadDoesNotHandleFailsWithTheErrnoText) {
     ScratchDir dir;
-    const CommandResult run = runCitysensed(writeConfig(dir, "bus = /dev/i2c-98\n"));
-    EXPECT_NE(run.exitCode, 0) << run.output;
+    const test::CommandResult run = runCitysensed(writeConfig(dir, "bus = /dev/i2c-98\n"));
+    EXPECT_NE(run.status, 0) << run.output;
     EXPECT_THAT(run.output, HasSubstr("/dev/i2c-98: open: No such file or directory"));
     EXPECT_FALSE(std::filesystem::exists(dir.path() + "/samples.jsonl") &&
                  !valuesIn(dir.path() + "/samples.jsonl").empty());

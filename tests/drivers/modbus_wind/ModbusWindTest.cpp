@@ -1,8 +1,10 @@
 // The modbus_wind driver through the real plugin library and the real libmodbus, over a
 // pseudo-terminal: the test plays the sensor, a Modbus RTU slave, on the device side. Requests are
-// parsed and their CRC checked here, with a CRC-16/MODBUS written from its definition (reflected
-// polynomial 0xA001, initial value 0xFFFF, low byte sent first) and checked against HARDWARE.md's
-// exchange and the CRC catalogue's check value.
+// parsed and their CRC checked here, with the CRC-16/MODBUS of the emulator beside the driver, written
+// from its definition (reflected polynomial 0xA001, initial value 0xFFFF, low byte sent first) and
+// checked against HARDWARE.md's exchange and the CRC catalogue's check value.
+
+#include "ModbusWindEmulator.h"
 
 #include <PluginHarness.h>
 
@@ -11,8 +13,6 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include "ModbusRtu.h"
 
 #include <fcntl.h>
 #include <sys/ioctl.h>
@@ -31,8 +31,8 @@
 namespace citysense {
 namespace {
 
-using test::crc16Modbus;
-using test::withCrc;
+using modbus_wind::crc16Modbus;
+using modbus_wind::withCrc;
 
 using ::testing::HasSubstr;
 using Settings = std::map<std::string, std::string>;

@@ -8,8 +8,8 @@
 #include "Bme280Emulator.h"
 #include "Bme280TestVectors.h"
 #include "DgsEmulator.h"
+#include "ModbusWindEmulator.h"
 
-#include <Ads1115Emulator.h>
 #include <PluginHarness.h>
 #include <engine/Engine.h>
 #include <engine/Plan.h>
@@ -19,6 +19,7 @@
 #include <citysense/testing/FakeI2cBus.h>
 #include <citysense/testing/PseudoTerminal.h>
 #include <citysense/testing/ScriptedEdgeSource.h>
+#include <citysense/testing/chips/Ads1115Emulator.h>
 
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeParser.h>
@@ -27,8 +28,6 @@
 #include <Poco/JSON/Parser.h>
 
 #include <gtest/gtest.h>
-
-#include "ModbusRtu.h"
 
 #include <unistd.h>
 #include <atomic>
@@ -47,9 +46,6 @@
 
 namespace citysense {
 namespace {
-
-using test::crc16Modbus;
-using test::withCrc;
 
 /// How long a condition may take before the test gives up on it: far beyond what any of them needs.
 constexpr auto kPatience = std::chrono::seconds(30);
@@ -275,8 +271,8 @@ TEST_F(DriverPipelines, Bme280DatasheetVectorThroughRangeFilter) {
 
 TEST_F(DriverPipelines, AlphasenseAndWindVaneShareABusAndAPipeline) {
     auto bus = std::make_shared<testing::FakeI2cBus>("fake-pipelines-ads");
-    auto isb = std::make_shared<test::Ads1115Emulator>(0x48);
-    auto vane = std::make_shared<test::Ads1115Emulator>(0x49);
+    auto isb = std::make_shared<testing::Ads1115Emulator>(0x48);
+    auto vane = std::make_shared<testing::Ads1115Emulator>(0x49);
     bus->attach(0x48, isb);
     bus->attach(0x49, vane);
     isb->setInput(0, 0.300);  // AAN 803's worked example: WE 300 mV, AE 290 mV
@@ -314,7 +310,7 @@ TEST_F(DriverPipelines, AlphasenseAndWindVaneShareABusAndAPipeline) {
 // ---- spec_dgs over a pseudo-terminal -------------------------------------------------------------
 
 TEST_F(DriverPipelines, SpecDgsAnswersOverAPseudoTerminal) {
-    test::DgsEmulator module;
+    spec_dgs::DgsEmulator module;
     // Serial 012345678901, 87 ppb, 24 °C, 51 %RH, powered for 0 d 02:00:00: warmed up.
     module.answer("012345678901, 87, 24, 51, 30000, 26000, 29000, 00, 02, 00, 00\r\n");
 
@@ -516,87 +512,10 @@ TEST_F(DriverPipelines, AnemometerCountsAScriptedReedSwitch) {
 
 // ---- modbus_wind over a pseudo-terminal ----------------------------------------------------------
 
-/// A Modbus RTU slave with holding registers, on the device side of a pseudo-terminal: a thread
-/// answers each read request (function 0x03) whose CRC is right, or with exception 0x02 (illegal data
-/// address) when it asks for a register the slave does not have.
-class ModbusSlave {
-public:
-    ModbusSlave(int address, std::map<int, std::uint16_t> registers)
-        : _address(address), _registers(std::move(registers)), _thread([this] { serve(); }) {}
-
-    ~ModbusSlave() {
-        _stop = true;
-        _thread.join();
-    }
-
-    ModbusSlave(const ModbusSlave&) = delete;
-    ModbusSlave& operator=(const ModbusSlave&) = delete;
-
-    const std::string& devicePath() const { return _pty.devicePath(); }
-
-    /// Every request received, as "slave function first count", or "bad CRC".
-    std::vector<std::string> requests() const {
-        std::lock_guard<std::mutex> lock(_mutex);
-        return _requests;
-    }
-
-private:
-    void serve() {
-        std::string received;
-        while (!_stop) {
-            received += _pty.receive(20 * 1000);
-            while (received.size() >= 8) {
-                const std::string frame = received.substr(0, 8);
-                received.erase(0, 8);
-                answer(frame);
-            }
-        }
-    }
-
-    void answer(const std::string& frame) {
-        const auto byte = [&](std::size_t i) {
-            return static_cast<int>(static_cast<std::uint8_t>(frame[i]));
-        };
-        const int slave = byte(0);
-        const int function = byte(1);
-        const int first = byte(2) << 8 | byte(3);
-        const int count = byte(4) << 8 | byte(5);
-        {
-            std::lock_guard<std::mutex> lock(_mutex);
-            _requests.push_back(withCrc(frame.substr(0, 6)) != frame
-                                    ? "bad CRC"
-                                    : std::to_string(slave) + " " + std::to_string(function) + " " +
-                                          std::to_string(first) + " " + std::to_string(count));
-        }
-        if (withCrc(frame.substr(0, 6)) != frame || slave != _address || function != 0x03)
-            return;
-        std::string reply{static_cast<char>(slave), static_cast<char>(function),
-                          static_cast<char>(2 * count)};
-        for (int reg = first; reg < first + count; ++reg) {
-            const auto value = _registers.find(reg);
-            if (value == _registers.end()) {
-                _pty.send(withCrc({static_cast<char>(slave), static_cast<char>(function | 0x80), 0x02}));
-                return;
-            }
-            reply += static_cast<char>(value->second >> 8);
-            reply += static_cast<char>(value->second & 0xFF);
-        }
-        _pty.send(withCrc(reply));
-    }
-
-    const int _address;
-    const std::map<int, std::uint16_t> _registers;
-    testing::PseudoTerminal _pty;
-    mutable std::mutex _mutex;
-    std::vector<std::string> _requests;
-    std::atomic<bool> _stop{false};
-    std::thread _thread;
-};
-
 TEST_F(DriverPipelines, ModbusWindAnswersAsARtuSlave) {
-    ASSERT_EQ(crc16Modbus("123456789"), 0x4B37);  // the CRC catalogue's check value
+    ASSERT_EQ(modbus_wind::crc16Modbus("123456789"), 0x4B37);  // the CRC catalogue's check value
 
-    ModbusSlave sensor(1, {{0x0000, 86}, {0x0001, 270}});  // 8.6 m/s from 270°
+    modbus_wind::ModbusWindEmulator sensor(1, {{0x0000, 86}, {0x0001, 270}});  // 8.6 m/s from 270°
     Rig station = build("[driver.wind]\nplugin = modbus_wind\nport = " + sensor.devicePath() +
                         "\n"
                         "[filter.plausible]\nplugin = range\n"

@@ -17,7 +17,7 @@
 namespace citysense {
 namespace {
 
-using test::DgsEmulator;
+using spec_dgs::DgsEmulator;
 using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;

@@ -2,10 +2,10 @@
 // all 16 directions from the divider voltages of HARDWARE.md's resistance table, the nearest entry
 // between two, a disconnected vane flagged, the mounting offset wrapped, the ADC word written.
 
-#include <Ads1115Emulator.h>
 #include <PluginHarness.h>
 
 #include <citysense/testing/FakeI2cBus.h>
+#include <citysense/testing/chips/Ads1115Emulator.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -65,7 +65,7 @@ protected:
     }
 
     std::shared_ptr<testing::FakeI2cBus> bus = std::make_shared<testing::FakeI2cBus>(kBus);
-    std::shared_ptr<test::Ads1115Emulator> adc = std::make_shared<test::Ads1115Emulator>(0x48);
+    std::shared_ptr<testing::Ads1115Emulator> adc = std::make_shared<testing::Ads1115Emulator>(0x48);
 };
 
 TEST_F(WindVane, EveryDirectionFromItsDividerVoltageAtTheDefault3V3) {
@@ -139,7 +139,7 @@ TEST_F(WindVane, OffsetIsAddedAndWrapped) {
 }
 
 TEST_F(WindVane, WritesASingleShotConfigWordForItsInputAndRange) {
-    auto other = std::make_shared<test::Ads1115Emulator>(0x4A);
+    auto other = std::make_shared<testing::Ads1115Emulator>(0x4A);
     bus->attach(0x4A, other);
     other->setInput(2, dividerVolts(8200, 5.0));
     auto driver =

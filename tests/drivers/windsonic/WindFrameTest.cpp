@@ -261,6 +261,14 @@ TEST(WindSonicNmea, VoidDataAndGillFaultCodesAreFaults) {
     EXPECT_DOUBLE_EQ(ok.frame->speed, 2.10);
 }
 
+TEST(WindSonicNmea, StatuteMilesPerHourIsTheStandardUnitS) {
+    // A non-Gill instrument set to mph: NMEA 0183's MWV writes S for statute miles per hour.
+    const FrameParse parsed = parseMwvSentence(nmea("WIMWV,270,T,10.0,S,A"));
+    ASSERT_TRUE(parsed.frame) << parsed.error;
+    EXPECT_DOUBLE_EQ(parsed.frame->speed, 4.4704);
+    EXPECT_DOUBLE_EQ(*parsed.frame->direction, 270.0);
+}
+
 TEST(WindSonicNmea, ABadChecksumIsReportedAsSuch) {
     const FrameParse parsed = parseMwvSentence("$IIMWV,017,R,02.91,N,A*2E\r\n");
     EXPECT_FALSE(parsed.frame);
@@ -290,7 +298,7 @@ TEST(WindSonicNmea, MalformedSentencesSayWhatIsWrong) {
         {nmea("IIMWV,017,R,02.91,N,X"), "status \"X\" is not A, V or a Gill status code"},
         {nmea("IIMWV,017,R,02.91,N,"), "status \"\""},
         {nmea("IIMWV,017,L,02.91,N,A"), "reference \"L\" is not R or T"},
-        {nmea("IIMWV,017,R,02.91,S,A"), "units \"S\""},
+        {nmea("IIMWV,017,R,02.91,X,A"), "units \"X\" are not M, N, K, S, P or F"},
         {nmea("IIMWV,017,R,,N,A"), "speed \"\""},
         {nmea("IIMWV,017,R,-2.91,N,A"), "speed \"-2.91\""},
         {nmea("IIMWV,017,R,inf,N,A"), "speed \"inf\""},

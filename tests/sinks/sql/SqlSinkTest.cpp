@@ -138,6 +138,7 @@ TEST(SqlSinkMariaDb, AWrongPasswordIsAClearErrorThatDoesNotShowThePassword) {
     MariaDb server;
     const std::string wrong = server.directory() + "/wrong.password";
     { std::ofstream(wrong) << "not-the-password\n"; }
+    std::filesystem::permissions(wrong, std::filesystem::perms::owner_read);
     auto sink = makeSink("sql", {{"connector", "mysql"},
                                  {"connection", "host=127.0.0.1;port=" + std::to_string(server.port()) +
                                                     ";db=citysense;user=ingest"},

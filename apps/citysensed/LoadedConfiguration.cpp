@@ -1,0 +1,56 @@
+#include "LoadedConfiguration.h"
+
+#include <Poco/Logger.h>
+
+#include <algorithm>
+#include <iterator>
+
+namespace citysense {
+
+std::unique_ptr<LoadedConfiguration> LoadedConfiguration::build(
+    const std::string& path, const std::function<void(const std::string&)>& report) {
+    ConfigDocument document;
+    try {
+        document = readConfigFile(path);
+    } catch (const ConfigFileError& error) {
+        report(error.what());
+        return nullptr;
+    }
+    auto loaded = std::make_unique<LoadedConfiguration>();
+    std::vector<ConfigIssue> issues;
+    HostSettings host = readHostSettings(document, issues);
+    loaded->registry = std::make_unique<PluginRegistry>();
+    loaded->registry->scan(PluginRegistry::searchPath(host.pluginPath));
+    loaded->plan = std::make_unique<Plan>(makePlan(document, std::move(host), *loaded->registry, issues));
+    if (!hasErrors(issues)) {
+        loaded->engine = std::make_unique<Engine>(*loaded->plan, *loaded->registry, issues);
+        attributeFiles(document, issues);
+    }
+    for (const auto& issue : issues)
+        report(formatIssue(path, issue));
+    if (hasErrors(issues)) {
+        const auto errors =
+            std::count_if(issues.begin(), issues.end(), [](const auto& issue) { return !issue.warning; });
+        report(path + ": " + std::to_string(errors) + " error(s); not started");
+        return nullptr;
+    }
+    loaded->registry->unloadExcept(loaded->plan->plugins());
+    return loaded;
+}
+
+void LoadedConfiguration::start() {
+    Poco::Logger::setLevel("", Poco::Logger::parseLevel(plan->host.logLevel));
+    engine->start();
+}
+
+void LoadedConfiguration::takeOver(LoadedConfiguration& previous) {
+    const auto mine = engine->sinkNames();
+    const auto theirs = previous.engine->sinkNames();
+    std::set<std::string> kept;
+    std::set_intersection(mine.begin(), mine.end(), theirs.begin(), theirs.end(),
+                          std::inserter(kept, kept.end()));
+    engine->adopt(previous.engine->stopForReload(kept));
+    start();
+}
+
+}  // namespace citysense

@@ -1,0 +1,34 @@
+// One configuration, loaded: its plugin registry, validated plan and engine. citysensed runs one and
+// replaces it with a new one on SIGHUP.
+#pragma once
+
+#include <engine/Engine.h>
+#include <engine/Plan.h>
+#include <engine/PluginRegistry.h>
+
+#include <functional>
+#include <memory>
+
+namespace citysense {
+
+struct LoadedConfiguration {
+    // Declaration order is destruction order reversed: the engine (instances) goes before the
+    // registry (their libraries).
+    std::unique_ptr<PluginRegistry> registry;
+    std::unique_ptr<Plan> plan;
+    std::unique_ptr<Engine> engine;
+
+    /// Reads and validates `path`, loads the plugins it uses and builds the engine. Every problem
+    /// found goes to `report`, one formatted line each; nothing is returned if one is an error.
+    static std::unique_ptr<LoadedConfiguration> build(const std::string& path,
+                                                      const std::function<void(const std::string&)>& report);
+
+    /// Applies the configured log level and starts the engine.
+    void start();
+
+    /// Replaces `previous`, which is running: stops it, hands what its sinks still queue to the sinks
+    /// of the same names here, and starts.
+    void takeOver(LoadedConfiguration& previous);
+};
+
+}  // namespace citysense

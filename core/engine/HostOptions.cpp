@@ -1,0 +1,74 @@
+#include "HostOptions.h"
+
+namespace citysense {
+
+const OptionTable& hostOptions(const std::string& kind) {
+    static const OptionTable host = {
+        Option::string("system", "", "First topic level: the system, e.g. hypo_city").mandatory(),
+        Option::string("city", "", "Second topic level: the city, e.g. city_01").mandatory(),
+        Option::string("street", "", "Third topic level: the street, e.g. street_01").mandatory(),
+        Option::number("latitude", "", "Station latitude in degrees (WGS 84)").range(-90, 90),
+        Option::number("longitude", "", "Station longitude in degrees (WGS 84)").range(-180, 180),
+        Option::list(
+            "plugin_path", "",
+            "Directories searched for plugins before the built-in locations (relative: to this file)"),
+        Option::path("spool_dir", "/var/lib/citysense/spool",
+                     "Directory of the durable spools, one subdirectory per sink (empty: no spools)"),
+        Option::duration("shutdown_timeout", "10s",
+                         "How long a stopping host goes on delivering what sinks still queue; what is left "
+                         "then goes to the spool, or is dropped and counted without one")
+            .range(0, 3600),
+        Option::string("http_listen", "127.0.0.1:8180",
+                       "Address of the HTTP health and metrics endpoint (host:port; 'off' for none)"),
+        Option::choice("log_level", {"error", "warning", "notice", "information", "debug", "trace"},
+                       "information", "Least severe log level written"),
+    };
+    static const OptionTable driver = {
+        Option::string("plugin", "", "The driver plugin this instance runs").mandatory(),
+        Option::duration("interval", "10s", "Time between reads of a polled driver").range(0.001, 86400),
+        Option::duration("max_backoff", "5m", "Longest wait between retries of a failing driver")
+            .range(0.001, 86400),
+    };
+    static const OptionTable filter = {
+        Option::string("plugin", "", "The filter plugin this instance runs").mandatory(),
+    };
+    static const OptionTable sink = {
+        Option::string("plugin", "", "The sink plugin this instance runs").mandatory(),
+        Option::integer("queue_size", "100000",
+                        "Samples the sink's queue holds before the oldest are dropped")
+            .range(1, 100000000),
+        Option::integer("batch_size", "1000", "Most samples handed to the sink in one write")
+            .range(1, 1000000),
+        Option::duration("batch_interval", "0s",
+                         "Longest wait for a write's batch to fill up to batch_size; 0 writes what is queued "
+                         "at once")
+            .range(0, 60),
+        Option::duration("max_backoff", "30s", "Longest wait between retries of a failing sink")
+            .range(0.001, 3600),
+        Option::boolean("spool", "true",
+                        "Keep samples the sink cannot deliver in the durable spool under spool_dir"),
+        Option::size("spool_size", "64M",
+                     "Most bytes the sink's spool takes on disk; when full the oldest samples are dropped "
+                     "and counted")
+            .atLeast(4096),
+    };
+    static const OptionTable pipeline = {
+        Option::list("drivers", "", "Driver instances feeding the pipeline, by section name").mandatory(),
+        Option::list("filters", "", "Filter instances applied in order"),
+        Option::list("sinks", "", "Sink instances receiving the pipeline's samples").mandatory(),
+    };
+    static const OptionTable none;
+    if (kind == "host")
+        return host;
+    if (kind == "driver")
+        return driver;
+    if (kind == "filter")
+        return filter;
+    if (kind == "sink")
+        return sink;
+    if (kind == "pipeline")
+        return pipeline;
+    return none;
+}
+
+}  // namespace citysense

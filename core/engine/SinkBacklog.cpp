@@ -1,0 +1,359 @@
+#include "SinkBacklog.h"
+
+#include <Poco/Logger.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+
+namespace citysense {
+
+namespace {
+
+constexpr Micros kDropWarningInterval = 10 * kMicrosPerSecond;
+
+}  // namespace
+
+SinkBacklog::SinkBacklog(std::size_t queueLimit, SpoolSettings spool, Poco::Logger& logger)
+    : _queueLimit(queueLimit), _spoolSettings(std::move(spool)), _logger(logger) {}
+
+void SinkBacklog::countDropped(std::uint64_t count, const char* why) {
+    _dropped += count;
+    _dropsSinceWarning += count;
+    const Micros now = nowMicros();
+    if (now - _lastDropWarning >= kDropWarningInterval) {
+        _logger.warning("dropped " + std::to_string(_dropsSinceWarning) + " samples (" + why + ")");
+        _lastDropWarning = now;
+        _dropsSinceWarning = 0;
+    }
+}
+
+void SinkBacklog::push(SampleBatch&& batch) {
+    if (batch.empty())
+        return;
+    std::lock_guard<std::mutex> lock(_mutex);
+    if (batch.size() > _queueLimit) {
+        const std::size_t excess = batch.size() - _queueLimit;
+        batch.erase(batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(excess));
+        countDropped(excess, "queue full");
+    }
+    while (_queued + batch.size() > _queueLimit) {
+        SampleBatch& oldest = _queue.front();
+        const std::size_t excess = std::min(oldest.size(), _queued + batch.size() - _queueLimit);
+        oldest.erase(oldest.begin(), oldest.begin() + static_cast<std::ptrdiff_t>(excess));
+        _queued -= excess;
+        if (oldest.empty())
+            _queue.pop_front();
+        countDropped(excess, "queue full");
+    }
+    _queued += batch.size();
+    _queue.push_back(std::move(batch));
+    _changed.notify_one();
+}
+
+void SinkBacklog::beginDrain(Micros deadline) {
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        if (_ending != Ending::HandingOver)
+            _ending = Ending::Draining;
+        _drainDeadline = deadline;
+    }
+    _changed.notify_all();
+}
+
+void SinkBacklog::beginHandOver() {
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        _ending = Ending::HandingOver;
+    }
+    _changed.notify_all();
+}
+
+std::deque<SampleBatch> SinkBacklog::takeQueue() {
+    std::lock_guard<std::mutex> lock(_mutex);
+    std::deque<SampleBatch> queue;
+    queue.swap(_queue);
+    _queued = 0;
+    return queue;
+}
+
+void SinkBacklog::report(InstanceStatus& status) const {
+    std::lock_guard<std::mutex> lock(_mutex);
+    status.queued = _queued;
+    status.dropped = _dropped;
+    status.spooled = _spooled;
+    status.spoolPending = _spoolPending;
+}
+
+void SinkBacklog::openExistingSpool() {
+    std::error_code error;
+    if (!_spoolSettings.directory.empty() && std::filesystem::is_directory(_spoolSettings.directory, error))
+        openSpool();
+}
+
+SampleBatch SinkBacklog::takeOldest(std::size_t most, Micros gatherFor) {
+    std::unique_lock<std::mutex> lock(_mutex);
+    // Everything in the spool is older than everything in memory.
+    while (_spool && _spool->pending() > 0) {
+        if (!mayGoOn(lock))
+            return {};
+        lock.unlock();
+        SampleBatch batch = _spool->peek(most);
+        lock.lock();
+        _spoolPending = _spool->pending();
+        if (!batch.empty()) {
+            _takenFromSpool = true;
+            return batch;
+        }
+    }
+    _changed.wait(lock, [this] { return !_queue.empty() || _ending != Ending::None; });
+    // Sinks that pay per write (a database transaction) get fuller batches.
+    if (gatherFor > 0 && _queued < most)
+        _changed.wait_for(lock, std::chrono::microseconds(gatherFor),
+                          [&] { return _queued >= most || _ending != Ending::None; });
+    if (_queue.empty() || !mayGoOn(lock))
+        return {};
+    _takenFromSpool = false;
+    return takeFromMemory(most);
+}
+
+bool SinkBacklog::mayGoOn(std::unique_lock<std::mutex>& lock) {
+    if (_ending == Ending::HandingOver)
+        return false;  // the memory queue and the spool stay as they are for the replacing runner
+    if (_ending == Ending::Draining && nowMicros() >= _drainDeadline) {
+        // A slow sink that still delivers stops at the deadline too.
+        keepOrDrop(lock, "not delivered within shutdown_timeout");
+        return false;
+    }
+    return true;
+}
+
+SampleBatch SinkBacklog::takeFromMemory(std::size_t most) {
+    SampleBatch out;
+    while (!_queue.empty() && out.size() < most) {
+        SampleBatch& front = _queue.front();
+        const std::size_t room = most - out.size();
+        if (front.size() <= room) {
+            _queued -= front.size();
+            if (out.empty())
+                out = std::move(front);
+            else
+                out.insert(out.end(), front.begin(), front.end());
+            _queue.pop_front();
+        } else {
+            const auto end = front.begin() + static_cast<std::ptrdiff_t>(room);
+            out.insert(out.end(), front.begin(), end);
+            front.erase(front.begin(), end);
+            _queued -= room;
+        }
+    }
+    return out;
+}
+
+void SinkBacklog::delivered(const SampleBatch& batch) {
+    if (!_takenFromSpool)
+        return;
+    _spool->consume(batch.size());
+    bool crowded = false;
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        _spoolPending = _spool->pending();
+        crowded = _queued > 0 && _queued >= (_queueLimit + 1) / 2;
+    }
+    // Replaying a long outage takes a while: what arrives meanwhile waits on disk, not dropped.
+    if (crowded)
+        spill();
+}
+
+SinkBacklog::AfterFailure SinkBacklog::failed(SampleBatch& batch, Micros retryDelay) {
+    if (_takenFromSpool)
+        return spillWhileFailing(retryDelay) ? AfterFailure::TakeOldest : stopAfterFailure();
+    // Handing over, the batch stays in memory as without a spool: the replacing runner takes it.
+    if (usesSpool() && !handingOver() && ensureSpool()) {
+        // The spool is empty here, so the batch becomes its oldest.
+        const std::size_t stored = store(batch);
+        if (stored < batch.size())
+            putBack(SampleBatch(batch.begin() + static_cast<std::ptrdiff_t>(stored), batch.end()));
+        return spillWhileFailing(retryDelay) ? AfterFailure::TakeOldest : stopAfterFailure();
+    }
+    if (waitBeforeRetry(retryDelay))
+        return AfterFailure::RetrySame;
+    putBack(std::move(batch));
+    return stopAfterFailure();
+}
+
+SinkBacklog::AfterFailure SinkBacklog::stopAfterFailure() {
+    std::unique_lock<std::mutex> lock(_mutex);
+    if (_ending != Ending::HandingOver)
+        keepOrDrop(lock, "still undeliverable at shutdown");
+    return AfterFailure::Stop;
+}
+
+bool SinkBacklog::handingOver() const {
+    std::lock_guard<std::mutex> lock(_mutex);
+    return _ending == Ending::HandingOver;
+}
+
+bool SinkBacklog::waitBeforeRetry(Micros delay) {
+    std::unique_lock<std::mutex> lock(_mutex);
+    const Micros until = nowMicros() + delay;
+    for (;;) {
+        const Micros now = nowMicros();
+        const bool draining = _ending == Ending::Draining;
+        const Micros end = draining ? std::min(until, _drainDeadline) : until;
+        if (_ending == Ending::HandingOver || (draining && now >= _drainDeadline))
+            return false;
+        if (now >= end)
+            return true;
+        _changed.wait_for(lock, std::chrono::microseconds(end - now));
+    }
+}
+
+bool SinkBacklog::openSpool() {
+    try {
+        _spool = std::make_unique<Spool>(_spoolSettings.directory, _spoolSettings.sizeBound, _logger,
+                                         [this](std::uint64_t count, const char* why) {
+                                             std::lock_guard<std::mutex> lock(_mutex);
+                                             countDropped(count, why);
+                                         });
+    } catch (const std::exception& error) {
+        _spoolUnavailable = true;
+        _logger.error(std::string("the spool is unavailable: ") + error.what() +
+                      "; samples the sink cannot deliver wait in memory");
+        return false;
+    }
+    std::lock_guard<std::mutex> lock(_mutex);
+    _spoolPending = _spool->pending();
+    return true;
+}
+
+bool SinkBacklog::ensureSpool() {
+    if (_spool)
+        return true;
+    if (!usesSpool())
+        return false;
+    return openSpool();
+}
+
+bool SinkBacklog::spillWhileFailing(Micros retryDelay) {
+    spill();
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        if (_ending != Ending::None)
+            return false;
+    }
+    return waitSpilling(retryDelay);
+}
+
+bool SinkBacklog::waitSpilling(Micros delay) {
+    const Micros until = nowMicros() + delay;
+    std::unique_lock<std::mutex> lock(_mutex);
+    bool spillFailed = false;
+    for (;;) {
+        if (_ending != Ending::None)
+            return false;
+        if (!_queue.empty() && !spillFailed) {
+            lock.unlock();
+            spillFailed = !spill();
+            lock.lock();
+            continue;
+        }
+        const Micros now = nowMicros();
+        if (now >= until)
+            return true;
+        // Wakes at least once a second to flush the spool to disk.
+        _changed.wait_for(lock, std::chrono::microseconds(std::min(until - now, kMicrosPerSecond)));
+        lock.unlock();
+        _spool->syncIfDue();
+        lock.lock();
+        spillFailed = false;
+    }
+}
+
+std::size_t SinkBacklog::store(const SampleBatch& batch) {
+    std::size_t stored = batch.size();
+    std::string problem;
+    try {
+        _spool->append(batch);
+    } catch (const SpoolWriteError& error) {
+        stored = error.stored();
+        problem = error.what();
+    }
+    if (!problem.empty() && !_spoolWriteFailing)
+        _logger.error("cannot write to the spool: " + problem + "; samples wait in memory");
+    else if (problem.empty() && _spoolWriteFailing)
+        _logger.notice("writing to the spool again");
+    _spoolWriteFailing = !problem.empty();
+    const std::uint64_t pending = _spool->pending();
+    std::lock_guard<std::mutex> lock(_mutex);
+    _spooled += stored;
+    _spoolPending = pending;
+    return stored;
+}
+
+bool SinkBacklog::spill() {
+    std::deque<SampleBatch> batches;
+    std::size_t count = 0;
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        batches.swap(_queue);
+        count = _queued;
+        _queued = 0;
+    }
+    if (batches.empty())
+        return true;
+    // One append for the whole queue: its records hold up to a thousand samples and their sources
+    // once, not one driver batch of a few samples each with its sources again.
+    SampleBatch samples;
+    samples.reserve(count);
+    for (const SampleBatch& batch : batches)
+        samples.insert(samples.end(), batch.begin(), batch.end());
+    batches.clear();
+    const std::size_t stored = store(samples);
+    if (stored < samples.size()) {
+        samples.erase(samples.begin(), samples.begin() + static_cast<std::ptrdiff_t>(stored));
+        putBack(std::move(samples));
+        return false;
+    }
+    return true;
+}
+
+void SinkBacklog::putBack(SampleBatch&& samples) {
+    std::lock_guard<std::mutex> lock(_mutex);
+    _queued += samples.size();
+    _queue.push_front(std::move(samples));
+}
+
+void SinkBacklog::keepOrDrop(std::unique_lock<std::mutex>& lock, const char* why) {
+    if (!_queue.empty() && !_spoolSettings.directory.empty()) {
+        lock.unlock();
+        if (ensureSpool())
+            spill();
+        lock.lock();
+    }
+    if (_queued > 0) {
+        countDropped(_queued, why);
+        _queue.clear();
+        _queued = 0;
+    }
+}
+
+void SinkBacklog::closeSpool() {
+    if (!_spool)
+        return;
+    Ending ending = Ending::None;
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        ending = _ending;
+    }
+    const std::uint64_t pending = _spool->pending();
+    if (ending == Ending::Draining && pending > 0)
+        _logger.notice("stopping with " + std::to_string(pending) + " samples in the spool " +
+                       _spool->directory() + ", to be delivered after the next start");
+    else if (ending == Ending::HandingOver && pending > 0)
+        _logger.information("handing over " + std::to_string(pending) + " samples in the spool " +
+                            _spool->directory() + " to the sink that replaces this one");
+    _spool.reset();  // releases the spool's lock for a runner that replaces this one
+}
+
+}  // namespace citysense

@@ -1,0 +1,11 @@
+// The WindSonic's Gill ASCII frame parser: any line gives a frame or a reason, never a crash.
+#include <GillFrame.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    citysense::windsonic::parseGillFrame(std::string_view(reinterpret_cast<const char*>(data), size));
+    return 0;
+}

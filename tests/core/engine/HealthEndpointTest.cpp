@@ -1,0 +1,134 @@
+// The health endpoint under clients that misbehave: slow (slowloris), oversized, malformed. It keeps
+// answering, cuts them off at its bounds, counts each refusal in /metrics, and every answer carries
+// its proper reason phrase.
+#include <engine/HealthServer.h>
+
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+namespace citysense {
+namespace {
+
+/// A client socket to 127.0.0.1:port; closed when it goes.
+class Client {
+public:
+    explicit Client(unsigned port) : _fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(static_cast<std::uint16_t>(port));
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        _connected = ::connect(_fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    }
+    ~Client() { ::close(_fd); }
+
+    bool connected() const { return _connected; }
+    void send(const std::string& text) {
+        ASSERT_EQ(::send(_fd, text.data(), text.size(), MSG_NOSIGNAL), ssize_t(text.size()));
+    }
+
+    /// Everything the server sends until it closes, waiting at most `limitMs` for each piece; the
+    /// limit only keeps a broken server from hanging the test.
+    std::string readAll(int limitMs = 10000) {
+        std::string text;
+        pollfd readable{_fd, POLLIN, 0};
+        while (::poll(&readable, 1, limitMs) == 1) {
+            char buffer[4096];
+            const ssize_t got = ::recv(_fd, buffer, sizeof buffer, 0);
+            if (got <= 0)
+                return text;
+            text.append(buffer, static_cast<std::size_t>(got));
+        }
+        return text + "<no answer in time>";
+    }
+
+private:
+    int _fd;
+    bool _connected = false;
+};
+
+std::string get(unsigned port, const std::string& request) {
+    Client client(port);
+    client.send(request);
+    return client.readAll();
+}
+
+std::vector<InstanceStatus> oneFailing() {
+    InstanceStatus status;
+    status.name = "sink.out";
+    status.plugin = "console";
+    status.state = InstanceState::Failing;
+    return {status};
+}
+
+TEST(HealthEndpoint, AnswersWhileAHundredSlowClientsHoldConnections) {
+    HealthServer server("127.0.0.1:0", [] { return std::vector<InstanceStatus>{}; });
+    std::vector<std::unique_ptr<Client>> slow;
+    for (int i = 0; i < 100; ++i) {
+        slow.push_back(std::make_unique<Client>(server.port()));
+        ASSERT_TRUE(slow.back()->connected());
+        slow.back()->send("GET /hea");  // and never the rest
+    }
+    const std::string answer = get(server.port(), "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(answer.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << answer;
+
+    // At the request deadline the slow ones are cut off and counted.
+    for (auto& client : slow)
+        EXPECT_EQ(client->readAll(), "");
+    const std::string metrics = get(server.port(), "GET /metrics HTTP/1.0\r\n\r\n");
+    EXPECT_NE(metrics.find("citysense_http_refused_total{reason=\"timeout\"} 100\n"), std::string::npos)
+        << metrics;
+}
+
+TEST(HealthEndpoint, ErrorAnswersCarryTheirReasonPhrase) {
+    HealthServer server("127.0.0.1:0", oneFailing);
+    EXPECT_EQ(get(server.port(), "GET /nothing HTTP/1.1\r\n\r\n").rfind("HTTP/1.1 404 Not Found\r\n", 0), 0u);
+    const std::string post = get(server.port(), "POST /health HTTP/1.1\r\n\r\n");
+    EXPECT_EQ(post.rfind("HTTP/1.1 405 Method Not Allowed\r\n", 0), 0u) << post;
+    EXPECT_NE(post.find("\r\nAllow: GET, HEAD\r\n"), std::string::npos) << post;
+    const std::string health = get(server.port(), "GET /health HTTP/1.1\r\n\r\n");
+    EXPECT_EQ(health.rfind("HTTP/1.1 503 Service Unavailable\r\n", 0), 0u) << health;
+    EXPECT_NE(health.find("\"status\":\"failing\""), std::string::npos) << health;
+}
+
+TEST(HealthEndpoint, HeadGetsTheHeadersWithoutTheBody) {
+    HealthServer server("127.0.0.1:0", [] { return std::vector<InstanceStatus>{}; });
+    const std::string answer = get(server.port(), "HEAD /health HTTP/1.1\r\n\r\n");
+    EXPECT_EQ(answer.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << answer;
+    EXPECT_EQ(answer.substr(answer.find("\r\n\r\n") + 4), "");
+}
+
+TEST(HealthEndpoint, OversizedAndMalformedRequestsAreRefusedAndCounted) {
+    HealthServer server("127.0.0.1:0", [] { return std::vector<InstanceStatus>{}; });
+    const std::string huge = get(server.port(), "GET /health HTTP/1.1\r\nX: " + std::string(9000, 'a'));
+    EXPECT_EQ(huge.rfind("HTTP/1.1 431 Request Header Fields Too Large\r\n", 0), 0u) << huge.substr(0, 80);
+    const std::string garbage = get(server.port(), "\x16\x03\x01 hello\r\n\r\n");
+    EXPECT_EQ(garbage.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u) << garbage;
+    const std::string metrics = get(server.port(), "GET /metrics HTTP/1.1\r\n\r\n");
+    EXPECT_NE(metrics.find("citysense_http_refused_total{reason=\"too_large\"} 1\n"), std::string::npos)
+        << metrics;
+    EXPECT_NE(metrics.find("citysense_http_refused_total{reason=\"malformed\"} 1\n"), std::string::npos)
+        << metrics;
+}
+
+TEST(HealthEndpoint, ASecondServerOnTheSamePortFailsNamingTheAddress) {
+    HealthServer first("127.0.0.1:0", [] { return std::vector<InstanceStatus>{}; });
+    const std::string address = "127.0.0.1:" + std::to_string(first.port());
+    try {
+        HealthServer second(address, [] { return std::vector<InstanceStatus>{}; });
+        FAIL() << "two servers on one port";
+    } catch (const std::runtime_error& error) {
+        EXPECT_NE(std::string(error.what()).find("health endpoint on " + address), std::string::npos)
+            << error.what();
+    }
+}
+
+}  // namespace
+}  // namespace citysense

@@ -1,0 +1,443 @@
+// The runners: drivers on their own threads, never concurrent with themselves, backing off while they
+// fail; sinks behind bounded queues, retried, drained at stop. Tests wait for conditions, never for
+// fixed times.
+#include <engine/DriverRunner.h>
+#include <engine/Pipeline.h>
+#include <engine/SinkRunner.h>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+namespace citysense {
+namespace {
+
+constexpr Micros kMillisecond = 1000;
+const Station kStation{"hypo_city", "city_01", "street_01"};
+
+/// Polls `condition` until it holds; false after a generous limit (a hang, not a timing check).
+bool eventually(const std::function<bool()>& condition) {
+    for (int i = 0; i < 20000; ++i) {
+        if (condition())
+            return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return false;
+}
+
+/// A gate test code opens; threads waiting on it block until then.
+class Gate {
+public:
+    void open() {
+        std::lock_guard<std::mutex> lock(_mutex);
+        _open = true;
+        _changed.notify_all();
+    }
+    void pass() {
+        std::unique_lock<std::mutex> lock(_mutex);
+        _changed.wait(lock, [this] { return _open; });
+    }
+
+private:
+    std::mutex _mutex;
+    std::condition_variable _changed;
+    bool _open = false;
+};
+
+template <typename Plugin>
+std::unique_ptr<Plugin> attached(std::unique_ptr<Plugin> plugin, const std::string& name) {
+    plugin->attach({name, kStation, Source::intern(kStation, name)});
+    return plugin;
+}
+
+/// A polled driver whose read() runs a hook, counts calls and concurrent entries.
+class ScriptedDriver : public Driver {
+public:
+    std::function<void(int call)> onRead = [](int) {};
+    std::atomic<int> reads{0};
+    std::atomic<int> inside{0};
+    std::atomic<int> mostInside{0};
+
+    const OptionTable& options() const override {
+        static const OptionTable none;
+        return none;
+    }
+    void configure(const Options&) override {}
+    std::vector<Channel> channels() const override { return {{Quantity::Temperature, -40, 85}}; }
+    void read(SampleBatch& out) override {
+        const int now = ++inside;
+        mostInside = std::max(mostInside.load(), now);
+        const int call = reads++;
+        try {
+            onRead(call);
+        } catch (...) {
+            --inside;
+            throw;
+        }
+        out.push_back(makeSample(Quantity::Temperature, call));
+        --inside;
+    }
+};
+
+/// A sink that records what it receives; write() runs a hook first (to block or fail).
+class RecordingSink : public Sink {
+public:
+    std::function<void(int call)> onWrite = [](int) {};
+    std::atomic<int> writes{0};
+    std::mutex mutex;
+    std::vector<double> values;
+    std::vector<std::size_t> batchSizes;
+
+    const OptionTable& options() const override {
+        static const OptionTable none;
+        return none;
+    }
+    void configure(const Options&) override {}
+    void write(const SampleBatch& batch) override {
+        onWrite(writes++);
+        std::lock_guard<std::mutex> lock(mutex);
+        batchSizes.push_back(batch.size());
+        for (const auto& sample : batch)
+            values.push_back(sample.value);
+    }
+    std::size_t received() {
+        std::lock_guard<std::mutex> lock(mutex);
+        return values.size();
+    }
+};
+
+struct SinkUnderTest {
+    RecordingSink* sink;
+    std::unique_ptr<SinkRunner> runner;
+};
+
+SinkUnderTest makeSink(const std::string& name, std::size_t queueLimit = 1000, std::size_t batchSize = 100) {
+    auto sink = attached(std::make_unique<RecordingSink>(), name);
+    RecordingSink* raw = sink.get();
+    return {raw, std::make_unique<SinkRunner>(std::move(sink), "recording", queueLimit, batchSize,
+                                              Backoff(kMillisecond, 4 * kMillisecond))};
+}
+
+SampleBatch sequence(int first, int count) {
+    static const Source* source = Source::intern(kStation, "driver.seq");
+    SampleBatch batch;
+    for (int i = 0; i < count; ++i)
+        batch.push_back({Quantity::Temperature, QualityOk, double(first + i), 0, source});
+    return batch;
+}
+
+std::vector<double> range(int first, int count) {
+    std::vector<double> values;
+    for (int i = 0; i < count; ++i)
+        values.push_back(first + i);
+    return values;
+}
+
+TEST(DriverRunner, ADriverIsNeverReadConcurrentlyWithItself) {
+    auto driver = attached(std::make_unique<ScriptedDriver>(), "driver.slow");
+    ScriptedDriver* slow = driver.get();
+    slow->onRead = [](int) { std::this_thread::sleep_for(std::chrono::milliseconds(5)); };
+    DriverRunner runner(std::move(driver), "scripted", kMillisecond, kMillisecond);
+    runner.start();
+    EXPECT_TRUE(eventually([&] { return slow->reads >= 10; }));
+    runner.stop();
+    EXPECT_EQ(slow->mostInside, 1);
+}
+
+TEST(DriverRunner, AStuckDriverDelaysNoOtherDriver) {
+    Gate release;
+    auto stuckDriver = attached(std::make_unique<ScriptedDriver>(), "driver.stuck");
+    auto busyDriver = attached(std::make_unique<ScriptedDriver>(), "driver.busy");
+    ScriptedDriver* stuck = stuckDriver.get();
+    ScriptedDriver* busy = busyDriver.get();
+    stuck->onRead = [&](int) { release.pass(); };
+    DriverRunner stuckRunner(std::move(stuckDriver), "scripted", kMillisecond, kMillisecond);
+    DriverRunner busyRunner(std::move(busyDriver), "scripted", kMillisecond, kMillisecond);
+    stuckRunner.start();
+    busyRunner.start();
+    EXPECT_TRUE(eventually([&] { return busy->reads >= 50; }));
+    EXPECT_EQ(stuck->reads, 1);
+    release.open();
+    stuckRunner.stop();
+    busyRunner.stop();
+}
+
+TEST(DriverRunner, AFailingDriverBacksOffExponentiallyAndSaysSo) {
+    using Clock = std::chrono::steady_clock;
+    std::vector<Clock::time_point> attempts;
+    std::atomic<bool> broken{true};
+    auto driver = attached(std::make_unique<ScriptedDriver>(), "driver.flaky");
+    ScriptedDriver* flaky = driver.get();
+    flaky->onRead = [&](int) {
+        if (broken) {
+            attempts.push_back(Clock::now());
+            throw std::runtime_error("bus error on /dev/i2c-1");
+        }
+    };
+    DriverRunner runner(std::move(driver), "scripted", 2 * kMillisecond, 16 * kMillisecond);
+    runner.start();
+    ASSERT_TRUE(eventually([&] { return runner.status().failures >= 6; }));
+    InstanceStatus status = runner.status();
+    EXPECT_EQ(status.state, InstanceState::Failing);
+    EXPECT_EQ(status.message, "read failed: bus error on /dev/i2c-1");
+    broken = false;
+    ASSERT_TRUE(eventually([&] { return runner.status().state == InstanceState::Running; }));
+    runner.stop();
+    // Waits of 2, 4, 8, 16, 16 ms: every gap is at least its backoff step.
+    const Micros expected[] = {2, 4, 8, 16, 16};
+    for (std::size_t i = 0; i < 5; ++i) {
+        const auto gap =
+            std::chrono::duration_cast<std::chrono::microseconds>(attempts[i + 1] - attempts[i]).count();
+        EXPECT_GE(gap, expected[i] * kMillisecond) << "gap " << i;
+    }
+    EXPECT_TRUE(runner.status().message.empty());
+}
+
+TEST(DriverRunner, SamplesGoToEveryPipelineItFeeds) {
+    auto first = makeSink("sink.first");
+    auto second = makeSink("sink.second");
+    Pipeline one("one", {}, {first.runner.get()});
+    Pipeline two("two", {}, {second.runner.get()});
+    first.runner->start();
+    second.runner->start();
+    auto driver = attached(std::make_unique<ScriptedDriver>(), "driver.shared");
+    DriverRunner runner(std::move(driver), "scripted", kMillisecond, kMillisecond);
+    runner.feed(&one);
+    runner.feed(&two);
+    EXPECT_TRUE(runner.readOnce());
+    first.runner->stop(kMicrosPerSecond);
+    second.runner->stop(kMicrosPerSecond);
+    EXPECT_EQ(first.sink->values, std::vector<double>{0});
+    EXPECT_EQ(second.sink->values, std::vector<double>{0});
+    EXPECT_EQ(runner.status().read, 1u);
+}
+
+/// An event-driven driver that emits a sequence until stopped, or returns early when told to.
+class StreamingDriver : public Driver {
+public:
+    std::atomic<bool> endEarly{false};
+    std::atomic<int> runs{0};
+
+    const OptionTable& options() const override {
+        static const OptionTable none;
+        return none;
+    }
+    void configure(const Options&) override {}
+    std::vector<Channel> channels() const override { return {{Quantity::NO2, 0, 1000}}; }
+    bool eventDriven() const override { return true; }
+    void run(Emitter& emitter, const StopToken& stop) override {
+        ++runs;
+        int next = 0;
+        while (!stop.waitFor(100)) {
+            SampleBatch batch{makeSample(Quantity::NO2, next++)};
+            emitter.emit(batch);
+            if (endEarly)
+                return;
+        }
+    }
+};
+
+TEST(DriverRunner, EventDrivenDriverEmitsUntilStopped) {
+    auto sink = makeSink("sink.events", 100000);
+    Pipeline pipeline("events", {}, {sink.runner.get()});
+    sink.runner->start();
+    auto driver = attached(std::make_unique<StreamingDriver>(), "driver.stream");
+    DriverRunner runner(std::move(driver), "streaming", kMillisecond, kMillisecond);
+    runner.feed(&pipeline);
+    runner.start();
+    EXPECT_TRUE(eventually([&] { return sink.sink->received() >= 20; }));
+    runner.stop();
+    sink.runner->stop(kMicrosPerSecond);
+    const auto status = runner.status();
+    EXPECT_EQ(status.read, sink.sink->received());
+    EXPECT_EQ(sink.sink->values, range(0, static_cast<int>(status.read)));
+}
+
+TEST(DriverRunner, EventDrivenDriverThatEndsIsRestartedAsAFailure) {
+    auto driver = attached(std::make_unique<StreamingDriver>(), "driver.ending");
+    StreamingDriver* ending = driver.get();
+    ending->endEarly = true;
+    DriverRunner runner(std::move(driver), "streaming", kMillisecond, 2 * kMillisecond);
+    runner.start();
+    EXPECT_TRUE(eventually([&] { return ending->runs >= 3; }));
+    runner.stop();
+    EXPECT_GE(runner.status().failures, 2u);
+}
+
+TEST(SinkRunner, DeliversEverythingInOrderInBatchesOfAtMostBatchSize) {
+    auto sink = makeSink("sink.ordered", 100000, 64);
+    sink.runner->start();
+    for (int i = 0; i < 100; ++i)
+        sink.runner->enqueue(sequence(i * 10, 10));
+    sink.runner->stop(kMicrosPerSecond);
+    EXPECT_EQ(sink.sink->values, range(0, 1000));
+    for (const auto size : sink.sink->batchSizes)
+        EXPECT_LE(size, 64u);
+    EXPECT_EQ(sink.runner->status().delivered, 1000u);
+}
+
+TEST(SinkRunner, ABatchIntervalGathersSamplesArrivingOneByOneIntoOneWrite) {
+    auto sink = makeSink("sink.gathering", 100000, 10);
+    // Generous: the batch fills long before; the interval only bounds the wait of a partial batch.
+    sink.runner->setBatchInterval(60 * kMicrosPerSecond);
+    sink.runner->start();
+    for (int i = 0; i < 10; ++i)
+        sink.runner->enqueue(sequence(i, 1));
+    ASSERT_TRUE(eventually([&] { return sink.sink->received() == 10; }));
+    sink.runner->enqueue(sequence(10, 3));  // a partial batch: delivered at the drain, not held back
+    sink.runner->stop(kMicrosPerSecond);
+    EXPECT_EQ(sink.sink->values, range(0, 13));
+    EXPECT_EQ(sink.sink->batchSizes, (std::vector<std::size_t>{10, 3}));
+}
+
+TEST(SinkRunner, AFullQueueDropsTheOldestAndCountsThem) {
+    Gate release;
+    auto sink = makeSink("sink.blocked", 100, 1000);
+    sink.sink->onWrite = [&](int call) {
+        if (call == 0)
+            release.pass();
+    };
+    sink.runner->start();
+    sink.runner->enqueue(sequence(0, 1));  // taken by the blocked write
+    ASSERT_TRUE(eventually([&] { return sink.runner->status().queued == 0; }));
+    sink.runner->enqueue(sequence(1, 150));   // 50 over the limit of 100
+    sink.runner->enqueue(sequence(151, 30));  // 30 more over
+    EXPECT_EQ(sink.runner->status().dropped, 80u);
+    EXPECT_EQ(sink.runner->status().queued, 100u);
+    release.open();
+    sink.runner->stop(kMicrosPerSecond);
+    std::vector<double> expected{0};
+    const auto newest = range(81, 100);
+    expected.insert(expected.end(), newest.begin(), newest.end());
+    EXPECT_EQ(sink.sink->values, expected);
+    EXPECT_EQ(sink.runner->status().delivered + sink.runner->status().dropped, 181u);
+}
+
+TEST(SinkRunner, AFailingWriteIsRetriedAndLosesNothing) {
+    auto sink = makeSink("sink.flaky");
+    sink.sink->onWrite = [](int call) {
+        if (call < 3)
+            throw std::runtime_error("broker unreachable");
+    };
+    sink.runner->start();
+    sink.runner->enqueue(sequence(0, 10));
+    ASSERT_TRUE(eventually([&] { return sink.sink->received() == 10; }));
+    sink.runner->stop(kMicrosPerSecond);
+    EXPECT_EQ(sink.sink->values, range(0, 10));
+    const auto status = sink.runner->status();
+    EXPECT_EQ(status.failures, 3u);
+    EXPECT_EQ(status.delivered, 10u);
+    EXPECT_EQ(status.state, InstanceState::Stopped);
+}
+
+TEST(SinkRunner, ADeadSinkAtShutdownCountsWhatItCouldNotDeliver) {
+    auto sink = makeSink("sink.dead");
+    sink.sink->onWrite = [](int) { throw std::runtime_error("database gone"); };
+    sink.runner->start();
+    sink.runner->enqueue(sequence(0, 250));
+    ASSERT_TRUE(eventually([&] { return sink.runner->status().failures >= 1; }));
+    sink.runner->stop(10 * kMillisecond);
+    const auto status = sink.runner->status();
+    EXPECT_EQ(status.delivered, 0u);
+    EXPECT_EQ(status.dropped, 250u);
+    EXPECT_EQ(status.queued, 0u);
+}
+
+TEST(SinkRunner, OnReloadAFailingSinkHandsOverEverythingItStillHolds) {
+    auto sink = makeSink("sink.reloaded");
+    sink.sink->onWrite = [](int) { throw std::runtime_error("broker unreachable"); };
+    sink.runner->start();
+    sink.runner->enqueue(sequence(0, 50));
+    sink.runner->enqueue(sequence(50, 50));
+    ASSERT_TRUE(eventually([&] { return sink.runner->status().failures >= 1; }));
+    std::vector<double> handedOver;
+    for (const auto& batch : sink.runner->stopAndTakeQueue()) {
+        for (const auto& sample : batch)
+            handedOver.push_back(sample.value);
+    }
+    EXPECT_EQ(handedOver, range(0, 100));  // the batch being retried first, then the rest, in order
+    EXPECT_EQ(sink.runner->status().dropped, 0u);
+}
+
+TEST(SinkRunner, ASlowSinkStopsAtTheDeadlineCountingWhatItDidNotDeliver) {
+    auto sink = makeSink("sink.slow", 100000, 1);
+    sink.sink->onWrite = [](int) { std::this_thread::sleep_for(std::chrono::milliseconds(5)); };
+    sink.runner->start();
+    for (int i = 0; i < 400; ++i)
+        sink.runner->enqueue(sequence(i, 1));
+    sink.runner->stop(20 * kMillisecond);  // far less than the 2 s the queue would take
+    const auto status = sink.runner->status();
+    EXPECT_GT(status.dropped, 0u);
+    EXPECT_EQ(status.delivered + status.dropped, 400u);
+    EXPECT_EQ(sink.sink->values, range(0, static_cast<int>(status.delivered)));
+}
+
+TEST(SinkRunner, ABlockedSinkDoesNotHoldUpAnotherSinkOfThePipeline) {
+    Gate release;
+    auto blocked = makeSink("sink.blocked", 100000);
+    auto healthy = makeSink("sink.healthy", 100000);
+    blocked.sink->onWrite = [&](int) { release.pass(); };
+    Pipeline pipeline("both", {}, {blocked.runner.get(), healthy.runner.get()});
+    blocked.runner->start();
+    healthy.runner->start();
+    for (int i = 0; i < 20; ++i)
+        pipeline.filterAndEnqueue(sequence(i * 5, 5));
+    EXPECT_TRUE(eventually([&] { return healthy.sink->received() == 100; }));
+    release.open();
+    blocked.runner->stop(kMicrosPerSecond);
+    healthy.runner->stop(kMicrosPerSecond);
+    EXPECT_EQ(blocked.sink->values, range(0, 100));
+}
+
+/// A filter that keeps even values, appends a marker on flush, or throws when told to.
+class EvenFilter : public Filter {
+public:
+    bool fail = false;
+    const OptionTable& options() const override {
+        static const OptionTable none;
+        return none;
+    }
+    void configure(const Options&) override {}
+    void process(SampleBatch& batch) override {
+        if (fail)
+            throw std::runtime_error("filter bug");
+        batch.erase(
+            std::remove_if(batch.begin(), batch.end(),
+                           [](const Sample& sample) { return static_cast<int>(sample.value) % 2 != 0; }),
+            batch.end());
+    }
+    void flush(Micros, SampleBatch& out) override { out.push_back(sequence(1000, 1).front()); }
+};
+
+TEST(Pipeline, FiltersApplyInOrderAndFlushOutputContinuesDownTheChain) {
+    auto sink = makeSink("sink.filtered");
+    std::vector<std::unique_ptr<Filter>> filters;
+    filters.push_back(attached(std::make_unique<EvenFilter>(), "filter.even"));
+    Pipeline pipeline("filtered", std::move(filters), {sink.runner.get()});
+    sink.runner->start();
+    pipeline.filterAndEnqueue(sequence(0, 6));
+    pipeline.flush(nowMicros());
+    sink.runner->stop(kMicrosPerSecond);
+    EXPECT_EQ(sink.sink->values, (std::vector<double>{0, 2, 4, 1000}));
+}
+
+TEST(Pipeline, AThrowingFilterPassesTheBatchOn) {
+    auto sink = makeSink("sink.after-bug");
+    auto filter = attached(std::make_unique<EvenFilter>(), "filter.buggy");
+    filter->fail = true;
+    std::vector<std::unique_ptr<Filter>> filters;
+    filters.push_back(std::move(filter));
+    Pipeline pipeline("buggy", std::move(filters), {sink.runner.get()});
+    sink.runner->start();
+    pipeline.filterAndEnqueue(sequence(0, 3));
+    sink.runner->stop(kMicrosPerSecond);
+    EXPECT_EQ(sink.sink->values, range(0, 3));
+}
+
+}  // namespace
+}  // namespace citysense
