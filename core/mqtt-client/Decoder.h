@@ -2,8 +2,8 @@
 // station and quantity through the topic template, and checks the unit it carries.
 #pragma once
 
-#include <citysense/Payload.h>
 #include <citysense/TopicTemplate.h>
+#include <payload/Payload.h>
 
 #include <string>
 #include <string_view>

@@ -1,5 +1,9 @@
 #include "Messages.h"
 
+#include <payload/Json.h>
+#include <payload/Senml.h>
+#include <payload/Tsv.h>
+
 #include <functional>
 
 namespace citysense::mqtt {

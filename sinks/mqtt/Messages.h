@@ -2,8 +2,8 @@
 // driver read (consecutive samples of one source, time and topic).
 #pragma once
 
-#include <citysense/Payload.h>
 #include <citysense/TopicTemplate.h>
+#include <payload/Payload.h>
 
 #include <string>
 #include <unordered_map>

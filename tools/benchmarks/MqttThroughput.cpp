@@ -12,9 +12,9 @@
 // tools/bench starts the broker (tools/broker) and provisions the gateway (tools/add-gateway).
 #include "SinkBench.h"
 
-#include <citysense/Payload.h>
 #include <citysense/TopicTemplate.h>
 #include <engine/PluginRegistry.h>
+#include <payload/Tsv.h>
 
 #include <Poco/Logger.h>
 #include <mqtt/async_client.h>

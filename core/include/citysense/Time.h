@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace citysense {
 
@@ -21,5 +23,13 @@ std::string formatSeedTime(Micros time);
 
 /// ISO 8601 with microseconds: "YYYY-MM-DDTHH:MM:SS.ffffffZ".
 std::string formatIsoTime(Micros time);
+
+/// Reads formatSeedTime()'s "YYYY-MM-DD HH:MM:SS.ffffff" (UTC) with 0 to 6 fraction digits; nothing
+/// may come before or after it. Empty when the text is no such time or names no real date.
+std::optional<Micros> parseSeedTime(std::string_view text);
+
+/// Reads ISO 8601 / RFC 3339 "YYYY-MM-DDTHH:MM:SS.ffffffZ" with 0 to 6 fraction digits and `Z` or an
+/// offset such as "+01:00", which is converted to UTC. Empty when the text is no such time.
+std::optional<Micros> parseIsoTime(std::string_view text);
 
 }  // namespace citysense

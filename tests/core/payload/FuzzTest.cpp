@@ -4,8 +4,10 @@
 #include "PluginHarness.h"
 
 #include <citysense/Format.h>
-#include <citysense/Payload.h>
 #include <citysense/TopicTemplate.h>
+#include <payload/Json.h>
+#include <payload/Senml.h>
+#include <payload/Tsv.h>
 
 #include <gtest/gtest.h>
 

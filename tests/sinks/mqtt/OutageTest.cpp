@@ -9,7 +9,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
-#include <citysense/Payload.h>
+#include <payload/Payload.h>
 
 #include <gtest/gtest.h>
 

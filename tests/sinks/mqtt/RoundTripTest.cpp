@@ -6,7 +6,7 @@
 #include "ServiceProcess.h"
 #include "Subscriber.h"
 
-#include <citysense/Payload.h>
+#include <payload/Payload.h>
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,8 @@
-#include <citysense/Payload.h>
+// The baseline of citysense-bench-decode: the payload decoders as they were before the codecs moved
+// to core/payload and JSON to RapidJSON (core/src/Payload.cpp at 5fcb24d), their hand-written JSON
+// reader included, kept unchanged so that the benchmark measures today's decoders against them in
+// the same run. Built into the benchmark only; the encoders are left out.
+#include "LegacyPayload.h"
 
 #include <citysense/Format.h>
 
@@ -8,7 +12,7 @@
 #include <iterator>
 #include <optional>
 
-namespace citysense {
+namespace citysense::legacy {
 
 namespace {
 
@@ -129,11 +133,6 @@ std::string formatSeconds(Micros micros, bool allDecimals) {
     if (!fraction.empty())
         text += "." + fraction;
     return text;
-}
-
-std::string formatValue(double value) {
-    // JSON has no NaN or infinity: such a value is written as null, which decoders refuse.
-    return std::isfinite(value) ? formatNumber(value) : "null";
 }
 
 // ---- times ----
@@ -258,13 +257,6 @@ std::string knownQualities() {
             names += ", " + found.front();
     }
     return names;
-}
-
-std::string qualityArray(std::uint16_t quality) {
-    std::string text = "[";
-    for (const auto& name : qualityNames(quality))
-        text += (text.size() > 1 ? "," : "") + jsonString(name);
-    return text + "]";
 }
 
 // ---- JSON ----
@@ -841,71 +833,6 @@ std::vector<DecodedReading> decodeSenml(std::string_view topic, std::string_view
 
 }  // namespace
 
-PayloadFormat payloadFormatByName(const std::string& name) {
-    for (const auto format :
-         {PayloadFormat::Tsv, PayloadFormat::Json, PayloadFormat::Senml, PayloadFormat::Auto}) {
-        if (name == payloadFormatName(format))
-            return format;
-    }
-    throw std::invalid_argument("'" + name + "' is not a payload format (tsv, json, senml, auto)");
-}
-
-const char* payloadFormatName(PayloadFormat format) {
-    switch (format) {
-        case PayloadFormat::Tsv:
-            return "tsv";
-        case PayloadFormat::Json:
-            return "json";
-        case PayloadFormat::Senml:
-            return "senml";
-        case PayloadFormat::Auto:
-            return "auto";
-    }
-    return "?";
-}
-
-std::string encodeTsv(const Sample& sample) {
-    return formatSeedTime(sample.time) + "\t" + formatNumber(sample.value);
-}
-
-std::string encodeJson(const Sample& sample) {
-    return "{\"value\":" + formatValue(sample.value) + ",\"unit\":" + jsonString(info(sample.quantity).unit) +
-           ",\"time\":" + jsonString(formatIsoTime(sample.time)) +
-           ",\"quality\":" + qualityArray(sample.quality) + "}";
-}
-
-std::string encodeSenml(const std::vector<NamedSample>& readings) {
-    if (readings.empty())
-        return "[]";
-    std::string_view baseName = readings.front().name;
-    for (const auto& reading : readings) {
-        const auto differ =
-            std::mismatch(baseName.begin(), baseName.end(), reading.name.begin(), reading.name.end());
-        baseName = baseName.substr(0, static_cast<std::size_t>(differ.first - baseName.begin()));
-    }
-    const auto slash = baseName.rfind('/');
-    baseName = slash == std::string_view::npos ? std::string_view() : baseName.substr(0, slash + 1);
-
-    const Micros baseTime = readings.front().sample.time;
-    std::string pack = "[{";
-    if (!baseName.empty())
-        pack += "\"bn\":" + jsonString(std::string(baseName)) + ",";
-    pack += "\"bt\":" + formatSeconds(baseTime, true) + ",";
-    for (const auto& [name, sample] : readings) {
-        if (&sample != &readings.front().sample)
-            pack += ",{";
-        if (name.size() > baseName.size())
-            pack += "\"n\":" + jsonString(name.substr(baseName.size())) + ",";
-        pack += "\"u\":" + jsonString(info(sample.quantity).unit) + ",\"v\":" + formatValue(sample.value);
-        if (sample.time != baseTime)
-            pack += ",\"t\":" + formatSeconds(sample.time - baseTime, false);
-        if (sample.quality != QualityOk)
-            pack += ",\"quality\":" + qualityArray(sample.quality);
-        pack += "}";
-    }
-    return pack + "]";
-}
-
 std::vector<DecodedReading> decodePayload(std::string_view topic, std::string_view payload,
                                           PayloadFormat format) {
     if (format == PayloadFormat::Auto) {
@@ -925,4 +852,4 @@ std::vector<DecodedReading> decodePayload(std::string_view topic, std::string_vi
     return decodeSenml(topic, payload);
 }
 
-}  // namespace citysense
+}  // namespace citysense::legacy

@@ -1,0 +1,143 @@
+// Messages per second through the payload decoders (core/payload) against their baseline measured
+// in the same run: the decoders before RapidJSON (baseline/LegacyPayload.cpp). The messages are the
+// ingest's: tsv as the gateways send it, json as the mqtt sink writes it, and SenML packs of one
+// driver read (seven records). The goal: no format slower than before, ratio >= 1.0.
+#include "BenchSupport.h"
+#include "baseline/LegacyPayload.h"
+
+#include <citysense/TopicTemplate.h>
+#include <payload/Json.h>
+#include <payload/Senml.h>
+#include <payload/Tsv.h>
+
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace citysense;
+using Decode = std::function<std::vector<DecodedReading>(std::string_view, std::string_view, PayloadFormat)>;
+
+constexpr int kMessages = 1000;  // distinct messages per format, decoded over and over
+// Short rounds, the baseline's and the decoders' alternating, compared pair by pair: the ratio is the
+// median of the pairs' ratios, so that a spell of load on a shared machine hits both sides alike.
+constexpr int kRounds = 41;
+constexpr double kRoundSeconds = 0.1;
+
+// 2026-11-24 10:00:00.123456 UTC
+constexpr Micros kTime = 1795514400123456;
+
+struct Message {
+    std::string topic;
+    std::string payload;
+};
+
+const Station& station() {
+    static const Station street{"hypo_city", "city_01", "street_01"};
+    return street;
+}
+
+Sample sampleOf(Quantity quantity, int i) {
+    Sample sample;
+    sample.quantity = quantity;
+    sample.value = 10 + (i % 997) * 0.137 - static_cast<int>(quantity);
+    sample.time = kTime + Micros{i} * 1000003;
+    sample.source = Source::intern(station(), "driver.bench");
+    return sample;
+}
+
+std::vector<Message> messages(PayloadFormat format) {
+    const TopicTemplate tree(TopicTemplate::kDefault);
+    const Quantity read[] = {Quantity::Temperature, Quantity::Humidity,      Quantity::Pressure,
+                             Quantity::WindSpeed,   Quantity::WindDirection, Quantity::WindGust,
+                             Quantity::NO2};
+    std::vector<Message> out;
+    for (int i = 0; i < kMessages; ++i) {
+        const Quantity quantity = read[i % std::size(read)];
+        const Sample sample = sampleOf(quantity, i);
+        if (format == PayloadFormat::Tsv) {
+            out.push_back({tree.render(station(), quantity), encodeTsv(sample)});
+        } else if (format == PayloadFormat::Json) {
+            out.push_back({tree.render(station(), quantity), encodeJson(sample)});
+        } else {
+            std::vector<NamedSample> pack;
+            for (const Quantity each : read) {
+                Sample reading = sampleOf(each, i);
+                reading.time = sample.time;
+                pack.push_back({tree.render(station(), each), reading});
+            }
+            out.push_back({tree.render(station(), quantity), encodeSenml(pack)});
+        }
+    }
+    return out;
+}
+
+// Messages per second of this process's CPU time, over about kRoundSeconds of it: on a machine that
+// runs other work too, the time the process waits for a core is not the decoders'.
+double rate(const Decode& decode, const std::vector<Message>& batch, PayloadFormat format) {
+    std::size_t readings = 0;
+    std::size_t decoded = 0;
+    const double start = bench::ownCpuMicros();
+    double elapsed = 0;
+    while (elapsed < kRoundSeconds) {
+        for (const auto& message : batch)
+            readings += decode(message.topic, message.payload, format).size();
+        decoded += batch.size();
+        elapsed = (bench::ownCpuMicros() - start) / 1e6;
+    }
+    if (readings == 0)
+        std::abort();
+    return static_cast<double>(decoded) / elapsed;
+}
+
+// Both decoders read every message alike, so the race is a fair one.
+bool sameReadings(const std::vector<Message>& batch, PayloadFormat format) {
+    for (const auto& message : batch) {
+        const auto now = decodePayload(message.topic, message.payload, format);
+        const auto before = legacy::decodePayload(message.topic, message.payload, format);
+        if (now.size() != before.size())
+            return false;
+        for (std::size_t i = 0; i < now.size(); ++i) {
+            if (now[i].name != before[i].name || now[i].value != before[i].value ||
+                now[i].time != before[i].time || now[i].unit != before[i].unit ||
+                now[i].quality != before[i].quality)
+                return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+int main() {
+    bool allMet = true;
+    std::printf("payload decode throughput: %d distinct messages per format, medians of %d rounds\n",
+                kMessages, kRounds);
+    for (const PayloadFormat format : {PayloadFormat::Tsv, PayloadFormat::Json, PayloadFormat::Senml}) {
+        const std::vector<Message> batch = messages(format);
+        if (!sameReadings(batch, format)) {
+            std::printf("  %s: the decoders disagree\n", payloadFormatName(format));
+            allMet = false;
+            continue;
+        }
+        std::vector<double> baseline;
+        std::vector<double> decoder;
+        std::vector<double> ratios;
+        for (int round = 0; round < kRounds; ++round) {
+            baseline.push_back(rate(legacy::decodePayload, batch, format));
+            decoder.push_back(rate(decodePayload, batch, format));
+            ratios.push_back(decoder.back() / baseline.back());
+        }
+        const double ratio = bench::median(ratios);
+        std::printf("  %-5s (%4zu bytes)  baseline (hand-written reader): %10.0f messages/s\n",
+                    payloadFormatName(format), batch.front().payload.size(), bench::median(baseline));
+        std::printf(
+            "  %-5s               core/payload (RapidJSON):       %10.0f messages/s  ratio %.3f  %s\n",
+            payloadFormatName(format), bench::median(decoder), ratio, ratio >= 1.0 ? "met" : "NOT met");
+        allMet = allMet && ratio >= 1.0;
+    }
+    std::printf("  goal: ratio >= 1.0 for every format: %s\n\n", allMet ? "met" : "NOT met");
+    return allMet ? 0 : 1;
+}
