@@ -1,24 +1,27 @@
 // Messages per second through the payload decoders (core/payload) against their baseline measured
-// in the same run: the decoders before RapidJSON (baseline/LegacyPayload.cpp). The messages are the
+// in the same run: the decoders before RapidJSON (baseline/extract-legacy-payload). The messages are the
 // ingest's: tsv as the gateways send it, json as the mqtt sink writes it, and SenML packs of one
 // driver read (seven records). The goal: no format slower than before, ratio >= 1.0.
 #include "BenchSupport.h"
-#include "baseline/LegacyPayload.h"
 
 #include <citysense/TopicTemplate.h>
+#include <legacy/citysense/Payload.h>
 #include <payload/Json.h>
 #include <payload/Senml.h>
 #include <payload/Tsv.h>
 
 #include <cstdio>
-#include <functional>
 #include <string>
 #include <vector>
 
 namespace {
 
 using namespace citysense;
-using Decode = std::function<std::vector<DecodedReading>(std::string_view, std::string_view, PayloadFormat)>;
+/// The baseline, called as today's decoder is.
+std::vector<legacy::DecodedReading> legacyDecode(std::string_view topic, std::string_view payload,
+                                                 PayloadFormat format) {
+    return legacy::decodePayload(topic, payload, static_cast<legacy::PayloadFormat>(format));
+}
 
 constexpr int kMessages = 1000;  // distinct messages per format, decoded over and over
 // Short rounds, the baseline's and the decoders' alternating, compared pair by pair: the ratio is the
@@ -76,7 +79,8 @@ std::vector<Message> messages(PayloadFormat format) {
 
 // Messages per second of this process's CPU time, over about kRoundSeconds of it: on a machine that
 // runs other work too, the time the process waits for a core is not the decoders'.
-double rate(const Decode& decode, const std::vector<Message>& batch, PayloadFormat format) {
+template <typename Decode>
+double rate(Decode decode, const std::vector<Message>& batch, PayloadFormat format) {
     std::size_t readings = 0;
     std::size_t decoded = 0;
     const double start = bench::ownCpuMicros();
@@ -96,7 +100,7 @@ double rate(const Decode& decode, const std::vector<Message>& batch, PayloadForm
 bool sameReadings(const std::vector<Message>& batch, PayloadFormat format) {
     for (const auto& message : batch) {
         const auto now = decodePayload(message.topic, message.payload, format);
-        const auto before = legacy::decodePayload(message.topic, message.payload, format);
+        const auto before = legacyDecode(message.topic, message.payload, format);
         if (now.size() != before.size())
             return false;
         for (std::size_t i = 0; i < now.size(); ++i) {
@@ -126,7 +130,7 @@ int main() {
         std::vector<double> decoder;
         std::vector<double> ratios;
         for (int round = 0; round < kRounds; ++round) {
-            baseline.push_back(rate(legacy::decodePayload, batch, format));
+            baseline.push_back(rate(legacyDecode, batch, format));
             decoder.push_back(rate(decodePayload, batch, format));
             ratios.push_back(decoder.back() / baseline.back());
         }
