@@ -130,6 +130,7 @@ Client::Client(ConnectionSettings settings)
     : _settings(std::move(settings)), _client(_settings.uri, _settings.clientId, createOptions(_settings)) {
     // The oldest version accepted; paho negotiates 1.3 when the broker offers it.
     _ssl.set_ssl_version(MQTT_SSL_VERSION_TLS_1_2);
+    _ssl.set_enabled_cipher_suites(kTls12Ciphers);
     _ssl.set_enable_server_cert_auth(_settings.verify);
     _ssl.set_verify(_settings.verify);
     if (!_settings.caFile.empty())

@@ -12,6 +12,13 @@
 
 namespace citysense::mqtt {
 
+/// The TLS 1.2 cipher suites a client offers: forward secret and authenticated encryption (AES-GCM,
+/// ChaCha20-Poly1305) only, no CBC or SHA-1 suites. TLS 1.3's suites are all of that kind already.
+/// etc/mosquitto/mosquitto.conf offers the same list.
+constexpr const char* kTls12Ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
 struct ConnectionSettings {
     std::string uri;  ///< normalized: tcp://host:port or ssl://host:port
     std::string clientId;

@@ -39,6 +39,7 @@ std::string tlsHandshakeProblem(const std::string& address, const ConnectionSett
     if (!context)
         return lastOpenSslError();
     SSL_CTX_set_min_proto_version(context.get(), TLS1_2_VERSION);
+    SSL_CTX_set_cipher_list(context.get(), kTls12Ciphers);
     const bool loaded = settings.caFile.empty() ? SSL_CTX_set_default_verify_paths(context.get()) == 1
                                                 : SSL_CTX_load_verify_locations(
                                                       context.get(), settings.caFile.c_str(), nullptr) == 1;

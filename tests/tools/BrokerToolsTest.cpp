@@ -272,6 +272,22 @@ TEST_F(BrokerTools, Tls11IsRefusedAndTls12And13Accepted) {
     }
 }
 
+TEST_F(BrokerTools, Tls12OffersOnlyForwardSecretAeadSuites) {
+    const std::string address = "127.0.0.1:" + std::to_string(_broker.tlsPort());
+    for (const char* weak :
+         {"AES128-SHA", "ECDHE-ECDSA-AES128-SHA", "ECDHE-ECDSA-AES256-SHA384", "AES128-GCM-SHA256"}) {
+        const CommandResult refused =
+            runProgram({"openssl", "s_client", "-tls1_2", "-cipher", weak, "-connect", address});
+        EXPECT_NE(refused.status, 0) << weak << ": " << refused.output;
+    }
+    for (const char* strong : {"ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-CHACHA20-POLY1305"}) {
+        const CommandResult accepted =
+            runProgram({"openssl", "s_client", "-tls1_2", "-cipher", strong, "-connect", address, "-CAfile",
+                        _broker.caFile(), "-verify_return_error"});
+        EXPECT_EQ(accepted.status, 0) << strong << ": " << accepted.output;
+    }
+}
+
 TEST_F(BrokerTools, PlainMqttToTheTlsPortIsNotAnswered) {
     const BrokerCredentials reader = _broker.addSubscriber("reader", "hypo_city/#");
     const CommandResult client =
