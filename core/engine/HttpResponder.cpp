@@ -1,5 +1,6 @@
 #include "HttpResponder.h"
 
+#include "HttpRequestHead.h"
 #include "SystemError.h"
 
 #include <Poco/Exception.h>
@@ -46,13 +47,6 @@ std::string render(const HttpAnswer& answer, bool withBody) {
     if (withBody)
         text += answer.body;
     return text;
-}
-
-/// The end of the request head ("\r\n\r\n", or "\n\n" from a lax client), or npos.
-std::size_t headEnd(const std::string& in) {
-    const auto crlf = in.find("\r\n\r\n");
-    const auto lf = in.find("\n\n");
-    return std::min(crlf, lf);
 }
 
 }  // namespace
@@ -177,25 +171,17 @@ void HttpResponder::loop() {
                     continue;
                 }
                 connection->in.append(buffer, static_cast<std::size_t>(std::max<ssize_t>(got, 0)));
-                const std::size_t end = headEnd(connection->in);
+                const std::size_t end = requestHeadEnd(connection->in);
                 if (end == std::string::npos && connection->in.size() > kMaxHeadBytes) {
                     _refusals.tooLarge++;
                     answer(*connection, {431, "text/plain", "the request head is over 8 KiB\n"}, true);
                 } else if (end != std::string::npos) {
-                    const std::string line = connection->in.substr(0, connection->in.find('\n'));
-                    const auto first = line.find(' ');
-                    const auto second = first == std::string::npos ? first : line.find(' ', first + 1);
-                    const std::string method = line.substr(0, first);
-                    const std::string version =
-                        second == std::string::npos
-                            ? ""
-                            : line.substr(second + 1, line.find_last_not_of("\r") - second);
-                    if (second == std::string::npos || version.rfind("HTTP/1.", 0) != 0) {
+                    if (const auto request = parseRequestLine(connection->in)) {
+                        answer(*connection, _handler(request->method, request->target),
+                               request->method != "HEAD");
+                    } else {
                         _refusals.malformed++;
                         answer(*connection, {400, "text/plain", "not an HTTP/1.x request line\n"}, true);
-                    } else {
-                        answer(*connection, _handler(method, line.substr(first + 1, second - first - 1)),
-                               method != "HEAD");
                     }
                 }
             }

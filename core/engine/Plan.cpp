@@ -206,6 +206,8 @@ HostSettings readHostSettings(const ConfigDocument& document, std::vector<Config
         else if (!validTopicLevel(text(key)))
             issues.push_back({host->label(), key,
                               "'" + text(key) + "' is a topic level: it may not contain '/', '+' or '#'"});
+        else if (const std::string problem = nameLengthProblem(key, text(key)); !problem.empty())
+            issues.push_back({host->label(), key, problem});
     }
     if (options.has("latitude") != options.has("longitude"))
         issues.push_back({host->label(), options.has("latitude") ? "longitude" : "latitude",

@@ -17,7 +17,7 @@ bool Decoder::isStatus(std::string_view topic, std::string_view payload) {
     return statusTopic && (payload == "online" || payload == "offline");
 }
 
-void Decoder::decode(std::string_view topic, std::string_view payload, SampleBatch& out) const {
+void Decoder::decode(std::string_view topic, std::string_view payload, SampleBatch& out) {
     if (isStatus(topic, payload))
         return;
     std::string why;
@@ -42,6 +42,13 @@ void Decoder::decode(std::string_view topic, std::string_view payload, SampleBat
             station.city = _fallback.city;
         if (station.street.empty())
             station.street = _fallback.street;
+        if (const std::string problem = stationNameProblem(station); !problem.empty())
+            throw PayloadError("the " + problem + " (in " + quoteText(reading.name) + ")");
+        if (_admission) {
+            if (const std::string why = _admission->admit(station, nowMicros()); !why.empty())
+                throw StationRefused(quoteText(station.system + "/" + station.city + "/" + station.street) +
+                                     " is " + why);
+        }
         // Wind speed in m/s and in km/h share a place in the default tree; the unit tells them apart.
         if (match->quantity == Quantity::WindSpeed && reading.unit == info(Quantity::WindSpeedKmh).unit)
             match->quantity = Quantity::WindSpeedKmh;

@@ -1,5 +1,6 @@
 #include <citysense/Sample.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -9,6 +10,28 @@ namespace citysense {
 
 bool Station::operator<(const Station& other) const {
     return std::tie(system, city, street) < std::tie(other.system, other.city, other.street);
+}
+
+std::string nameLengthProblem(const std::string& what, const std::string& name) {
+    if (name.size() <= kMaxNameCharacters)  // fewer bytes, so fewer characters
+        return {};
+    // UTF-8: every byte but a continuation byte (10xxxxxx) starts a character.
+    const auto characters = static_cast<std::size_t>(
+        std::count_if(name.begin(), name.end(), [](char byte) { return (byte & 0xC0) != 0x80; }));
+    if (characters <= kMaxNameCharacters)
+        return {};
+    return what + " is " + std::to_string(characters) + " characters long, longer than the " +
+           std::to_string(kMaxNameCharacters) + " a name may have";
+}
+
+std::string stationNameProblem(const Station& station) {
+    for (const auto& [what, name] : {std::pair<const char*, const std::string&>{"system", station.system},
+                                     {"city", station.city},
+                                     {"street", station.street}}) {
+        if (std::string problem = nameLengthProblem(what, name); !problem.empty())
+            return problem;
+    }
+    return {};
 }
 
 const Source* Source::intern(const Station& station, const std::string& instance) {

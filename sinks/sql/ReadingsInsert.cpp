@@ -5,11 +5,11 @@ namespace citysense::sql {
 using Poco::Data::Keywords::use;
 
 std::string readingsInsertText(bool sqlite, std::size_t rows) {
-    std::string text = std::string(sqlite ? "INSERT OR IGNORE" : "INSERT IGNORE") +
-                       " INTO readings (sensor_id, time, value, quality) VALUES ";
+    // A reading whose key is stored already (a replay) is skipped; anything else that fails is an error.
+    std::string text = "INSERT INTO readings (sensor_id, time, value, quality) VALUES ";
     for (std::size_t i = 0; i < rows; ++i)
         text += i == 0 ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)";
-    return text;
+    return text + (sqlite ? " ON CONFLICT DO NOTHING" : " ON DUPLICATE KEY UPDATE sensor_id = sensor_id");
 }
 
 ReadingsInsert::ReadingsInsert(Poco::Data::Session& session, bool sqlite, std::size_t rows)

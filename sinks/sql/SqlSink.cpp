@@ -1,7 +1,9 @@
 // sql: stores samples in MariaDB (connector mysql) or SQLite through Poco Data, in the schema of
 // sql/ (stations, sensors, readings). Each batch is one transaction of multi-row inserts with bound
-// values only; the (sensor, time) key plus INSERT IGNORE makes a replay store nothing twice. A write
-// that fails throws and the host keeps the batch in its spool. See README.md for the options.
+// values only; the (sensor, time) key makes a replay store nothing twice (a row whose key is there is
+// skipped; anything else that does not fit is an error, never cut), and a sample the schema cannot hold
+// (a name over 255 characters, a time outside years 1000-9999, a non-finite value) is refused and counted. A
+// write that fails throws and the host keeps the batch in its spool. See README.md for the options.
 #include "ReadingsInsert.h"
 #include "Schema.h"
 
@@ -26,6 +28,21 @@ namespace {
 
 // 4 values a row: well below MariaDB's 65535 and SQLite's 32766 placeholders a statement.
 constexpr std::size_t kRowsPerInsert = 1000;
+
+// Sensor ids cached at most; beyond, the cache starts over: a look-up is two cheap statements, a memory
+// that grows with every sensor ever seen is not.
+constexpr std::size_t kMostCachedSensors = 100000;
+
+// What MariaDB's DATETIME holds: 1000-01-01 to 9999-12-31 (also kept to with SQLite, so that a store
+// can move between them).
+constexpr Micros kEarliestTime = -30610224000000000;
+constexpr Micros kLatestTime = 253402300799999999;
+
+// A value that does not fit its column is an error, never cut or zeroed with a warning, so that no row
+// is stored other than it was handed over.
+constexpr const char* kStrictSqlMode =
+    "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,"
+    "NO_ENGINE_SUBSTITUTION'";
 
 void registerConnectors() {
     static std::once_flag once;
@@ -82,6 +99,8 @@ public:
             _session = std::make_unique<Poco::Data::Session>(_sqlite ? "sqlite" : "mysql", connection);
             if (_sqlite)
                 *_session << "PRAGMA foreign_keys = ON", now;
+            else
+                *_session << kStrictSqlMode, now;
             sql::ensureSchema(*_session, _sqlite ? "sqlite" : "mariadb", _createSchema);
         } catch (const Poco::Exception& error) {
             _session.reset();
@@ -102,8 +121,8 @@ public:
             std::vector<sql::ReadingRow> rows;
             rows.reserve(batch.size());
             for (const Sample& sample : batch) {
-                if (!std::isfinite(sample.value)) {
-                    skipNonFinite(sample);
+                if (const std::string problem = unstorable(sample); !problem.empty()) {
+                    refuse(problem);
                     continue;
                 }
                 rows.push_back({sensorId(sample, created), sample.time, sample.value, sample.quality});
@@ -116,6 +135,8 @@ public:
             throw std::runtime_error("cannot write to " + describe() + ": " + error.displayText());
         }
         // Rows made in a transaction exist only once it commits.
+        if (_sensors.size() + created.size() > kMostCachedSensors)
+            _sensors.clear();
         _sensors.insert(created.begin(), created.end());
     }
 
@@ -139,7 +160,29 @@ private:
         _session.reset();
     }
 
-    std::string ignore() const { return _sqlite ? "INSERT OR IGNORE" : "INSERT IGNORE"; }
+    /// Why `sample` cannot be stored as it is; empty when it can.
+    static std::string unstorable(const Sample& sample) {
+        if (!std::isfinite(sample.value))
+            return std::string("a ") + info(sample.quantity).name + " value of " +
+                   formatNumber(sample.value) + " (the readings table holds numbers only)";
+        if (sample.time < kEarliestTime || sample.time > kLatestTime)
+            return "a reading of " + formatIsoTime(sample.time) + " (the store holds years 1000 to 9999)";
+        if (!sample.source)
+            return {};
+        if (std::string problem = stationNameProblem(sample.source->station); !problem.empty())
+            return "a reading whose " + problem;
+        if (std::string problem = nameLengthProblem("driver", sample.source->instance); !problem.empty())
+            return "a reading whose " + problem;
+        return {};
+    }
+
+    /// A row the key says is there already is skipped; any other problem is an error (unlike INSERT
+    /// IGNORE, which turns errors into warnings and cuts or zeroes what does not fit).
+    std::string insertUnlessPresent(const std::string& into, const std::string& keyColumn) const {
+        return "INSERT INTO " + into +
+               (_sqlite ? " ON CONFLICT DO NOTHING"
+                        : " ON DUPLICATE KEY UPDATE " + keyColumn + " = " + keyColumn);
+    }
 
     std::int64_t sensorId(const Sample& sample,
                           std::map<std::pair<const Source*, Quantity>, std::int64_t>& created) {
@@ -156,15 +199,16 @@ private:
             latitude = station.latitude;
             longitude = station.longitude;
         }
-        *_session << ignore() +
-                         " INTO stations (system, city, street, latitude, longitude) VALUES (?, ?, ?, ?, ?)",
+        *_session << insertUnlessPresent(
+            "stations (system, city, street, latitude, longitude) VALUES (?, ?, ?, ?, ?)", "id"),
             bind(station.system), bind(station.city), bind(station.street), bind(latitude), bind(longitude),
             now;
         std::int64_t stationId = 0;
         *_session << "SELECT id FROM stations WHERE system = ? AND city = ? AND street = ?", into(stationId),
             bind(station.system), bind(station.city), bind(station.street), now;
         const QuantityInfo& quantity = info(sample.quantity);
-        *_session << ignore() + " INTO sensors (station_id, quantity, unit, driver) VALUES (?, ?, ?, ?)",
+        *_session << insertUnlessPresent("sensors (station_id, quantity, unit, driver) VALUES (?, ?, ?, ?)",
+                                         "id"),
             bind(stationId), bind(std::string(quantity.name)), bind(std::string(quantity.unit)),
             bind(source.instance), now;
         std::int64_t sensor = 0;
@@ -186,14 +230,12 @@ private:
         sql::ReadingsInsert(*_session, _sqlite, end - begin).execute(rows, begin);
     }
 
-    void skipNonFinite(const Sample& sample) {
-        ++_nonFinite;
+    void refuse(const std::string& problem) {
+        ++_refused;
         const Micros now = nowMicros();
-        if (now - _lastNonFiniteLog >= 10 * kMicrosPerSecond) {
-            logger().warning(std::string("not stored: a ") + info(sample.quantity).name + " value of " +
-                             formatNumber(sample.value) + " (the readings table holds numbers only; " +
-                             std::to_string(_nonFinite) + " so far)");
-            _lastNonFiniteLog = now;
+        if (now - _lastRefusedLog >= 10 * kMicrosPerSecond) {
+            logger().warning("not stored: " + problem + " (" + std::to_string(_refused) + " refused so far)");
+            _lastRefusedLog = now;
         }
     }
 
@@ -205,8 +247,8 @@ private:
     std::unique_ptr<sql::ReadingsInsert> _fullInsert;  ///< prepared on _session; goes with it
     // Sources are interned for the life of the process, so their addresses are stable keys.
     std::map<std::pair<const Source*, Quantity>, std::int64_t> _sensors;
-    std::uint64_t _nonFinite = 0;
-    Micros _lastNonFiniteLog = -10 * kMicrosPerSecond;
+    std::uint64_t _refused = 0;
+    Micros _lastRefusedLog = -10 * kMicrosPerSecond;
 };
 
 CITYSENSE_SINK(SqlSink, "sql", "1.0.0", "Stores samples in MariaDB or SQLite (stations, sensors, readings)")

@@ -23,6 +23,16 @@ struct Station {
     bool operator<(const Station& other) const;
 };
 
+/// The longest system, city, street or instance name, in characters (UTF-8 code points): the readings
+/// store's name columns hold no more, and a longer name would be cut there and merge with another.
+constexpr std::size_t kMaxNameCharacters = 255;
+
+/// "street is 300 characters long, longer than the 255 a name may have"; empty when `name` fits.
+std::string nameLengthProblem(const std::string& what, const std::string& name);
+
+/// The problem of the first of the station's three names that does not fit; empty when all fit.
+std::string stationNameProblem(const Station& station);
+
 /// The station and the instance (e.g. "driver.air") a sample came from. Sources are interned: the
 /// same pair always yields the same pointer, valid until the process exits, so samples can carry a
 /// pointer instead of strings.

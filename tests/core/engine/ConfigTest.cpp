@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 namespace citysense {
 namespace {
@@ -117,6 +118,20 @@ TEST_F(ConfigTest, TopicLevelsMayNotHoldWildcards) {
     const std::string line =
         only("[host]\nsystem = hypo_city\ncity = city/01\nstreet = street_01\n" + std::string(kWorking));
     EXPECT_NE(line.find("[host] city: 'city/01' is a topic level"), std::string::npos) << line;
+}
+
+TEST_F(ConfigTest, ANameLongerThanTheStoreHoldsIsRefused) {
+    // The readings store's name columns hold 255 characters; a longer street would be cut there.
+    const std::string line = only(
+        "[host]\nsystem = hypo_city\ncity = city_01\nstreet = " + std::string(256, 's') + "\n" + kWorking);
+    EXPECT_NE(line.find("[host] street: street is 256 characters long, longer than the 255 a name may have"),
+              std::string::npos)
+        << line;
+    std::string umlauts;
+    for (int i = 0; i < 255; ++i)
+        umlauts += "\xC3\xBC";  // 255 characters in 510 bytes fit
+    EXPECT_TRUE(
+        check("[host]\nsystem = hypo_city\ncity = city_01\nstreet = " + umlauts + "\n" + kWorking).empty());
 }
 
 TEST_F(ConfigTest, MissingReference) {
@@ -294,6 +309,30 @@ TEST_F(ConfigTest, ShippedDemoConfigurationsAreValid) {
         const Plan plan = makePlan(readConfigFile(path(demo + 1)), test::builtPlugins(), issues);
         Engine engine(plan, test::builtPlugins(), issues);
         EXPECT_TRUE(issues.empty()) << demo;
+    }
+}
+
+TEST_F(ConfigTest, ShippedIngestConfigurationsFlagImpossibleReadings) {
+    // What a gateway publishes passes through every filter of the ingest's pipeline on its way to the
+    // database: a negative traffic speed and a direction above 360 must arrive flagged.
+    for (const char* ingest : {"/etc/ingest.ini", "/etc/demo-ingest.ini"}) {
+        const ConfigDocument document = readConfigFile(std::string(CITYSENSE_SOURCE_DIR) + ingest);
+        const auto pipelines = document.ofKind("pipeline");
+        ASSERT_EQ(pipelines.size(), 1u) << ingest;
+        SampleBatch batch{test::testSample(Quantity::TrafficSpeed, -12.0, 1),
+                          test::testSample(Quantity::WindDirection, 361.0, 1)};
+        std::istringstream filters(
+            pipelines.front()->values.count("filters") ? pipelines.front()->values.at("filters") : "");
+        for (std::string name; std::getline(filters >> std::ws, name, ',');) {
+            name.erase(name.find_last_not_of(' ') + 1);
+            std::map<std::string, std::string> options = document.find("filter", name)->values;
+            const std::string plugin = options.at("plugin");
+            options.erase("plugin");
+            test::makeFilter(plugin, options)->process(batch);
+        }
+        ASSERT_EQ(batch.size(), 2u) << ingest;
+        for (const Sample& sample : batch)
+            EXPECT_TRUE(sample.quality & QualityOutOfRange) << ingest << ": " << info(sample.quantity).name;
     }
 }
 

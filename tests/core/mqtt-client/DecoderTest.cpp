@@ -41,6 +41,17 @@ TEST(Decoder, ASenmlPackOfItsOwnStationIsRead) {
     EXPECT_EQ(out[0].source->instance, "driver.ingest");
 }
 
+TEST(Decoder, AStreetLongerThanTheStoreHoldsIsRefused) {
+    SampleBatch out;
+    const std::string street(256, 's');
+    const std::string error = test::errorOf([&] {
+        decoder().decode("hypo_city/city_01/" + street + "/traffic/traffic_speed",
+                         R"({"value":50,"time":"2026-11-24T10:00:00Z"})", out);
+    });
+    EXPECT_THAT(error, HasSubstr("the street is 256 characters long, longer than the 255 a name may have"));
+    EXPECT_TRUE(out.empty());
+}
+
 TEST(Decoder, StatusMessagesAreNotReadings) {
     SampleBatch out;
     decoder().decode("hypo_city/city_01/street_01/status", "offline", out);

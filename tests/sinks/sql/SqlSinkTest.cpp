@@ -3,6 +3,7 @@
 // schema, a wrong password, and a server that went away (the next write reconnects).
 #include "MariaDb.h"
 #include "PluginHarness.h"
+#include "RecordingLog.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -116,6 +117,39 @@ TEST_P(SqlSink, NamesAreStoredVerbatimWhateverTheyHold) {
                     "st.id = se.station_id"),
               odd.system + "\t" + odd.city + "\t" + odd.street + "\tdriver.o'neil\n");
     EXPECT_EQ(query("SELECT count(*) FROM readings"), "1\n");
+}
+
+TEST_P(SqlSink, WhatTheSchemaCannotHoldIsRefusedNotCutAndTheRestIsStored) {
+    // Two streets that differ only after the 255 characters the column holds: cut, they would be one.
+    const std::string prefix(255, 's');
+    Sample longOne = testSample(Quantity::Humidity, 1, kTime);
+    longOne.source = Source::intern({"hypo_city", "city_01", prefix + "a"}, "driver.test");
+    Sample longTwo = testSample(Quantity::Humidity, 2, kTime);
+    longTwo.source = Source::intern({"hypo_city", "city_01", prefix + "b"}, "driver.test");
+    Sample longDriver = testSample(Quantity::Humidity, 3, kTime);
+    longDriver.source = Source::intern(testStation(), "driver." + std::string(250, 'd'));
+    std::string umlauts;
+    for (int i = 0; i < 255; ++i)
+        umlauts += "\xC3\xBC";  // 255 characters in 510 bytes: they fit
+    Sample fits = testSample(Quantity::Humidity, 4.5, kTime);
+    fits.source = Source::intern({"hypo_city", "city_01", umlauts}, "driver.test");
+    const SampleBatch batch = {longOne,
+                               longTwo,
+                               longDriver,
+                               testSample(Quantity::Humidity, 5, -40000000000000000),  // the year 702
+                               testSample(Quantity::Humidity, 6.5, kTime),
+                               fits};
+    RecordingLog log("sink.test");
+    auto sink = makeSink("sql", options());
+    sink->open();
+    sink->write(batch);
+    EXPECT_EQ(query("SELECT st.street, r.value FROM readings r JOIN sensors se ON se.id = r.sensor_id "
+                    "JOIN stations st ON st.id = se.station_id ORDER BY r.value"),
+              umlauts + "\t4.5\nstreet_01\t6.5\n");
+    EXPECT_EQ(query("SELECT count(*) FROM stations"), "2\n");
+    EXPECT_EQ(log.count(Poco::Message::PRIO_WARNING,
+                        "not stored: a reading whose street is 256 characters long, longer than the 255"),
+              1);
 }
 
 TEST_P(SqlSink, ADatabaseWithoutTheSchemaIsAClearError) {
