@@ -97,13 +97,16 @@ public:
         if (!_session)
             open();
         std::map<std::pair<const Source*, Quantity>, std::int64_t> created;
+        std::uint64_t nonFinite = 0;
+        const Sample* lastNonFinite = nullptr;
         try {
             _session->begin();
             std::vector<sql::ReadingRow> rows;
             rows.reserve(batch.size());
             for (const Sample& sample : batch) {
                 if (!std::isfinite(sample.value)) {
-                    skipNonFinite(sample);
+                    ++nonFinite;
+                    lastNonFinite = &sample;
                     continue;
                 }
                 rows.push_back({sensorId(sample, created), sample.time, sample.value, sample.quality});
@@ -115,8 +118,12 @@ public:
             abandon();
             throw std::runtime_error("cannot write to " + describe() + ": " + error.displayText());
         }
-        // Rows made in a transaction exist only once it commits.
+        // Rows made in a transaction exist only once it commits; a batch that failed is written again.
         _sensors.insert(created.begin(), created.end());
+        if (lastNonFinite)
+            countDropped("non_finite_value", nonFinite,
+                         std::string("a ") + info(lastNonFinite->quantity).name + " value of " +
+                             formatNumber(lastNonFinite->value) + " (the readings table holds numbers only)");
     }
 
     void close() override {
@@ -186,17 +193,6 @@ private:
         sql::ReadingsInsert(*_session, _sqlite, end - begin).execute(rows, begin);
     }
 
-    void skipNonFinite(const Sample& sample) {
-        ++_nonFinite;
-        const Micros now = nowMicros();
-        if (now - _lastNonFiniteLog >= 10 * kMicrosPerSecond) {
-            logger().warning(std::string("not stored: a ") + info(sample.quantity).name + " value of " +
-                             formatNumber(sample.value) + " (the readings table holds numbers only; " +
-                             std::to_string(_nonFinite) + " so far)");
-            _lastNonFiniteLog = now;
-        }
-    }
-
     bool _sqlite = true;
     std::string _connection;
     std::string _password;
@@ -205,8 +201,6 @@ private:
     std::unique_ptr<sql::ReadingsInsert> _fullInsert;  ///< prepared on _session; goes with it
     // Sources are interned for the life of the process, so their addresses are stable keys.
     std::map<std::pair<const Source*, Quantity>, std::int64_t> _sensors;
-    std::uint64_t _nonFinite = 0;
-    Micros _lastNonFiniteLog = -10 * kMicrosPerSecond;
 };
 
 CITYSENSE_SINK(SqlSink, "sql", "1.0.0", "Stores samples in MariaDB or SQLite (stations, sensors, readings)")

@@ -1,8 +1,11 @@
 // The sql sink against a real MariaDB (started by the test) and against SQLite: readings stored once
-// with their microseconds, names verbatim whatever they hold, and clear errors for a missing or newer
-// schema, a wrong password, and a server that went away (the next write reconnects).
+// with their microseconds, non-finite values counted as dropped, names verbatim whatever they hold, and clear
+// errors for a missing or newer schema, a wrong password, and a server that went away (the next write
+// reconnects).
 #include "MariaDb.h"
 #include "PluginHarness.h"
+
+#include <citysense/DropCounts.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -10,6 +13,8 @@
 #include <unistd.h>
 #include <filesystem>
 #include <fstream>
+#include <limits>
+#include <map>
 #include <memory>
 
 namespace citysense {
@@ -103,6 +108,18 @@ TEST_P(SqlSink, LargeBatchesGoThroughTheReusedStatementAndTheRestAfterIt) {
     sink->write(batch);
     EXPECT_EQ(query("SELECT count(*), count(DISTINCT value) FROM readings"), "2500\t2500\n");
     EXPECT_EQ(query("SELECT time FROM readings WHERE value = 1234"), timeText(kTime + 1234) + "\n");
+}
+
+TEST_P(SqlSink, NonFiniteValuesAreNotStoredButCountedAsDropped) {
+    auto sink = makeSink("sql", options());
+    sink->open();
+    const SampleBatch batch = {
+        testSample(Quantity::Temperature, 1.5, kTime),
+        testSample(Quantity::Temperature, std::numeric_limits<double>::quiet_NaN(), kTime + 1),
+        testSample(Quantity::Humidity, -std::numeric_limits<double>::infinity(), kTime + 2)};
+    sink->write(batch);
+    EXPECT_EQ(query("SELECT value FROM readings ORDER BY time"), "1.5\n");
+    EXPECT_EQ(sink->dropCounts().byReason(), (std::map<std::string, std::uint64_t>{{"non_finite_value", 2}}));
 }
 
 TEST_P(SqlSink, NamesAreStoredVerbatimWhateverTheyHold) {
