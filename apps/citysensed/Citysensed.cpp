@@ -238,12 +238,16 @@ private:
     static void logSummary(const Engine& engine) {
         auto& log = Poco::Logger::get("citysensed");
         for (const auto& status : engine.status()) {
-            const bool driver = status.name.rfind("driver.", 0) == 0;
-            log.information(status.name + " (" + status.plugin + "): " + stateName(status.state) +
-                            (driver ? ", read " + std::to_string(status.read)
-                                    : ", delivered " + std::to_string(status.delivered) + ", dropped " +
-                                          std::to_string(status.dropped)) +
-                            ", failures " + std::to_string(status.failures));
+            std::string counts;
+            if (status.name.rfind("driver.", 0) == 0)
+                counts =
+                    ", read " + std::to_string(status.read) + ", failures " + std::to_string(status.failures);
+            else if (status.name.rfind("sink.", 0) == 0)
+                counts = ", delivered " + std::to_string(status.delivered) + ", dropped " +
+                         std::to_string(status.dropped) + ", failures " + std::to_string(status.failures);
+            for (const auto& [reason, count] : status.droppedByReason)
+                counts += ", dropped " + std::to_string(count) + " (" + reason + ")";
+            log.information(status.name + " (" + status.plugin + "): " + stateName(status.state) + counts);
         }
     }
 

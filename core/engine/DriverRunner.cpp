@@ -2,6 +2,8 @@
 
 #include "CurrentException.h"
 
+#include <citysense/DropCounts.h>
+
 #include <Poco/Logger.h>
 
 #include <chrono>
@@ -10,7 +12,7 @@ namespace citysense {
 
 DriverRunner::DriverRunner(std::unique_ptr<Driver> driver, std::string plugin, Micros interval,
                            Micros maxBackoff)
-    : _driver(std::move(driver)), _interval(interval), _backoff(interval, maxBackoff) {
+    : _driver(std::move(driver)), _boundary(*_driver), _interval(interval), _backoff(interval, maxBackoff) {
     _status.name = _driver->instanceName();
     _status.plugin = std::move(plugin);
 }
@@ -62,6 +64,9 @@ void DriverRunner::fanOutToPipelines(SampleBatch& batch) {
         std::lock_guard<std::mutex> lock(_statusMutex);
         _status.read += batch.size();
     }
+    _boundary.admit(batch);
+    if (batch.empty())
+        return;
     if (_latest)
         _latest->record(batch);
     for (std::size_t i = 0; i + 1 < _pipelines.size(); ++i)
@@ -152,8 +157,13 @@ bool DriverRunner::readOnce() {
 }
 
 InstanceStatus DriverRunner::status() const {
-    std::lock_guard<std::mutex> lock(_statusMutex);
-    return _status;
+    InstanceStatus status;
+    {
+        std::lock_guard<std::mutex> lock(_statusMutex);
+        status = _status;
+    }
+    status.droppedByReason = _driver->dropCounts().byReason();
+    return status;
 }
 
 }  // namespace citysense

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "Backoff.h"
+#include "DriverBoundary.h"
 #include "InstanceStatus.h"
 #include "Pipeline.h"
 
@@ -42,7 +43,7 @@ public:
 private:
     /// Emitter for event-driven drivers: fan out, and count as a sign of life.
     void emit(SampleBatch& batch) override;
-    /// Hands the samples to every pipeline this driver feeds.
+    /// Hands the samples that pass the driver boundary to every pipeline this driver feeds.
     void fanOutToPipelines(SampleBatch& batch);
     void pollLoop();
     void eventLoop();
@@ -53,6 +54,7 @@ private:
     Micros failed(const std::string& what);
 
     std::unique_ptr<Driver> _driver;
+    const DriverBoundary _boundary;
     const Micros _interval;
     Backoff _backoff;
     std::vector<Pipeline*> _pipelines;

@@ -4,7 +4,6 @@
 
 #include <Poco/Logger.h>
 
-#include <algorithm>
 #include <filesystem>
 #include <limits>
 #include <map>
@@ -13,19 +12,21 @@ namespace citysense {
 
 namespace {
 
-constexpr Micros kFilterFlushInterval = kMicrosPerSecond;
+/// How often filters are flushed and due drop summaries logged.
+constexpr Micros kTickInterval = kMicrosPerSecond;
 constexpr Micros kFirstSinkRetry = 500 * 1000;
 
 /// Creates, attaches and configures an instance; a problem it reports becomes an issue of its
 /// section. Nothing if the plugin's constructor failed.
 template <typename Instance, typename Create>
 std::unique_ptr<Instance> configured(Create&& create, const InstancePlan& plan, const Station& station,
-                                     LatestReadings& latestReadings, std::vector<ConfigIssue>* issues) {
+                                     LatestReadings& latestReadings, DropCounts& dropCounts,
+                                     std::vector<ConfigIssue>* issues) {
     const std::string name = plan.qualifiedName();
     std::unique_ptr<Instance> instance;
     try {
         instance = create(plan.plugin);
-        instance->attach({name, station, Source::intern(station, name), &latestReadings});
+        instance->attach({name, station, Source::intern(station, name), &latestReadings, &dropCounts});
         instance->configure(plan.options);
     } catch (const OptionError& error) {
         if (issues)
@@ -66,7 +67,8 @@ Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIss
     const auto createDriver = [&](const std::string& plugin) { return registry.createDriver(plugin); };
     const auto createFilter = [&](const std::string& plugin) { return registry.createFilter(plugin); };
     for (const auto& sink : plan.sinks) {
-        if (auto instance = configured<Sink>(createSink, sink, station, _latestReadings, &issues)) {
+        if (auto instance = configured<Sink>(createSink, sink, station, _latestReadings,
+                                             dropCountsOf(sink.qualifiedName()), &issues)) {
             _sinks.push_back(std::make_unique<SinkRunner>(
                 std::move(instance), sink.plugin, static_cast<std::size_t>(sink.options.getInt("queue_size")),
                 static_cast<std::size_t>(sink.options.getInt("batch_size")),
@@ -76,7 +78,8 @@ Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIss
         }
     }
     for (const auto& driver : plan.drivers) {
-        if (auto instance = configured<Driver>(createDriver, driver, station, _latestReadings, &issues)) {
+        if (auto instance = configured<Driver>(createDriver, driver, station, _latestReadings,
+                                               dropCountsOf(driver.qualifiedName()), &issues)) {
             _drivers.push_back(std::make_unique<DriverRunner>(std::move(instance), driver.plugin,
                                                               driver.options.getDuration("interval"),
                                                               driver.options.getDuration("max_backoff")));
@@ -96,10 +99,14 @@ Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIss
             const auto found = filters.find(name);
             if (found == filters.end())
                 continue;
+            const InstancePlan& filterPlan = *found->second;
             const bool firstUse = filtersChecked.insert(name).second;
-            if (auto filter = configured<Filter>(createFilter, *found->second, station, _latestReadings,
-                                                 firstUse ? &issues : nullptr))
+            if (auto filter = configured<Filter>(createFilter, filterPlan, station, _latestReadings,
+                                                 dropCountsOf(filterPlan.qualifiedName()),
+                                                 firstUse ? &issues : nullptr)) {
+                _filterPlugins[filterPlan.qualifiedName()] = filterPlan.plugin;
                 chain.push_back(std::move(filter));
+            }
         }
         std::vector<SinkRunner*> sinks;
         for (const auto& name : pipelinePlan.sinks) {
@@ -119,6 +126,10 @@ Engine::~Engine() {
     stop();
 }
 
+DropCounts& Engine::dropCountsOf(const std::string& name) {
+    return _dropCounts.try_emplace(name, name).first->second;
+}
+
 void Engine::startSinks() {
     for (auto& sink : _sinks)
         sink->start();
@@ -128,18 +139,17 @@ void Engine::start() {
     startSinks();
     for (auto& driver : _drivers)
         driver->start();
-    const bool anyFilters = std::any_of(_pipelines.begin(), _pipelines.end(),
-                                        [](const auto& pipeline) { return pipeline->hasFilters(); });
-    if (anyFilters)
-        _ticker = std::thread([this] { tickLoop(); });
+    _ticker = std::thread([this] { tickLoop(); });
     _running = true;
 }
 
 void Engine::tickLoop() {
-    while (!_tickerStop.waitFor(kFilterFlushInterval)) {
+    while (!_tickerStop.waitFor(kTickInterval)) {
         const Micros now = nowMicros();
         for (auto& pipeline : _pipelines)
             pipeline->flush(now);
+        for (auto& [name, counts] : _dropCounts)
+            counts.logDueSummaries();
     }
 }
 
@@ -175,6 +185,8 @@ Engine::Backlog Engine::stopForReload(const std::set<std::string>& handOver) {
         else
             sink->join();
     }
+    for (auto& [name, counts] : _dropCounts)
+        counts.logAllSummaries();
     return backlog;
 }
 
@@ -211,6 +223,14 @@ std::vector<InstanceStatus> Engine::status() const {
     std::vector<InstanceStatus> result;
     for (const auto& driver : _drivers)
         result.push_back(driver->status());
+    for (const auto& [name, plugin] : _filterPlugins) {
+        InstanceStatus filter;
+        filter.name = name;
+        filter.plugin = plugin;
+        filter.state = _running ? InstanceState::Running : InstanceState::Stopped;
+        filter.droppedByReason = _dropCounts.at(name).byReason();
+        result.push_back(std::move(filter));
+    }
     for (const auto& sink : _sinks)
         result.push_back(sink->status());
     return result;

@@ -7,9 +7,11 @@
 #include "PluginRegistry.h"
 #include "SinkRunner.h"
 
+#include <citysense/DropCounts.h>
 #include <citysense/LatestReadings.h>
 #include <citysense/StopToken.h>
 
+#include <atomic>
 #include <deque>
 #include <map>
 #include <memory>
@@ -29,13 +31,14 @@ public:
     Engine(const Engine&) = delete;
     Engine& operator=(const Engine&) = delete;
 
-    /// Starts the sinks, then the drivers, then the timer that flushes filters.
+    /// Starts the sinks, then the drivers, then the timer that flushes filters and logs drop summaries.
     void start();
 
     /// Reads every polled driver once, delivers, drains the sinks. False if any read failed.
     bool runOnce();
 
-    /// Stops the drivers, flushes the filters, drains and closes the sinks. Idempotent.
+    /// Stops the drivers, flushes the filters, drains and closes the sinks, logs what drop counts were
+    /// not logged yet. Idempotent.
     void stop();
 
     /// Samples still queued per sink name ("sink.out"), handed from an engine to its replacement.
@@ -52,22 +55,30 @@ public:
     /// The sink instance names ("sink.out").
     std::set<std::string> sinkNames() const;
 
+    /// Every driver's, filter's and sink's status, in that order.
     std::vector<InstanceStatus> status() const;
 
 private:
     void startSinks();
     void stopDriversAndFlush();
     void tickLoop();
+    /// The drop counts of instance `name` ("filter.w"): one per name, shared by the filter instances
+    /// of all pipelines.
+    DropCounts& dropCountsOf(const std::string& name);
 
     Micros _shutdownTimeout;
     /// This configuration's, lent to every instance; declared first, so it outlives them all.
     LatestReadings _latestReadings;
+    /// By instance name; lent to the instances, so declared before them too.
+    std::map<std::string, DropCounts> _dropCounts;
+    /// The plugin of each filter instance name, for its status.
+    std::map<std::string, std::string> _filterPlugins;
     std::vector<std::unique_ptr<SinkRunner>> _sinks;
     std::vector<std::unique_ptr<Pipeline>> _pipelines;
     std::vector<std::unique_ptr<DriverRunner>> _drivers;
     StopToken _tickerStop;
     std::thread _ticker;
-    bool _running = false;
+    std::atomic<bool> _running{false};  ///< read by status() on the health endpoint's thread
 };
 
 }  // namespace citysense

@@ -13,8 +13,12 @@ bool failing(const InstanceStatus& status) {
     return status.state == InstanceState::Failing;
 }
 
-bool isDriver(const InstanceStatus& status) {
-    return status.name.rfind("driver.", 0) == 0;
+enum class Kind { Driver, Filter, Sink };
+
+Kind kindOf(const InstanceStatus& status) {
+    if (status.name.rfind("driver.", 0) == 0)
+        return Kind::Driver;
+    return status.name.rfind("filter.", 0) == 0 ? Kind::Filter : Kind::Sink;
 }
 
 std::string label(const std::string& text) {
@@ -33,13 +37,31 @@ std::string label(const std::string& text) {
 using Metric = std::uint64_t InstanceStatus::*;
 
 void family(std::ostringstream& out, const std::vector<InstanceStatus>& instances, const char* name,
-            const char* type, const char* help, Metric metric, bool drivers) {
+            const char* type, const char* help, Metric metric, Kind kind) {
     out << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n";
     for (const auto& status : instances) {
-        if (isDriver(status) == drivers)
+        if (kindOf(status) == kind)
             out << name << "{instance=\"" << label(status.name) << "\",plugin=\"" << label(status.plugin)
                 << "\"} " << status.*metric << "\n";
     }
+}
+
+void droppedByReasonFamily(std::ostringstream& out, const std::vector<InstanceStatus>& instances) {
+    out << "# HELP citysense_dropped_total What an instance dropped, by reason: messages, frames or samples "
+           "its plugin rejected, or samples the host refused at the driver boundary\n"
+        << "# TYPE citysense_dropped_total counter\n";
+    for (const auto& status : instances) {
+        for (const auto& [reason, count] : status.droppedByReason)
+            out << "citysense_dropped_total{instance=\"" << label(status.name) << "\",plugin=\""
+                << label(status.plugin) << "\",reason=\"" << label(reason) << "\"} " << count << "\n";
+    }
+}
+
+std::string droppedByReasonJson(const InstanceStatus& status) {
+    std::string out = "{";
+    for (const auto& [reason, count] : status.droppedByReason)
+        out += (out.size() > 1 ? "," : "") + jsonString(reason) + ":" + std::to_string(count);
+    return out + "}";
 }
 
 }  // namespace
@@ -53,13 +75,13 @@ std::string healthJson(const std::vector<InstanceStatus>& instances) {
         out << (i ? "," : "") << "{\"name\":" << jsonString(status.name)
             << ",\"plugin\":" << jsonString(status.plugin) << ",\"state\":\"" << stateName(status.state)
             << "\",\"message\":" << jsonString(status.message) << ",\"failures\":" << status.failures;
-        if (isDriver(status))
+        if (kindOf(status) == Kind::Driver)
             out << ",\"read\":" << status.read;
-        else
+        else if (kindOf(status) == Kind::Sink)
             out << ",\"delivered\":" << status.delivered << ",\"dropped\":" << status.dropped
                 << ",\"queued\":" << status.queued << ",\"spooled\":" << status.spooled
                 << ",\"spool_pending\":" << status.spoolPending;
-        out << "}";
+        out << ",\"dropped_by_reason\":" << droppedByReasonJson(status) << "}";
     }
     out << "]}";
     return out.str();
@@ -73,22 +95,23 @@ std::string prometheusText(const std::vector<InstanceStatus>& instances) {
         out << "citysense_instance_failing{instance=\"" << label(status.name) << "\",plugin=\""
             << label(status.plugin) << "\"} " << (failing(status) ? 1 : 0) << "\n";
     family(out, instances, "citysense_failures_total", "counter", "Failed reads of a driver",
-           &InstanceStatus::failures, true);
+           &InstanceStatus::failures, Kind::Driver);
     family(out, instances, "citysense_samples_read_total", "counter", "Samples a driver read",
-           &InstanceStatus::read, true);
+           &InstanceStatus::read, Kind::Driver);
     family(out, instances, "citysense_sink_failures_total", "counter", "Failed writes of a sink",
-           &InstanceStatus::failures, false);
+           &InstanceStatus::failures, Kind::Sink);
     family(out, instances, "citysense_samples_delivered_total", "counter", "Samples a sink delivered",
-           &InstanceStatus::delivered, false);
+           &InstanceStatus::delivered, Kind::Sink);
     family(out, instances, "citysense_samples_dropped_total", "counter",
            "Samples a sink dropped (queue or spool full, damaged in the spool, or undeliverable at shutdown)",
-           &InstanceStatus::dropped, false);
+           &InstanceStatus::dropped, Kind::Sink);
     family(out, instances, "citysense_queue_depth", "gauge", "Samples waiting in a sink's queue",
-           &InstanceStatus::queued, false);
+           &InstanceStatus::queued, Kind::Sink);
     family(out, instances, "citysense_samples_spooled_total", "counter",
-           "Samples a sink wrote to its durable spool", &InstanceStatus::spooled, false);
+           "Samples a sink wrote to its durable spool", &InstanceStatus::spooled, Kind::Sink);
     family(out, instances, "citysense_spool_depth", "gauge", "Samples waiting in a sink's durable spool",
-           &InstanceStatus::spoolPending, false);
+           &InstanceStatus::spoolPending, Kind::Sink);
+    droppedByReasonFamily(out, instances);
     return out.str();
 }
 

@@ -1,7 +1,7 @@
 // The HTTP endpoint for health and metrics, on loopback by default:
 //   GET /health   JSON: overall status and every instance's state and counters (503 while one fails)
 //   GET /metrics  Prometheus text format: samples read, delivered, dropped, spooled, failures, queue
-//                 and spool depths
+//                 and spool depths, and what each instance dropped by reason
 #pragma once
 
 #include "HttpResponder.h"

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 namespace citysense {
@@ -22,6 +23,9 @@ struct InstanceStatus {
     std::uint64_t queued = 0;        ///< sinks: samples waiting in memory
     std::uint64_t spooled = 0;       ///< sinks: samples written to the durable spool
     std::uint64_t spoolPending = 0;  ///< sinks: samples in the durable spool now
+    /// What the plugin counted with countDropped(), and drivers what the host dropped at the driver
+    /// boundary, by reason
+    std::map<std::string, std::uint64_t> droppedByReason;
 };
 
 }  // namespace citysense

@@ -23,8 +23,6 @@ public:
     /// Lets each filter emit what is due at `now`; that output continues down the chain.
     void flush(Micros now);
 
-    bool hasFilters() const { return !_filters.empty(); }
-
 private:
     void filterFrom(std::size_t first, SampleBatch& batch);
     void send(SampleBatch&& batch);

@@ -2,6 +2,8 @@
 
 #include "CurrentException.h"
 
+#include <citysense/DropCounts.h>
+
 #include <Poco/Logger.h>
 
 namespace citysense {
@@ -127,6 +129,7 @@ InstanceStatus SinkRunner::status() const {
         status = _status;
     }
     _backlog.report(status);
+    status.droppedByReason = _sink->dropCounts().byReason();
     return status;
 }
 

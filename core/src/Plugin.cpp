@@ -1,4 +1,5 @@
 #include <citysense/Driver.h>
+#include <citysense/DropCounts.h>
 #include <citysense/Filter.h>
 #include <citysense/LatestReadings.h>
 #include <citysense/Sink.h>
@@ -13,6 +14,8 @@ namespace citysense {
 struct Plugin::Lent {
     Poco::Logger* logger;
     LatestReadings* latestReadings;
+    DropCounts* dropCounts;
+    std::unique_ptr<DropCounts> ownDropCounts;  ///< dropCounts when the host lent none
 
     static_assert(sizeof(std::unique_ptr<Lent>) == sizeof(Poco::Logger*),
                   "Plugin::_lent takes the place of ABI 1.0's logger pointer");
@@ -29,7 +32,13 @@ Emitter::~Emitter() = default;
 
 void Plugin::attach(const InstanceContext& context) {
     _identity = {context.name, context.station, context.source};
-    _lent = std::make_unique<Lent>(Lent{&Poco::Logger::get(context.name), context.latestReadings});
+    auto lent = std::make_unique<Lent>(
+        Lent{&Poco::Logger::get(context.name), context.latestReadings, context.dropCounts, nullptr});
+    if (!lent->dropCounts) {
+        lent->ownDropCounts = std::make_unique<DropCounts>(context.name);
+        lent->dropCounts = lent->ownDropCounts.get();
+    }
+    _lent = std::move(lent);
 }
 
 Poco::Logger& Plugin::logger() const {
@@ -40,6 +49,18 @@ LatestReadings& Plugin::latestReadings() const {
     if (!_lent || !_lent->latestReadings)
         throw std::logic_error(instanceName() + ": the host lent no latest readings");
     return *_lent->latestReadings;
+}
+
+void Plugin::countDropped(std::string_view reason, std::uint64_t count, std::string_view detail) const {
+    if (!_lent)
+        throw std::logic_error("countDropped() before attach()");
+    _lent->dropCounts->add(reason, count, detail);
+}
+
+const DropCounts& Plugin::dropCounts() const {
+    if (!_lent)
+        throw std::logic_error("dropCounts() before attach()");
+    return *_lent->dropCounts;
 }
 
 void Driver::read(SampleBatch&) {

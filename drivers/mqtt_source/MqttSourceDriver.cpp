@@ -1,7 +1,7 @@
 // mqtt_source: subscribes to readings other hosts publish (the server's ingest), optionally as a
 // member of an MQTT 5 shared subscription, and emits them as samples of their own stations. A
-// malformed message is counted and logged (at most one line per interval of 10 s), never fatal.
-// See README.md for the options.
+// malformed message is counted as dropped (malformed_payload), never fatal. See README.md for the
+// options.
 #include <citysense/Export.h>
 #include <citysense/Format.h>
 #include <mqtt-client/Connection.h>
@@ -17,7 +17,6 @@ using namespace citysense::mqtt;
 
 namespace {
 
-constexpr Micros kMalformedLogInterval = 10 * kMicrosPerSecond;
 constexpr std::size_t kMostSamplesPerEmit = 1000;
 
 }  // namespace
@@ -150,13 +149,8 @@ private:
             const ::mqtt::binary_ref& payload = message.get_payload_ref();
             _decoder->decode(message.get_topic(), std::string_view(payload.data(), payload.size()), batch);
         } catch (const PayloadError& error) {
-            ++_malformed;
-            const Micros now = nowMicros();
-            if (now - _lastMalformedLog >= kMalformedLogInterval) {
-                logger().warning("malformed message on " + quoteText(message.get_topic()) + " (" +
-                                 std::to_string(_malformed) + " so far): " + error.what());
-                _lastMalformedLog = now;
-            }
+            countDropped("malformed_payload", 1,
+                         "a message on " + quoteText(message.get_topic()) + ": " + error.what());
         }
     }
 
@@ -188,8 +182,6 @@ private:
     int _qos = 1;
     std::vector<std::string> _filters;
     std::unique_ptr<Decoder> _decoder;
-    std::uint64_t _malformed = 0;
-    Micros _lastMalformedLog = -kMalformedLogInterval;
 };
 
 CITYSENSE_DRIVER(MqttSourceDriver, "mqtt_source", "1.0.0",

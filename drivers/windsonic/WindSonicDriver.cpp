@@ -30,9 +30,6 @@ constexpr Micros kReadSlice = 200 * 1000;
 /// the anemometer talking (a wrong baud rate, another device).
 constexpr std::size_t kMaxLine = 512;
 
-/// Rejected lines are logged at most once in this long, with a count of the others.
-constexpr Micros kRejectLogInterval = 60 * kMicrosPerSecond;
-
 /// The WindSonic 75's range; the WindSonic's is 0-60 m/s (WindSonic manual, section 5).
 constexpr double kMaxSpeed = 75.0;
 
@@ -60,35 +57,26 @@ bool isBlankLine(const std::string& line) {
     return line.find_first_not_of(" \t\r\n") == std::string::npos;
 }
 
-/// The lines that gave no frame: counted since the last frame (or the start of run()) for the silence
-/// error, and logged as warnings at most once per kRejectLogInterval.
+/// The lines that gave no frame since the last frame (or the start of run()), for the silence error.
 class Rejects {
 public:
-    void add(const FrameParse& parsed, const std::string& line, Poco::Logger& logger, Micros now) {
+    void add(const FrameParse& parsed, const std::string& line) {
         if (parsed.problem == FrameProblem::BadChecksum)
             ++_badChecksums;
         else
             ++_malformed;
         _last = parsed.error + ": " + quoteText(line);
-        if (_logged && now - _lastLogged < kRejectLogInterval) {
-            ++_unlogged;
-            return;
-        }
-        std::string message = "line rejected: " + _last;
-        if (_unlogged > 0)
-            message += " (and " + std::to_string(_unlogged) + " more since the last such warning)";
-        logger.warning(message);
-        _logged = true;
-        _lastLogged = now;
-        _unlogged = 0;
     }
 
-    /// Starts the counts again: a frame arrived, or run() began. The rate limit of the log goes on.
+    /// Starts the counts again: a frame arrived, or run() began.
     void restartCounts() {
         _badChecksums = 0;
         _malformed = 0;
         _last.clear();
     }
+
+    /// The last rejected line and why.
+    const std::string& last() const { return _last; }
 
     /// " (rejected since the last frame: ...; the last: ...)", or nothing if no line was.
     std::string summary() const {
@@ -103,9 +91,6 @@ private:
     std::uint64_t _badChecksums = 0;
     std::uint64_t _malformed = 0;
     std::string _last;
-    bool _logged = false;
-    Micros _lastLogged = 0;
-    std::uint64_t _unlogged = 0;
 };
 
 }  // namespace
@@ -176,7 +161,9 @@ private:
                     _rejects.restartCounts();
                     lastFrame = now;
                 } else if (!_fresh) {
-                    _rejects.add(parsed, *line, logger(), now);
+                    _rejects.add(parsed, *line);
+                    countDropped(parsed.problem == FrameProblem::BadChecksum ? "bad_checksum" : "bad_frame",
+                                 1, _rejects.last());
                 }
                 _fresh = false;  // the first line after opening may be the tail of a frame: not counted
             }

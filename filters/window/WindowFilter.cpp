@@ -1,8 +1,7 @@
 // window: replaces the samples of each series by one aggregate per period (mean, min, max or count).
 // See README.md for the options.
 #include <citysense/Export.h>
-
-#include <Poco/Logger.h>
+#include <citysense/Format.h>
 
 #include <algorithm>
 #include <cmath>
@@ -48,7 +47,6 @@ public:
             if (series.open && series.open->start + _period <= now)
                 out.push_back(close(key, series));
         }
-        warnAboutDropped(now);
     }
 
 private:
@@ -69,18 +67,20 @@ private:
         Micros closedUntil = std::numeric_limits<Micros>::min();  ///< end of the last window sent
     };
 
-    static constexpr Micros kWarningInterval = 60 * kMicrosPerSecond;
-
     void add(const Sample& sample, SampleBatch& closed) {
         if (!std::isfinite(sample.value)) {
-            ++_notFinite;
+            countDropped(
+                "non_finite_value", 1,
+                std::string("a ") + info(sample.quantity).name + " value of " + formatNumber(sample.value));
             return;
         }
         const Micros start = sample.time - floorMod(sample.time, _period);
         const Key key{sample.source, sample.quantity};
         Series& series = _series[key];
         if (start < (series.open ? series.open->start : series.closedUntil)) {
-            ++_late;
+            countDropped("late_sample", 1,
+                         std::string("a ") + info(sample.quantity).name + " sample of " +
+                             formatIsoTime(sample.time) + ", for a window already closed");
             return;
         }
         if (series.open && start > series.open->start)
@@ -122,24 +122,11 @@ private:
         return sample;
     }
 
-    /// At most one warning per kWarningInterval of the flush clock, with the counts since the last one.
-    void warnAboutDropped(Micros now) {
-        if (_late + _notFinite == 0 || (_lastWarning && now - *_lastWarning < kWarningInterval))
-            return;
-        logger().warning("dropped %z late and %z non-finite samples", _late, _notFinite);
-        _late = 0;
-        _notFinite = 0;
-        _lastWarning = now;
-    }
-
     static Micros floorMod(Micros time, Micros period) { return ((time % period) + period) % period; }
 
     Micros _period = 0;
     Function _function = Function::Mean;
     std::map<Key, Series> _series;
-    std::size_t _late = 0;
-    std::size_t _notFinite = 0;
-    std::optional<Micros> _lastWarning;
 };
 
 CITYSENSE_FILTER(WindowFilter, "window", "1.0.0",

@@ -175,15 +175,10 @@ private:
     }
 
     void refused(::mqtt::delivery_token& token, const ::mqtt::exception& error) {
-        ++_refused;
-        const Micros now = nowMicros();
-        if (now - _lastRefusedLog >= 10 * kMicrosPerSecond) {
-            const auto message = token.get_message();
-            logger().error("the broker refused a message on " + (message ? message->get_topic() : "?") +
-                           " (" + error.get_reason_code_str() + "; " + std::to_string(_refused) +
-                           " refused so far): it is not sent again");
-            _lastRefusedLog = now;
-        }
+        const auto message = token.get_message();
+        countDropped("refused_by_broker", 1,
+                     "a message on " + (message ? message->get_topic() : std::string("?")) + " (" +
+                         error.get_reason_code_str() + "): it is not sent again");
     }
 
     /// Drops the connection (a new one is made on the next write) and reports the failure.
@@ -201,8 +196,6 @@ private:
     std::string _statusTopic;
     std::unique_ptr<Client> _client;
     std::atomic<bool> _lost{false};
-    std::uint64_t _refused = 0;
-    Micros _lastRefusedLog = -10 * kMicrosPerSecond;
     std::vector<OutgoingMessage> _outgoing;
 };
 

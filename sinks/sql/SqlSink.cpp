@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 using namespace citysense;
 using namespace Poco::Data::Keywords;
@@ -116,13 +117,16 @@ public:
         if (!_session)
             open();
         std::map<std::pair<const Source*, Quantity>, std::int64_t> created;
+        std::map<const char*, std::pair<std::uint64_t, std::string>> refused;  // reason: count, last detail
         try {
             _session->begin();
             std::vector<sql::ReadingRow> rows;
             rows.reserve(batch.size());
             for (const Sample& sample : batch) {
-                if (const std::string problem = unstorable(sample); !problem.empty()) {
-                    refuse(problem);
+                if (auto refusal = unstorable(sample)) {
+                    auto& [count, detail] = refused[refusal->reason];
+                    ++count;
+                    detail = std::move(refusal->detail);
                     continue;
                 }
                 rows.push_back({sensorId(sample, created), sample.time, sample.value, sample.quality});
@@ -134,10 +138,13 @@ public:
             abandon();
             throw std::runtime_error("cannot write to " + describe() + ": " + error.displayText());
         }
-        // Rows made in a transaction exist only once it commits.
+        // Rows made in a transaction exist only once it commits; a batch that failed is written again,
+        // so what it refused is counted only now.
         if (_sensors.size() + created.size() > kMostCachedSensors)
             _sensors.clear();
         _sensors.insert(created.begin(), created.end());
+        for (const auto& [reason, counted] : refused)
+            countDropped(reason, counted.first, counted.second);
     }
 
     void close() override {
@@ -160,20 +167,28 @@ private:
         _session.reset();
     }
 
-    /// Why `sample` cannot be stored as it is; empty when it can.
-    static std::string unstorable(const Sample& sample) {
+    /// A sample the schema cannot hold: the reason it is counted under, and what it was.
+    struct Refusal {
+        const char* reason;
+        std::string detail;
+    };
+
+    static std::optional<Refusal> unstorable(const Sample& sample) {
         if (!std::isfinite(sample.value))
-            return std::string("a ") + info(sample.quantity).name + " value of " +
-                   formatNumber(sample.value) + " (the readings table holds numbers only)";
+            return Refusal{"non_finite_value", std::string("a ") + info(sample.quantity).name + " value of " +
+                                                   formatNumber(sample.value) +
+                                                   " (the readings table holds numbers only)"};
         if (sample.time < kEarliestTime || sample.time > kLatestTime)
-            return "a reading of " + formatIsoTime(sample.time) + " (the store holds years 1000 to 9999)";
+            return Refusal{"time_out_of_range", "a reading of " + formatIsoTime(sample.time) +
+                                                    " (the store holds years 1000 to 9999)"};
         if (!sample.source)
-            return {};
-        if (std::string problem = stationNameProblem(sample.source->station); !problem.empty())
-            return "a reading whose " + problem;
-        if (std::string problem = nameLengthProblem("driver", sample.source->instance); !problem.empty())
-            return "a reading whose " + problem;
-        return {};
+            return std::nullopt;
+        std::string problem = stationNameProblem(sample.source->station);
+        if (problem.empty())
+            problem = nameLengthProblem("driver", sample.source->instance);
+        if (!problem.empty())
+            return Refusal{"name_too_long", "a reading whose " + problem};
+        return std::nullopt;
     }
 
     /// A row the key says is there already is skipped; any other problem is an error (unlike INSERT
@@ -230,15 +245,6 @@ private:
         sql::ReadingsInsert(*_session, _sqlite, end - begin).execute(rows, begin);
     }
 
-    void refuse(const std::string& problem) {
-        ++_refused;
-        const Micros now = nowMicros();
-        if (now - _lastRefusedLog >= 10 * kMicrosPerSecond) {
-            logger().warning("not stored: " + problem + " (" + std::to_string(_refused) + " refused so far)");
-            _lastRefusedLog = now;
-        }
-    }
-
     bool _sqlite = true;
     std::string _connection;
     std::string _password;
@@ -247,8 +253,6 @@ private:
     std::unique_ptr<sql::ReadingsInsert> _fullInsert;  ///< prepared on _session; goes with it
     // Sources are interned for the life of the process, so their addresses are stable keys.
     std::map<std::pair<const Source*, Quantity>, std::int64_t> _sensors;
-    std::uint64_t _refused = 0;
-    Micros _lastRefusedLog = -10 * kMicrosPerSecond;
 };
 
 CITYSENSE_SINK(SqlSink, "sql", "1.0.0", "Stores samples in MariaDB or SQLite (stations, sensors, readings)")

@@ -1,6 +1,7 @@
 // What the plugin base class keeps of the context the host attaches it with.
 
 #include <citysense/Driver.h>
+#include <citysense/DropCounts.h>
 #include <citysense/LatestReadings.h>
 
 #include <Poco/Logger.h>
@@ -40,6 +41,27 @@ TEST(Plugin, WithoutLatestReadingsLentAskingForThemIsAnError) {
     EXPECT_THROW(driver.latestReadings(), std::logic_error);
     driver.attach({"driver.idle", station, Source::intern(station, "driver.idle")});
     EXPECT_THROW(driver.latestReadings(), std::logic_error);
+}
+
+TEST(Plugin, CountsDropsInTheCountsTheHostLends) {
+    const Station station{"sys", "city", "drops"};
+    DropCounts lent("driver.idle");
+    IdleDriver driver;
+    driver.attach({"driver.idle", station, Source::intern(station, "driver.idle"), nullptr, &lent});
+    driver.countDropped("bad_frame");
+    driver.countDropped("bad_frame", 2, "a detail");
+    EXPECT_EQ(lent.count("bad_frame"), 3u);
+    EXPECT_EQ(&driver.dropCounts(), &lent);
+}
+
+TEST(Plugin, WithoutCountsLentItCountsInItsOwn) {
+    const Station station{"sys", "city", "own"};
+    IdleDriver driver;
+    EXPECT_THROW(driver.countDropped("bad_frame"), std::logic_error);
+    EXPECT_THROW(driver.dropCounts(), std::logic_error);
+    driver.attach({"driver.idle", station, Source::intern(station, "driver.idle")});
+    driver.countDropped("bad_frame", 4);
+    EXPECT_EQ(driver.dropCounts().count("bad_frame"), 4u);
 }
 
 }  // namespace

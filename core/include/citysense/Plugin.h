@@ -5,8 +5,10 @@
 #include <citysense/Options.h>
 #include <citysense/Sample.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace Poco {
 class Logger;
@@ -14,6 +16,7 @@ class Logger;
 
 namespace citysense {
 
+class DropCounts;
 class LatestReadings;
 
 /// Who an instance is and what the host lends it: set by the host before configure().
@@ -24,6 +27,9 @@ struct InstanceContext {
     /// The latest readings of the configuration the instance runs in, owned by the host and alive as
     /// long as the instance (ABI 1.1).
     LatestReadings* latestReadings = nullptr;
+    /// Where the instance's drops are counted, owned by the host and alive as long as the instance;
+    /// without it the instance counts in a DropCounts of its own (ABI 1.2).
+    DropCounts* dropCounts = nullptr;
 };
 
 class Plugin {
@@ -53,6 +59,18 @@ public:
     /// Throws std::logic_error if the host lent none. Since ABI 1.1.
     LatestReadings& latestReadings() const;
 
+    /// Counts `count` things this instance dropped (a malformed message, a rejected frame, a value it
+    /// cannot store) under `reason`: a short fixed snake_case name such as "malformed_payload",
+    /// "bad_frame", "non_finite_value". `detail` says what was dropped and why, for the log. The host
+    /// logs the first drop of a reason with its detail and then at most one summary line per reason a
+    /// minute, and exports the counts per reason in /health and /metrics (DropCounts.h). Callable from
+    /// any thread, e.g. a library's callback. Throws std::logic_error before attach(). Since ABI 1.2.
+    void countDropped(std::string_view reason, std::uint64_t count = 1, std::string_view detail = {}) const;
+
+    /// What this instance counted with countDropped() (and the host under its own reasons), e.g. for
+    /// tests. Throws std::logic_error before attach(). Since ABI 1.2.
+    const DropCounts& dropCounts() const;
+
 private:
     /// The identity part of the context, laid out as in ABI 1.0: plugins built against it read these
     /// fields inline, through the accessors above.
@@ -61,7 +79,7 @@ private:
         Station station;
         const Source* source = nullptr;
     };
-    /// What else the host lends an instance: its logger and latest readings (Plugin.cpp).
+    /// What else the host lends an instance: its logger, latest readings and drop counts (Plugin.cpp).
     struct Lent;
 
     Identity _identity;

@@ -118,6 +118,55 @@ TEST(HealthEndpoint, OversizedAndMalformedRequestsAreRefusedAndCounted) {
         << metrics;
 }
 
+std::vector<InstanceStatus> instancesThatDropped() {
+    InstanceStatus driver;
+    driver.name = "driver.wind";
+    driver.plugin = "windsonic";
+    driver.state = InstanceState::Running;
+    driver.read = 40;
+    driver.droppedByReason = {{"bad_checksum", 3}, {"bad_frame", 1}};
+    InstanceStatus filter;
+    filter.name = "filter.mean";
+    filter.plugin = "window";
+    filter.state = InstanceState::Running;
+    filter.droppedByReason = {{"late_sample", 2}};
+    InstanceStatus sink;
+    sink.name = "sink.db";
+    sink.plugin = "sql";
+    sink.state = InstanceState::Running;
+    sink.delivered = 37;
+    return {driver, filter, sink};
+}
+
+TEST(HealthEndpoint, DropsAreShownPerInstanceAndReason) {
+    HealthServer server("127.0.0.1:0", instancesThatDropped);
+    const std::string health = get(server.port(), "GET /health HTTP/1.1\r\n\r\n");
+    EXPECT_NE(health.find("{\"name\":\"driver.wind\",\"plugin\":\"windsonic\",\"state\":\"running\","
+                          "\"message\":\"\",\"failures\":0,\"read\":40,"
+                          "\"dropped_by_reason\":{\"bad_checksum\":3,\"bad_frame\":1}}"),
+              std::string::npos)
+        << health;
+    EXPECT_NE(health.find("{\"name\":\"filter.mean\",\"plugin\":\"window\",\"state\":\"running\","
+                          "\"message\":\"\",\"failures\":0,\"dropped_by_reason\":{\"late_sample\":2}}"),
+              std::string::npos)
+        << health;
+    EXPECT_NE(health.find("\"spool_pending\":0,\"dropped_by_reason\":{}}"), std::string::npos) << health;
+
+    const std::string metrics = get(server.port(), "GET /metrics HTTP/1.1\r\n\r\n");
+    EXPECT_NE(metrics.find("# TYPE citysense_dropped_total counter\n"
+                           "citysense_dropped_total{instance=\"driver.wind\",plugin=\"windsonic\","
+                           "reason=\"bad_checksum\"} 3\n"
+                           "citysense_dropped_total{instance=\"driver.wind\",plugin=\"windsonic\","
+                           "reason=\"bad_frame\"} 1\n"
+                           "citysense_dropped_total{instance=\"filter.mean\",plugin=\"window\","
+                           "reason=\"late_sample\"} 2\n"),
+              std::string::npos)
+        << metrics;
+    // A filter is neither a driver nor a sink in the other families.
+    EXPECT_EQ(metrics.find("citysense_samples_delivered_total{instance=\"filter.mean\""), std::string::npos)
+        << metrics;
+}
+
 TEST(HealthEndpoint, ASecondServerOnTheSamePortFailsNamingTheAddress) {
     HealthServer first("127.0.0.1:0", [] { return std::vector<InstanceStatus>{}; });
     const std::string address = "127.0.0.1:" + std::to_string(first.port());

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -437,6 +438,72 @@ TEST(Pipeline, AThrowingFilterPassesTheBatchOn) {
     pipeline.filterAndEnqueue(sequence(0, 3));
     sink.runner->stop(kMicrosPerSecond);
     EXPECT_EQ(sink.sink->values, range(0, 3));
+}
+
+/// A polled temperature driver whose every read delivers two good samples (values 1 and 6) around
+/// four that the driver boundary must stop (values 2 to 5).
+class CarelessDriver : public Driver {
+public:
+    const OptionTable& options() const override {
+        static const OptionTable none;
+        return none;
+    }
+    void configure(const Options&) override {}
+    std::vector<Channel> channels() const override { return {{Quantity::Temperature, -40, 85}}; }
+    void read(SampleBatch& out) override {
+        static const Station nowhere{"hypo_city", "", "street_01"};
+        out.push_back(makeSample(Quantity::Temperature, 1));
+        out.push_back(makeSample(static_cast<Quantity>(200), 2));  // beyond the quantity table
+        out.push_back(makeSample(Quantity::Humidity, 3));          // not a channel of this driver
+        Sample sourceless = makeSample(Quantity::Temperature, 4);
+        sourceless.source = nullptr;
+        out.push_back(sourceless);
+        Sample stationless = makeSample(Quantity::Temperature, 5);
+        stationless.source = Source::intern(nowhere, "driver.careless");
+        out.push_back(stationless);
+        out.push_back(makeSample(Quantity::Temperature, 6));
+    }
+};
+
+/// A filter that records the values it sees and passes everything on.
+class WitnessFilter : public Filter {
+public:
+    std::vector<double> seen;
+
+    const OptionTable& options() const override {
+        static const OptionTable none;
+        return none;
+    }
+    void configure(const Options&) override {}
+    void process(SampleBatch& batch) override {
+        for (const auto& sample : batch)
+            seen.push_back(sample.value);
+    }
+};
+
+TEST(DriverRunner, SamplesThatFailTheDriverBoundaryReachNoFilterAndAreCounted) {
+    auto sink = makeSink("sink.checked");
+    auto witness = attached(std::make_unique<WitnessFilter>(), "filter.witness");
+    WitnessFilter* filter = witness.get();
+    std::vector<std::unique_ptr<Filter>> filters;
+    filters.push_back(std::move(witness));
+    Pipeline pipeline("checked", std::move(filters), {sink.runner.get()});
+    sink.runner->start();
+    LatestReadings latest;
+    latest.watch(Quantity::Temperature);
+    DriverRunner runner(attached(std::make_unique<CarelessDriver>(), "driver.careless"), "careless",
+                        kMillisecond, kMillisecond);
+    runner.feed(&pipeline);
+    runner.recordLatestIn(latest);
+    EXPECT_TRUE(runner.readOnce());
+    sink.runner->stop(kMicrosPerSecond);
+    EXPECT_EQ(filter->seen, (std::vector<double>{1, 6}));
+    EXPECT_EQ(sink.sink->values, (std::vector<double>{1, 6}));
+    const InstanceStatus status = runner.status();
+    EXPECT_EQ(status.read, 6u);
+    EXPECT_EQ(status.droppedByReason,
+              (std::map<std::string, std::uint64_t>{
+                  {"no_source", 1}, {"no_station", 1}, {"undeclared_quantity", 1}, {"unknown_quantity", 1}}));
 }
 
 }  // namespace

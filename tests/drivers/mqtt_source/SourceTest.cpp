@@ -1,12 +1,16 @@
-// The mqtt_source driver's own duties: malformed messages are skipped and counted without stopping
-// it, and instances in one MQTT 5 shared subscription split the messages between them.
+// The mqtt_source driver's own duties: malformed messages are skipped and counted as dropped
+// (malformed_payload) without stopping it, and instances in one MQTT 5 shared subscription split the messages
+// between them.
 #include "MqttTestSupport.h"
 #include "PluginHarness.h"
 #include "ServiceProcess.h"
 
+#include <citysense/DropCounts.h>
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <map>
 #include <set>
 
 namespace citysense {
@@ -56,6 +60,17 @@ TEST_F(MqttSource, MalformedMessagesAreSkippedAndTheNextGoodOneStillArrives) {
         EXPECT_EQ(sample.value, 21.5);
         EXPECT_EQ(sample.time % kMicrosPerSecond, 1);  // only the good tsv reading got through
     }
+
+    // Subscribed now, so every malformed message is counted, under one reason. Each publish is
+    // acknowledged before the next starts, so the good one arrives after the malformed ones.
+    const std::uint64_t before = driver->dropCounts().count("malformed_payload");
+    EXPECT_GE(before, 1u);
+    publishRaw(topic, "not a reading");
+    publishRaw("hypo_city/city_01/street_01/temperature/kelvin", "2026-11-24 10:00:00.000000\t1");
+    publishRaw(topic, "2026-11-24 10:00:00.000002\t21.5");
+    ASSERT_TRUE(eventually([&] { return running.samples().back().time % kMicrosPerSecond == 2; }));
+    EXPECT_EQ(driver->dropCounts().byReason(),
+              (std::map<std::string, std::uint64_t>{{"malformed_payload", before + 2}}));
 }
 
 TEST_F(MqttSource, InstancesOfOneShareGroupSplitTheMessagesBetweenThem) {

@@ -12,6 +12,7 @@
 
 #include <PluginHarness.h>
 #include <engine/Engine.h>
+#include <engine/HealthServer.h>
 #include <engine/Plan.h>
 
 #include <citysense/bus/Gpio.h>
@@ -352,14 +353,15 @@ std::string gillFrame(const std::string& body) {
     return "\x02" + body + "\x03" + hex + "\r\n";
 }
 
-/// A WindSonic streaming two frames in turn on the device side of a pseudo-terminal, one every 20 ms,
-/// from construction to destruction.
+/// A WindSonic streaming lines in turn on the device side of a pseudo-terminal, one every 20 ms, from
+/// construction to destruction: by default two frames.
 class StreamingWindSonic {
 public:
-    StreamingWindSonic()
-        : _thread([this] {
-              for (int i = 0; !_stop; ++i) {
-                  _pty.send(i % 2 == 0 ? gillFrame("Q,229,002.74,M,00,") : gillFrame("Q,036,002.57,M,00,"));
+    explicit StreamingWindSonic(std::vector<std::string> lines = {gillFrame("Q,229,002.74,M,00,"),
+                                                                  gillFrame("Q,036,002.57,M,00,")})
+        : _lines(std::move(lines)), _thread([this] {
+              for (std::size_t i = 0; !_stop; ++i) {
+                  _pty.send(_lines[i % _lines.size()]);
                   std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the pace of the stream
               }
           }) {}
@@ -376,6 +378,7 @@ public:
 
 private:
     testing::PseudoTerminal _pty;
+    const std::vector<std::string> _lines;
     std::atomic<bool> _stop{false};
     std::thread _thread;
 };
@@ -422,6 +425,37 @@ TEST_F(DriverPipelines, WindSonicStreamsGillFramesThroughAUnitConversion) {
     }
     const std::uint64_t frames = written.size() / 3;
     station.expectHealthy({{"driver.wind", 2 * frames}}, 3 * frames);
+}
+
+TEST_F(DriverPipelines, WhatTheDriverAndAFilterDropIsInTheStatusAndTheMetrics) {
+    // A damaged frame is dropped by the driver; a fault frame gives NaN samples, which the window drops.
+    StreamingWindSonic sensor({gillFrame("Q,229,002.74,M,00,"), gillFrame("Q,229,002.74,M,00,") + "junk\r\n",
+                               "\x02Q,036,002.57,M,00,\x03"
+                               "00\r\n",
+                               gillFrame("Q,,,M,04,")});
+    Rig station = build("[driver.wind]\nplugin = windsonic\nport = " + sensor.devicePath() +
+                        "\n"
+                        "[filter.mean]\nplugin = window\nperiod = 1h\n"
+                        "[pipeline.main]\ndrivers = wind\nfilters = mean\nsinks = out\n");
+    ASSERT_TRUE(station.engine);
+    station.engine->start();
+    const bool dropped = eventually([&] {
+        return station.status("filter.mean").droppedByReason.count("non_finite_value") &&
+               station.status("driver.wind").droppedByReason.count("bad_checksum") &&
+               station.status("driver.wind").droppedByReason.count("bad_frame");
+    });
+    station.engine->stop();
+    ASSERT_TRUE(dropped);
+    const InstanceStatus filter = station.status("filter.mean");
+    EXPECT_EQ(filter.plugin, "window");
+    EXPECT_EQ(filter.state, InstanceState::Stopped);
+    const std::string metrics = prometheusText(station.engine->status());
+    for (const char* series :
+         {"citysense_dropped_total{instance=\"driver.wind\",plugin=\"windsonic\",reason=\"bad_checksum\"} ",
+          "citysense_dropped_total{instance=\"driver.wind\",plugin=\"windsonic\",reason=\"bad_frame\"} ",
+          "citysense_dropped_total{instance=\"filter.mean\",plugin=\"window\",reason=\"non_finite_value\"} "})
+        EXPECT_NE(metrics.find(series), std::string::npos) << series << "\n" << metrics;
+    EXPECT_NE(healthJson(station.engine->status()).find("\"name\":\"filter.mean\""), std::string::npos);
 }
 
 // ---- anemometer on a scripted GPIO line -----------------------------------------------------------

@@ -6,6 +6,7 @@
 
 #include <PluginHarness.h>
 
+#include <citysense/DropCounts.h>
 #include <citysense/testing/PseudoTerminal.h>
 
 #include <Poco/AutoPtr.h>
@@ -307,6 +308,8 @@ TEST(WindSonicDriver, RejectedLinesDoNotCountAsDataAndTheErrorSaysWhatCame) {
         AllOf(StartsWith("threw: no data from " + rig.device.devicePath() + " for 1s"),
               HasSubstr("(rejected since the last frame: 2 with a bad checksum, 1 unreadable; the last: "
                         "no <STX> (start of frame): \"not a frame\\r\\n\")")));
+    EXPECT_EQ(rig.driver->dropCounts().byReason(),
+              (std::map<std::string, std::uint64_t>{{"bad_checksum", 2}, {"bad_frame", 1}}));
 }
 
 TEST(WindSonicDriver, RejectedLinesAndStatusChangesAreLoggedWithoutFlooding) {
@@ -319,10 +322,10 @@ TEST(WindSonicDriver, RejectedLinesAndStatusChangesAreLoggedWithoutFlooding) {
     rig.device.send(gill("Q,,,M,04,") + gill("Q,,,M,04,") + kFrame036);
     EXPECT_EQ(rig.emitter.waitFor(8).size(), 8u);
     EXPECT_THAT(running.waitForEnd(), StartsWith("threw: no data"));
-    EXPECT_THAT(
-        log.find(Poco::Message::PRIO_WARNING, "line rejected"),
-        ElementsAre("line rejected: checksum 17 does not match the frame's 16: \"\\x02Q,229,002.74,M,00,"
-                    "\\x0317\\r\\n\""));
+    EXPECT_EQ(rig.driver->dropCounts().count("bad_checksum"), 3u);
+    EXPECT_THAT(log.find(Poco::Message::PRIO_WARNING, "dropped"),
+                ElementsAre("dropped 1 (bad_checksum): checksum 17 does not match the frame's 16: "
+                            "\"\\x02Q,229,002.74,M,00,\\x0317\\r\\n\""));
     EXPECT_THAT(
         log.find(Poco::Message::PRIO_WARNING, "status"),
         ElementsAre("the anemometer reports status 04 (axis 1 and 2 failed: insufficient samples on both "
