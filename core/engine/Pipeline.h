@@ -6,6 +6,7 @@
 
 #include <citysense/Filter.h>
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -24,6 +25,13 @@ public:
     void flush(Micros now);
 
     bool hasFilters() const { return !_filters.empty(); }
+    const std::string& name() const { return _name; }
+
+    /// For a reload, before this pipeline runs and once `predecessor` no longer does: each filter
+    /// here whose namesake in `predecessor` (same instance name) `sameKind` accepts takes over its
+    /// state (Filter::takeOver()). A takeOver() that throws is logged and changes nothing.
+    void takeOverFilters(Pipeline& predecessor,
+                         const std::function<bool(const Filter& mine, const Filter& theirs)>& sameKind);
 
 private:
     void filterFrom(std::size_t first, SampleBatch& batch);
