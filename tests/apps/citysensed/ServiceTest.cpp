@@ -15,7 +15,9 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
+#include <sstream>
 
 namespace citysense {
 namespace {
@@ -53,9 +55,12 @@ protected:
                path("out.jsonl") + "\n[pipeline.main]\ndrivers = street\nsinks = out\n";
     }
 
+    /// The values of the lines out.jsonl holds so far; a line the sink is still writing is left out.
     std::vector<double> values() const {
         std::vector<double> result;
-        std::ifstream in(path("out.jsonl"));
+        std::ifstream file(path("out.jsonl"));
+        std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+        std::istringstream in(text.substr(0, text.rfind('\n') + 1));
         for (std::string line; std::getline(in, line);) {
             const auto object = Poco::JSON::Parser().parse(line).extract<Poco::JSON::Object::Ptr>();
             result.push_back(object->getValue<double>("value"));
@@ -273,6 +278,8 @@ std::uint64_t streetReadSoFar(const ServiceProcess& service) {
 Poco::JSON::Array::Ptr abandonedInstances(const ServiceProcess& service) {
     int status = 0;
     const std::string health = test::httpGet(service.healthPort(), "/health", status);
+    if (health.empty())
+        return new Poco::JSON::Array;
     return Poco::JSON::Parser().parse(health).extract<Poco::JSON::Object::Ptr>()->getArray("abandoned");
 }
 
