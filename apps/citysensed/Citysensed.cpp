@@ -3,6 +3,7 @@
 #include "Describe.h"
 #include "LoadedConfiguration.h"
 
+#include <engine/AbandonedInstances.h>
 #include <engine/HealthServer.h>
 #include <engine/SystemdNotify.h>
 
@@ -167,8 +168,14 @@ private:
         const sigset_t signals = blockServiceSignals();
         std::mutex loadedMutex;  // the health endpoint reads the configuration that is current
         const StatusSource status = [&] {
-            std::lock_guard<std::mutex> lock(loadedMutex);
-            return loaded->engine->status();
+            std::vector<InstanceStatus> instances;
+            {
+                std::lock_guard<std::mutex> lock(loadedMutex);
+                instances = loaded->engine->status();
+            }
+            for (auto& abandoned : AbandonedInstances::process().statuses())
+                instances.push_back(std::move(abandoned));
+            return instances;
         };
         warnUnloadable(*loaded);
         loaded->start();
@@ -206,6 +213,13 @@ private:
         health.reset();
         loaded->engine->stop();
         logSummary(*loaded->engine);
+        loaded.reset();  // hands what it abandoned to AbandonedInstances
+        if (const std::size_t abandoned = AbandonedInstances::process().count()) {
+            // The process ends, and with it the threads still stuck in their plugins.
+            log.error("stopped; " + std::to_string(abandoned) +
+                      " instance(s) were abandoned in a call into their plugin that never returned");
+            return EXIT_SOFTWARE;
+        }
         return EXIT_OK;
     }
 

@@ -3,7 +3,6 @@
 #include <Poco/Logger.h>
 
 #include <algorithm>
-#include <iterator>
 
 namespace citysense {
 
@@ -56,12 +55,7 @@ void LoadedConfiguration::start() {
 }
 
 void LoadedConfiguration::takeOver(LoadedConfiguration& previous) {
-    const auto mine = engine->sinkNames();
-    const auto theirs = previous.engine->sinkNames();
-    std::set<std::string> kept;
-    std::set_intersection(mine.begin(), mine.end(), theirs.begin(), theirs.end(),
-                          std::inserter(kept, kept.end()));
-    engine->adopt(previous.engine->stopForReload(kept));
+    previous.engine->handOverTo(*engine);
     start();
 }
 

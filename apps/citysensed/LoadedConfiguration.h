@@ -33,7 +33,7 @@ struct LoadedConfiguration {
     void start();
 
     /// Replaces `previous`, which is running: stops it, hands what its sinks still queue to the sinks
-    /// of the same names here, and starts.
+    /// of the same names here and the state of its filters to their namesakes, and starts.
     void takeOver(LoadedConfiguration& previous);
 };
 

@@ -22,21 +22,36 @@ DriverRunner::~DriverRunner() {
 }
 
 void DriverRunner::start() {
-    _thread = std::thread([this] { eventDriven() ? eventLoop() : pollLoop(); });
+    _thread = std::thread([this] { run(); });
 }
 
-void DriverRunner::stop() {
+void DriverRunner::run() {
+    try {
+        eventDriven() ? eventLoop() : pollLoop();
+        closeDevice();
+    } catch (const CallWatch::Abandoned&) {
+        return;  // the host gave up on this runner: nothing of it may be touched any more
+    }
+    _watch.finished();
+}
+
+bool DriverRunner::stop(Micros deadline) {
     _stop.requestStop();
-    if (_thread.joinable())
+    if (_thread.joinable()) {
+        if (!_watch.waitUntil(deadline)) {
+            _thread.detach();
+            return false;
+        }
         _thread.join();
-    closeDevice();
+    }
     std::lock_guard<std::mutex> lock(_statusMutex);
     _status.state = InstanceState::Stopped;
+    return true;
 }
 
 void DriverRunner::ensureOpen() {
     if (!_open) {
-        _driver->open();
+        _watch.call("open()", [this] { _driver->open(); });
         _open = true;
     }
 }
@@ -46,15 +61,21 @@ void DriverRunner::closeDevice() {
         return;
     _open = false;
     try {
-        _driver->close();
+        _watch.call("close()", [this] { _driver->close(); });
+    } catch (const CallWatch::Abandoned&) {
+        throw;
     } catch (...) {
         _driver->logger().error("close failed: " + currentExceptionText());
     }
 }
 
 void DriverRunner::emit(SampleBatch& batch) {
-    fanOutToPipelines(batch);
-    succeeded();
+    const bool taken = _watch.unlessAbandoned([&] {
+        fanOutToPipelines(batch);
+        succeeded();
+    });
+    if (!taken)
+        batch.clear();  // the host gave up on this instance: what it emits now goes nowhere
 }
 
 void DriverRunner::fanOutToPipelines(SampleBatch& batch) {
@@ -103,9 +124,11 @@ void DriverRunner::pollLoop() {
         try {
             ensureOpen();
             SampleBatch batch;
-            _driver->read(batch);
+            _watch.call("read()", [&] { _driver->read(batch); });
             fanOutToPipelines(batch);
             succeeded();
+        } catch (const CallWatch::Abandoned&) {
+            throw;
         } catch (...) {
             ok = false;
             wait = failed(std::string(_open ? "read" : "open") + " failed: " + currentExceptionText());
@@ -125,10 +148,12 @@ void DriverRunner::eventLoop() {
         Micros wait = 0;
         try {
             ensureOpen();
-            _driver->run(*this, _stop);
+            _watch.call("run()", [this] { _driver->run(*this, _stop); });
             if (_stop.stopRequested())
                 break;
             wait = failed("run() ended without a stop request");
+        } catch (const CallWatch::Abandoned&) {
+            throw;
         } catch (...) {
             wait = failed(std::string(_open ? "run" : "open") + " failed: " + currentExceptionText());
         }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "Backoff.h"
+#include "CallWatch.h"
 #include "DriverBoundary.h"
 #include "InstanceStatus.h"
 #include "Pipeline.h"
@@ -12,6 +13,7 @@
 #include <citysense/LatestReadings.h>
 #include <citysense/StopToken.h>
 
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -30,8 +32,12 @@ public:
 
     void start();
     void requestStop() { _stop.requestStop(); }
-    /// Requests a stop, waits for the thread and closes the driver.
-    void stop();
+    /// Requests a stop and waits for the thread, which closes the driver. False if the thread was
+    /// still inside a call into the driver at `deadline` (a nowMicros() time): then the runner is
+    /// abandoned (CallWatch.h), its thread detached, and it must never be destroyed.
+    bool stop(Micros deadline = std::numeric_limits<Micros>::max());
+    /// The call the runner was abandoned in ("read()").
+    std::string abandonedIn() const { return _watch.abandonedIn(); }
 
     /// For `--once`: opens, reads a polled driver once, delivers, closes. False if that failed.
     bool readOnce();
@@ -45,6 +51,8 @@ private:
     void emit(SampleBatch& batch) override;
     /// Hands the samples that pass the driver boundary to every pipeline this driver feeds.
     void fanOutToPipelines(SampleBatch& batch);
+    /// The thread: the loop, then closing the driver.
+    void run();
     void pollLoop();
     void eventLoop();
     void ensureOpen();
@@ -60,6 +68,7 @@ private:
     std::vector<Pipeline*> _pipelines;
     LatestReadings* _latest = nullptr;
     StopToken _stop;
+    CallWatch _watch;
     bool _open = false;
     mutable std::mutex _statusMutex;
     InstanceStatus _status;

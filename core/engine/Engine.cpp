@@ -1,5 +1,6 @@
 #include "Engine.h"
 
+#include "AbandonedInstances.h"
 #include "CurrentException.h"
 
 #include <Poco/Logger.h>
@@ -15,6 +16,11 @@ namespace {
 /// How often filters are flushed and due drop summaries logged.
 constexpr Micros kTickInterval = kMicrosPerSecond;
 constexpr Micros kFirstSinkRetry = 500 * 1000;
+/// How long past shutdown_timeout a stop waits for a call into a plugin still in progress, before it
+/// gives up on the instance.
+constexpr Micros kCallGrace = kMicrosPerSecond;
+/// The first ABI whose Filter has takeOver() in its vtable.
+constexpr unsigned kTakeOverAbiMinor = 2;
 
 /// Creates, attaches and configures an instance; a problem it reports becomes an issue of its
 /// section. Nothing if the plugin's constructor failed.
@@ -61,13 +67,13 @@ std::map<std::string, Runner*> byName(const std::vector<std::unique_ptr<Runner>>
 }  // namespace
 
 Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIssue>& issues)
-    : _shutdownTimeout(plan.host.shutdownTimeout) {
+    : _registry(registry), _shutdownTimeout(plan.host.shutdownTimeout) {
     const Station& station = plan.host.station;
     const auto createSink = [&](const std::string& plugin) { return registry.createSink(plugin); };
     const auto createDriver = [&](const std::string& plugin) { return registry.createDriver(plugin); };
     const auto createFilter = [&](const std::string& plugin) { return registry.createFilter(plugin); };
     for (const auto& sink : plan.sinks) {
-        if (auto instance = configured<Sink>(createSink, sink, station, _latestReadings,
+        if (auto instance = configured<Sink>(createSink, sink, station, *_latestReadings,
                                              dropCountsOf(sink.qualifiedName()), &issues)) {
             _sinks.push_back(std::make_unique<SinkRunner>(
                 std::move(instance), sink.plugin, static_cast<std::size_t>(sink.options.getInt("queue_size")),
@@ -78,17 +84,19 @@ Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIss
         }
     }
     for (const auto& driver : plan.drivers) {
-        if (auto instance = configured<Driver>(createDriver, driver, station, _latestReadings,
+        if (auto instance = configured<Driver>(createDriver, driver, station, *_latestReadings,
                                                dropCountsOf(driver.qualifiedName()), &issues)) {
             _drivers.push_back(std::make_unique<DriverRunner>(std::move(instance), driver.plugin,
                                                               driver.options.getDuration("interval"),
                                                               driver.options.getDuration("max_backoff")));
-            _drivers.back()->recordLatestIn(_latestReadings);
+            _drivers.back()->recordLatestIn(*_latestReadings);
         }
     }
     std::map<std::string, const InstancePlan*> filters;
-    for (const auto& filter : plan.filters)
+    for (const auto& filter : plan.filters) {
         filters[filter.name] = &filter;
+        _filterPlugins[filter.qualifiedName()] = filter.plugin;
+    }
     std::set<std::string> filtersChecked;
     const auto sinksByName = byName(_sinks);
     const auto driversByName = byName(_drivers);
@@ -101,7 +109,7 @@ Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIss
                 continue;
             const InstancePlan& filterPlan = *found->second;
             const bool firstUse = filtersChecked.insert(name).second;
-            if (auto filter = configured<Filter>(createFilter, filterPlan, station, _latestReadings,
+            if (auto filter = configured<Filter>(createFilter, filterPlan, station, *_latestReadings,
                                                  dropCountsOf(filterPlan.qualifiedName()),
                                                  firstUse ? &issues : nullptr)) {
                 _filterPlugins[filterPlan.qualifiedName()] = filterPlan.plugin;
@@ -124,10 +132,35 @@ Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIss
 
 Engine::~Engine() {
     stop();
+    retireAbandoned(_drivers);
+    retireAbandoned(_sinks);
+}
+
+template <typename Runner>
+void Engine::retireAbandoned(std::vector<std::unique_ptr<Runner>>& runners) {
+    for (auto& runner : runners) {
+        std::lock_guard<std::mutex> lock(_abandonedMutex);
+        if (!_abandoned.count(runner->name()))
+            continue;
+        InstanceStatus status = runner->status();
+        status.message = _abandoned[runner->name()];
+        if (const PluginEntry* plugin = _registry.find(status.plugin))
+            AbandonedInstances::pinLibrary(plugin->path);
+        std::shared_ptr<DropCounts> dropCounts = _dropCounts[runner->name()];
+        // What the host lent it goes too: the instance may use it when its call returns.
+        AbandonedInstances::process().keep(
+            std::move(status),
+            std::make_shared<std::tuple<std::unique_ptr<Runner>, std::shared_ptr<LatestReadings>,
+                                        std::shared_ptr<DropCounts>>>(std::move(runner), _latestReadings,
+                                                                      std::move(dropCounts)));
+    }
 }
 
 DropCounts& Engine::dropCountsOf(const std::string& name) {
-    return _dropCounts.try_emplace(name, name).first->second;
+    auto& counts = _dropCounts[name];
+    if (!counts)
+        counts = std::make_shared<DropCounts>(name);
+    return *counts;
 }
 
 void Engine::startSinks() {
@@ -149,7 +182,7 @@ void Engine::tickLoop() {
         for (auto& pipeline : _pipelines)
             pipeline->flush(now);
         for (auto& [name, counts] : _dropCounts)
-            counts.logDueSummaries();
+            counts->logDueSummaries();
     }
 }
 
@@ -164,34 +197,15 @@ bool Engine::runOnce() {
 }
 
 void Engine::stop() {
-    stopForReload({});
+    stopHandingOver({}, nullptr);
 }
 
-Engine::Backlog Engine::stopForReload(const std::set<std::string>& handOver) {
-    Backlog backlog;
-    if (!_running)
-        return backlog;
-    _running = false;
-    stopDriversAndFlush();
-    // Every draining sink gets the same deadline, so stopping takes shutdown_timeout at most in all.
-    const Micros deadline = nowMicros() + _shutdownTimeout;
-    for (auto& sink : _sinks) {
-        if (!handOver.count(sink->name()))
-            sink->beginDrain(deadline);
-    }
-    for (auto& sink : _sinks) {
-        if (handOver.count(sink->name()))
-            backlog[sink->name()] = sink->stopAndTakeQueue();
-        else
-            sink->join();
-    }
-    for (auto& [name, counts] : _dropCounts)
-        counts.logAllSummaries();
-    return backlog;
-}
-
-void Engine::adopt(Backlog&& backlog) {
-    const auto sinksByName = byName(_sinks);
+void Engine::handOverTo(Engine& successor) {
+    std::set<std::string> kept;
+    for (const auto& sink : successor._sinks)
+        kept.insert(sink->name());
+    Backlog backlog = stopHandingOver(kept, &successor);
+    const auto sinksByName = byName(successor._sinks);
     for (auto& [name, batches] : backlog) {
         if (const auto sink = sinksByName.find(name); sink != sinksByName.end()) {
             for (auto& batch : batches)
@@ -200,23 +214,91 @@ void Engine::adopt(Backlog&& backlog) {
     }
 }
 
-std::set<std::string> Engine::sinkNames() const {
-    std::set<std::string> names;
-    for (const auto& sink : _sinks)
-        names.insert(sink->name());
-    return names;
+Engine::Backlog Engine::stopHandingOver(const std::set<std::string>& handOver, Engine* successor) {
+    Backlog backlog;
+    if (!_running)
+        return backlog;
+    _running = false;
+    // Every draining sink gets the same deadline, so stopping takes shutdown_timeout at most in all;
+    // a call into a plugin still in progress then gets kCallGrace more before the host gives up on it.
+    const Micros deadline = nowMicros() + _shutdownTimeout;
+    const Micros giveUpAt = deadline + kCallGrace;
+    const std::string patience = formatDuration(_shutdownTimeout + kCallGrace);
+    stopDriversAndFlush(giveUpAt, successor);
+    for (auto& sink : _sinks) {
+        if (!handOver.count(sink->name()))
+            sink->beginDrain(deadline);
+    }
+    for (auto& sink : _sinks) {
+        if (handOver.count(sink->name())) {
+            backlog[sink->name()] = sink->stopAndTakeQueue(giveUpAt);
+            if (!sink->abandonedIn().empty()) {
+                std::size_t samples = 0;
+                for (const auto& batch : backlog[sink->name()])
+                    samples += batch.size();
+                abandoned(sink->name(), sink->abandonedIn() + " did not return within " + patience,
+                          std::to_string(samples) + " samples it held go to the sink that replaces it");
+            }
+        } else if (!sink->join(giveUpAt)) {
+            const InstanceStatus status = sink->status();
+            abandoned(sink->name(), sink->abandonedIn() + " did not return within " + patience,
+                      "what it held is in the spool or counted: " + std::to_string(status.spoolPending) +
+                          " samples in the spool, " + std::to_string(status.dropped) + " dropped in all");
+        }
+    }
+    for (auto& [name, counts] : _dropCounts)
+        counts->logAllSummaries();
+    return backlog;
 }
 
-void Engine::stopDriversAndFlush() {
+void Engine::abandoned(const std::string& name, const std::string& call, const std::string& outcome) {
+    Poco::Logger::get(name).error("abandoned: " + call + "; " + outcome +
+                                  "; its thread is left alone until the process ends");
+    std::lock_guard<std::mutex> lock(_abandonedMutex);
+    _abandoned[name] = call;
+}
+
+void Engine::stopDriversAndFlush(Micros giveUpAt, Engine* successor) {
     for (auto& driver : _drivers)
         driver->requestStop();
-    for (auto& driver : _drivers)
-        driver->stop();
+    const std::string patience = formatDuration(_shutdownTimeout + kCallGrace);
+    for (auto& driver : _drivers) {
+        if (!driver->stop(giveUpAt))
+            abandoned(driver->name(), driver->abandonedIn() + " did not return within " + patience,
+                      "it reads no more");
+    }
     _tickerStop.requestStop();
     if (_ticker.joinable())
         _ticker.join();
+    if (successor)
+        successor->takeOverFilters(*this);
+    // Windows that have ended go out as such; the flush with the largest Micros then tells the
+    // filters that the rest will not be completed.
+    const Micros now = nowMicros();
+    for (auto& pipeline : _pipelines)
+        pipeline->flush(now);
     for (auto& pipeline : _pipelines)
         pipeline->flush(std::numeric_limits<Micros>::max());
+}
+
+void Engine::takeOverFilters(Engine& predecessor) {
+    const auto theirPipelines = byName(predecessor._pipelines);
+    const auto abiOf = [](const PluginRegistry& registry, const std::string& plugin) {
+        const PluginEntry* entry = registry.find(plugin);
+        return entry ? entry->abiMinor : 0u;
+    };
+    const auto sameKind = [&](const Filter& mine, const Filter& theirs) {
+        const auto myPlugin = _filterPlugins.find(mine.instanceName());
+        const auto theirPlugin = predecessor._filterPlugins.find(theirs.instanceName());
+        return myPlugin != _filterPlugins.end() && theirPlugin != predecessor._filterPlugins.end() &&
+               myPlugin->second == theirPlugin->second &&
+               abiOf(_registry, myPlugin->second) >= kTakeOverAbiMinor &&
+               abiOf(predecessor._registry, theirPlugin->second) >= kTakeOverAbiMinor;
+    };
+    for (auto& pipeline : _pipelines) {
+        if (const auto theirs = theirPipelines.find(pipeline->name()); theirs != theirPipelines.end())
+            pipeline->takeOverFilters(*theirs->second, sameKind);
+    }
 }
 
 std::vector<InstanceStatus> Engine::status() const {
@@ -228,11 +310,18 @@ std::vector<InstanceStatus> Engine::status() const {
         filter.name = name;
         filter.plugin = plugin;
         filter.state = _running ? InstanceState::Running : InstanceState::Stopped;
-        filter.droppedByReason = _dropCounts.at(name).byReason();
+        filter.droppedByReason = _dropCounts.at(name)->byReason();
         result.push_back(std::move(filter));
     }
     for (const auto& sink : _sinks)
         result.push_back(sink->status());
+    std::lock_guard<std::mutex> lock(_abandonedMutex);
+    for (auto& status : result) {
+        if (const auto found = _abandoned.find(status.name); found != _abandoned.end()) {
+            status.state = InstanceState::Abandoned;
+            status.message = found->second;
+        }
+    }
     return result;
 }
 

@@ -15,6 +15,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <thread>
 #include <vector>
@@ -37,42 +38,58 @@ public:
     /// Reads every polled driver once, delivers, drains the sinks. False if any read failed.
     bool runOnce();
 
-    /// Stops the drivers, flushes the filters, drains and closes the sinks, logs what drop counts were
-    /// not logged yet. Idempotent.
+    /// Stops the drivers, flushes the filters, drains and closes the sinks, within shutdown_timeout
+    /// (and kCallGrace for a call into a plugin in progress then), and logs what drop counts were not
+    /// logged yet. Idempotent.
+    ///
+    /// An instance whose thread is still inside a call into its plugin after that is abandoned
+    /// (CallWatch.h): logged, reported by status() as such, and what its sink queued (with the batch
+    /// of that call) goes to the spool or is counted as dropped. The engine's destructor hands it to
+    /// AbandonedInstances, which keeps it for the rest of the process.
     void stop();
 
-    /// Samples still queued per sink name ("sink.out"), handed from an engine to its replacement.
-    using Backlog = std::map<std::string, std::deque<SampleBatch>>;
-
-    /// For a reload: stops like stop(), except that the sinks named in `handOver` stop after the
-    /// write in progress and give up what they still queue, instead of draining it.
-    Backlog stopForReload(const std::set<std::string>& handOver);
-
-    /// Queues a predecessor's backlog on the sinks of the same names, ahead of anything new; call
-    /// before start().
-    void adopt(Backlog&& backlog);
-
-    /// The sink instance names ("sink.out").
-    std::set<std::string> sinkNames() const;
+    /// For a reload, before `successor` starts: stops like stop(), except that the sinks
+    /// `successor` has too stop after the write in progress and hand what they still queue to its
+    /// sinks of the same names, ahead of anything new; and that each filter of `successor` takes
+    /// over the state of its predecessor of the same name, plugin and pipeline (Filter::takeOver(),
+    /// plugins of ABI 1.2 and later) before the rest is flushed.
+    void handOverTo(Engine& successor);
 
     /// Every driver's, filter's and sink's status, in that order.
     std::vector<InstanceStatus> status() const;
 
 private:
+    /// Samples still queued per sink name ("sink.out"), handed from an engine to its replacement.
+    using Backlog = std::map<std::string, std::deque<SampleBatch>>;
+
     void startSinks();
-    void stopDriversAndFlush();
+    Backlog stopHandingOver(const std::set<std::string>& handOver, Engine* successor);
+    /// Stops the drivers and the ticker; with a `successor`, its filters take over; flushes.
+    void stopDriversAndFlush(Micros giveUpAt, Engine* successor);
+    void takeOverFilters(Engine& predecessor);
     void tickLoop();
     /// The drop counts of instance `name` ("filter.w"): one per name, shared by the filter instances
     /// of all pipelines.
     DropCounts& dropCountsOf(const std::string& name);
+    /// Records that the instance `name` was abandoned in `call`, and logs it with `outcome`.
+    void abandoned(const std::string& name, const std::string& call, const std::string& outcome);
+    /// Hands the abandoned runners to AbandonedInstances, for good.
+    template <typename Runner>
+    void retireAbandoned(std::vector<std::unique_ptr<Runner>>& runners);
 
+    PluginRegistry& _registry;
     Micros _shutdownTimeout;
-    /// This configuration's, lent to every instance; declared first, so it outlives them all.
-    LatestReadings _latestReadings;
-    /// By instance name; lent to the instances, so declared before them too.
-    std::map<std::string, DropCounts> _dropCounts;
-    /// The plugin of each filter instance name, for its status.
+    /// This configuration's, lent to every instance; declared first, so it outlives them all. Shared
+    /// with AbandonedInstances, for an abandoned instance that may still use it.
+    std::shared_ptr<LatestReadings> _latestReadings = std::make_shared<LatestReadings>();
+    /// By instance name; lent to the instances, so declared before them too. Shared with
+    /// AbandonedInstances, like the latest readings.
+    std::map<std::string, std::shared_ptr<DropCounts>> _dropCounts;
+    /// The plugin of each filter instance ("filter.minute" -> "window").
     std::map<std::string, std::string> _filterPlugins;
+    mutable std::mutex _abandonedMutex;
+    /// What each abandoned instance was stuck in ("driver.x" -> "read() did not return within 2s").
+    std::map<std::string, std::string> _abandoned;
     std::vector<std::unique_ptr<SinkRunner>> _sinks;
     std::vector<std::unique_ptr<Pipeline>> _pipelines;
     std::vector<std::unique_ptr<DriverRunner>> _drivers;

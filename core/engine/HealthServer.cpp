@@ -21,6 +21,10 @@ Kind kindOf(const InstanceStatus& status) {
     return status.name.rfind("filter.", 0) == 0 ? Kind::Filter : Kind::Sink;
 }
 
+bool abandoned(const InstanceStatus& status) {
+    return status.state == InstanceState::Abandoned;
+}
+
 std::string label(const std::string& text) {
     std::string out;
     for (const char c : text) {
@@ -40,7 +44,7 @@ void family(std::ostringstream& out, const std::vector<InstanceStatus>& instance
             const char* type, const char* help, Metric metric, Kind kind) {
     out << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n";
     for (const auto& status : instances) {
-        if (kindOf(status) == kind)
+        if (kindOf(status) == kind && !abandoned(status))
             out << name << "{instance=\"" << label(status.name) << "\",plugin=\"" << label(status.plugin)
                 << "\"} " << status.*metric << "\n";
     }
@@ -66,24 +70,37 @@ std::string droppedByReasonJson(const InstanceStatus& status) {
 
 }  // namespace
 
+void instanceJson(std::ostringstream& out, const InstanceStatus& status) {
+    out << "{\"name\":" << jsonString(status.name) << ",\"plugin\":" << jsonString(status.plugin)
+        << ",\"state\":\"" << stateName(status.state) << "\",\"message\":" << jsonString(status.message)
+        << ",\"failures\":" << status.failures;
+    if (kindOf(status) == Kind::Driver)
+        out << ",\"read\":" << status.read;
+    else if (kindOf(status) == Kind::Sink)
+        out << ",\"delivered\":" << status.delivered << ",\"dropped\":" << status.dropped
+            << ",\"queued\":" << status.queued << ",\"spooled\":" << status.spooled
+            << ",\"spool_pending\":" << status.spoolPending;
+    out << ",\"dropped_by_reason\":" << droppedByReasonJson(status) << "}";
+}
+
 std::string healthJson(const std::vector<InstanceStatus>& instances) {
     const bool anyFailing = std::any_of(instances.begin(), instances.end(), failing);
     std::ostringstream out;
-    out << "{\"status\":\"" << (anyFailing ? "failing" : "ok") << "\",\"instances\":[";
-    for (std::size_t i = 0; i < instances.size(); ++i) {
-        const InstanceStatus& status = instances[i];
-        out << (i ? "," : "") << "{\"name\":" << jsonString(status.name)
-            << ",\"plugin\":" << jsonString(status.plugin) << ",\"state\":\"" << stateName(status.state)
-            << "\",\"message\":" << jsonString(status.message) << ",\"failures\":" << status.failures;
-        if (kindOf(status) == Kind::Driver)
-            out << ",\"read\":" << status.read;
-        else if (kindOf(status) == Kind::Sink)
-            out << ",\"delivered\":" << status.delivered << ",\"dropped\":" << status.dropped
-                << ",\"queued\":" << status.queued << ",\"spooled\":" << status.spooled
-                << ",\"spool_pending\":" << status.spoolPending;
-        out << ",\"dropped_by_reason\":" << droppedByReasonJson(status) << "}";
+    out << "{\"status\":\"" << (anyFailing ? "failing" : "ok") << "\"";
+    // An abandoned instance may share its name with the one that replaced it: listed apart.
+    for (const bool listAbandoned : {false, true}) {
+        out << (listAbandoned ? ",\"abandoned\":[" : ",\"instances\":[");
+        const char* separator = "";
+        for (const auto& status : instances) {
+            if (abandoned(status) == listAbandoned) {
+                out << separator;
+                instanceJson(out, status);
+                separator = ",";
+            }
+        }
+        out << "]";
     }
-    out << "]}";
+    out << "}";
     return out.str();
 }
 
@@ -91,9 +108,16 @@ std::string prometheusText(const std::vector<InstanceStatus>& instances) {
     std::ostringstream out;
     out << "# HELP citysense_instance_failing 1 while the instance is failing and backing off\n"
         << "# TYPE citysense_instance_failing gauge\n";
-    for (const auto& status : instances)
-        out << "citysense_instance_failing{instance=\"" << label(status.name) << "\",plugin=\""
-            << label(status.plugin) << "\"} " << (failing(status) ? 1 : 0) << "\n";
+    for (const auto& status : instances) {
+        if (!abandoned(status))
+            out << "citysense_instance_failing{instance=\"" << label(status.name) << "\",plugin=\""
+                << label(status.plugin) << "\"} " << (failing(status) ? 1 : 0) << "\n";
+    }
+    out << "# HELP citysense_abandoned_instances_total Instances given up at a stop or reload, stuck in a "
+           "call into their plugin (listed under \"abandoned\" in /health)\n"
+        << "# TYPE citysense_abandoned_instances_total counter\n"
+        << "citysense_abandoned_instances_total "
+        << std::count_if(instances.begin(), instances.end(), abandoned) << "\n";
     family(out, instances, "citysense_failures_total", "counter", "Failed reads of a driver",
            &InstanceStatus::failures, Kind::Driver);
     family(out, instances, "citysense_samples_read_total", "counter", "Samples a driver read",

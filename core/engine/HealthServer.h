@@ -1,7 +1,8 @@
 // The HTTP endpoint for health and metrics, on loopback by default:
-//   GET /health   JSON: overall status and every instance's state and counters (503 while one fails)
+//   GET /health   JSON: overall status and every instance's state and counters (503 while one fails),
+//                 and apart, under "abandoned", the instances given up at a stop or reload
 //   GET /metrics  Prometheus text format: samples read, delivered, dropped, spooled, failures, queue
-//                 and spool depths, and what each instance dropped by reason
+//                 and spool depths, what each instance dropped by reason, abandoned instances
 #pragma once
 
 #include "HttpResponder.h"

@@ -12,6 +12,8 @@ const char* stateName(InstanceState state) {
             return "failing";
         case InstanceState::Stopped:
             return "stopped";
+        case InstanceState::Abandoned:
+            return "abandoned";
     }
     return "?";
 }

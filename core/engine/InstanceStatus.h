@@ -7,7 +7,8 @@
 
 namespace citysense {
 
-enum class InstanceState { Starting, Running, Failing, Stopped };
+/// Abandoned: stuck in a call into its plugin at a stop or reload, given up for good (CallWatch.h).
+enum class InstanceState { Starting, Running, Failing, Stopped, Abandoned };
 
 const char* stateName(InstanceState state);
 
@@ -15,7 +16,7 @@ struct InstanceStatus {
     std::string name;    ///< "driver.air"
     std::string plugin;  ///< "bme280"
     InstanceState state = InstanceState::Starting;
-    std::string message;             ///< the last fault while failing
+    std::string message;             ///< the last fault while failing; the call it is stuck in when abandoned
     std::uint64_t read = 0;          ///< drivers: samples read from the device
     std::uint64_t delivered = 0;     ///< sinks: samples written
     std::uint64_t dropped = 0;       ///< sinks: samples lost (queue or spool full, spool damage, shutdown)

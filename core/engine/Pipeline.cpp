@@ -57,4 +57,22 @@ void Pipeline::flush(Micros now) {
     send(std::move(due));
 }
 
+void Pipeline::takeOverFilters(Pipeline& predecessor,
+                               const std::function<bool(const Filter&, const Filter&)>& sameKind) {
+    std::lock_guard<std::mutex> lock(predecessor._mutex);
+    for (auto& filter : _filters) {
+        for (auto& theirs : predecessor._filters) {
+            if (theirs->instanceName() != filter->instanceName() || !sameKind(*filter, *theirs))
+                continue;
+            try {
+                filter->takeOver(*theirs);
+            } catch (...) {
+                filter->logger().error(
+                    "pipeline." + _name +
+                    ": taking over the replaced filter's state failed: " + currentExceptionText());
+            }
+        }
+    }
+}
+
 }  // namespace citysense

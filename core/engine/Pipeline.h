@@ -6,6 +6,7 @@
 
 #include <citysense/Filter.h>
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -22,6 +23,14 @@ public:
 
     /// Lets each filter emit what is due at `now`; that output continues down the chain.
     void flush(Micros now);
+
+    const std::string& name() const { return _name; }
+
+    /// For a reload, before this pipeline runs and once `predecessor` no longer does: each filter
+    /// here whose namesake in `predecessor` (same instance name) `sameKind` accepts takes over its
+    /// state (Filter::takeOver()). A takeOver() that throws is logged and changes nothing.
+    void takeOverFilters(Pipeline& predecessor,
+                         const std::function<bool(const Filter& mine, const Filter& theirs)>& sameKind);
 
 private:
     void filterFrom(std::size_t first, SampleBatch& batch);

@@ -356,4 +356,17 @@ void SinkBacklog::closeSpool() {
     _spool.reset();  // releases the spool's lock for a runner that replaces this one
 }
 
+void SinkBacklog::abandon(const SampleBatch& inFlight) {
+    // Not delivered as far as anyone knows: kept, and if the sink did deliver it after all, the
+    // copy delivered again later is recognised by its (sensor, time) key.
+    if (!inFlight.empty() && !_takenFromSpool)
+        putBack(SampleBatch(inFlight));
+    {
+        std::unique_lock<std::mutex> lock(_mutex);
+        if (_ending != Ending::HandingOver)
+            keepOrDrop(lock, "its sink was abandoned");
+    }
+    closeSpool();
+}
+
 }  // namespace citysense

@@ -87,6 +87,13 @@ public:
     /// Releases the spool (after logging what it still holds), for a runner that replaces this one.
     void closeSpool();
 
+    /// The delivering thread was abandoned inside a call into the sink (CallWatch.h), writing
+    /// `inFlight` (empty if it was not writing); the calling thread stands in for it from now on.
+    /// The batch goes back to the front of the memory queue, unless it came from the spool, where it
+    /// still is. Then, draining, what memory holds goes to the spool or is counted as dropped;
+    /// handing over, it stays for takeQueue(). The spool is released either way.
+    void abandon(const SampleBatch& inFlight);
+
     /// The spool is configured but could not be opened: samples wait in memory.
     bool spoolUnavailable() const { return _spoolUnavailable; }
 

@@ -29,32 +29,37 @@ void SinkRunner::start() {
 }
 
 void SinkRunner::loop() {
-    _backlog.openExistingSpool();  // a restarted host delivers what its spool holds before anything new
-    while (writeOldestWithRetry()) {
+    try {
+        _backlog.openExistingSpool();  // a restarted host delivers what its spool holds before anything new
+        while (writeOldestWithRetry()) {
+        }
+        closeSink();
+    } catch (const CallWatch::Abandoned&) {
+        return;  // the stopping thread has taken over the backlog and the spool
     }
-    closeSink();
     _backlog.closeSpool();
-    std::lock_guard<std::mutex> lock(_statusMutex);
-    _status.state = InstanceState::Stopped;
+    {
+        std::lock_guard<std::mutex> lock(_statusMutex);
+        _status.state = InstanceState::Stopped;
+    }
+    _watch.finished();
 }
 
 bool SinkRunner::writeOldestWithRetry() {
-    SampleBatch batch = _backlog.takeOldest(_batchSize, _batchInterval);
-    if (batch.empty())
+    _inFlight = _backlog.takeOldest(_batchSize, _batchInterval);
+    if (_inFlight.empty())
         return false;
     for (;;) {
         Micros retryDelay = 0;
-        if (attempt(batch, retryDelay)) {
-            _backlog.delivered(batch);
+        if (attempt(_inFlight, retryDelay)) {
+            _backlog.delivered(_inFlight);
+            _inFlight.clear();
             return true;
         }
-        switch (_backlog.failed(batch, retryDelay)) {
-            case SinkBacklog::AfterFailure::RetrySame:
-                break;
-            case SinkBacklog::AfterFailure::TakeOldest:
-                return true;
-            case SinkBacklog::AfterFailure::Stop:
-                return false;
+        const auto next = _backlog.failed(_inFlight, retryDelay);
+        if (next != SinkBacklog::AfterFailure::RetrySame) {
+            _inFlight.clear();
+            return next == SinkBacklog::AfterFailure::TakeOldest;
         }
     }
 }
@@ -62,10 +67,10 @@ bool SinkRunner::writeOldestWithRetry() {
 bool SinkRunner::attempt(const SampleBatch& batch, Micros& retryDelay) {
     try {
         if (!_open) {
-            _sink->open();
+            _watch.call("open()", [this] { _sink->open(); });
             _open = true;
         }
-        _sink->write(batch);
+        _watch.call("write()", [&] { _sink->write(batch); });
         std::lock_guard<std::mutex> lock(_statusMutex);
         _status.delivered += batch.size();
         if (_status.state == InstanceState::Failing) {
@@ -75,6 +80,8 @@ bool SinkRunner::attempt(const SampleBatch& batch, Micros& retryDelay) {
         }
         _backoff.reset();
         return true;
+    } catch (const CallWatch::Abandoned&) {
+        throw;
     } catch (...) {
         const std::string reason = currentExceptionText();
         retryDelay = _backoff.next();
@@ -96,7 +103,9 @@ void SinkRunner::closeSink() {
     if (!_open)
         return;
     try {
-        _sink->close();
+        _watch.call("close()", [this] { _sink->close(); });
+    } catch (const CallWatch::Abandoned&) {
+        throw;
     } catch (...) {
         _sink->logger().error("close failed: " + currentExceptionText());
     }
@@ -111,14 +120,21 @@ void SinkRunner::beginDrain(Micros deadline) {
     _backlog.beginDrain(deadline);
 }
 
-void SinkRunner::join() {
-    if (_thread.joinable())
-        _thread.join();
+bool SinkRunner::join(Micros giveUpAt) {
+    if (!_thread.joinable())
+        return true;
+    if (!_watch.waitUntil(giveUpAt)) {
+        _thread.detach();
+        _backlog.abandon(_inFlight);
+        return false;
+    }
+    _thread.join();
+    return true;
 }
 
-std::deque<SampleBatch> SinkRunner::stopAndTakeQueue() {
+std::deque<SampleBatch> SinkRunner::stopAndTakeQueue(Micros giveUpAt) {
     _backlog.beginHandOver();
-    join();
+    join(giveUpAt);
     return _backlog.takeQueue();
 }
 

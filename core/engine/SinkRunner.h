@@ -5,12 +5,14 @@
 #pragma once
 
 #include "Backoff.h"
+#include "CallWatch.h"
 #include "InstanceStatus.h"
 #include "SinkBacklog.h"
 
 #include <citysense/Sink.h>
 
 #include <deque>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -41,14 +43,22 @@ public:
     void stop(Micros drainTimeout);
 
     /// The two halves of stop(), so that several sinks drain at once against one deadline
-    /// (a wall-clock time, nowMicros()).
+    /// (a wall-clock time, nowMicros()). join() waits for the thread until `giveUpAt`: if the thread
+    /// is inside a call into the sink then, the runner is abandoned (CallWatch.h; false): its
+    /// thread is detached, what it queued, with the batch of that call, goes to the spool or is
+    /// counted as dropped, and the runner must never be destroyed.
     void beginDrain(Micros deadline);
-    void join();
+    bool join(Micros giveUpAt = std::numeric_limits<Micros>::max());
 
     /// For a reload: stops after the write in progress (a failing one is not retried), closes the
     /// sink and the spool and returns what is still queued in memory, in order, for the sink that
-    /// replaces this one (which delivers what the spool holds first).
-    std::deque<SampleBatch> stopAndTakeQueue();
+    /// replaces this one (which delivers what the spool holds first). If the write in progress has
+    /// not returned by `giveUpAt`, the runner is abandoned as by join(), and the batch of that write
+    /// is handed over too, ahead of the rest (unless it came from the spool, where it still is).
+    std::deque<SampleBatch> stopAndTakeQueue(Micros giveUpAt = std::numeric_limits<Micros>::max());
+
+    /// The call the runner was abandoned in ("write()"); empty if it was not.
+    std::string abandonedIn() const { return _watch.abandonedIn(); }
 
     InstanceStatus status() const;
     const std::string& name() const { return _sink->instanceName(); }
@@ -65,11 +75,14 @@ private:
     const std::size_t _batchSize;
     Micros _batchInterval = 0;
     SinkBacklog _backlog;
+    /// The batch being written: the thread's, and the stopping thread's once the runner is abandoned.
+    SampleBatch _inFlight;
     Backoff _backoff;
     bool _open = false;
 
     mutable std::mutex _statusMutex;
     InstanceStatus _status;  ///< the backlog reports its own part
+    CallWatch _watch;
     std::thread _thread;
 };
 

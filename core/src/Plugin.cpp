@@ -87,4 +87,6 @@ Sample Driver::makeSample(Quantity quantity, double value, Micros time, std::uin
 
 void Filter::flush(Micros, SampleBatch&) {}
 
+void Filter::takeOver(Filter&) {}
+
 }  // namespace citysense

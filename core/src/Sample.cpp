@@ -51,6 +51,7 @@ std::vector<std::string> qualityNames(std::uint16_t quality) {
         {QualityWarmingUp, "warming_up"},
         {QualitySimulated, "simulated"},
         {QualityClockUnsynchronised, "clock_unsynchronised"},
+        {QualityPartial, "partial"},
     };
     std::vector<std::string> result;
     for (const auto& [flag, name] : names) {

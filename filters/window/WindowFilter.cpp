@@ -43,10 +43,25 @@ public:
     }
 
     void flush(Micros now, SampleBatch& out) override {
+        // The largest Micros comes at a stop, after a flush with the current time: a window still
+        // open has not reached its end, and says so.
+        const bool stopping = now == std::numeric_limits<Micros>::max();
         for (auto& [key, series] : _series) {
-            if (series.open && series.open->start + _period <= now)
+            if (series.open && (stopping || series.open->start + _period <= now)) {
                 out.push_back(close(key, series));
+                if (stopping)
+                    out.back().quality |= QualityPartial;
+            }
         }
+    }
+
+    /// On a reload with the same period and function, the open windows go on here, whole.
+    void takeOver(Filter& predecessor) override {
+        auto* previous = dynamic_cast<WindowFilter*>(&predecessor);
+        if (!previous || previous->_period != _period || previous->_function != _function)
+            return;  // its windows are flushed from it, flagged partial
+        _series = std::move(previous->_series);
+        previous->_series.clear();
     }
 
 private:

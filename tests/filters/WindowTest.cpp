@@ -92,6 +92,53 @@ TEST_F(Window, FlushClosesWindowsThatHaveEnded) {
     EXPECT_TRUE(batch.empty());
 }
 
+TEST_F(Window, AWindowOpenAtAStopIsFlaggedPartial) {
+    auto filter = makeFilter("window", {{"period", "10s"}, {"function", "count"}});
+    SampleBatch batch{testSample(Quantity::Temperature, 5.0, kStart + 1 * kSecond, QualitySimulated),
+                      testSample(Quantity::Temperature, 6.0, kStart + 2 * kSecond)};
+    filter->process(batch);
+    // The host stops: first a flush with the current time, mid-window, then with the largest Micros.
+    filter->flush(kStart + 3 * kSecond, batch);
+    EXPECT_TRUE(batch.empty());
+    filter->flush(std::numeric_limits<Micros>::max(), batch);
+    ASSERT_EQ(batch.size(), 1u);
+    EXPECT_EQ(batch[0].value, 2.0);
+    EXPECT_EQ(batch[0].time, kStart + 10 * kSecond);
+    EXPECT_EQ(batch[0].quality, QualitySimulated | QualityPartial);
+}
+
+TEST_F(Window, AReloadTakesOverTheOpenWindowsWhole) {
+    auto before = makeFilter("window", {{"period", "10s"}, {"function", "count"}});
+    SampleBatch batch{testSample(Quantity::Temperature, 5.0, kStart + 1 * kSecond),
+                      testSample(Quantity::Temperature, 6.0, kStart + 2 * kSecond)};
+    before->process(batch);
+    auto after = makeFilter("window", {{"period", "10s"}, {"function", "count"}});
+    after->takeOver(*before);
+    before->flush(std::numeric_limits<Micros>::max(), batch);
+    EXPECT_TRUE(batch.empty()) << "the replaced filter has nothing left to flush";
+
+    batch = {testSample(Quantity::Temperature, 7.0, kStart + 3 * kSecond)};
+    after->process(batch);
+    after->flush(kStart + 10 * kSecond, batch);
+    ASSERT_EQ(batch.size(), 1u);
+    EXPECT_EQ(batch[0].value, 3.0);
+    EXPECT_EQ(batch[0].quality, QualityOk);
+}
+
+TEST_F(Window, AReloadWithAnotherPeriodLeavesTheOpenWindowsToBeFlushedPartial) {
+    auto before = makeFilter("window", {{"period", "10s"}, {"function", "count"}});
+    SampleBatch batch{testSample(Quantity::Temperature, 5.0, kStart + 1 * kSecond)};
+    before->process(batch);
+    auto after = makeFilter("window", {{"period", "20s"}, {"function", "count"}});
+    after->takeOver(*before);
+    before->flush(std::numeric_limits<Micros>::max(), batch);
+    ASSERT_EQ(batch.size(), 1u);
+    EXPECT_EQ(batch[0].quality, QualityPartial);
+    batch.clear();
+    after->flush(std::numeric_limits<Micros>::max(), batch);
+    EXPECT_TRUE(batch.empty());
+}
+
 TEST_F(Window, LateSamplesAreDroppedAndCounted) {
     auto filter = makeFilter("window", {{"period", "10s"}});
     SampleBatch batch{testSample(Quantity::Temperature, 1.0, kStart + 15 * kSecond),

@@ -7,6 +7,7 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
 
+#include <sys/wait.h>
 #include <unistd.h>
 #include <chrono>
 #include <csignal>
@@ -45,6 +46,21 @@ int ServiceProcess::wait() {
     _exitCode = waitForExit(_pid);
     _ended = true;
     return _exitCode;
+}
+
+int ServiceProcess::waitAtMost(std::chrono::seconds limit) {
+    const auto end = std::chrono::steady_clock::now() + limit;
+    while (!_ended && std::chrono::steady_clock::now() < end) {
+        int status = 0;
+        const pid_t ended = ::waitpid(_pid, &status, WNOHANG);
+        if (ended == _pid) {
+            _ended = true;
+            _exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        } else {
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+    }
+    return _ended ? _exitCode : -1;
 }
 
 std::string ServiceProcess::log() const {

@@ -5,6 +5,7 @@
 #include <citysense/Time.h>
 
 #include <sys/types.h>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <string>
@@ -25,6 +26,10 @@ public:
 
     /// Waits for the process to end; its exit code (128 + signal when killed).
     int wait();
+
+    /// Like wait(), but for at most `limit`: -1 if the process still runs then (a hang, not a timing
+    /// check: give a generous limit).
+    int waitAtMost(std::chrono::seconds limit);
 
     /// Everything the process wrote to standard output and error so far.
     std::string log() const;

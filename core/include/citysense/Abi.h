@@ -6,7 +6,9 @@
 /// without changing what existing plugins see; a host accepts plugins of its minor version or older.
 /// 1.1 added Plugin::latestReadings(), lent through InstanceContext, keeping the layout of Plugin, and
 /// the option types size, path and secret. 1.2 added Plugin::countDropped() and dropCounts(), the
-/// counts lent through InstanceContext, again keeping the layout of Plugin.
+/// counts lent through InstanceContext, again keeping the layout of Plugin; Filter::takeOver() at the
+/// end of Filter's vtable (the host calls it only on filters built for 1.2 or later); the quality flag
+/// QualityPartial.
 #define CITYSENSE_ABI_MAJOR 1
 #define CITYSENSE_ABI_MINOR 2
 

@@ -51,6 +51,8 @@ enum Quality : std::uint16_t {
     QualityWarmingUp = 1 << 2,
     QualitySimulated = 1 << 3,
     QualityClockUnsynchronised = 1 << 4,
+    /// An aggregate over less than its period: a window cut short by a stop (ABI 1.2).
+    QualityPartial = 1 << 5,
 };
 
 /// The names of the flags set in `quality` ("ok" when none), e.g. {"out_of_range", "simulated"}.

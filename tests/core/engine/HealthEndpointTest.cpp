@@ -179,5 +179,30 @@ TEST(HealthEndpoint, ASecondServerOnTheSamePortFailsNamingTheAddress) {
     }
 }
 
+TEST(HealthReport, AbandonedInstancesAreListedApartFromTheirSuccessorsAndCounted) {
+    InstanceStatus running;
+    running.name = "sink.out";
+    running.plugin = "console";
+    running.state = InstanceState::Running;
+    InstanceStatus stuck = running;
+    stuck.plugin = "mqtt";
+    stuck.state = InstanceState::Abandoned;
+    stuck.message = "write() did not return within 11s";
+    stuck.spoolPending = 7;
+
+    EXPECT_EQ(
+        healthJson({running, stuck}),
+        "{\"status\":\"ok\",\"instances\":[{\"name\":\"sink.out\",\"plugin\":\"console\",\"state\":"
+        "\"running\",\"message\":\"\",\"failures\":0,\"delivered\":0,\"dropped\":0,\"queued\":0,"
+        "\"spooled\":0,\"spool_pending\":0}],\"abandoned\":[{\"name\":\"sink.out\",\"plugin\":"
+        "\"mqtt\",\"state\":\"abandoned\",\"message\":\"write() did not return within 11s\","
+        "\"failures\":0,\"delivered\":0,\"dropped\":0,\"queued\":0,\"spooled\":0,\"spool_pending\":7}]}");
+    const std::string metrics = prometheusText({running, stuck});
+    EXPECT_NE(metrics.find("\ncitysense_abandoned_instances_total 1\n"), std::string::npos) << metrics;
+    EXPECT_EQ(metrics.find("plugin=\"mqtt\""), std::string::npos)
+        << "an abandoned instance has no series of its own beside its successor's\n"
+        << metrics;
+}
+
 }  // namespace
 }  // namespace citysense

@@ -92,7 +92,7 @@ TEST(Json, TypicalMistakesSayWhatIsWrong) {
               R"(json: 'quality' is a string ("ok"), not an array of names)");
     EXPECT_EQ(error(R"({"value":1,"quality":["fine"],)" + time + "}"),
               "json: unknown quality \"fine\" (known: ok, out_of_range, sensor_fault, warming_up, simulated, "
-              "clock_unsynchronised)");
+              "clock_unsynchronised, partial)");
     EXPECT_EQ(error(R"({"value":1,)" + time),
               "json: bad JSON at byte 40: expected ',' or '}', found the end of "
               "the payload");

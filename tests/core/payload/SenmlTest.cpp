@@ -161,7 +161,7 @@ TEST(Senml, TypicalMistakesSayWhatIsWrong) {
     EXPECT_EQ(error(R"([{"bv":1e308,"v":1e308}])"), "senml record 1: 'bv' + 'v' is not a finite number");
     EXPECT_EQ(error(R"([{"v":1,"quality":["simulated","nope"]}])"),
               "senml record 1: unknown quality \"nope\" (known: ok, out_of_range, sensor_fault, warming_up, "
-              "simulated, clock_unsynchronised)");
+              "simulated, clock_unsynchronised, partial)");
 }
 
 }  // namespace
