@@ -4,6 +4,7 @@
 
 #include <Poco/Logger.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace citysense {
@@ -20,6 +21,7 @@ DriverRunner::~DriverRunner() {
 }
 
 void DriverRunner::start() {
+    replayJournal();
     _thread = std::thread([this] { eventDriven() ? eventLoop() : pollLoop(); });
 }
 
@@ -30,6 +32,11 @@ void DriverRunner::stop() {
     closeDevice();
     std::lock_guard<std::mutex> lock(_statusMutex);
     _status.state = InstanceState::Stopped;
+}
+
+void DriverRunner::closeJournal() {
+    std::lock_guard<std::mutex> lock(_journalMutex);
+    _journal.reset();
 }
 
 void DriverRunner::ensureOpen() {
@@ -55,6 +62,65 @@ void DriverRunner::emit(SampleBatch& batch) {
     succeeded();
 }
 
+void DriverRunner::emitDurably(SampleBatch& batch) {
+    std::lock_guard<std::mutex> lock(_journalMutex);
+    DriverJournal* const journal = openJournal();
+    // On disk first: once the journal has the samples, a crash cannot lose them.
+    const std::size_t journaled = journal && !batch.empty() ? journal->write(batch) : 0;
+    fanOutToPipelines(batch);
+    if (journaled > 0) {
+        journal->handedOver(journaled);
+        journal->trim();
+    }
+    succeeded();
+}
+
+DriverJournal* DriverRunner::openJournal() {
+    if (_journal)
+        return _journal->isOpen() ? _journal.get() : nullptr;
+    if (_journalDirectory.empty()) {
+        if (!_journalUnavailable)
+            _driver->logger().warning(
+                "emits durably, but spool_dir is empty: there is no journal, and a crash loses what "
+                "the sinks have not delivered yet");
+        _journalUnavailable = true;
+        return nullptr;
+    }
+    std::vector<const SinkBacklog*> sinks;
+    for (const Pipeline* pipeline : _pipelines)
+        for (const SinkRunner* sink : pipeline->sinks())
+            if (std::find(sinks.begin(), sinks.end(), &sink->backlog()) == sinks.end())
+                sinks.push_back(&sink->backlog());
+    _journal = std::make_unique<DriverJournal>(_journalDirectory, std::move(sinks), _driver->logger());
+    // Opened once per runner: a journal another process holds stays unavailable until a restart or
+    // reload (logged once).
+    return _journal->open() ? _journal.get() : nullptr;
+}
+
+void DriverRunner::replayJournal() {
+    if (_journalDirectory.empty() || !DriverJournal::existsIn(_journalDirectory))
+        return;
+    std::lock_guard<std::mutex> lock(_journalMutex);
+    DriverJournal* const journal = openJournal();
+    if (!journal)
+        return;
+    SampleBatch left = journal->leftOver();
+    if (left.empty())
+        return;
+    _driver->logger().notice("replaying " + std::to_string(left.size()) + " samples the journal " +
+                             journal->directory() +
+                             " kept from an earlier run (at least once: sinks may get some twice)");
+    constexpr std::size_t kMostPerBatch = 1000;
+    for (std::size_t first = 0; first < left.size(); first += kMostPerBatch) {
+        const auto begin = left.begin() + static_cast<std::ptrdiff_t>(first);
+        SampleBatch batch(begin,
+                          begin + static_cast<std::ptrdiff_t>(std::min(kMostPerBatch, left.size() - first)));
+        const std::size_t count = batch.size();
+        deliver(batch);
+        journal->handedOver(count);
+    }
+}
+
 void DriverRunner::fanOutToPipelines(SampleBatch& batch) {
     if (batch.empty())
         return;
@@ -62,6 +128,10 @@ void DriverRunner::fanOutToPipelines(SampleBatch& batch) {
         std::lock_guard<std::mutex> lock(_statusMutex);
         _status.read += batch.size();
     }
+    deliver(batch);
+}
+
+void DriverRunner::deliver(SampleBatch& batch) {
     if (_latest)
         _latest->record(batch);
     for (std::size_t i = 0; i + 1 < _pipelines.size(); ++i)

@@ -81,6 +81,9 @@ Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIss
                                                               driver.options.getDuration("interval"),
                                                               driver.options.getDuration("max_backoff")));
             _drivers.back()->recordLatestIn(_latestReadings);
+            if (!plan.host.spoolDir.empty())
+                _drivers.back()->journalIn(
+                    (std::filesystem::path(plan.host.spoolDir) / driver.qualifiedName()).string());
         }
     }
     std::map<std::string, const InstancePlan*> filters;
@@ -175,6 +178,10 @@ Engine::Backlog Engine::stopForReload(const std::set<std::string>& handOver) {
         else
             sink->join();
     }
+    // The sinks settled what they could; the journals keep the rest (a handed-over queue included)
+    // for the next start or the engine that replaces this one.
+    for (auto& driver : _drivers)
+        driver->closeJournal();
     return backlog;
 }
 

@@ -24,6 +24,7 @@ public:
     void flush(Micros now);
 
     bool hasFilters() const { return !_filters.empty(); }
+    const std::vector<SinkRunner*>& sinks() const { return _sinks; }
 
 private:
     void filterFrom(std::size_t first, SampleBatch& batch);

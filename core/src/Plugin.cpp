@@ -27,6 +27,10 @@ Filter::~Filter() = default;
 Sink::~Sink() = default;
 Emitter::~Emitter() = default;
 
+void Emitter::emitDurably(SampleBatch& batch) {
+    emit(batch);
+}
+
 void Plugin::attach(const InstanceContext& context) {
     _identity = {context.name, context.station, context.source};
     _lent = std::make_unique<Lent>(Lent{&Poco::Logger::get(context.name), context.latestReadings});
