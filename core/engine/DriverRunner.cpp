@@ -6,6 +6,7 @@
 
 #include <Poco/Logger.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace citysense {
@@ -22,6 +23,7 @@ DriverRunner::~DriverRunner() {
 }
 
 void DriverRunner::start() {
+    replayJournal();
     _thread = std::thread([this] { run(); });
 }
 
@@ -47,6 +49,11 @@ bool DriverRunner::stop(Micros deadline) {
     std::lock_guard<std::mutex> lock(_statusMutex);
     _status.state = InstanceState::Stopped;
     return true;
+}
+
+void DriverRunner::closeJournal() {
+    std::lock_guard<std::mutex> lock(_journalMutex);
+    _journal.reset();
 }
 
 void DriverRunner::ensureOpen() {
@@ -78,6 +85,69 @@ void DriverRunner::emit(SampleBatch& batch) {
         batch.clear();  // the host gave up on this instance: what it emits now goes nowhere
 }
 
+void DriverRunner::emitDurably(SampleBatch& batch) {
+    const bool taken = _watch.unlessAbandoned([&] {
+        std::lock_guard<std::mutex> lock(_journalMutex);
+        DriverJournal* const journal = openJournal();
+        // On disk first: once the journal has the samples, a crash cannot lose them.
+        const std::size_t journaled = journal && !batch.empty() ? journal->write(batch) : 0;
+        fanOutToPipelines(batch);
+        if (journaled > 0) {
+            journal->handedOver(journaled);
+            journal->trim();
+        }
+        succeeded();
+    });
+    if (!taken)
+        batch.clear();  // the host gave up on this instance: what it emits now goes nowhere
+}
+
+DriverJournal* DriverRunner::openJournal() {
+    if (_journal)
+        return _journal->isOpen() ? _journal.get() : nullptr;
+    if (_journalDirectory.empty()) {
+        if (!_journalUnavailable)
+            _driver->logger().warning(
+                "emits durably, but spool_dir is empty: there is no journal, and a crash loses what "
+                "the sinks have not delivered yet");
+        _journalUnavailable = true;
+        return nullptr;
+    }
+    std::vector<const SinkBacklog*> sinks;
+    for (const Pipeline* pipeline : _pipelines)
+        for (const SinkRunner* sink : pipeline->sinks())
+            if (std::find(sinks.begin(), sinks.end(), &sink->backlog()) == sinks.end())
+                sinks.push_back(&sink->backlog());
+    _journal = std::make_unique<DriverJournal>(_journalDirectory, std::move(sinks), _driver->logger());
+    // Opened once per runner: a journal another process holds stays unavailable until a restart or
+    // reload (logged once).
+    return _journal->open() ? _journal.get() : nullptr;
+}
+
+void DriverRunner::replayJournal() {
+    if (_journalDirectory.empty() || !DriverJournal::existsIn(_journalDirectory))
+        return;
+    std::lock_guard<std::mutex> lock(_journalMutex);
+    DriverJournal* const journal = openJournal();
+    if (!journal)
+        return;
+    SampleBatch left = journal->leftOver();
+    if (left.empty())
+        return;
+    _driver->logger().notice("replaying " + std::to_string(left.size()) + " samples the journal " +
+                             journal->directory() +
+                             " kept from an earlier run (at least once: sinks may get some twice)");
+    constexpr std::size_t kMostPerBatch = 1000;
+    for (std::size_t first = 0; first < left.size(); first += kMostPerBatch) {
+        const auto begin = left.begin() + static_cast<std::ptrdiff_t>(first);
+        SampleBatch batch(begin,
+                          begin + static_cast<std::ptrdiff_t>(std::min(kMostPerBatch, left.size() - first)));
+        const std::size_t count = batch.size();
+        deliver(batch);
+        journal->handedOver(count);
+    }
+}
+
 void DriverRunner::fanOutToPipelines(SampleBatch& batch) {
     if (batch.empty())
         return;
@@ -85,6 +155,10 @@ void DriverRunner::fanOutToPipelines(SampleBatch& batch) {
         std::lock_guard<std::mutex> lock(_statusMutex);
         _status.read += batch.size();
     }
+    deliver(batch);
+}
+
+void DriverRunner::deliver(SampleBatch& batch) {
     _boundary.admit(batch);
     if (batch.empty())
         return;

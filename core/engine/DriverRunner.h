@@ -1,11 +1,14 @@
 // Runs one driver instance on its own thread: polls it on its interval (or lets an event-driven
 // driver run), hands its samples to the pipelines it feeds, and backs off while it fails. A driver is
-// never called concurrently with itself, and a slow one delays nobody else.
+// never called concurrently with itself, and a slow one delays nobody else. What an event-driven
+// driver emits durably goes through its journal (DriverJournal.h) first; a journal an earlier run
+// left is replayed when the runner starts, before the driver does.
 #pragma once
 
 #include "Backoff.h"
 #include "CallWatch.h"
 #include "DriverBoundary.h"
+#include "DriverJournal.h"
 #include "InstanceStatus.h"
 #include "Pipeline.h"
 
@@ -29,6 +32,9 @@ public:
     void feed(Pipeline* pipeline) { _pipelines.push_back(pipeline); }
     /// Records every batch the driver delivers in `latest` too (the engine's, which drivers look up).
     void recordLatestIn(LatestReadings& latest) { _latest = &latest; }
+    /// Before start(): keeps what the driver emits durably in a journal in `directory`
+    /// (`<spool_dir>/driver.NAME`); without one, emitDurably() is emit().
+    void journalIn(std::string directory) { _journalDirectory = std::move(directory); }
 
     void start();
     void requestStop() { _stop.requestStop(); }
@@ -38,6 +44,9 @@ public:
     bool stop(Micros deadline = std::numeric_limits<Micros>::max());
     /// The call the runner was abandoned in ("read()").
     std::string abandonedIn() const { return _watch.abandonedIn(); }
+    /// After stop(), once the sinks have stopped too: trims the journal and closes it; what no sink
+    /// settled stays in it for the next start.
+    void closeJournal();
 
     /// For `--once`: opens, reads a polled driver once, delivers, closes. False if that failed.
     bool readOnce();
@@ -49,8 +58,16 @@ public:
 private:
     /// Emitter for event-driven drivers: fan out, and count as a sign of life.
     void emit(SampleBatch& batch) override;
-    /// Hands the samples that pass the driver boundary to every pipeline this driver feeds.
+    /// Emitter: journals, fans out, counts as a sign of life; may come from a callback thread.
+    void emitDurably(SampleBatch& batch) override;
+    /// Counts the samples as read and hands those that pass the driver boundary on (deliver()).
     void fanOutToPipelines(SampleBatch& batch);
+    /// Records them as the latest readings and hands them to every pipeline this driver feeds.
+    void deliver(SampleBatch& batch);
+    /// Opens the journal an earlier run left, if any, and delivers what it holds.
+    void replayJournal();
+    /// The journal, opened if need be; null without one or when it cannot be opened.
+    DriverJournal* openJournal();
     /// The thread: the loop, then closing the driver.
     void run();
     void pollLoop();
@@ -67,6 +84,10 @@ private:
     Backoff _backoff;
     std::vector<Pipeline*> _pipelines;
     LatestReadings* _latest = nullptr;
+    std::string _journalDirectory;
+    std::mutex _journalMutex;  // emitDurably() and closeJournal() one at a time
+    std::unique_ptr<DriverJournal> _journal;
+    bool _journalUnavailable = false;
     StopToken _stop;
     CallWatch _watch;
     bool _open = false;

@@ -90,6 +90,9 @@ Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIss
                                                               driver.options.getDuration("interval"),
                                                               driver.options.getDuration("max_backoff")));
             _drivers.back()->recordLatestIn(*_latestReadings);
+            if (!plan.host.spoolDir.empty())
+                _drivers.back()->journalIn(
+                    (std::filesystem::path(plan.host.spoolDir) / driver.qualifiedName()).string());
         }
     }
     std::map<std::string, const InstancePlan*> filters;
@@ -245,6 +248,12 @@ Engine::Backlog Engine::stopHandingOver(const std::set<std::string>& handOver, E
                       "what it held is in the spool or counted: " + std::to_string(status.spoolPending) +
                           " samples in the spool, " + std::to_string(status.dropped) + " dropped in all");
         }
+    }
+    // The sinks settled what they could; the journals keep the rest (a handed-over queue included)
+    // for the next start or the engine that replaces this one. An abandoned runner keeps its own.
+    for (auto& driver : _drivers) {
+        if (driver->abandonedIn().empty())
+            driver->closeJournal();
     }
     for (auto& [name, counts] : _dropCounts)
         counts->logAllSummaries();

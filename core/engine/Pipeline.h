@@ -31,6 +31,7 @@ public:
     /// state (Filter::takeOver()). A takeOver() that throws is logged and changes nothing.
     void takeOverFilters(Pipeline& predecessor,
                          const std::function<bool(const Filter& mine, const Filter& theirs)>& sameKind);
+    const std::vector<SinkRunner*>& sinks() const { return _sinks; }
 
 private:
     void filterFrom(std::size_t first, SampleBatch& batch);

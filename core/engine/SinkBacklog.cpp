@@ -32,20 +32,26 @@ void SinkBacklog::push(SampleBatch&& batch) {
     if (batch.empty())
         return;
     std::lock_guard<std::mutex> lock(_mutex);
+    std::uint64_t first = _pushed;
+    _pushed += batch.size();
     if (batch.size() > _queueLimit) {
         const std::size_t excess = batch.size() - _queueLimit;
         batch.erase(batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(excess));
         countDropped(excess, "queue full");
+        first += excess;
     }
     while (_queued + batch.size() > _queueLimit) {
         SampleBatch& oldest = _queue.front();
         const std::size_t excess = std::min(oldest.size(), _queued + batch.size() - _queueLimit);
         oldest.erase(oldest.begin(), oldest.begin() + static_cast<std::ptrdiff_t>(excess));
         _queued -= excess;
+        _queueFrom += excess;
         if (oldest.empty())
             _queue.pop_front();
         countDropped(excess, "queue full");
     }
+    if (_queued == 0)
+        _queueFrom = first;
     _queued += batch.size();
     _queue.push_back(std::move(batch));
     _changed.notify_one();
@@ -73,6 +79,11 @@ std::deque<SampleBatch> SinkBacklog::takeQueue() {
     std::lock_guard<std::mutex> lock(_mutex);
     std::deque<SampleBatch> queue;
     queue.swap(_queue);
+    if (_queued > 0) {
+        // Handed over, not settled: settled() stays before them for good.
+        _takenFrom = _queueFrom;
+        _taken = _queued;
+    }
     _queued = 0;
     return queue;
 }
@@ -83,6 +94,18 @@ void SinkBacklog::report(InstanceStatus& status) const {
     status.dropped = _dropped;
     status.spooled = _spooled;
     status.spoolPending = _spoolPending;
+}
+
+std::uint64_t SinkBacklog::pushed() const {
+    std::lock_guard<std::mutex> lock(_mutex);
+    return _pushed;
+}
+
+std::uint64_t SinkBacklog::settled() const {
+    std::lock_guard<std::mutex> lock(_mutex);
+    if (_taken > 0)
+        return _takenFrom;
+    return _queued > 0 ? _queueFrom : _pushed;
 }
 
 void SinkBacklog::openExistingSpool() {
@@ -130,6 +153,7 @@ bool SinkBacklog::mayGoOn(std::unique_lock<std::mutex>& lock) {
 
 SampleBatch SinkBacklog::takeFromMemory(std::size_t most) {
     SampleBatch out;
+    _takenFrom = _queueFrom;
     while (!_queue.empty() && out.size() < most) {
         SampleBatch& front = _queue.front();
         const std::size_t room = most - out.size();
@@ -147,12 +171,16 @@ SampleBatch SinkBacklog::takeFromMemory(std::size_t most) {
             _queued -= room;
         }
     }
+    _taken = out.size();
+    _queueFrom += out.size();
     return out;
 }
 
 void SinkBacklog::delivered(const SampleBatch& batch) {
-    if (!_takenFromSpool)
+    if (!_takenFromSpool) {
+        settleTaken({});
         return;
+    }
     _spool->consume(batch.size());
     bool crowded = false;
     {
@@ -172,13 +200,12 @@ SinkBacklog::AfterFailure SinkBacklog::failed(SampleBatch& batch, Micros retryDe
     if (usesSpool() && !handingOver() && ensureSpool()) {
         // The spool is empty here, so the batch becomes its oldest.
         const std::size_t stored = store(batch);
-        if (stored < batch.size())
-            putBack(SampleBatch(batch.begin() + static_cast<std::ptrdiff_t>(stored), batch.end()));
+        settleTaken(SampleBatch(batch.begin() + static_cast<std::ptrdiff_t>(stored), batch.end()));
         return spillWhileFailing(retryDelay) ? AfterFailure::TakeOldest : stopAfterFailure();
     }
     if (waitBeforeRetry(retryDelay))
         return AfterFailure::RetrySame;
-    putBack(std::move(batch));
+    settleTaken(std::move(batch));
     return stopAfterFailure();
 }
 
@@ -298,6 +325,8 @@ bool SinkBacklog::spill() {
         std::lock_guard<std::mutex> lock(_mutex);
         batches.swap(_queue);
         count = _queued;
+        _takenFrom = _queueFrom;
+        _taken = count;
         _queued = 0;
     }
     if (batches.empty())
@@ -310,18 +339,22 @@ bool SinkBacklog::spill() {
         samples.insert(samples.end(), batch.begin(), batch.end());
     batches.clear();
     const std::size_t stored = store(samples);
-    if (stored < samples.size()) {
-        samples.erase(samples.begin(), samples.begin() + static_cast<std::ptrdiff_t>(stored));
-        putBack(std::move(samples));
-        return false;
-    }
-    return true;
+    samples.erase(samples.begin(), samples.begin() + static_cast<std::ptrdiff_t>(stored));
+    const bool all = samples.empty();
+    settleTaken(std::move(samples));
+    return all;
 }
 
-void SinkBacklog::putBack(SampleBatch&& samples) {
+void SinkBacklog::settleTaken(SampleBatch&& rest) {
     std::lock_guard<std::mutex> lock(_mutex);
-    _queued += samples.size();
-    _queue.push_front(std::move(samples));
+    const std::uint64_t first = _takenFrom + (_taken - std::min<std::uint64_t>(rest.size(), _taken));
+    _taken = 0;
+    if (rest.empty())
+        return;
+    // The rest goes back in front of the memory queue: it is older than what the queue holds.
+    _queued += rest.size();
+    _queueFrom = first;
+    _queue.push_front(std::move(rest));
 }
 
 void SinkBacklog::keepOrDrop(std::unique_lock<std::mutex>& lock, const char* why) {

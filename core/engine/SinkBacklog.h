@@ -18,8 +18,13 @@
 // - Handing over (a reload): nothing goes to the spool. The memory queue, with a batch whose write
 //   failed back at its front, goes in order to the runner that replaces this one (takeQueue()), and
 //   the spool stays on disk for it, released by closeSpool().
+// - Settling, for drivers' journals (DriverJournal.h): a sample is settled once it is delivered, in
+//   the spool, or dropped and counted. settled() counts the pushed samples from the first up to the
+//   oldest one that is not: in memory, being written, or handed over (it may lag behind, never run
+//   ahead).
 //
-// push(), beginDrain(), beginHandOver(), takeQueue() and report() may be called from any thread;
+// push(), beginDrain(), beginHandOver(), takeQueue(), report(), pushed() and settled() may be called
+// from any thread;
 // everything else from the one delivering thread only. The spool is that thread's alone and is
 // used without holding the lock, so producers never wait for the disk.
 #pragma once
@@ -69,6 +74,11 @@ public:
     /// Fills in the backlog's part of a sink's status: queued, dropped, spooled, spoolPending.
     void report(InstanceStatus& status) const;
 
+    /// Samples pushed so far, the dropped ones included.
+    std::uint64_t pushed() const;
+    /// How many of the pushed samples, from the first on, are settled (see above).
+    std::uint64_t settled() const;
+
     /// Opens the spool if its directory exists already, so that what it holds goes first.
     void openExistingSpool();
 
@@ -115,8 +125,9 @@ private:
     bool waitSpilling(Micros delay);
     std::size_t store(const SampleBatch& batch);
     bool spill();
-    /// Puts samples back at the front of the memory queue (they are older than what it holds).
-    void putBack(SampleBatch&& samples);
+    /// The samples last taken out of memory are settled, but for `rest`, the last of them, which go
+    /// back to the front of the memory queue.
+    void settleTaken(SampleBatch&& rest);
     void keepOrDrop(std::unique_lock<std::mutex>& lock, const char* why);
 
     const std::size_t _queueLimit;
@@ -134,6 +145,12 @@ private:
     std::uint64_t _spoolPending = 0;
     Micros _lastDropWarning = 0;
     std::uint64_t _dropsSinceWarning = 0;
+    // Settling, in push order: samples pushed, the first in memory (a lower bound once drops left
+    // gaps), and those taken out of memory and not settled yet (being written or spilled).
+    std::uint64_t _pushed = 0;
+    std::uint64_t _queueFrom = 0;
+    std::uint64_t _takenFrom = 0;
+    std::uint64_t _taken = 0;
 
     // The delivering thread's alone.
     std::unique_ptr<Spool> _spool;

@@ -62,6 +62,8 @@ public:
 
     InstanceStatus status() const;
     const std::string& name() const { return _sink->instanceName(); }
+    /// How far the sink got with what it was given (pushed(), settled()), for drivers' journals.
+    const SinkBacklog& backlog() const { return _backlog; }
 
 private:
     void loop();

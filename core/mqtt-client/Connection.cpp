@@ -8,6 +8,7 @@
 #include <Poco/Net/StreamSocket.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <fstream>
 #include <stdexcept>
 
@@ -115,6 +116,9 @@ ConnectionSettings readConnectionSettings(const Options& options, const std::str
 
 namespace {
 
+/// The session expiry interval 0xFFFFFFFF, "never", as paho's int32_t takes it.
+constexpr std::int32_t kSessionNeverExpires = -1;
+
 ::mqtt::create_options createOptions(const ConnectionSettings& settings) {
     // paho refuses publishes beyond its buffer of unsent commands (100 by default); callers bound
     // what they have outstanding, so the buffer holds that much. Nothing is queued while
@@ -156,9 +160,13 @@ void Client::connect(const ::mqtt::will_options* will) {
         .keep_alive_interval(_settings.keepAlive)
         .connect_timeout(std::chrono::duration_cast<std::chrono::seconds>(_settings.connectTimeout) +
                          std::chrono::seconds(1));
-    if (_settings.mqttVersion == MQTTVERSION_5)
+    if (_settings.mqttVersion == MQTTVERSION_5) {
         builder.clean_start(_settings.cleanSession);
-    else
+        // MQTT 5 ends a session with its connection unless the client gives it an expiry interval
+        // (MQTT 5.0, 3.1.2.11.2): a persistent one never expires, as with MQTT 3.1.1.
+        if (!_settings.cleanSession)
+            builder.properties({{::mqtt::property::SESSION_EXPIRY_INTERVAL, kSessionNeverExpires}});
+    } else
         builder.clean_session(_settings.cleanSession);
     if (!_settings.username.empty())
         builder.user_name(_settings.username);

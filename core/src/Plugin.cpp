@@ -30,6 +30,10 @@ Filter::~Filter() = default;
 Sink::~Sink() = default;
 Emitter::~Emitter() = default;
 
+void Emitter::emitDurably(SampleBatch& batch) {
+    emit(batch);
+}
+
 void Plugin::attach(const InstanceContext& context) {
     _identity = {context.name, context.station, context.source};
     auto lent = std::make_unique<Lent>(

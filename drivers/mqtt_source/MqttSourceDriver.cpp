@@ -2,6 +2,14 @@
 // member of an MQTT 5 shared subscription, and emits them as samples of their own stations. A
 // malformed message is counted as dropped (malformed_payload), never fatal. See README.md for the
 // options.
+//
+// A message is acknowledged only once it is durable. paho.mqtt.c calls the message callback on its
+// receiving thread, one message at a time, and sends the QoS 1 PUBACK when the callback returns; it
+// has no deferred acknowledgement. So the callback decodes the message and emits it durably
+// (Emitter::emitDurably: in the host's journal on disk before it returns) and only then returns. A
+// host killed at any moment has every acknowledged reading in its journal, its spool or the database,
+// and the broker sends again what was not acknowledged. A malformed message is acknowledged (counted,
+// never retried forever).
 #include <citysense/Export.h>
 #include <citysense/Format.h>
 #include <mqtt-client/Connection.h>
@@ -10,14 +18,16 @@
 #include <Poco/Environment.h>
 #include <Poco/Logger.h>
 
+#include <atomic>
 #include <memory>
+#include <mutex>
 
 using namespace citysense;
 using namespace citysense::mqtt;
 
 namespace {
 
-constexpr std::size_t kMostSamplesPerEmit = 1000;
+constexpr Micros kStopCheckInterval = 200 * 1000;
 
 }  // namespace
 
@@ -41,6 +51,19 @@ public:
                                "The publishers' topic template, to read station and quantity back"));
             options.push_back(Option::choice("format", {"auto", "tsv", "json", "senml"}, "auto",
                                              "Payload format; auto tells them apart"));
+            options.push_back(
+                Option::integer("max_stations", "20000",
+                                "Stations whose readings this instance takes in all; readings of "
+                                "more are dropped and counted (station_limit); 0: no limit")
+                    .range(0, 100000000));
+            options.push_back(Option::integer("new_stations_per_minute", "1000",
+                                              "New stations taken a minute once new_stations_burst is spent "
+                                              "(station_limit beyond); 0: no limit")
+                                  .range(0, 100000000));
+            options.push_back(
+                Option::integer("new_stations_burst", "5000",
+                                "New stations taken at once, e.g. every station after a restart")
+                    .range(1, 100000000));
             options.push_back(Option::boolean("persistent_session", "true",
                                               "Ask the broker to keep the subscription and queue messages "
                                               "while this host is away"));
@@ -86,6 +109,11 @@ public:
         }
         _decoder = std::make_unique<Decoder>(
             std::move(*topic), payloadFormatByName(options.getString("format")), station(), instanceName());
+        StationLimits limits;
+        limits.total = static_cast<std::size_t>(options.getInt("max_stations"));
+        limits.perMinute = static_cast<std::size_t>(options.getInt("new_stations_per_minute"));
+        limits.burst = static_cast<std::size_t>(options.getInt("new_stations_burst"));
+        _decoder->limitStations(limits);
     }
 
     std::vector<Channel> channels() const override {
@@ -98,9 +126,63 @@ public:
     bool eventDriven() const override { return true; }
 
     void run(Emitter& emitter, const StopToken& stop) override {
+        // Where the callback emits; cleared before run() returns, under the lock a callback holds.
+        // Declared before the client, so they outlive its threads.
+        std::mutex emitting;
+        Emitter* target = &emitter;
+        std::atomic<bool> lost{false};
+        std::string emitFailure;
         Client client(_settings);
-        client.paho().start_consuming();
+        client.paho().set_message_callback([&](::mqtt::const_message_ptr message) {
+            SampleBatch batch;
+            receive(*message, batch);
+            std::lock_guard<std::mutex> lock(emitting);
+            // A message arriving while run() ends is not acknowledged: the connection is closed by
+            // then, so the PUBACK cannot go, and the broker sends it again.
+            if (!target || batch.empty())
+                return;
+            try {
+                target->emitDurably(batch);
+            } catch (const std::exception& error) {
+                // Nothing may unwind into paho's C code; the driver fails and connects again.
+                emitFailure =
+                    "cannot emit a message from " + quoteText(message->get_topic()) + ": " + error.what();
+                lost = true;
+            }
+        });
+        client.paho().set_connection_lost_handler([&](const std::string&) { lost = true; });
         client.connect();
+        try {
+            subscribe(client);
+            logger().information("subscribed at " + client.describe() + " to " + joined(_filters));
+            while (!lost && !stop.waitFor(kStopCheckInterval)) {
+            }
+        } catch (...) {
+            stopEmitting(client, emitting, target);
+            throw;
+        }
+        stopEmitting(client, emitting, target);
+        if (!emitFailure.empty())
+            throw std::runtime_error(emitFailure);
+        if (lost && !stop.stopRequested())
+            throw std::runtime_error("connection to " + client.describe() + " lost");
+    }
+
+private:
+    void receive(const ::mqtt::message& message, SampleBatch& batch) {
+        try {
+            const ::mqtt::binary_ref& payload = message.get_payload_ref();
+            _decoder->decode(message.get_topic(), std::string_view(payload.data(), payload.size()), batch);
+        } catch (const StationRefused& error) {
+            countDropped("station_limit", 1,
+                         "a message on " + quoteText(message.get_topic()) + ": " + error.what());
+        } catch (const PayloadError& error) {
+            countDropped("malformed_payload", 1,
+                         "a message on " + quoteText(message.get_topic()) + ": " + error.what());
+        }
+    }
+
+    void subscribe(Client& client) {
         try {
             for (const std::string& filter : _filters)
                 if (!client.paho().subscribe(filter, _qos)->wait_for(_settings.connectTimeout))
@@ -111,47 +193,14 @@ public:
             throw std::runtime_error("cannot subscribe at " + client.describe() + ": " +
                                      client.explain(error));
         }
-        logger().information("subscribed at " + client.describe() + " to " + joined(_filters));
-        SampleBatch batch;
-        while (!stop.stopRequested()) {
-            ::mqtt::const_message_ptr message;
-            if (!client.paho().try_consume_message_for(&message, std::chrono::milliseconds(200)))
-                continue;
-            // Drain what has arrived already before emitting, so a burst becomes one batch. A null
-            // message is the consumer queue's sign of a lost connection.
-            bool lost = !message;
-            if (!lost)
-                receive(*message, batch);
-            while (!lost && batch.size() < kMostSamplesPerEmit &&
-                   client.paho().try_consume_message(&message)) {
-                lost = !message;
-                if (!lost)
-                    receive(*message, batch);
-            }
-            emitter.emit(batch);
-            if (lost)
-                throw std::runtime_error("connection to " + client.describe() + " lost");
-        }
-        // paho acknowledged what is in the consumer queue when it arrived: stop the flow, then
-        // emit the rest, so a stop or reload loses nothing that was acknowledged.
-        client.disconnect(std::chrono::seconds(2));
-        for (::mqtt::const_message_ptr message; client.paho().try_consume_message(&message) && message;) {
-            receive(*message, batch);
-            if (batch.size() >= kMostSamplesPerEmit)
-                emitter.emit(batch);
-        }
-        emitter.emit(batch);
     }
 
-private:
-    void receive(const ::mqtt::message& message, SampleBatch& batch) {
-        try {
-            const ::mqtt::binary_ref& payload = message.get_payload_ref();
-            _decoder->decode(message.get_topic(), std::string_view(payload.data(), payload.size()), batch);
-        } catch (const PayloadError& error) {
-            countDropped("malformed_payload", 1,
-                         "a message on " + quoteText(message.get_topic()) + ": " + error.what());
-        }
+    /// Disconnects, lets a callback in progress finish, and keeps later ones from emitting (the
+    /// emitter must not be called after run() has returned).
+    static void stopEmitting(Client& client, std::mutex& emitting, Emitter*& target) {
+        client.disconnect(std::chrono::seconds(2));
+        std::lock_guard<std::mutex> lock(emitting);
+        target = nullptr;
     }
 
     /// What makes `filter` an invalid MQTT topic filter; empty when it is valid.

@@ -1,7 +1,8 @@
 // The server side end to end, all real: a gateway (citysensed, sequence driver, mqtt sink) publishes
 // through Mosquitto to ingest hosts (citysensed, mqtt_source in the shared subscription `ingest`, sql
 // sink) that store into MariaDB. Every reading is stored exactly once, with its microseconds, through
-// a database outage and with two ingest instances sharing the load.
+// a database outage, with two ingest instances sharing the load, and with an ingest killed (SIGKILL)
+// twice while readings flow.
 #include "Broker.h"
 #include "MariaDb.h"
 #include "ServiceProcess.h"
@@ -11,9 +12,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <csignal>
 #include <fstream>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -36,8 +39,9 @@ protected:
         return path;
     }
 
-    /// An ingest host; `number` tells instances apart (street, client id, spool).
-    std::string ingestConfig(int number) const {
+    /// An ingest host; `number` tells instances apart (street, client id, spool); `sinkKeys` are
+    /// added to its sql sink's section.
+    std::string ingestConfig(int number, const std::string& sinkKeys = "") const {
         const std::string n = std::to_string(number);
         return write("ingest-" + n + ".ini",
                      "[host]\nsystem = hypo_city\ncity = server\nstreet = ingest_" + n + "\nspool_dir = " +
@@ -50,7 +54,7 @@ protected:
                          "[sink.db]\nplugin = sql\nconnector = mysql\nconnection = host=127.0.0.1;port=" +
                          std::to_string(_database.port()) + ";db=citysense;user=" + _database.user() +
                          "\npassword_file = " + _database.passwordFile() +
-                         "\ncreate_schema = true\nmax_backoff = 500ms\n" +
+                         "\ncreate_schema = true\nmax_backoff = 500ms\n" + sinkKeys +
                          "[pipeline.ingest]\ndrivers = ingest\nsinks = db\n");
     }
 
@@ -173,6 +177,40 @@ TEST_F(Ingest, TwoInstancesInOneShareGroupStoreEveryReadingOnce) {
         ASSERT_NE(at, std::string::npos) << log;
         EXPECT_GT(std::stol(log.substr(at + announcement.size())), 0) << log;
     }
+}
+
+TEST_F(Ingest, AnIngestKilledTwiceWhileReadingsFlowLosesNothing) {
+    // Batches gathered for 200 ms keep a few hundred acknowledged readings in the ingest's memory at
+    // any moment: the kills find some there.
+    const std::string config = ingestConfig(1, "batch_interval = 200ms\n");
+    Subscriber witness(_broker, _ingest, "hypo_city/+/+/air_pollution/+");
+    auto ingest = std::make_unique<ServiceProcess>(std::vector<std::string>{"-c", config});
+    ASSERT_TRUE(ingest->waitForLog("subscribed at")) << ingest->log();
+    ServiceProcess gateway({"-c", gatewayConfig()});
+    for (int kill = 0; kill < 2; ++kill) {
+        const long before = std::max(storedCount(), 0L);
+        ASSERT_TRUE(eventually([&] { return storedCount() > before + 1000; })) << ingest->log();
+        ingest->signal(SIGKILL);
+        EXPECT_EQ(ingest->wait(), 128 + SIGKILL);
+        ingest = std::make_unique<ServiceProcess>(std::vector<std::string>{"-c", config});
+        ASSERT_TRUE(ingest->waitForLog("subscribed at")) << ingest->log();
+    }
+    ASSERT_TRUE(witness.waitForCount(witness.count() + 1000));
+    stop(gateway);
+    const long read = readCount(gateway);
+    ASSERT_TRUE(witness.waitForCount(static_cast<std::size_t>(read)));
+    expectStoredExactlyOnce(readingsOf(witness), read);
+    // Each sequence runs without a gap: as many rows as from its first value to its last.
+    std::istringstream spans(
+        _database.query("SELECT count(*), max(r.value) - min(r.value) + 1 FROM readings r "
+                        "JOIN sensors se ON se.id = r.sensor_id GROUP BY se.quantity"));
+    for (std::string span; std::getline(spans, span);) {
+        std::istringstream columns(span);
+        double rows = 0, values = 0;
+        columns >> rows >> values;
+        EXPECT_EQ(rows, values) << span;
+    }
+    stop(*ingest);
 }
 
 }  // namespace

@@ -8,7 +8,8 @@
 /// the option types size, path and secret. 1.2 added Plugin::countDropped() and dropCounts(), the
 /// counts lent through InstanceContext, again keeping the layout of Plugin; Filter::takeOver() at the
 /// end of Filter's vtable (the host calls it only on filters built for 1.2 or later); the quality flag
-/// QualityPartial.
+/// QualityPartial. Emitter::emitDurably(), after emit()
+/// in the emitter's virtual table (the host implements Emitter, plugins only call it).
 #define CITYSENSE_ABI_MAJOR 1
 #define CITYSENSE_ABI_MINOR 2
 

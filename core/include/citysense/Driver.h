@@ -25,6 +25,15 @@ public:
     virtual ~Emitter();
     /// Takes the samples out of `batch` (it is left empty).
     virtual void emit(SampleBatch& batch) = 0;
+
+    /// Like emit(), but returns only once the samples are durable: the host keeps them in the
+    /// driver's journal on disk (under spool_dir) until every sink they go to has delivered, spooled
+    /// or dropped (and counted) them, and replays the journal after a crash. For sources that send
+    /// again what they did not acknowledge (an MQTT broker at QoS 1): acknowledge after this returns
+    /// and a killed host loses nothing; it may deliver twice. Unlike emit(), it may be called from a
+    /// library's callback thread as well, one call at a time and never after run() has returned.
+    /// Without a spool_dir it is emit(). Since ABI 1.2.
+    virtual void emitDurably(SampleBatch& batch);
 };
 
 class Driver : public Plugin {
@@ -45,7 +54,7 @@ public:
 
     /// Event-driven drivers: emits samples until `stop` is requested. Call `emitter` only from the
     /// thread that runs run(), and never after run() has returned (a library callback on another
-    /// thread hands its samples to run()'s thread, e.g. through a queue).
+    /// thread hands its samples to run()'s thread, e.g. through a queue; or calls emitDurably()).
     virtual void run(Emitter& emitter, const StopToken& stop);
 
 protected:
