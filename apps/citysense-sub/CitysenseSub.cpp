@@ -29,7 +29,8 @@ const char* const kUsage = R"(usage: citysense-sub [options] -t TOPIC [-t TOPIC 
       --key FILE         private key of --cert
       --insecure         do not verify the broker's certificate and host name
   -q, --qos N            quality of service of the subscriptions (default 0)
-  -i, --id ID            client id (default citysense-sub-<pid>)
+  -i, --id ID            client id (default: the user name, which a broker binding client ids to
+                         user names uses anyway; without -u, citysense-sub-<pid>)
   -V, --mqtt-version V   3.1.1 (default) or 5
   -C, --count COUNT      exit after COUNT messages
   -W, --timeout SECONDS  exit after SECONDS (status 1 if -C was not reached)
@@ -92,7 +93,6 @@ Arguments parseArguments(int argc, char** argv) {
     };
     Arguments arguments;
     ConnectionSettings& connection = arguments.connection;
-    connection.clientId = "citysense-sub-" + std::to_string(::getpid());
     bool tls = false;
     opterr = 0;
     for (int choice;
@@ -180,6 +180,11 @@ Arguments parseArguments(int argc, char** argv) {
         usageError("--cert and --key go together");
     if (!connection.password.empty() && connection.username.empty())
         usageError("a password needs a user name (-u)");
+    if (connection.clientId.empty())
+        connection.clientId =
+            connection.username.empty() ? "citysense-sub-" + std::to_string(::getpid()) : connection.username;
+    if (const std::string warning = clientIdWarning(connection); !warning.empty())
+        std::cerr << "citysense-sub: warning: " << warning << '\n';
     if (arguments.port == 0)
         arguments.port = tls ? 8883 : 1883;
     connection.uri =

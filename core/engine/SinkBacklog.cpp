@@ -392,8 +392,7 @@ void SinkBacklog::closeSpool() {
 void SinkBacklog::abandon(const SampleBatch& inFlight) {
     // Not delivered as far as anyone knows: kept, and if the sink did deliver it after all, the
     // copy delivered again later is recognised by its (sensor, time) key.
-    if (!inFlight.empty() && !_takenFromSpool)
-        putBack(SampleBatch(inFlight));
+    settleTaken(_takenFromSpool ? SampleBatch() : SampleBatch(inFlight));
     {
         std::unique_lock<std::mutex> lock(_mutex);
         if (_ending != Ending::HandingOver)

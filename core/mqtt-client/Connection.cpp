@@ -79,16 +79,17 @@ void checkReadable(const Options& options, const std::string& key) {
 
 }  // namespace
 
-ConnectionSettings readConnectionSettings(const Options& options, const std::string& defaultClientId) {
+ConnectionSettings readConnectionSettings(const Options& options, const std::string& anonymousClientId) {
     ConnectionSettings settings;
     try {
         settings.uri = normalizeUri(options.getString("uri"));
     } catch (const std::invalid_argument& error) {
         throw OptionError("uri", error.what());
     }
-    settings.clientId =
-        optional(options, "client_id").empty() ? defaultClientId : optional(options, "client_id");
     settings.username = optional(options, "username");
+    settings.clientId = optional(options, "client_id");
+    if (settings.clientId.empty())
+        settings.clientId = settings.username.empty() ? anonymousClientId : settings.username;
     settings.password = options.getSecret("password");
     if (!settings.password.empty() && settings.username.empty())
         throw OptionError("username", "a password is given but no username");
@@ -112,6 +113,15 @@ ConnectionSettings readConnectionSettings(const Options& options, const std::str
         throw OptionError("uri", "TLS files are configured but '" + options.getString("uri") +
                                      "' is plain TCP (use ssl:// or mqtts://)");
     return settings;
+}
+
+std::string clientIdWarning(const ConnectionSettings& settings) {
+    if (settings.username.empty() || settings.clientId == settings.username)
+        return "";
+    return "the client id '" + settings.clientId + "' is not the user name '" + settings.username +
+           "': a broker that binds client ids to user names (use_username_as_clientid, as "
+           "etc/mosquitto/mosquitto.conf does) uses '" +
+           settings.username + "' instead";
 }
 
 namespace {

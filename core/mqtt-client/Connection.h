@@ -40,10 +40,16 @@ struct ConnectionSettings {
 /// The connection options shared by the mqtt sink and the mqtt_source driver, for their tables.
 OptionTable connectionOptions(const std::string& clientIdDescription);
 
-/// Reads the connection options, and the password; `defaultClientId` applies when `client_id` is
-/// empty. Throws OptionError naming the key: a bad uri, an unreadable password file, an unset password
-/// variable, TLS older than 1.2, a certificate without its key.
-ConnectionSettings readConnectionSettings(const Options& options, const std::string& defaultClientId);
+/// Reads the connection options, and the password. The client id is `client_id`; by default the user
+/// name, the id a broker that binds client ids to user names (etc/mosquitto) gives the connection
+/// anyway, and `anonymousClientId` when there is no user name. Throws OptionError naming the key: a bad
+/// uri, an unreadable password file, an unset password variable, TLS older than 1.2, a certificate
+/// without its key.
+ConnectionSettings readConnectionSettings(const Options& options, const std::string& anonymousClientId);
+
+/// A warning when `settings` asks for a client id other than its user name, which a broker that binds
+/// client ids to user names uses instead; empty when they agree or there is no user name.
+std::string clientIdWarning(const ConnectionSettings& settings);
 
 /// tcp://, ssl://, mqtt:// (= tcp) and mqtts:// (= ssl) URIs as "tcp://host:port" or "ssl://host:port",
 /// with the default port (1883 or 8883) added when none is given. Throws std::invalid_argument.

@@ -35,8 +35,9 @@ class MqttSourceDriver : public Driver {
 public:
     const OptionTable& options() const override {
         static const OptionTable table = [] {
-            OptionTable options =
-                connectionOptions("Client id at the broker (default: <city>_<street>_<instance>)");
+            OptionTable options = connectionOptions(
+                "Client id at the broker (default: the username; without one, <city>_<street>_<instance>, "
+                "and _<host name> in a share group)");
             options.push_back(Option::list("topics", "",
                                            "Topic filters to subscribe to (default: the topic template's, "
                                            "under this station's system, e.g. hypo_city/+/+/+/+)"));
@@ -73,18 +74,20 @@ public:
     }
 
     void configure(const Options& options) override {
-        // The instance name keeps the id apart from a mqtt sink of the same station.
+        // Without a user name: the instance name keeps the id apart from a mqtt sink of the same station.
         std::string instance = instanceName();
         for (char& c : instance)
             if (c == '.')
                 c = '_';
-        std::string clientId = station().city + "_" + station().street + "_" + instance;
+        std::string anonymousClientId = station().city + "_" + station().street + "_" + instance;
         const std::string group = options.has("share_group") ? options.getString("share_group") : "";
         if (!group.empty()) {
             // Members of a share group usually run one configuration on several hosts.
-            clientId += "_" + Poco::Environment::nodeName();
+            anonymousClientId += "_" + Poco::Environment::nodeName();
         }
-        _settings = readConnectionSettings(options, clientId);
+        _settings = readConnectionSettings(options, anonymousClientId);
+        if (const std::string warning = clientIdWarning(_settings); !warning.empty())
+            logger().warning(warning);
         _settings.cleanSession = !options.getBool("persistent_session");
         _qos = static_cast<int>(options.getInt("qos"));
         std::optional<TopicTemplate> topic;

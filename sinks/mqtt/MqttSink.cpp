@@ -26,7 +26,8 @@ class MqttSink : public Sink {
 public:
     const OptionTable& options() const override {
         static const OptionTable table = [] {
-            OptionTable options = connectionOptions("Client id at the broker (default: <city>_<street>)");
+            OptionTable options = connectionOptions(
+                "Client id at the broker (default: the username; without one, gw_<city>_<street>)");
             options.push_back(Option::integer("qos", "1", "Quality of service: 0, 1 or 2").range(0, 2));
             options.push_back(Option::boolean("retain", "false", "Publish readings as retained messages"));
             options.push_back(Option::string("topic", TopicTemplate::kDefault,
@@ -49,7 +50,15 @@ public:
     }
 
     void configure(const Options& options) override {
-        _settings = readConnectionSettings(options, station().city + "_" + station().street);
+        // Without a user name, the name tools/add-gateway gives this street's identity.
+        _settings = readConnectionSettings(options, "gw_" + station().city + "_" + station().street);
+        if (const std::string warning = clientIdWarning(_settings); !warning.empty())
+            logger().warning(warning);
+        if (_settings.clientId == station().city + "_" + station().street)
+            logger().warning("the client id '" + _settings.clientId +
+                             "' is the deployed prototype's for this street: on a broker that does not bind "
+                             "client ids to user names, the two disconnect each other while both run "
+                             "(tools/add-gateway names a gateway gw_<city>_<street>)");
         _qos = static_cast<int>(options.getInt("qos"));
         _retain = options.getBool("retain");
         _maxInflight = static_cast<std::size_t>(options.getInt("max_inflight"));

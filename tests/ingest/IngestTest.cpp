@@ -2,7 +2,8 @@
 // through Mosquitto to ingest hosts (citysensed, mqtt_source in the shared subscription `ingest`, sql
 // sink) that store into MariaDB. Every reading is stored exactly once, with its microseconds, through
 // a database outage, with two ingest instances sharing the load, and with an ingest killed (SIGKILL)
-// twice while readings flow.
+// twice while readings flow; another identity asking for the ingest's client id gets neither its
+// connection nor its session.
 #include "Broker.h"
 #include "MariaDb.h"
 #include "ServiceProcess.h"
@@ -31,7 +32,9 @@ protected:
     Broker _broker;
     MariaDb _database;
     BrokerCredentials _gateway = _broker.addGateway("hypo_city", "city_01", "street_01");
-    BrokerCredentials _ingest = _broker.addSubscriber("ingest", "hypo_city/#");
+    // One identity per connection: the broker gives each its user name as client id.
+    BrokerCredentials _ingest = _broker.addSubscriber("ingest_1", "hypo_city/#");
+    BrokerCredentials _witness = _broker.addSubscriber("witness", "hypo_city/#");
 
     std::string write(const std::string& name, const std::string& text) const {
         const std::string path = _broker.directory() + "/" + name;
@@ -39,18 +42,18 @@ protected:
         return path;
     }
 
-    /// An ingest host; `number` tells instances apart (street, client id, spool); `sinkKeys` are
-    /// added to its sql sink's section.
-    std::string ingestConfig(int number, const std::string& sinkKeys = "") const {
+    /// An ingest host logging in as `identity`; `number` tells instances apart (street, spool);
+    /// `sinkKeys` are added to its sql sink's section.
+    std::string ingestConfig(int number, const BrokerCredentials& identity,
+                             const std::string& sinkKeys = "") const {
         const std::string n = std::to_string(number);
         return write("ingest-" + n + ".ini",
                      "[host]\nsystem = hypo_city\ncity = server\nstreet = ingest_" + n + "\nspool_dir = " +
                          _broker.directory() + "/spool-ingest-" + n + "\nhttp_listen = 127.0.0.1:0\n" +
                          "[driver.ingest]\nplugin = mqtt_source\nuri = " + _broker.tlsUri() +
-                         "\nusername = " + _ingest.username + "\npassword_file = " + _ingest.passwordFile +
+                         "\nusername = " + identity.username + "\npassword_file = " + identity.passwordFile +
                          "\nca_file = " + _broker.caFile() +
-                         "\nmqtt_version = 5\nshare_group = ingest\nclient_id = ingest_" + n +
-                         "\nqos = 1\ninterval = 500ms\n" +
+                         "\nmqtt_version = 5\nshare_group = ingest\nqos = 1\ninterval = 500ms\n" +
                          "[sink.db]\nplugin = sql\nconnector = mysql\nconnection = host=127.0.0.1;port=" +
                          std::to_string(_database.port()) + ";db=citysense;user=" + _database.user() +
                          "\npassword_file = " + _database.passwordFile() +
@@ -115,6 +118,35 @@ protected:
         EXPECT_GT(checked, 1000u);
     }
 
+    /// Publishes `count` no2 readings of street_01 (values 1 to `count`, a microsecond apart) as its
+    /// gateway, at QoS 1, each acknowledged.
+    void publishReadings(int count) const {
+        ::mqtt::async_client client(_broker.tlsUri(), _gateway.username);
+        ::mqtt::ssl_options ssl;
+        ssl.set_trust_store(_broker.caFile());
+        client
+            .connect(::mqtt::connect_options_builder()
+                         .user_name(_gateway.username)
+                         .password(_gateway.password)
+                         .ssl(ssl)
+                         .finalize())
+            ->wait();
+        const Micros start = 1764000000000000;
+        for (int i = 1; i <= count; ++i)
+            client
+                .publish("hypo_city/city_01/street_01/air_pollution/no2_level",
+                         formatSeedTime(start + i) + "\t" + std::to_string(i), 1, false)
+                ->wait();
+        client.disconnect()->wait();
+    }
+
+    static int occurrences(const std::string& text, const std::string& part) {
+        int count = 0;
+        for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + part.size()))
+            ++count;
+        return count;
+    }
+
     std::vector<ReceivedMessage> readingsOf(const Subscriber& subscriber) const {
         std::vector<ReceivedMessage> result;
         for (const ReceivedMessage& message : subscriber.messages())
@@ -125,8 +157,8 @@ protected:
 };
 
 TEST_F(Ingest, EveryReadingOfASequenceRunIsStoredExactlyOnceToTheMicrosecond) {
-    Subscriber witness(_broker, _ingest, "hypo_city/+/+/air_pollution/+");
-    ServiceProcess ingest({"-c", ingestConfig(1)});
+    Subscriber witness(_broker, _witness, "hypo_city/+/+/air_pollution/+");
+    ServiceProcess ingest({"-c", ingestConfig(1, _ingest)});
     ASSERT_TRUE(ingest.waitForLog("subscribed at")) << ingest.log();
     ServiceProcess gateway({"-c", gatewayConfig()});
     ASSERT_TRUE(witness.waitForCount(2000)) << gateway.log();
@@ -138,8 +170,8 @@ TEST_F(Ingest, EveryReadingOfASequenceRunIsStoredExactlyOnceToTheMicrosecond) {
 }
 
 TEST_F(Ingest, FiveSecondsWithoutTheDatabaseLoseNothingAndStoreNothingTwice) {
-    Subscriber witness(_broker, _ingest, "hypo_city/+/+/air_pollution/+");
-    ServiceProcess ingest({"-c", ingestConfig(1)});
+    Subscriber witness(_broker, _witness, "hypo_city/+/+/air_pollution/+");
+    ServiceProcess ingest({"-c", ingestConfig(1, _ingest)});
     ASSERT_TRUE(ingest.waitForLog("subscribed at")) << ingest.log();
     ServiceProcess gateway({"-c", gatewayConfig()});
     ASSERT_TRUE(eventually([&] { return storedCount() > 500; })) << ingest.log();
@@ -156,9 +188,10 @@ TEST_F(Ingest, FiveSecondsWithoutTheDatabaseLoseNothingAndStoreNothingTwice) {
 }
 
 TEST_F(Ingest, TwoInstancesInOneShareGroupStoreEveryReadingOnce) {
-    Subscriber witness(_broker, _ingest, "hypo_city/+/+/air_pollution/+");
-    ServiceProcess first({"-c", ingestConfig(1)});
-    ServiceProcess second({"-c", ingestConfig(2)});
+    Subscriber witness(_broker, _witness, "hypo_city/+/+/air_pollution/+");
+    const BrokerCredentials secondIdentity = _broker.addSubscriber("ingest_2", "hypo_city/#");
+    ServiceProcess first({"-c", ingestConfig(1, _ingest)});
+    ServiceProcess second({"-c", ingestConfig(2, secondIdentity)});
     ASSERT_TRUE(first.waitForLog("subscribed at")) << first.log();
     ASSERT_TRUE(second.waitForLog("subscribed at")) << second.log();
     ServiceProcess gateway({"-c", gatewayConfig()});
@@ -182,8 +215,8 @@ TEST_F(Ingest, TwoInstancesInOneShareGroupStoreEveryReadingOnce) {
 TEST_F(Ingest, AnIngestKilledTwiceWhileReadingsFlowLosesNothing) {
     // Batches gathered for 200 ms keep a few hundred acknowledged readings in the ingest's memory at
     // any moment: the kills find some there.
-    const std::string config = ingestConfig(1, "batch_interval = 200ms\n");
-    Subscriber witness(_broker, _ingest, "hypo_city/+/+/air_pollution/+");
+    const std::string config = ingestConfig(1, _ingest, "batch_interval = 200ms\n");
+    Subscriber witness(_broker, _witness, "hypo_city/+/+/air_pollution/+");
     auto ingest = std::make_unique<ServiceProcess>(std::vector<std::string>{"-c", config});
     ASSERT_TRUE(ingest->waitForLog("subscribed at")) << ingest->log();
     ServiceProcess gateway({"-c", gatewayConfig()});
@@ -211,6 +244,22 @@ TEST_F(Ingest, AnIngestKilledTwiceWhileReadingsFlowLosesNothing) {
         EXPECT_EQ(rows, values) << span;
     }
     stop(*ingest);
+}
+
+TEST_F(Ingest, AnotherIdentityAskingForTheIngestsClientIdNeitherPutsItOutNorLosesAReading) {
+    ServiceProcess ingest({"-c", ingestConfig(1, _ingest)});
+    ASSERT_TRUE(ingest.waitForLog("subscribed at")) << ingest.log();
+    // Another gateway's login with the ingest's client id, in a persistent session that comes back
+    // whenever it is put out. Where the broker lets it, it takes over the ingest's session, and what is
+    // queued there goes to a login that may not read it: lost.
+    const BrokerCredentials intruder = _broker.addGateway("hypo_city", "city_01", "street_02");
+    Subscriber intruding(_broker, intruder, "hypo_city/#", Subscriber::Session::Persistent, _ingest.username);
+    publishReadings(200);
+    ASSERT_TRUE(eventually([&] { return storedCount() >= 200; })) << storedCount() << " of 200 stored\n"
+                                                                  << ingest.log();
+    EXPECT_EQ(storedCount(), 200);
+    EXPECT_EQ(occurrences(ingest.log(), "subscribed at"), 1) << "the ingest was put out:\n" << ingest.log();
+    stop(ingest);
 }
 
 }  // namespace

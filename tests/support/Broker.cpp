@@ -79,9 +79,10 @@ std::string Broker::caFile() const {
 
 BrokerCredentials Broker::addGateway(const std::string& system, const std::string& city,
                                      const std::string& street) {
-    const std::string user = city + "_" + street;
+    // The user name tools/add-gateway gives the gateway by default.
+    const std::string user = "gw_" + city + "_" + street;
     const std::string prefix = system + "/" + city + "/" + street;
-    return provision({toolsDirectory + "add-gateway", prefix, "--user", user}, user, prefix + "/#");
+    return provision({toolsDirectory + "add-gateway", prefix}, user, prefix + "/#");
 }
 
 BrokerCredentials Broker::addSubscriber(const std::string& name, const std::string& filter) {

@@ -1,7 +1,8 @@
 // A real Mosquitto for tests, configured as tools/broker configures it for development (TLS on a
-// loopback port with the project's certificates, passwords, the ACL from etc/mosquitto), in a
-// temporary directory of its own; the destructor stops it and removes the directory. stop() saves
-// the broker's persistence file (SIGTERM); start() starts it again on the same ports with that state.
+// loopback port with the project's certificates, passwords, the ACL and client ids bound to user names
+// from etc/mosquitto), in a temporary directory of its own; the destructor stops it and removes the
+// directory. stop() saves the broker's persistence file (SIGTERM); start() starts it again on the same
+// ports with that state.
 #pragma once
 
 #include "BackgroundServer.h"
@@ -37,8 +38,8 @@ public:
     std::string plainUri() const;  ///< "tcp://127.0.0.1:<plainPort>"
     std::string caFile() const;
 
-    /// Provisions a gateway with the project's provisioning command: may publish under
-    /// `system/city/street/#` only. Reloads a running broker.
+    /// Provisions a gateway with the project's provisioning command, as gw_<city>_<street>: may publish
+    /// under `system/city/street/#` only. Reloads a running broker.
     BrokerCredentials addGateway(const std::string& system, const std::string& city,
                                  const std::string& street);
 

@@ -2,22 +2,11 @@
 
 #include "ServiceProcess.h"
 
-#include <unistd.h>
-
 namespace citysense::test {
 
-namespace {
-
-std::string uniqueId() {
-    static int count = 0;
-    return "test-subscriber-" + std::to_string(::getpid()) + "-" + std::to_string(++count);
-}
-
-}  // namespace
-
 Subscriber::Subscriber(const Broker& broker, const BrokerCredentials& credentials, const std::string& filter,
-                       const std::string& clientId)
-    : _client(broker.tlsUri(), clientId.empty() ? uniqueId() : clientId) {
+                       Session session, const std::string& clientId)
+    : _client(broker.tlsUri(), clientId.empty() ? credentials.username : clientId) {
     _client.set_message_callback([this](::mqtt::const_message_ptr message) {
         std::lock_guard<std::mutex> lock(_mutex);
         _messages.push_back({message->get_topic(), message->to_string(), message->is_retained()});
@@ -29,7 +18,7 @@ Subscriber::Subscriber(const Broker& broker, const BrokerCredentials& credential
     auto options = ::mqtt::connect_options_builder()
                        .user_name(credentials.username)
                        .password(credentials.password)
-                       .clean_session(clientId.empty())
+                       .clean_session(session == Session::Clean)
                        .automatic_reconnect(std::chrono::milliseconds(100), std::chrono::milliseconds(500))
                        .ssl(ssl)
                        .finalize();

@@ -1,5 +1,5 @@
 // A plain paho subscriber for the MQTT tests: connects to the test broker over TLS as a provisioned
-// reader and records every message it receives (topic and payload, in arrival order). With a
+// identity and records every message it receives (topic and payload, in arrival order). With a
 // persistent session it reconnects by itself after a broker restart and gets what was queued.
 #pragma once
 
@@ -22,9 +22,12 @@ struct ReceivedMessage {
 
 class Subscriber {
 public:
-    /// Subscribes to `filter` at QoS 1. `clientId` non-empty: a persistent session under that id.
+    enum class Session { Clean, Persistent };
+
+    /// Subscribes to `filter` at QoS 1 as `credentials`, asking for the client id `clientId` (by default
+    /// the user name, which the broker uses anyway: one Subscriber per identity at a time).
     Subscriber(const Broker& broker, const BrokerCredentials& credentials, const std::string& filter,
-               const std::string& clientId = "");
+               Session session = Session::Clean, const std::string& clientId = "");
     ~Subscriber();
 
     std::vector<ReceivedMessage> messages() const;

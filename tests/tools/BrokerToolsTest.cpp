@@ -103,12 +103,16 @@ protected:
     }
 
     /// Publishes at QoS 1: when it returns, the broker has routed the message (or dropped it).
+    /// `clientId`: the id to ask for (mosquitto_pub makes one up by default).
     CommandResult publish(const BrokerCredentials& credentials, const std::string& topic,
-                          const std::string& payload, bool retain = false) const {
+                          const std::string& payload, bool retain = false,
+                          const std::string& clientId = "") const {
         std::vector<std::string> command = client("mosquitto_pub", credentials);
         command.insert(command.end(), {"-q", "1", "-t", topic, "-m", payload});
         if (retain)
             command.push_back("-r");
+        if (!clientId.empty())
+            command.insert(command.end(), {"-i", clientId});
         return runProgram(command);
     }
 
@@ -342,7 +346,24 @@ TEST_F(BrokerTools, StopAndStartKeepAPersistentSessionsQueuedMessages) {
     EXPECT_EQ(publish(later, "hypo_city/city_01/street_02/status", "online").status, 0);
 }
 
-TEST(BrokerPlainListener, HasTheSamePasswordsAndAcl) {
+TEST_F(BrokerTools, AnIdentityAskingForAnothersClientIdGetsItsOwnAndLeavesTheirSessionAlone) {
+    const BrokerCredentials gateway = _broker.addGateway("hypo_city", "city_01", "street_01");
+    const BrokerCredentials reader = _broker.addSubscriber("reader", "hypo_city/#");
+    ASSERT_TRUE(openSession(reader, reader.username, {"hypo_city/#"}));
+    // With a clean session under the reader's id, the gateway would end the reader's session and
+    // everything queued in it.
+    const std::string topic = "hypo_city/city_01/street_01/air_condition/pressure";
+    for (const std::string value : {"1", "2", "3"})
+        ASSERT_EQ(publish(gateway, topic, value, false, reader.username).status, 0);
+
+    EXPECT_EQ(receive(reader, reader.username, {"hypo_city/#"}, 3),
+              (std::vector<std::string>{topic + " 1", topic + " 2", topic + " 3"}));
+    EXPECT_NE(readFile(_broker.directory() + "/mosquitto.log").find(" as gw_city_01_street_01 ("),
+              std::string::npos)
+        << "the gateway's connections are not named after its user name";
+}
+
+TEST(BrokerPlainListener, HasTheSamePasswordsAclAndClientIds) {
     Broker::Settings settings;
     settings.plainListener = true;
     Broker broker(settings);
@@ -364,15 +385,16 @@ TEST(BrokerPlainListener, HasTheSamePasswordsAndAcl) {
                                         "1"};
     };
     std::vector<std::string> subscribe = plain("mosquitto_sub", reader);
-    subscribe.insert(subscribe.end(), {"-c", "-i", "plain-1", "-t", "hypo_city/#", "-v"});
+    subscribe.insert(subscribe.end(), {"-c", "-i", reader.username, "-t", "hypo_city/#", "-v"});
     std::vector<std::string> command = subscribe;
     command.push_back("-E");
     ASSERT_EQ(runProgram(command).status, 0);
     for (const auto& [topic, payload] :
          {std::pair<std::string, std::string>{"hypo_city/city_09/x", "forbidden"},
           {"hypo_city/city_01/street_01/x", "marker"}}) {
+        // The reader's client id: the gateway gets its own, and the reader's session stays.
         command = plain("mosquitto_pub", gateway);
-        command.insert(command.end(), {"-t", topic, "-m", payload});
+        command.insert(command.end(), {"-t", topic, "-m", payload, "-i", reader.username});
         ASSERT_EQ(runProgram(command).status, 0);
     }
     command = subscribe;
@@ -393,7 +415,7 @@ TEST_F(BrokerTools, AddGatewayRefusesAnExistingUserAndBadTopicLevels) {
     CommandResult finished =
         runProgram({tools + "add-gateway", "--dir", directory, "hypo_city/city_01/street_01"});
     EXPECT_NE(finished.status, 0);
-    EXPECT_NE(finished.output.find("the user 'city_01_street_01' exists already"), std::string::npos)
+    EXPECT_NE(finished.output.find("the user 'gw_city_01_street_01' exists already"), std::string::npos)
         << finished.output;
     EXPECT_THROW(_broker.addGateway("hypo_city", "city_01", "street_01"), std::runtime_error);
 
@@ -415,7 +437,7 @@ TEST_F(BrokerTools, AddGatewayRefusesAnExistingUserAndBadTopicLevels) {
 
     // Nothing of the refused identities reached the broker's files.
     EXPECT_EQ(readFile(directory + "/acl"),
-              "user city_01_street_01\ntopic write hypo_city/city_01/street_01/#\n");
+              "user gw_city_01_street_01\ntopic write hypo_city/city_01/street_01/#\n");
     EXPECT_EQ(lines(readFile(directory + "/passwd")).size(), 1u);
 }
 

@@ -75,7 +75,7 @@ Run plainRun(const Setup& setup, const std::string& uri, int qos, const std::vec
     const std::size_t window = setup.window;
     // paho.mqtt.cpp 1.2 refuses a publish while 100 others wait to be sent ("No more messages can be
     // buffered"), unless create_options allows more: here, the whole window.
-    ::mqtt::async_client client(uri, "bench_plain",
+    ::mqtt::async_client client(uri, setup.username,
                                 ::mqtt::create_options(MQTTVERSION_3_1_1, static_cast<int>(window)));
     auto options = ::mqtt::connect_options_builder()
                        .clean_session()
@@ -119,7 +119,6 @@ Run plainRun(const Setup& setup, const std::string& uri, int qos, const std::vec
 Run sinkRun(const Setup& setup, const std::string& uri, int qos, const std::vector<SampleBatch>& batches) {
     PluginRegistry registry;
     std::map<std::string, std::string> raw{{"uri", uri},
-                                           {"client_id", "bench_sink"},
                                            {"username", setup.username},
                                            {"password_file", setup.passwordFile},
                                            {"qos", std::to_string(qos)},

@@ -17,6 +17,7 @@ namespace {
 
 using namespace test;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 /// citysense-sub with `arguments`, run to its end.
 CommandResult runSub(std::vector<std::string> arguments) {
@@ -90,6 +91,16 @@ TEST_F(CitysenseSub, ATimeoutBeforeTheCountExitsNonZero) {
         runSub(connection(_reader.passwordFile, {"-t", "hypo_city/nothing/here", "-C", "1", "-W", "1"}));
     EXPECT_EQ(outcome.status, 1);
     EXPECT_THAT(outcome.output, HasSubstr("timed out after 1 s with 0 of 1 messages"));
+}
+
+TEST_F(CitysenseSub, AClientIdOtherThanTheUserNameIsWarnedAbout) {
+    const CommandResult outcome = runSub(connection(
+        _reader.passwordFile, {"-i", "reader_2", "-t", "hypo_city/nothing", "-C", "1", "-W", "1"}));
+    EXPECT_THAT(outcome.output, HasSubstr("citysense-sub: warning: the client id 'reader_2' is not the user "
+                                          "name 'reader': a broker that binds client ids to user names"));
+    const CommandResult byDefault =
+        runSub(connection(_reader.passwordFile, {"-t", "hypo_city/nothing", "-C", "1", "-W", "1"}));
+    EXPECT_THAT(byDefault.output, Not(HasSubstr("warning")));
 }
 
 TEST_F(CitysenseSub, BadArgumentsExitWithUsage) {

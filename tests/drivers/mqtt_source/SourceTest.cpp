@@ -1,8 +1,9 @@
 // The mqtt_source driver's own duties: malformed messages are skipped and counted as dropped
-// (malformed_payload) without stopping it, and instances in one MQTT 5 shared subscription split the messages
-// between them.
+// (malformed_payload) without stopping it, instances in one MQTT 5 shared subscription split the
+// messages between them, and a client id that the broker would replace with the user name is warned about.
 #include "MqttTestSupport.h"
 #include "PluginHarness.h"
+#include "RecordingLog.h"
 #include "ServiceProcess.h"
 
 #include <citysense/DropCounts.h>
@@ -32,8 +33,10 @@ protected:
         ASSERT_EQ(std::system(command.c_str()), 0) << command;
     }
 
-    std::unique_ptr<Driver> source(const std::map<std::string, std::string>& extra = {}) {
-        auto options = tlsOptions(_broker, _reader);
+    /// A source connecting as `identity`, by default the reader.
+    std::unique_ptr<Driver> source(const std::map<std::string, std::string>& extra = {},
+                                   const BrokerCredentials* identity = nullptr) {
+        auto options = tlsOptions(_broker, identity ? *identity : _reader);
         options["persistent_session"] = "false";
         for (const auto& [key, value] : extra)
             options[key] = value;
@@ -74,11 +77,12 @@ TEST_F(MqttSource, MalformedMessagesAreSkippedAndTheNextGoodOneStillArrives) {
 }
 
 TEST_F(MqttSource, InstancesOfOneShareGroupSplitTheMessagesBetweenThem) {
-    std::map<std::string, std::string> shared = {{"mqtt_version", "5"}, {"share_group", "ingest"}};
-    shared["client_id"] = "ingest_1";
-    auto first = source(shared);
-    shared["client_id"] = "ingest_2";
-    auto second = source(shared);
+    // One identity each: the broker gives a connection its user name as client id.
+    const BrokerCredentials ingest1 = _broker.addSubscriber("ingest_1", "hypo_city/#");
+    const BrokerCredentials ingest2 = _broker.addSubscriber("ingest_2", "hypo_city/#");
+    const std::map<std::string, std::string> shared = {{"mqtt_version", "5"}, {"share_group", "ingest"}};
+    auto first = source(shared, &ingest1);
+    auto second = source(shared, &ingest2);
     RunningDriver runningFirst(*first);
     RunningDriver runningSecond(*second);
 
@@ -122,6 +126,17 @@ TEST_F(MqttSource, InstancesOfOneShareGroupSplitTheMessagesBetweenThem) {
 
 TEST_F(MqttSource, AShareGroupNeedsMqttFive) {
     EXPECT_EQ(optionKeyOf([&] { source({{"share_group", "ingest"}}); }), "share_group");
+}
+
+TEST_F(MqttSource, AClientIdOtherThanTheUserNameIsWarnedAbout) {
+    RecordingLog log;
+    source();
+    EXPECT_EQ(log.count(Poco::Message::PRIO_WARNING, "client id"), 0);
+    source({{"client_id", "ingest_7"}});
+    EXPECT_EQ(log.count(Poco::Message::PRIO_WARNING,
+                        "the client id 'ingest_7' is not the user name 'reader': a broker that binds client "
+                        "ids to user names"),
+              1);
 }
 
 }  // namespace

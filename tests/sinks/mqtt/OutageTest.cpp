@@ -67,7 +67,7 @@ protected:
     Broker _broker;
     BrokerCredentials _gateway = _broker.addGateway("hypo_city", "city_01", "street_01");
     BrokerCredentials _reader = _broker.addSubscriber("reader", "hypo_city/#");
-    Subscriber _subscriber{_broker, _reader, "hypo_city/#", "outage-reader-" + std::to_string(::getpid())};
+    Subscriber _subscriber{_broker, _reader, "hypo_city/#", Subscriber::Session::Persistent};
 
     /// A gateway config: sequences of no2 and so2 from `start`, one read every 2 ms (1000 samples/s).
     std::string gatewayConfig(long start, const std::string& spoolSize = "64M") const {
@@ -240,7 +240,9 @@ TEST_F(MqttOutage, ReloadsWhilePublishingLoseNothing) {
 }
 
 TEST_F(MqttOutage, AGatewayThatDiesIsReportedOfflineByItsLastWill) {
-    Subscriber status(_broker, _reader, "hypo_city/city_01/street_01/status");
+    // Its own identity: one connection per identity, and _subscriber holds the reader's.
+    const BrokerCredentials statusReader = _broker.addSubscriber("status_reader", "hypo_city/+/+/status");
+    Subscriber status(_broker, statusReader, "hypo_city/city_01/street_01/status");
     ServiceProcess gateway({"-c", gatewayConfig(1)});
     ASSERT_TRUE(status.waitFor([](const auto& messages) {
         return !messages.empty() && messages.back().payload == "online";

@@ -82,7 +82,9 @@ TEST_P(MqttRoundTrip, TheSourceDriverGetsBackTheSamplesThatWereSent) {
     options["persistent_session"] = "false";
     auto source = makeDriver("mqtt_source", options);
     RunningDriver running(*source);
-    Subscriber ready(_broker, _reader, "hypo_city/#");  // once it is subscribed, so is the source (usually)
+    // Once it is subscribed, so is the source (usually). An identity of its own: the source has the reader's.
+    const BrokerCredentials witness = _broker.addSubscriber("witness", "hypo_city/#");
+    Subscriber ready(_broker, witness, "hypo_city/#");
     ASSERT_TRUE(eventually([&] {
         // Publish until the source has subscribed and sees the first batch.
         auto sink = gatewaySink();
