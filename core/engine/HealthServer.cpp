@@ -58,7 +58,9 @@ std::string healthJson(const std::vector<InstanceStatus>& instances) {
         else
             out << ",\"delivered\":" << status.delivered << ",\"dropped\":" << status.dropped
                 << ",\"queued\":" << status.queued << ",\"spooled\":" << status.spooled
-                << ",\"spool_pending\":" << status.spoolPending;
+                << ",\"spool_pending\":" << status.spoolPending
+                << ",\"spool_damaged\":" << status.spoolDamaged
+                << ",\"dead_lettered\":" << status.deadLettered;
         out << "}";
     }
     out << "]}";
@@ -81,7 +83,8 @@ std::string prometheusText(const std::vector<InstanceStatus>& instances) {
     family(out, instances, "citysense_samples_delivered_total", "counter", "Samples a sink delivered",
            &InstanceStatus::delivered, false);
     family(out, instances, "citysense_samples_dropped_total", "counter",
-           "Samples a sink dropped (queue or spool full, damaged in the spool, or undeliverable at shutdown)",
+           "Samples a sink dropped (queue or spool full, undeliverable at shutdown, or refused by the sink "
+           "without room in a dead-letter file)",
            &InstanceStatus::dropped, false);
     family(out, instances, "citysense_queue_depth", "gauge", "Samples waiting in a sink's queue",
            &InstanceStatus::queued, false);
@@ -89,6 +92,11 @@ std::string prometheusText(const std::vector<InstanceStatus>& instances) {
            "Samples a sink wrote to its durable spool", &InstanceStatus::spooled, false);
     family(out, instances, "citysense_spool_depth", "gauge", "Samples waiting in a sink's durable spool",
            &InstanceStatus::spoolPending, false);
+    family(out, instances, "citysense_samples_spool_damaged_total", "counter",
+           "Samples a sink's durable spool lost to damage on the disk", &InstanceStatus::spoolDamaged, false);
+    family(out, instances, "citysense_samples_dead_lettered_total", "counter",
+           "Samples a sink can never write, set aside in its dead-letter file", &InstanceStatus::deadLettered,
+           false);
     return out.str();
 }
 

@@ -25,6 +25,7 @@ Plugin::~Plugin() = default;
 Driver::~Driver() = default;
 Filter::~Filter() = default;
 Sink::~Sink() = default;
+PermanentWriteError::~PermanentWriteError() = default;
 Emitter::~Emitter() = default;
 
 void Plugin::attach(const InstanceContext& context) {

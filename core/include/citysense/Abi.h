@@ -5,9 +5,9 @@
 /// Plugins built against a different major version are refused. A minor version adds to the SDK
 /// without changing what existing plugins see; a host accepts plugins of its minor version or older.
 /// 1.1 added Plugin::latestReadings(), lent through InstanceContext, keeping the layout of Plugin, and
-/// the option types size, path and secret.
+/// the option types size, path and secret; 1.2 PermanentWriteError (Sink.h).
 #define CITYSENSE_ABI_MAJOR 1
-#define CITYSENSE_ABI_MINOR 1
+#define CITYSENSE_ABI_MINOR 2
 
 /// Name of the C function every plugin library exports (see CITYSENSE_PLUGIN in Export.h).
 #define CITYSENSE_PLUGIN_INFO_SYMBOL "citysense_plugin_info"
