@@ -9,7 +9,6 @@ namespace citysense {
 SinkRunner::SinkRunner(std::unique_ptr<Sink> sink, std::string plugin, std::size_t queueLimit,
                        std::size_t batchSize, Backoff retry, SpoolSettings spool, unsigned maxAttempts)
     : _sink(std::move(sink)),
-      _batchSize(batchSize),
       _backlog(queueLimit, std::move(spool), _sink->logger()),
       _backoff(retry),
       _search(batchSize, maxAttempts) {

@@ -78,7 +78,6 @@ private:
     void closeSink();
 
     std::unique_ptr<Sink> _sink;
-    const std::size_t _batchSize;
     Micros _batchInterval = 0;
     SinkBacklog _backlog;
     Backoff _backoff;
