@@ -52,6 +52,7 @@ SpoolSettings spoolSettings(const Plan& plan, const InstancePlan& sink) {
         return settings;
     settings.directory = (std::filesystem::path(plan.host.spoolDir) / sink.qualifiedName()).string();
     settings.sizeBound = sink.options.getByteSize("spool_size");
+    settings.deadLetterBound = sink.options.getByteSize("dead_letter_size");
     return settings;
 }
 
@@ -78,8 +79,8 @@ Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIss
             _sinks.push_back(std::make_unique<SinkRunner>(
                 std::move(instance), sink.plugin, static_cast<std::size_t>(sink.options.getInt("queue_size")),
                 static_cast<std::size_t>(sink.options.getInt("batch_size")),
-                Backoff(kFirstSinkRetry, sink.options.getDuration("max_backoff")),
-                spoolSettings(plan, sink)));
+                Backoff(kFirstSinkRetry, sink.options.getDuration("max_backoff")), spoolSettings(plan, sink),
+                static_cast<unsigned>(sink.options.getInt("max_attempts"))));
             _sinks.back()->setBatchInterval(sink.options.getDuration("batch_interval"));
         }
     }

@@ -79,7 +79,8 @@ void instanceJson(std::ostringstream& out, const InstanceStatus& status) {
     else if (kindOf(status) == Kind::Sink)
         out << ",\"delivered\":" << status.delivered << ",\"dropped\":" << status.dropped
             << ",\"queued\":" << status.queued << ",\"spooled\":" << status.spooled
-            << ",\"spool_pending\":" << status.spoolPending;
+            << ",\"spool_pending\":" << status.spoolPending << ",\"spool_damaged\":" << status.spoolDamaged
+            << ",\"dead_lettered\":" << status.deadLettered;
     out << ",\"dropped_by_reason\":" << droppedByReasonJson(status) << "}";
 }
 
@@ -127,7 +128,8 @@ std::string prometheusText(const std::vector<InstanceStatus>& instances) {
     family(out, instances, "citysense_samples_delivered_total", "counter", "Samples a sink delivered",
            &InstanceStatus::delivered, Kind::Sink);
     family(out, instances, "citysense_samples_dropped_total", "counter",
-           "Samples a sink dropped (queue or spool full, damaged in the spool, or undeliverable at shutdown)",
+           "Samples a sink dropped (queue or spool full, undeliverable at shutdown, or refused by the sink "
+           "without room in a dead-letter file)",
            &InstanceStatus::dropped, Kind::Sink);
     family(out, instances, "citysense_queue_depth", "gauge", "Samples waiting in a sink's queue",
            &InstanceStatus::queued, Kind::Sink);
@@ -135,6 +137,12 @@ std::string prometheusText(const std::vector<InstanceStatus>& instances) {
            "Samples a sink wrote to its durable spool", &InstanceStatus::spooled, Kind::Sink);
     family(out, instances, "citysense_spool_depth", "gauge", "Samples waiting in a sink's durable spool",
            &InstanceStatus::spoolPending, Kind::Sink);
+    family(out, instances, "citysense_samples_spool_damaged_total", "counter",
+           "Samples a sink's durable spool lost to damage on the disk", &InstanceStatus::spoolDamaged,
+           Kind::Sink);
+    family(out, instances, "citysense_samples_dead_lettered_total", "counter",
+           "Samples a sink can never write, set aside in its dead-letter file", &InstanceStatus::deadLettered,
+           Kind::Sink);
     droppedByReasonFamily(out, instances);
     return out.str();
 }

@@ -45,11 +45,20 @@ const OptionTable& hostOptions(const std::string& kind) {
             .range(0, 60),
         Option::duration("max_backoff", "30s", "Longest wait between retries of a failing sink")
             .range(0.001, 3600),
+        Option::integer(
+            "max_attempts", "10",
+            "Failed writes of a sample, alone, before it may be set aside as one the sink can never "
+            "write (only once the sink has taken another sample meanwhile); 0 retries forever")
+            .range(0, 1000000),
         Option::boolean("spool", "true",
                         "Keep samples the sink cannot deliver in the durable spool under spool_dir"),
         Option::size("spool_size", "64M",
                      "Most bytes the sink's spool takes on disk; when full the oldest samples are dropped "
                      "and counted")
+            .atLeast(4096),
+        Option::size("dead_letter_size", "1M",
+                     "Most bytes of the dead-letter file in the sink's spool directory (samples the sink can "
+                     "never write); what does not fit is dropped and counted")
             .atLeast(4096),
     };
     static const OptionTable pipeline = {

@@ -1,5 +1,7 @@
 #include "SinkBacklog.h"
 
+#include "DeadLetterFile.h"
+
 #include <Poco/Logger.h>
 
 #include <algorithm>
@@ -94,6 +96,8 @@ void SinkBacklog::report(InstanceStatus& status) const {
     status.dropped = _dropped;
     status.spooled = _spooled;
     status.spoolPending = _spoolPending;
+    status.spoolDamaged = _spoolDamaged;
+    status.deadLettered = _deadLettered;
 }
 
 std::uint64_t SinkBacklog::pushed() const {
@@ -193,6 +197,43 @@ void SinkBacklog::delivered(const SampleBatch& batch) {
         spill();
 }
 
+void SinkBacklog::giveBack(SampleBatch&& samples) {
+    if (_takenFromSpool || samples.empty())
+        return;  // still in the spool, where the next peek finds them
+    // The tail of what was taken goes back in front of the memory queue; the head is still taken.
+    std::lock_guard<std::mutex> lock(_mutex);
+    _taken -= std::min<std::uint64_t>(samples.size(), _taken);
+    _queueFrom = _takenFrom + _taken;
+    _queued += samples.size();
+    _queue.push_front(std::move(samples));
+}
+
+void SinkBacklog::setAside(const SampleBatch& samples, const std::string& reason) {
+    std::string outcome = "; dropped (without a spool there is no dead-letter file)";
+    bool kept = false;
+    if (usesSpool() && ensureSpool()) {
+        DeadLetterFile file(_spoolSettings.directory + "/dead-letters", _spoolSettings.deadLetterBound);
+        try {
+            kept = file.append(samples, _logger.name(), reason);
+            outcome = kept ? "; kept in " + file.path()
+                           : "; dropped: the dead-letter file " + file.path() + " is full (" +
+                                 std::to_string(_spoolSettings.deadLetterBound) + " bytes)";
+        } catch (const std::runtime_error& error) {
+            outcome = std::string("; dropped: ") + error.what();
+        }
+    }
+    _logger.error(std::to_string(samples.size()) + " sample(s) set aside, the sink cannot write them (" +
+                  reason + ")" + outcome);
+    if (_takenFromSpool)
+        _spool->consume(samples.size());
+    else
+        settleTaken({});  // the samples set aside were all that was taken
+    std::lock_guard<std::mutex> lock(_mutex);
+    (kept ? _deadLettered : _dropped) += samples.size();
+    if (_spool)
+        _spoolPending = _spool->pending();
+}
+
 SinkBacklog::AfterFailure SinkBacklog::failed(SampleBatch& batch, Micros retryDelay) {
     if (_takenFromSpool)
         return spillWhileFailing(retryDelay) ? AfterFailure::TakeOldest : stopAfterFailure();
@@ -239,9 +280,12 @@ bool SinkBacklog::waitBeforeRetry(Micros delay) {
 bool SinkBacklog::openSpool() {
     try {
         _spool = std::make_unique<Spool>(_spoolSettings.directory, _spoolSettings.sizeBound, _logger,
-                                         [this](std::uint64_t count, const char* why) {
+                                         [this](std::uint64_t count, SpoolLoss why) {
                                              std::lock_guard<std::mutex> lock(_mutex);
-                                             countDropped(count, why);
+                                             if (why == SpoolLoss::Damaged)
+                                                 _spoolDamaged += count;  // the spool logs each case
+                                             else
+                                                 countDropped(count, spoolLossName(why));
                                          });
     } catch (const std::exception& error) {
         _spoolUnavailable = true;

@@ -12,6 +12,9 @@
 //   disk refuses stays at the front of the memory queue.
 // - Without a spool (none configured, or it cannot be opened or locked) a failed batch is retried
 //   as it is and everything else waits in memory.
+// - Samples the sink can never write (SinkRunner's poison search) are set aside: into the dead-letter
+//   file in the spool directory (DeadLetterFile.h), or, without a spool or with that file full,
+//   dropped; either way counted and logged with the reason.
 // - Draining (a stop): delivering goes on until the deadline; with a spool, a failed write ends it
 //   at once. What memory still holds then goes to the spool, for the next start; without a spool it
 //   is counted as dropped.
@@ -71,7 +74,8 @@ public:
     /// Once the delivering thread has stopped: what the memory queue holds, in order.
     std::deque<SampleBatch> takeQueue();
 
-    /// Fills in the backlog's part of a sink's status: queued, dropped, spooled, spoolPending.
+    /// Fills in the backlog's part of a sink's status: queued, dropped, spooled, spoolPending,
+    /// spoolDamaged, deadLettered.
     void report(InstanceStatus& status) const;
 
     /// Samples pushed so far, the dropped ones included.
@@ -87,8 +91,16 @@ public:
     /// handing over, when drained, or at the drain deadline.
     SampleBatch takeOldest(std::size_t most, Micros gatherFor);
 
-    /// The batch takeOldest() returned was written.
+    /// The batch takeOldest() returned, or its first samples, was written.
     void delivered(const SampleBatch& batch);
+
+    /// The samples at the end of what takeOldest() returned that are not written now: back to the
+    /// front of the memory queue (the spool still holds what it returned).
+    void giveBack(SampleBatch&& samples);
+
+    /// The first samples of what takeOldest() returned can never be written: into the dead-letter file
+    /// with the reason, or dropped; counted and logged either way.
+    void setAside(const SampleBatch& samples, const std::string& reason);
 
     /// The batch takeOldest() returned was not written; `retryDelay` is the wait before the next
     /// attempt, spent spilling what arrives to the spool. On Stop, `batch` has been kept or counted.
@@ -143,6 +155,8 @@ private:
     std::uint64_t _dropped = 0;
     std::uint64_t _spooled = 0;
     std::uint64_t _spoolPending = 0;
+    std::uint64_t _spoolDamaged = 0;
+    std::uint64_t _deadLettered = 0;
     Micros _lastDropWarning = 0;
     std::uint64_t _dropsSinceWarning = 0;
     // Settling, in push order: samples pushed, the first in memory (a lower bound once drops left

@@ -9,11 +9,11 @@
 namespace citysense {
 
 SinkRunner::SinkRunner(std::unique_ptr<Sink> sink, std::string plugin, std::size_t queueLimit,
-                       std::size_t batchSize, Backoff retry, SpoolSettings spool)
+                       std::size_t batchSize, Backoff retry, SpoolSettings spool, unsigned maxAttempts)
     : _sink(std::move(sink)),
-      _batchSize(batchSize),
       _backlog(queueLimit, std::move(spool), _sink->logger()),
-      _backoff(retry) {
+      _backoff(retry),
+      _search(batchSize, maxAttempts) {
     _status.name = _sink->instanceName();
     _status.plugin = std::move(plugin);
 }
@@ -46,33 +46,91 @@ void SinkRunner::loop() {
 }
 
 bool SinkRunner::writeOldestWithRetry() {
-    _inFlight = _backlog.takeOldest(_batchSize, _batchInterval);
+    _inFlight = _backlog.takeOldest(_search.takeSize(), _batchInterval);
     if (_inFlight.empty())
         return false;
+    const bool more = deliverInFlight();
+    _inFlight.clear();
+    return more;
+}
+
+bool SinkRunner::deliverInFlight() {
+    SampleBatch& batch = _inFlight;
     for (;;) {
-        Micros retryDelay = 0;
-        if (attempt(_inFlight, retryDelay)) {
-            _backlog.delivered(_inFlight);
-            _inFlight.clear();
-            return true;
+        Failure failure;
+        if (_search.probing() && (_lastWritten || batch.size() > 1)) {
+            if (probe(batch, failure))
+                return true;
+            _search.probeFailed();
+        } else {
+            if (writeFirst(batch, _search.writeSize(), failure)) {
+                _backlog.delivered(batch);
+                _search.written();
+                return true;
+            }
+            switch (_search.failed(batch.size(), failure.permanent)) {
+                case PoisonSearch::Verdict::Poison:
+                    _backlog.setAside(batch, "refused: " + failure.reason);
+                    return true;
+                case PoisonSearch::Verdict::Halve:
+                    _backlog.giveBack(std::move(batch));
+                    return true;
+                case PoisonSearch::Verdict::Retry:
+                    break;
+            }
         }
-        const auto next = _backlog.failed(_inFlight, retryDelay);
-        if (next != SinkBacklog::AfterFailure::RetrySame) {
-            _inFlight.clear();
-            return next == SinkBacklog::AfterFailure::TakeOldest;
+        switch (_backlog.failed(batch, failure.retryDelay)) {
+            case SinkBacklog::AfterFailure::RetrySame:
+                break;
+            case SinkBacklog::AfterFailure::TakeOldest:
+                return true;
+            case SinkBacklog::AfterFailure::Stop:
+                return false;
         }
     }
 }
 
-bool SinkRunner::attempt(const SampleBatch& batch, Micros& retryDelay) {
+bool SinkRunner::writeFirst(SampleBatch& batch, std::size_t count, Failure& failure) {
+    if (batch.size() > count) {
+        _backlog.giveBack(SampleBatch(batch.begin() + static_cast<std::ptrdiff_t>(count), batch.end()));
+        batch.resize(count);
+    }
+    if (!attempt(batch, failure))
+        return false;
+    std::lock_guard<std::mutex> lock(_statusMutex);
+    _status.delivered += batch.size();
+    return true;
+}
+
+bool SinkRunner::probe(SampleBatch& batch, Failure& failure) {
+    // A sample the sink took already is sent again (a duplicate, which at-least-once delivery allows,
+    // and no step back in the order); only a fresh runner has none and sends the next one, which may
+    // then arrive before the head.
+    const Sample probeSample = _lastWritten ? *_lastWritten : batch[1];
+    if (!attempt(SampleBatch{probeSample}, failure))
+        return false;
+    _sink->logger().notice("the sink took a sample again after " + std::to_string(_search.maxAttempts()) +
+                           " failed attempts at the next one alone: trying that once more");
+    Failure again;
+    if (writeFirst(batch, 1, again))
+        _backlog.delivered(batch);
+    else
+        _backlog.setAside(batch,
+                          "failed " + std::to_string(_search.maxAttempts() + 1) +
+                              " times, the last right after the sink took another sample: " + again.reason);
+    _search.settled();
+    return true;
+}
+
+bool SinkRunner::attempt(const SampleBatch& batch, Failure& failure) {
     try {
         if (!_open) {
             _watch.call("open()", [this] { _sink->open(); });
             _open = true;
         }
         _watch.call("write()", [&] { _sink->write(batch); });
+        _lastWritten = batch.back();
         std::lock_guard<std::mutex> lock(_statusMutex);
-        _status.delivered += batch.size();
         if (_status.state == InstanceState::Failing) {
             _sink->logger().notice("delivering again");
             _status.state = InstanceState::Running;
@@ -82,21 +140,28 @@ bool SinkRunner::attempt(const SampleBatch& batch, Micros& retryDelay) {
         return true;
     } catch (const CallWatch::Abandoned&) {
         throw;
+    } catch (const PermanentWriteError& error) {
+        // From write() only: a sink that cannot open is down, whatever it says.
+        failure.reason = error.what();
+        failure.permanent = _open && _search.maxAttempts() > 0;
     } catch (...) {
-        const std::string reason = currentExceptionText();
-        retryDelay = _backoff.next();
-        {
-            std::lock_guard<std::mutex> lock(_statusMutex);
-            _status.state = InstanceState::Failing;
-            _status.message = _backlog.spoolUnavailable()
-                                  ? reason + " (the spool is unavailable: samples wait in memory)"
-                                  : reason;
-            ++_status.failures;
-        }
-        _sink->logger().warning(std::string(_open ? "write" : "open") + " failed: " + reason +
-                                "; retrying in " + formatDuration(retryDelay));
-        return false;
+        failure.reason = currentExceptionText();
     }
+    // A refusal of the data is no outage: its halves are written at once.
+    failure.retryDelay = failure.permanent ? 0 : _backoff.next();
+    {
+        std::lock_guard<std::mutex> lock(_statusMutex);
+        _status.state = InstanceState::Failing;
+        _status.message = _backlog.spoolUnavailable()
+                              ? failure.reason + " (the spool is unavailable: samples wait in memory)"
+                              : failure.reason;
+        ++_status.failures;
+    }
+    _sink->logger().warning(std::string(_open ? "write" : "open") + " failed: " + failure.reason +
+                            (failure.permanent
+                                 ? "; the sink refuses " + std::to_string(batch.size()) + " sample(s)"
+                                 : "; retrying in " + formatDuration(failure.retryDelay)));
+    return false;
 }
 
 void SinkRunner::closeSink() {

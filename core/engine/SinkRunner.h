@@ -1,12 +1,14 @@
 // Runs one sink instance on its own thread: takes the oldest of its backlog (SinkBacklog.h: a
 // bounded memory queue and, with a spool, the spool on disk behind it), writes it, backs off and
 // reports the sink's state while writes fail. Drivers only queue, so a slow or dead sink never
-// blocks them or other sinks.
+// blocks them or other sinks. Samples the sink can never write are found (PoisonSearch.h) and set
+// aside (SinkBacklog::setAside()), so that they do not hold up what follows.
 #pragma once
 
 #include "Backoff.h"
 #include "CallWatch.h"
 #include "InstanceStatus.h"
+#include "PoisonSearch.h"
 #include "SinkBacklog.h"
 
 #include <citysense/Sink.h>
@@ -15,6 +17,7 @@
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace citysense {
@@ -22,9 +25,10 @@ namespace citysense {
 class SinkRunner {
 public:
     /// `retry` spaces the attempts while the sink fails. Without a spool directory, samples wait for
-    /// a failing sink in memory only.
+    /// a failing sink in memory only. `maxAttempts` (0: never) bounds the attempts at a sample before
+    /// it may be set aside as poison (PoisonSearch.h).
     SinkRunner(std::unique_ptr<Sink> sink, std::string plugin, std::size_t queueLimit, std::size_t batchSize,
-               Backoff retry, SpoolSettings spool = {});
+               Backoff retry, SpoolSettings spool = {}, unsigned maxAttempts = 0);
     ~SinkRunner();
 
     /// Before start(): how long a write waits for its batch to fill (up to batch_size) once the first
@@ -69,17 +73,33 @@ private:
     void loop();
     /// Writes the oldest of the backlog, retrying while it fails; false when the runner stops.
     bool writeOldestWithRetry();
-    /// One write; false after recording the failure, with the wait before the next attempt.
-    bool attempt(const SampleBatch& batch, Micros& retryDelay);
+    /// Why a write failed.
+    struct Failure {
+        std::string reason;
+        bool permanent = false;  ///< the sink refused the data (PermanentWriteError)
+        Micros retryDelay = 0;   ///< the wait before the next attempt
+    };
+    /// One write; false after recording the failure.
+    bool attempt(const SampleBatch& batch, Failure& failure);
+    /// Writes the first `count` samples of `batch`, giving the rest back; false as attempt().
+    /// Delivers _inFlight, the batch writeOldestWithRetry() took: written, set aside, given back in
+    /// part, or kept by the backlog after a failure. False when the runner is to stop.
+    bool deliverInFlight();
+    bool writeFirst(SampleBatch& batch, std::size_t count, Failure& failure);
+    /// The head of `batch` failed alone max_attempts times: sends the last sample the sink took again
+    /// (or, in a fresh runner, the one behind the head) and, if the sink takes it, tries the head once
+    /// more, setting it aside if that fails. False when the sink did not take the probe.
+    bool probe(SampleBatch& batch, Failure& failure);
     void closeSink();
 
     std::unique_ptr<Sink> _sink;
-    const std::size_t _batchSize;
     Micros _batchInterval = 0;
     SinkBacklog _backlog;
     /// The batch being written: the thread's, and the stopping thread's once the runner is abandoned.
     SampleBatch _inFlight;
     Backoff _backoff;
+    PoisonSearch _search;
+    std::optional<Sample> _lastWritten;  ///< the probe of a poison search
     bool _open = false;
 
     mutable std::mutex _statusMutex;

@@ -24,14 +24,36 @@ namespace {
 constexpr std::uint64_t kMinSegmentSize = 512;
 constexpr Micros kSyncInterval = kMicrosPerSecond;
 
+/// How well a damaged segment's count is known.
+enum class Count { Exact, AtLeast, Unknown };
+
+/// ": 12 samples lost", ": at least 12 samples lost (...)".
+std::string lossText(std::uint64_t lost, Count count) {
+    switch (count) {
+        case Count::Exact:
+            return ": " + std::to_string(lost) + " samples lost";
+        case Count::AtLeast:
+            return ": at least " + std::to_string(lost) +
+                   " samples lost (it was being written when the process stopped; its count is the one of "
+                   "its last flush to disk)";
+        case Count::Unknown:
+            break;
+    }
+    return ": an unknown number of samples lost (neither its header nor the index counts them)";
+}
+
 }  // namespace
 
-Spool::Spool(std::string directory, std::uint64_t sizeBound, Poco::Logger& logger, DropHandler dropped)
+const char* spoolLossName(SpoolLoss why) {
+    return why == SpoolLoss::Full ? "spool full" : "damaged in the spool";
+}
+
+Spool::Spool(std::string directory, std::uint64_t sizeBound, Poco::Logger& logger, LossHandler lost)
     : _directory(std::move(directory)),
       _sizeBound(sizeBound),
       _segmentSize(std::max(sizeBound / 8, kMinSegmentSize)),
       _logger(logger),
-      _dropped(std::move(dropped)) {
+      _lost(std::move(lost)) {
     std::error_code error;
     std::filesystem::create_directories(_directory, error);
     if (error)
@@ -70,6 +92,11 @@ void Spool::lock() {
 }
 
 void Spool::scan() {
+    SpoolIndex read;
+    const std::string problem = readSpoolIndex(_directory, read);
+    SpoolIndex listed = read;
+    if (!problem.empty())
+        _logger.error("spool index " + problem + "; the counts of damaged segments are unknown");
     std::vector<std::uint64_t> numbers;
     for (const auto& entry : std::filesystem::directory_iterator(_directory)) {
         std::uint64_t number = 0;
@@ -88,36 +115,93 @@ void Spool::scan() {
     std::sort(numbers.begin(), numbers.end());
     for (const std::uint64_t number : numbers) {
         _nextNumber = std::max(_nextNumber, number + 1);
-        scanSegment(number);
+        const auto found = listed.find(number);
+        scanSegment(number, found == listed.end() ? nullptr : &found->second);
+        if (found != listed.end())
+            listed.erase(found);
     }
+    for (const auto& [number, samples] : listed) {
+        _logger.error("spool segment " + _directory + "/" + segmentFileName(number) + " (in the index with " +
+                      std::to_string(samples) + " samples) is missing" + lossText(samples, Count::Exact));
+        lose(samples, SpoolLoss::Damaged);
+    }
+    // From now on every segment found is closed, and the index counts each as it was read: damage
+    // found here is counted once, not again at the next start.
+    _index.clear();
+    for (const SpoolSegment& segment : _segments)
+        _index[segment.number] = segment.total;
+    if (_index != read || !problem.empty())
+        saveIndex();
 }
 
-void Spool::scanSegment(std::uint64_t number) {
+void Spool::scanSegment(std::uint64_t number, const std::uint64_t* listed) {
     SpoolSegment segment;
     segment.number = number;
     segment.path = _directory + "/" + segmentFileName(number);
-    std::string problem;
-    switch (scanSegmentFile(segment, problem)) {
+    const std::string inIndex = listed ? " (in the index with " + std::to_string(*listed) + " samples)" : "";
+    const SegmentScan scan = scanSegmentFile(segment);
+    switch (scan.state) {
         case SegmentState::Unreadable:
-            _logger.error("spool segment " + segment.path + " cannot be read (" + problem +
-                          "); left alone, not replayed");
+            _logger.error("spool segment " + segment.path + inIndex + " cannot be read (" + scan.problem +
+                          "); left alone, not replayed" + (listed ? lossText(*listed, Count::Exact) : ""));
+            if (listed)
+                lose(*listed, SpoolLoss::Damaged);
             return;
         case SegmentState::Foreign:
-            _logger.error("spool segment " + segment.path +
-                          " is not a spool segment (wrong magic); left alone, not replayed");
+            if (!listed) {
+                _logger.error("spool segment " + segment.path +
+                              " is not a spool segment (wrong magic); left alone, not replayed");
+                return;
+            }
+            _logger.error("spool segment " + segment.path + inIndex + " lost its header (wrong magic)" +
+                          lossText(*listed, Count::Exact) + "; deleted");
+            lose(*listed, SpoolLoss::Damaged);
+            ::unlink(segment.path.c_str());
             return;
         case SegmentState::Empty:
+            if (listed)
+                _logger.error("spool segment " + segment.path + inIndex + " is cut to " +
+                              std::to_string(segment.bytes) + " bytes" + lossText(*listed, Count::Exact) +
+                              "; deleted");
+            else
+                _logger.warning("spool segment " + segment.path + " is cut to " +
+                                std::to_string(segment.bytes) +
+                                " bytes, short of its header: it was being created when the process stopped "
+                                "(nothing in it), or was cut since (what it held is unknown); deleted");
+            if (listed)
+                lose(*listed, SpoolLoss::Damaged);
             ::unlink(segment.path.c_str());
             return;
         case SegmentState::Valid:
             break;
     }
-    if (!problem.empty()) {
+    Count count = Count::Unknown;
+    std::uint64_t recorded = 0;
+    if (listed) {
+        count = Count::Exact;
+        recorded = *listed;
+    } else if (scan.headerIntact) {
+        count = scan.header.closed ? Count::Exact : Count::AtLeast;
+        recorded = scan.header.samples;
+    }
+    const std::uint64_t lost = recorded > segment.samples ? recorded - segment.samples : 0;
+    const bool headerDamaged = scan.format == 2 && !scan.headerIntact;
+    if (!scan.problem.empty()) {
         // What follows the damage cannot be trusted, not even the counts in it.
         _logger.error("spool segment " + segment.path + " at byte " + std::to_string(segment.end) + ": " +
-                      problem + "; skipping the rest of the segment (" +
-                      std::to_string(segment.bytes - segment.end) + " bytes, an unknown number of samples)");
+                      scan.problem + "; skipping the rest of the segment (" +
+                      std::to_string(segment.bytes - segment.end) + " bytes" +
+                      (headerDamaged ? ", and its header is damaged" : "") + ")" + lossText(lost, count));
+    } else if (lost > 0) {
+        _logger.error("spool segment " + segment.path + " holds " + std::to_string(segment.samples) +
+                      " samples of the " + std::to_string(recorded) + " it had (cut at the end of a record)" +
+                      lossText(lost, count));
+    } else if (headerDamaged) {
+        _logger.error(
+            "spool segment " + segment.path + inIndex + ": its header is damaged (bad checksum)" +
+            (listed ? "; its records are all there" : "; its records are read, their count unknown"));
     }
+    lose(lost, SpoolLoss::Damaged);
     if (segment.samples == 0) {
         ::unlink(segment.path.c_str());
         return;
@@ -125,6 +209,23 @@ void Spool::scanSegment(std::uint64_t number) {
     _pending += segment.samples;
     _bytes += segment.bytes;
     _segments.push_back(std::move(segment));
+}
+
+void Spool::lose(std::uint64_t count, SpoolLoss why) {
+    if (count > 0)
+        _lost(count, why);
+}
+
+void Spool::saveIndex() {
+    try {
+        writeSpoolIndex(_directory, _index);
+    } catch (const std::runtime_error& error) {
+        // An index that lists a deleted segment would count its delivered samples as lost.
+        ::unlink((_directory + "/index").c_str());
+        _logger.error(std::string("cannot write the spool index: ") + error.what() +
+                      "; removed it: damage to the segments until it is written again costs an unknown "
+                      "number of samples");
+    }
 }
 
 int Spool::readDescriptor(const SpoolSegment& segment) {
@@ -168,16 +269,20 @@ void Spool::damaged(SpoolSegment& segment, std::uint64_t offset, std::uint64_t s
                     const std::string& what) {
     const std::uint64_t lost = segment.samples - std::min(samplesBefore, segment.samples);
     _logger.error("spool segment " + segment.path + " at byte " + std::to_string(offset) + ": " + what +
-                  "; skipping the rest of the segment (" + std::to_string(lost) + " samples)");
-    if (&segment == &_segments.back() && _writeFd >= 0)
-        closeSegment();  // never append after damage
+                  "; skipping the rest of the segment" + lossText(lost, Count::Exact));
     if (&segment == &_segments.front() && offset == segment.offset)
         _headSkip = 0;
     segment.end = offset;
     segment.samples -= lost;
+    segment.total -= std::min(lost, segment.total);
     _pending -= lost;
-    if (lost > 0)
-        _dropped(lost, "damaged in the spool");
+    if (&segment == &_segments.back() && _writeFd >= 0) {
+        closeSegment();  // never append after damage
+    } else if (_index.count(segment.number)) {
+        _index[segment.number] = segment.total;  // counted now, not again after a restart
+        saveIndex();
+    }
+    lose(lost, SpoolLoss::Damaged);
 }
 
 SampleBatch Spool::peek(std::size_t most) {
@@ -255,6 +360,9 @@ void Spool::retireHead() {
     }
     if (_cached.valid && _cached.segment == head.number)
         _cached.valid = false;
+    // Out of the index first: a crash in between replays the segment, rather than count it as lost.
+    if (_index.erase(head.number))
+        saveIndex();
     if (::unlink(head.path.c_str()) != 0 && errno != ENOENT)
         _logger.error("cannot delete spool segment " + head.path + " (" + systemError(errno) +
                       "): what it still holds will be delivered again after a restart");
@@ -264,19 +372,18 @@ void Spool::retireHead() {
     _segments.pop_front();
 }
 
-void Spool::dropHead(const char* why) {
+void Spool::dropHead() {
     const std::uint64_t lost = _segments.front().samples;
     retireHead();
-    if (lost > 0)
-        _dropped(lost, why);
+    lose(lost, SpoolLoss::Full);
 }
 
 void Spool::makeRoom(std::uint64_t recordBytes) {
     // The segment written to goes last, and only when it alone outgrows the bound.
     while (_bytes + recordBytes > _sizeBound && _segments.size() > 1)
-        dropHead("spool full");
+        dropHead();
     if (_bytes + recordBytes > _sizeBound && _segments.front().samples > 0) {
-        dropHead("spool full");
+        dropHead();
         startSegment();
     }
     // Records are at most a segment, an eighth of the bound, so only a single sample with kilobytes of
@@ -299,12 +406,12 @@ void Spool::append(const SampleBatch& batch) {
                 startSegment();
             const std::uint64_t used = _segments.back().bytes;
             count = encodeRecord(batch, stored, static_cast<std::size_t>(_segmentSize - used), record);
-            if (used > kSpoolMagicSize && used + record.size() > _segmentSize) {
+            if (used > kSegmentHeaderSize && used + record.size() > _segmentSize) {
                 closeSegment();
                 startSegment();
                 record.clear();
-                count = encodeRecord(batch, stored, static_cast<std::size_t>(_segmentSize - kSpoolMagicSize),
-                                     record);
+                count = encodeRecord(batch, stored,
+                                     static_cast<std::size_t>(_segmentSize - kSegmentHeaderSize), record);
             }
             makeRoom(record.size());
             writeRecord(record, count);
@@ -327,7 +434,7 @@ void Spool::startSegment() {
         ::fsync(directory);
         ::close(directory);
     }
-    segment.bytes = segment.end = segment.offset = kSpoolMagicSize;
+    segment.bytes = segment.end = segment.offset = kSegmentHeaderSize;
     _bytes += segment.bytes;
     _segments.push_back(std::move(segment));
     _writeFd = fd;
@@ -337,10 +444,12 @@ void Spool::startSegment() {
 void Spool::closeSegment() {
     if (_writeFd < 0)
         return;
-    if (_unsynced)
-        sync();
+    const SpoolSegment& segment = _segments.back();
+    sync(true);
     ::close(_writeFd);
     _writeFd = -1;
+    _index[segment.number] = segment.total;
+    saveIndex();
 }
 
 void Spool::writeRecord(const std::string& record, std::size_t samples) {
@@ -348,7 +457,7 @@ void Spool::writeRecord(const std::string& record, std::size_t samples) {
     try {
         // One write(2) per record: once it returns, the kernel has the record, so a SIGKILL cannot
         // lose it; only a power loss can, up to the last sync (see syncIfDue()).
-        writeAll(_writeFd, record.data(), record.size());
+        writeAllAt(_writeFd, record.data(), record.size(), segment.bytes);
     } catch (const std::system_error& error) {
         // Cut a partial record off again, or at least never append after it.
         if (::ftruncate(_writeFd, static_cast<off_t>(segment.bytes)) != 0)
@@ -358,6 +467,7 @@ void Spool::writeRecord(const std::string& record, std::size_t samples) {
     segment.bytes += record.size();
     segment.end = segment.bytes;
     segment.samples += samples;
+    segment.total += samples;
     _pending += samples;
     _bytes += record.size();
     _unsynced = true;
@@ -368,9 +478,17 @@ void Spool::syncIfDue() {
         sync();
 }
 
-void Spool::sync() {
+void Spool::sync(bool closing) {
     // fdatasync at most once a second: a power loss may cost the last second of an outage, a
-    // crash of the process nothing.
+    // crash of the process nothing. The header's count goes with it, so that damage found after a
+    // crash costs at least a known number of samples.
+    const SpoolSegment& segment = _segments.back();
+    try {
+        writeSegmentHeader(_writeFd, {segment.total, closing});
+    } catch (const std::system_error& error) {
+        _logger.error("cannot write the header of spool segment " + segment.path + ": " +
+                      error.code().message());
+    }
     if (::fdatasync(_writeFd) != 0)
         _logger.error("cannot flush spool segment " + _segments.back().path +
                       " to disk: " + systemError(errno));

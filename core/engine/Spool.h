@@ -10,12 +10,19 @@
 // power loss may cost the last second. No read position is kept on disk: after a restart, the
 // delivered part of a segment not yet deleted is delivered again (at least once; the server's
 // unique key drops the duplicates). Each open appends to a new segment, never after a tail that a
-// crash may have torn. A damaged record ends its segment: the rest is skipped, reported and, where
-// the count is known, counted as dropped.
+// crash may have torn.
+//
+// A damaged record ends its segment: the rest is skipped. What damage costs is counted and logged as
+// an error naming the file: a segment's header carries its sample count (updated at every flush and
+// when it is closed) and the spool's index (SpoolIndex.h) the count of every closed segment, so the
+// loss is exact for a closed segment, even one cut to nothing, missing, or with its header lost; for
+// the segment being written when the process died it is "at least" what its last flush counted; for
+// a segment of format 1 (written before the count existed) it is unknown and said so.
 //
 // Only one thread may use a Spool.
 #pragma once
 
+#include "SpoolIndex.h"
 #include "SpoolSegment.h"
 
 #include <citysense/Sample.h>
@@ -37,6 +44,7 @@ namespace citysense {
 struct SpoolSettings {
     std::string directory;  ///< empty: no spool, undeliverable samples wait in memory only
     std::uint64_t sizeBound = 64 * 1024 * 1024;
+    std::uint64_t deadLetterBound = 1024 * 1024;  ///< most bytes of its dead-letter file (DeadLetterFile.h)
 };
 
 /// An append the disk refused; the samples before `stored()` of the batch were kept.
@@ -50,15 +58,24 @@ private:
     std::size_t _stored;
 };
 
+/// Why the spool lost samples.
+enum class SpoolLoss {
+    Full,     ///< the oldest, dropped to stay within the bound
+    Damaged,  ///< damaged or missing on the disk
+};
+
+/// "spool full", "damaged in the spool".
+const char* spoolLossName(SpoolLoss why);
+
 class Spool {
 public:
-    /// Told of samples the spool lost: the oldest, to stay within the bound, or damaged ones.
-    using DropHandler = std::function<void(std::uint64_t count, const char* why)>;
+    /// Told of samples the spool lost.
+    using LossHandler = std::function<void(std::uint64_t count, SpoolLoss why)>;
 
     /// Opens `directory` (creating it and its parents), locks it and scans its segments; damage
     /// found is logged as errors to `logger`. Throws std::runtime_error naming the directory when it
     /// cannot be created or is in use by another process.
-    Spool(std::string directory, std::uint64_t sizeBound, Poco::Logger& logger, DropHandler dropped);
+    Spool(std::string directory, std::uint64_t sizeBound, Poco::Logger& logger, LossHandler lost);
     /// Syncs what was written and releases the lock.
     ~Spool();
     Spool(const Spool&) = delete;
@@ -107,7 +124,12 @@ private:
 
     void lock();
     void scan();
-    void scanSegment(std::uint64_t number);
+    /// Adds the segment file `number` if it holds samples, after reporting what damage cost;
+    /// `listed` is its count in the index, if it is there.
+    void scanSegment(std::uint64_t number, const std::uint64_t* listed);
+    void lose(std::uint64_t count, SpoolLoss why);
+    /// Writes _index to disk; on failure removes it, so that it never lists a deleted segment.
+    void saveIndex();
     /// The record at `offset` of `segment` (cached); false after reporting damage there, counting
     /// the samples of the segment but the `samplesBefore` that precede `offset` as dropped.
     bool readRecord(SpoolSegment& segment, std::uint64_t offset, std::uint64_t samplesBefore,
@@ -115,25 +137,27 @@ private:
     void damaged(SpoolSegment& segment, std::uint64_t offset, std::uint64_t samplesBefore,
                  const std::string& what);
     void retireHead();
-    void dropHead(const char* why);
+    void dropHead();
     void makeRoom(std::uint64_t recordBytes);
     void startSegment();
     void closeSegment();
     void writeRecord(const std::string& record, std::size_t samples);
-    void sync();
+    /// Writes the header's count (final when `closing`) and flushes the segment to the disk.
+    void sync(bool closing = false);
     int readDescriptor(const SpoolSegment& segment);
 
     const std::string _directory;
     const std::uint64_t _sizeBound;
     const std::uint64_t _segmentSize;
     Poco::Logger& _logger;
-    DropHandler _dropped;
+    LossHandler _lost;
 
     std::deque<SpoolSegment> _segments;  ///< oldest first; the last is written to while _writeFd >= 0
     std::uint64_t _nextNumber = 1;
     std::uint64_t _pending = 0;
     std::uint64_t _bytes = 0;
     std::uint64_t _headSkip = 0;  ///< samples of the head record already consumed
+    SpoolIndex _index;            ///< what the index file says: every segment but the one written to
 
     Record _cached;
     std::vector<Peeked> _peeked;

@@ -116,6 +116,27 @@ std::size_t encodeRecord(const SampleBatch& batch, std::size_t first, std::size_
     return count;
 }
 
+std::string encodeSegmentHeader(const SegmentHeader& header) {
+    std::string out(kSpoolMagic, kSpoolMagicSize);
+    put(out, header.samples);
+    put(out, static_cast<std::uint32_t>(header.closed ? 1 : 0));
+    put(out, payloadChecksum(out.data() + kSpoolMagicSize, out.size() - kSpoolMagicSize));
+    return out;
+}
+
+bool decodeSegmentHeader(const char* bytes, SegmentHeader& header) {
+    const char* fields = bytes + kSpoolMagicSize;
+    std::uint32_t state = 0;
+    std::uint32_t checksum = 0;
+    std::memcpy(&header.samples, fields, 8);
+    std::memcpy(&state, fields + 8, 4);
+    std::memcpy(&checksum, fields + 12, 4);
+    if (checksum != payloadChecksum(fields, 12) || state > 1)
+        return false;
+    header.closed = state == 1;
+    return true;
+}
+
 RecordHeader decodeRecordHeader(const char* bytes) {
     RecordHeader header;
     std::memcpy(&header.length, bytes, 4);

@@ -1,6 +1,5 @@
 #include "SpoolSegment.h"
 
-#include "SpoolFormat.h"
 #include "SystemError.h"
 
 #include <fcntl.h>
@@ -87,62 +86,75 @@ std::string readRecordAt(int fd, std::uint64_t offset, std::uint64_t end, Sample
     }
 }
 
-SegmentState scanSegmentFile(SpoolSegment& segment, std::string& problem) {
+SegmentScan scanSegmentFile(SpoolSegment& segment) {
+    SegmentScan scan;
     const int fd = ::open(segment.path.c_str(), O_RDONLY | O_CLOEXEC);
     struct stat info {};
     if (fd < 0 || ::fstat(fd, &info) != 0) {
-        problem = systemError(errno);
+        scan.problem = systemError(errno);
         if (fd >= 0)
             ::close(fd);
-        return SegmentState::Unreadable;
+        return scan;
     }
     segment.bytes = static_cast<std::uint64_t>(info.st_size);
-    char magic[kSpoolMagicSize] = {};
+    char header[kSegmentHeaderSize] = {};
     std::size_t got = 0;
     try {
-        got = readAt(fd, 0, magic, sizeof magic);
+        got = readAt(fd, 0, header, sizeof header);
     } catch (const std::runtime_error& error) {
-        problem = error.what();
+        scan.problem = error.what();
         ::close(fd);
-        return SegmentState::Unreadable;
+        return scan;
     }
-    if (got < kSpoolMagicSize) {
+    const bool format1 =
+        got >= kSpoolMagicSize && std::memcmp(header, kSpoolMagicFormat1, kSpoolMagicSize) == 0;
+    const bool format2 = got >= kSpoolMagicSize && std::memcmp(header, kSpoolMagic, kSpoolMagicSize) == 0;
+    if (!format1 && !(format2 && got == kSegmentHeaderSize)) {
         ::close(fd);
-        return segment.bytes == got && std::memcmp(magic, kSpoolMagic, got) == 0 ? SegmentState::Empty
-                                                                                 : SegmentState::Foreign;
+        // Both magics start alike: a file holding only the start of one was cut short as it was created.
+        const bool headerStart =
+            format2 || (got < kSpoolMagicSize && std::memcmp(header, kSpoolMagic, got) == 0);
+        scan.state = headerStart && segment.bytes == got ? SegmentState::Empty : SegmentState::Foreign;
+        return scan;
     }
-    if (std::memcmp(magic, kSpoolMagic, kSpoolMagicSize) != 0) {
-        ::close(fd);
-        return SegmentState::Foreign;
-    }
-    segment.offset = segment.end = kSpoolMagicSize;
+    scan.state = SegmentState::Valid;
+    scan.format = format1 ? 1 : 2;
+    if (format2)
+        scan.headerIntact = decodeSegmentHeader(header, scan.header);
+    segment.offset = segment.end = format1 ? kSpoolMagicSize : kSegmentHeaderSize;
     segment.samples = 0;
     SampleBatch samples;
     while (segment.end < segment.bytes) {
         samples.clear();
         std::uint64_t next = 0;
-        problem = readRecordAt(fd, segment.end, segment.bytes, samples, next);
-        if (!problem.empty())
+        scan.problem = readRecordAt(fd, segment.end, segment.bytes, samples, next);
+        if (!scan.problem.empty())
             break;
         segment.samples += samples.size();
         segment.end = next;
     }
+    segment.total = segment.samples;
     ::close(fd);
-    return SegmentState::Valid;
+    return scan;
 }
 
 int createSegmentFile(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0640);
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
     if (fd < 0)
         throw std::runtime_error("cannot create " + path + ": " + systemError(errno));
     try {
-        writeAll(fd, kSpoolMagic, kSpoolMagicSize);
+        writeSegmentHeader(fd, SegmentHeader{});
     } catch (const std::system_error& error) {
         ::close(fd);
         ::unlink(path.c_str());
         throw std::runtime_error("cannot write " + path + ": " + error.code().message());
     }
     return fd;
+}
+
+void writeSegmentHeader(int fd, const SegmentHeader& header) {
+    const std::string bytes = encodeSegmentHeader(header);
+    writeAllAt(fd, bytes.data(), bytes.size(), 0);
 }
 
 }  // namespace citysense

@@ -28,6 +28,7 @@ Plugin::~Plugin() = default;
 Driver::~Driver() = default;
 Filter::~Filter() = default;
 Sink::~Sink() = default;
+PermanentWriteError::~PermanentWriteError() = default;
 Emitter::~Emitter() = default;
 
 void Emitter::emitDurably(SampleBatch& batch) {

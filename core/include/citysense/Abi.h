@@ -9,7 +9,8 @@
 /// counts lent through InstanceContext, again keeping the layout of Plugin; Filter::takeOver() at the
 /// end of Filter's vtable (the host calls it only on filters built for 1.2 or later); the quality flag
 /// QualityPartial. Emitter::emitDurably(), after emit()
-/// in the emitter's virtual table (the host implements Emitter, plugins only call it).
+/// in the emitter's virtual table (the host implements Emitter, plugins only call it). PermanentWriteError
+/// (Sink.h).
 #define CITYSENSE_ABI_MAJOR 1
 #define CITYSENSE_ABI_MINOR 2
 

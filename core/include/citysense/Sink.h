@@ -1,12 +1,26 @@
 // A sink delivers batches somewhere (a console, a broker, a database). The host gives every sink
 // instance its own thread and bounded queue: write() is only ever called from that thread, and may
 // block or throw without holding up drivers or other sinks. A throwing write() is retried with
-// backoff; the batch is not lost.
+// backoff; the batch is not lost. A write() that fails because of the samples themselves, not the
+// connection, throws PermanentWriteError: the host then finds the samples the sink refuses and sets
+// them aside (the dead-letter file) instead of retrying them forever ahead of everything else.
 #pragma once
 
 #include <citysense/Plugin.h>
 
+#include <stdexcept>
+
 namespace citysense {
+
+/// Thrown by Sink::write() when the server refuses the data of the batch and would refuse it again
+/// however often it were retried (a constraint the data breaks, a payload the broker rejects), while
+/// the connection itself works. Throw a plain exception when unsure: the host retries that, and
+/// sets a sample aside only after the sink's max_attempts and a sign that the sink works (ABI 1.2).
+class PermanentWriteError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+    ~PermanentWriteError() override;
+};
 
 class Sink : public Plugin {
 public:

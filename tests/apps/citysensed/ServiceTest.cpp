@@ -196,6 +196,8 @@ TEST_F(ServiceTest, HealthAndMetricsReportWhatHappened) {
     EXPECT_EQ(byName.at("sink.out")->getValue<int>("delivered"), 2);
     EXPECT_EQ(byName.at("sink.out")->getValue<int>("spooled"), 0);
     EXPECT_EQ(byName.at("sink.out")->getValue<int>("spool_pending"), 0);
+    EXPECT_EQ(byName.at("sink.out")->getValue<int>("spool_damaged"), 0);
+    EXPECT_EQ(byName.at("sink.out")->getValue<int>("dead_lettered"), 0);
 
     const std::string metrics = test::httpGet(service.healthPort(), "/metrics", status);
     EXPECT_EQ(status, 200);
@@ -208,6 +210,12 @@ TEST_F(ServiceTest, HealthAndMetricsReportWhatHappened) {
     EXPECT_THAT(metrics,
                 HasSubstr("citysense_samples_spooled_total{instance=\"sink.out\",plugin=\"console\"} 0\n"));
     EXPECT_THAT(metrics, HasSubstr("citysense_spool_depth{instance=\"sink.out\",plugin=\"console\"} 0\n"));
+    EXPECT_THAT(
+        metrics,
+        HasSubstr("citysense_samples_spool_damaged_total{instance=\"sink.out\",plugin=\"console\"} 0\n"));
+    EXPECT_THAT(
+        metrics,
+        HasSubstr("citysense_samples_dead_lettered_total{instance=\"sink.out\",plugin=\"console\"} 0\n"));
     EXPECT_THAT(
         metrics,
         HasSubstr("citysense_instance_failing{instance=\"driver.broken\",plugin=\"fixture_failing\"} 1\n"));

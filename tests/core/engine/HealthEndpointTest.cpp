@@ -190,13 +190,14 @@ TEST(HealthReport, AbandonedInstancesAreListedApartFromTheirSuccessorsAndCounted
     stuck.message = "write() did not return within 11s";
     stuck.spoolPending = 7;
 
-    EXPECT_EQ(
-        healthJson({running, stuck}),
-        "{\"status\":\"ok\",\"instances\":[{\"name\":\"sink.out\",\"plugin\":\"console\",\"state\":"
-        "\"running\",\"message\":\"\",\"failures\":0,\"delivered\":0,\"dropped\":0,\"queued\":0,"
-        "\"spooled\":0,\"spool_pending\":0,\"dropped_by_reason\":{}}],\"abandoned\":[{\"name\":\"sink.out\",\"plugin\":"
-        "\"mqtt\",\"state\":\"abandoned\",\"message\":\"write() did not return within 11s\","
-        "\"failures\":0,\"delivered\":0,\"dropped\":0,\"queued\":0,\"spooled\":0,\"spool_pending\":7,\"dropped_by_reason\":{}}]}");
+    EXPECT_EQ(healthJson({running, stuck}),
+              "{\"status\":\"ok\",\"instances\":[{\"name\":\"sink.out\",\"plugin\":\"console\",\"state\":"
+              "\"running\",\"message\":\"\",\"failures\":0,\"delivered\":0,\"dropped\":0,\"queued\":0,"
+              "\"spooled\":0,\"spool_pending\":0,\"dropped_by_reason\":{}}],\"abandoned\":[{\"name\":\"sink."
+              "out\",\"plugin\":"
+              "\"mqtt\",\"state\":\"abandoned\",\"message\":\"write() did not return within 11s\","
+              "\"failures\":0,\"delivered\":0,\"dropped\":0,\"queued\":0,\"spooled\":0,\"spool_pending\":7,"
+              "\"dropped_by_reason\":{}}]}");
     const std::string metrics = prometheusText({running, stuck});
     EXPECT_NE(metrics.find("\ncitysense_abandoned_instances_total 1\n"), std::string::npos) << metrics;
     EXPECT_EQ(metrics.find("plugin=\"mqtt\""), std::string::npos)

@@ -26,12 +26,12 @@ protected:
 
     /// Leaves the samples in the spool, as an earlier run would.
     void leaveInSpool(const SampleBatch& batch) {
-        Spool spool(spoolDirectory(), 1024 * 1024, logger(), [](std::uint64_t, const char*) {});
+        Spool spool(spoolDirectory(), 1024 * 1024, logger(), [](std::uint64_t, SpoolLoss) {});
         spool.append(batch);
     }
 
     std::vector<double> spooled() {
-        Spool spool(spoolDirectory(), 1024 * 1024, logger(), [](std::uint64_t, const char*) {});
+        Spool spool(spoolDirectory(), 1024 * 1024, logger(), [](std::uint64_t, SpoolLoss) {});
         return valuesOf(spool.peek(1000000));
     }
 

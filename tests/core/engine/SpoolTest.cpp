@@ -4,6 +4,7 @@
 #include "SpoolTesting.h"
 
 #include <engine/Spool.h>
+#include <engine/SpoolFormat.h>
 
 #include <gtest/gtest.h>
 
@@ -24,9 +25,9 @@ protected:
 
     std::unique_ptr<Spool> open(std::uint64_t bound = 1024 * 1024) {
         return std::make_unique<Spool>(directory(), bound, Poco::Logger::get("sink.spool"),
-                                       [this](std::uint64_t count, const char* why) {
+                                       [this](std::uint64_t count, SpoolLoss why) {
                                            dropped += count;
-                                           reasons.insert(why);
+                                           reasons.insert(spoolLossName(why));
                                        });
     }
 
@@ -156,7 +157,9 @@ TEST_F(SpoolTest, ABadChecksumIsReportedWithFileAndOffsetAndTheRestOfTheSegmentS
         log.find(Poco::Message::PRIO_ERROR, file + " at byte " + std::to_string(secondRecord) +
                                                 ": bad checksum; skipping the rest of the segment");
     ASSERT_EQ(errors.size(), 1u) << log.count(Poco::Message::PRIO_ERROR, "");
-    EXPECT_NE(errors[0].find("an unknown number of samples"), std::string::npos) << errors[0];
+    EXPECT_NE(errors[0].find("): 20 samples lost"), std::string::npos) << errors[0];
+    EXPECT_EQ(dropped, 20u);
+    EXPECT_EQ(reasons, std::set<std::string>{"damaged in the spool"});
     EXPECT_EQ(spool->pending(), 10u);
     EXPECT_EQ(drain(*spool), range(0, 10));
     EXPECT_FALSE(std::filesystem::exists(file))
@@ -182,6 +185,199 @@ TEST_F(SpoolTest, ATornTailIsReportedAndWhatPrecedesItReplayed) {
     EXPECT_EQ(drain(*spool), (std::vector<double>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 20, 21, 22, 23, 24}));
 }
 
+TEST_F(SpoolTest, ASegmentCutInsideARecordCountsExactlyWhatItLost) {
+    std::string file;
+    std::uintmax_t second = 0;
+    {
+        auto spool = open();
+        spool->append(sequence(0, 10));
+        file = test::ScratchTest::segments(directory()).at(0);
+        second = std::filesystem::file_size(file);
+        spool->append(sequence(10, 10));
+        spool->append(sequence(20, 10));
+    }
+    std::filesystem::resize_file(file, second + 30);
+    auto spool = open();
+    EXPECT_EQ(log.count(Poco::Message::PRIO_ERROR,
+                        file + " at byte " + std::to_string(second) + ": the record is cut short"),
+              1);
+    EXPECT_EQ(log.count(Poco::Message::PRIO_ERROR, "): 20 samples lost"), 1);
+    EXPECT_EQ(dropped, 20u);
+    EXPECT_EQ(reasons, std::set<std::string>{"damaged in the spool"});
+    EXPECT_EQ(drain(*spool), range(0, 10));
+}
+
+TEST_F(SpoolTest, ASegmentCutAtTheEndOfARecordCountsWhatItLost) {
+    std::string file;
+    std::uintmax_t second = 0;
+    {
+        auto spool = open();
+        spool->append(sequence(0, 10));
+        file = test::ScratchTest::segments(directory()).at(0);
+        second = std::filesystem::file_size(file);
+        spool->append(sequence(10, 15));
+    }
+    std::filesystem::resize_file(file, second);  // no torn record to see: only the count tells
+    auto spool = open();
+    EXPECT_EQ(
+        log.count(Poco::Message::PRIO_ERROR,
+                  file + " holds 10 samples of the 25 it had (cut at the end of a record): 15 samples lost"),
+        1);
+    EXPECT_EQ(dropped, 15u);
+    EXPECT_EQ(drain(*spool), range(0, 10));
+}
+
+TEST_F(SpoolTest, ASegmentCutToNothingCountsAllItHeld) {
+    std::string file;
+    {
+        auto spool = open();
+        spool->append(sequence(0, 776));
+        file = test::ScratchTest::segments(directory()).at(0);
+    }
+    std::filesystem::resize_file(file, 0);
+    auto spool = open();
+    EXPECT_EQ(
+        log.count(Poco::Message::PRIO_ERROR,
+                  file + " (in the index with 776 samples) is cut to 0 bytes: 776 samples lost; deleted"),
+        1);
+    EXPECT_EQ(dropped, 776u);
+    EXPECT_EQ(reasons, std::set<std::string>{"damaged in the spool"});
+    EXPECT_EQ(spool->pending(), 0u);
+    EXPECT_FALSE(std::filesystem::exists(file));
+}
+
+TEST_F(SpoolTest, ASegmentWhoseHeaderIsLostCountsAllItHeld) {
+    std::string file;
+    {
+        auto spool = open();
+        spool->append(sequence(0, 30));
+        file = test::ScratchTest::segments(directory()).at(0);
+    }
+    for (std::uint64_t offset = 0; offset < 8; ++offset)
+        corrupt(file, offset);
+    auto spool = open();
+    EXPECT_EQ(
+        log.count(Poco::Message::PRIO_ERROR, file + " (in the index with 30 samples) lost its header (wrong "
+                                                    "magic): 30 samples lost; deleted"),
+        1);
+    EXPECT_EQ(dropped, 30u);
+    EXPECT_FALSE(std::filesystem::exists(file));
+}
+
+TEST_F(SpoolTest, ADamagedCountInAHeaderLeavesTheRecordsReadable) {
+    std::string file;
+    {
+        auto spool = open();
+        spool->append(sequence(0, 30));
+        file = test::ScratchTest::segments(directory()).at(0);
+    }
+    corrupt(file, 9);  // inside the sample count
+    auto spool = open();
+    EXPECT_EQ(log.count(Poco::Message::PRIO_ERROR,
+                        file + " (in the index with 30 samples): its header is damaged (bad checksum); its "
+                               "records are all there"),
+              1);
+    EXPECT_EQ(dropped, 0u);
+    EXPECT_EQ(drain(*spool), range(0, 30));
+}
+
+TEST_F(SpoolTest, ASegmentMissingFromTheDirectoryCountsAllItHeld) {
+    std::string file;
+    {
+        auto spool = open(64 * 1024);  // 8 KiB segments
+        for (int i = 0; i < 40; ++i)
+            spool->append(sequence(i * 50, 50));
+        file = test::ScratchTest::segments(directory()).at(1);
+    }
+    std::uint64_t held = 0;
+    {
+        // What the segment held, read on its own.
+        const std::string alone = path("alone");
+        std::filesystem::create_directories(alone);
+        std::filesystem::copy_file(file, alone + "/" + std::filesystem::path(file).filename().string());
+        Spool copy(alone, 1024 * 1024, Poco::Logger::get("sink.copy"), [](std::uint64_t, SpoolLoss) {});
+        held = copy.pending();
+    }
+    ASSERT_GT(held, 0u);
+    std::filesystem::remove(file);
+    auto spool = open(64 * 1024);
+    EXPECT_EQ(log.count(Poco::Message::PRIO_ERROR, file + " (in the index with " + std::to_string(held) +
+                                                       " samples) is missing: " + std::to_string(held) +
+                                                       " samples lost"),
+              1);
+    EXPECT_EQ(dropped, held);
+    EXPECT_EQ(spool->pending() + held, 2000u);
+}
+
+TEST_F(SpoolTest, DamageIsCountedOnceNotAgainAtTheNextStart) {
+    std::string file;
+    std::uintmax_t second = 0;
+    {
+        auto spool = open();
+        spool->append(sequence(0, 10));
+        file = test::ScratchTest::segments(directory()).at(0);
+        second = std::filesystem::file_size(file);
+        spool->append(sequence(10, 10));
+    }
+    corrupt(file, second + 20);
+    open().reset();
+    EXPECT_EQ(dropped, 10u);
+    auto spool = open();
+    EXPECT_EQ(dropped, 10u) << "the index counts what was readable when the damage was found";
+    EXPECT_EQ(drain(*spool), range(0, 10));
+}
+
+TEST_F(SpoolTest, TheSegmentBeingWrittenWhenTheProcessDiedLosesAtLeastWhatItsLastFlushCounted) {
+    std::string file;
+    std::uintmax_t second = 0;
+    {
+        auto spool = open();
+        spool->append(sequence(0, 10));
+        file = test::ScratchTest::segments(directory()).at(0);
+        second = std::filesystem::file_size(file);
+        spool->append(sequence(10, 10));
+        spool->append(sequence(20, 10));
+    }
+    // As a crash leaves it: not in the index, its header counting the samples of its last flush (20).
+    std::filesystem::remove(directory() + "/index");
+    {
+        const std::string header = encodeSegmentHeader({20, false});
+        std::fstream stream(file, std::ios::in | std::ios::out | std::ios::binary);
+        stream.write(header.data(), static_cast<std::streamsize>(header.size()));
+    }
+    std::filesystem::resize_file(file, second + 30);
+    auto spool = open();
+    EXPECT_EQ(log.count(Poco::Message::PRIO_ERROR,
+                        file + " at byte " + std::to_string(second) + ": the record is cut short"),
+              1);
+    EXPECT_EQ(log.count(Poco::Message::PRIO_ERROR, ": at least 10 samples lost (it was being written"), 1);
+    EXPECT_EQ(dropped, 10u);
+    EXPECT_EQ(drain(*spool), range(0, 10));
+}
+
+TEST_F(SpoolTest, ASpoolOfFormat1IsStillReadAndItsDamageSaidToBeUncounted) {
+    // As citysense wrote segments before the header had a count: the magic, then records.
+    std::filesystem::create_directories(directory());
+    const std::string whole = directory() + "/00000000000000000004.spool";
+    const std::string damaged = directory() + "/00000000000000000005.spool";
+    std::string bytes(kSpoolMagicFormat1, kSpoolMagicSize);
+    encodeRecord(sequence(0, 10), 0, 1 << 20, bytes);
+    encodeRecord(sequence(10, 20), 0, 1 << 20, bytes);
+    std::ofstream(whole, std::ios::binary) << bytes;
+    bytes.assign(kSpoolMagicFormat1, kSpoolMagicSize);
+    encodeRecord(sequence(30, 5), 0, 1 << 20, bytes);
+    const std::size_t cut = bytes.size() + 10;
+    encodeRecord(sequence(35, 5), 0, 1 << 20, bytes);
+    std::ofstream(damaged, std::ios::binary) << bytes.substr(0, cut);
+    auto spool = open();
+    EXPECT_EQ(spool->pending(), 35u);
+    EXPECT_EQ(log.count(Poco::Message::PRIO_ERROR, damaged + " at byte "), 1);
+    EXPECT_EQ(log.count(Poco::Message::PRIO_ERROR, ": an unknown number of samples lost"), 1);
+    spool->append(sequence(35, 5));
+    EXPECT_EQ(drain(*spool), range(0, 40));
+    EXPECT_TRUE(test::ScratchTest::segments(directory()).empty());
+}
+
 TEST_F(SpoolTest, DamageFoundWhileReadingCountsTheSamplesItCosts) {
     auto spool = open();
     spool->append(sequence(0, 10));
@@ -194,7 +390,7 @@ TEST_F(SpoolTest, DamageFoundWhileReadingCountsTheSamplesItCosts) {
     EXPECT_EQ(reasons, std::set<std::string>{"damaged in the spool"});
     EXPECT_EQ(log.count(Poco::Message::PRIO_ERROR,
                         file + " at byte " + std::to_string(secondRecord) +
-                            ": bad checksum; skipping the rest of the segment (30 samples)"),
+                            ": bad checksum; skipping the rest of the segment: 30 samples lost"),
               1);
     spool->consume(10);
     spool->append(sequence(40, 5));  // into a new segment: never after damage
@@ -352,7 +548,7 @@ TEST_F(SpoolTest, ADirectoryThatCannotBeCreatedIsAnErrorNamingIt) {
     std::ofstream(path("file")) << "in the way";
     try {
         Spool spool(path("file") + "/sink.out", 4096, Poco::Logger::get("sink.spool"),
-                    [](std::uint64_t, const char*) {});
+                    [](std::uint64_t, SpoolLoss) {});
         FAIL() << "opened";
     } catch (const std::runtime_error& error) {
         EXPECT_NE(std::string(error.what()).find(path("file") + "/sink.out"), std::string::npos)

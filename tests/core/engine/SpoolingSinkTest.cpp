@@ -82,7 +82,7 @@ protected:
     /// What the spool directory holds, read by a spool of its own.
     std::vector<double> spooled() {
         Spool spool(spoolDirectory(), 1024 * 1024, Poco::Logger::get("sink.out"),
-                    [](std::uint64_t, const char*) {});
+                    [](std::uint64_t, SpoolLoss) {});
         return test::valuesOf(spool.peek(1000000));
     }
 
@@ -280,7 +280,7 @@ TEST_F(SpoolingSinkTest, ASpoolThatCannotBeCreatedFallsBackToMemory) {
 
 TEST_F(SpoolingSinkTest, ASpoolInUseElsewhereIsNotShared) {
     std::filesystem::create_directories(spoolDirectory());
-    Spool other(spoolDirectory(), 4096, Poco::Logger::get("sink.other"), [](std::uint64_t, const char*) {});
+    Spool other(spoolDirectory(), 4096, Poco::Logger::get("sink.other"), [](std::uint64_t, SpoolLoss) {});
     auto runner = makeRunner();
     sink->down = true;
     runner->start();
