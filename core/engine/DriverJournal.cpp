@@ -27,9 +27,9 @@ bool DriverJournal::existsIn(const std::string& directory) {
 
 bool DriverJournal::open() {
     try {
-        _spool =
-            std::make_unique<Spool>(_directory, kJournalSizeBound, _logger,
-                                    [this](std::uint64_t count, const char* why) { forget(count, why); });
+        _spool = std::make_unique<Spool>(
+            _directory, kJournalSizeBound, _logger,
+            [this](std::uint64_t count, SpoolLoss why) { forget(count, spoolLossName(why)); });
     } catch (const std::runtime_error& error) {
         _logger.error(std::string("the journal is unavailable: ") + error.what() +
                       "; what the driver emits durably is not protected against a crash");

@@ -150,7 +150,10 @@ TEST(HealthEndpoint, DropsAreShownPerInstanceAndReason) {
                           "\"message\":\"\",\"failures\":0,\"dropped_by_reason\":{\"late_sample\":2}}"),
               std::string::npos)
         << health;
-    EXPECT_NE(health.find("\"spool_pending\":0,\"dropped_by_reason\":{}}"), std::string::npos) << health;
+    EXPECT_NE(
+        health.find("\"spool_pending\":0,\"spool_damaged\":0,\"dead_lettered\":0,\"dropped_by_reason\":{}}"),
+        std::string::npos)
+        << health;
 
     const std::string metrics = get(server.port(), "GET /metrics HTTP/1.1\r\n\r\n");
     EXPECT_NE(metrics.find("# TYPE citysense_dropped_total counter\n"
@@ -193,11 +196,12 @@ TEST(HealthReport, AbandonedInstancesAreListedApartFromTheirSuccessorsAndCounted
     EXPECT_EQ(healthJson({running, stuck}),
               "{\"status\":\"ok\",\"instances\":[{\"name\":\"sink.out\",\"plugin\":\"console\",\"state\":"
               "\"running\",\"message\":\"\",\"failures\":0,\"delivered\":0,\"dropped\":0,\"queued\":0,"
-              "\"spooled\":0,\"spool_pending\":0,\"dropped_by_reason\":{}}],\"abandoned\":[{\"name\":\"sink."
+              "\"spooled\":0,\"spool_pending\":0,\"spool_damaged\":0,\"dead_lettered\":0,\"dropped_by_"
+              "reason\":{}}],\"abandoned\":[{\"name\":\"sink."
               "out\",\"plugin\":"
               "\"mqtt\",\"state\":\"abandoned\",\"message\":\"write() did not return within 11s\","
               "\"failures\":0,\"delivered\":0,\"dropped\":0,\"queued\":0,\"spooled\":0,\"spool_pending\":7,"
-              "\"dropped_by_reason\":{}}]}");
+              "\"spool_damaged\":0,\"dead_lettered\":0,\"dropped_by_reason\":{}}]}");
     const std::string metrics = prometheusText({running, stuck});
     EXPECT_NE(metrics.find("\ncitysense_abandoned_instances_total 1\n"), std::string::npos) << metrics;
     EXPECT_EQ(metrics.find("plugin=\"mqtt\""), std::string::npos)
