@@ -1,5 +1,7 @@
 // CallWatch: the host stops waiting for a thread stuck in a plugin call, and the thread, should the
 // call return after all, touches nothing of the host.
+#include "Gate.h"
+
 #include <engine/CallWatch.h>
 
 #include <gtest/gtest.h>
@@ -12,24 +14,7 @@
 namespace citysense {
 namespace {
 
-/// A gate test code opens; threads waiting on it block until then.
-class Gate {
-public:
-    void open() {
-        std::lock_guard<std::mutex> lock(_mutex);
-        _open = true;
-        _changed.notify_all();
-    }
-    void pass() {
-        std::unique_lock<std::mutex> lock(_mutex);
-        _changed.wait(lock, [this] { return _open; });
-    }
-
-private:
-    std::mutex _mutex;
-    std::condition_variable _changed;
-    bool _open = false;
-};
+using test::Gate;
 
 TEST(CallWatch, AThreadThatFinishesIsWaitedFor) {
     CallWatch watch;

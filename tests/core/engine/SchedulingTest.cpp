@@ -1,6 +1,8 @@
 // The runners: drivers on their own threads, never concurrent with themselves, backing off while they
 // fail; sinks behind bounded queues, retried, drained at stop. Tests wait for conditions, never for
 // fixed times.
+#include "Gate.h"
+
 #include <engine/DriverRunner.h>
 #include <engine/Pipeline.h>
 #include <engine/SinkRunner.h>
@@ -31,24 +33,7 @@ bool eventually(const std::function<bool()>& condition) {
     return false;
 }
 
-/// A gate test code opens; threads waiting on it block until then.
-class Gate {
-public:
-    void open() {
-        std::lock_guard<std::mutex> lock(_mutex);
-        _open = true;
-        _changed.notify_all();
-    }
-    void pass() {
-        std::unique_lock<std::mutex> lock(_mutex);
-        _changed.wait(lock, [this] { return _open; });
-    }
-
-private:
-    std::mutex _mutex;
-    std::condition_variable _changed;
-    bool _open = false;
-};
+using test::Gate;
 
 template <typename Plugin>
 std::unique_ptr<Plugin> attached(std::unique_ptr<Plugin> plugin, const std::string& name) {
