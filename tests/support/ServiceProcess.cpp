@@ -17,13 +17,14 @@
 namespace citysense::test {
 
 ServiceProcess::ServiceProcess(const std::vector<std::string>& arguments,
-                               const std::map<std::string, std::string>& environment) {
+                               const std::map<std::string, std::string>& environment,
+                               const std::string& program) {
     static int count = 0;
     _logPath = (std::filesystem::temp_directory_path() /
-                ("citysensed-" + std::to_string(::getpid()) + "-" + std::to_string(++count) + ".log"))
+                (program + "-" + std::to_string(::getpid()) + "-" + std::to_string(++count) + ".log"))
                    .string();
     std::filesystem::remove(_logPath);  // one a crashed run with the same process id left
-    std::vector<std::string> command = {CITYSENSE_BINARY_DIR "/bin/citysensed"};
+    std::vector<std::string> command = {CITYSENSE_BINARY_DIR "/bin/" + program};
     command.insert(command.end(), arguments.begin(), arguments.end());
     _pid = startProgram(command, _logPath, environment);
 }

@@ -1,5 +1,5 @@
-// Runs the real citysensed of this build as a service would run: in the background, signalled,
-// its log captured in a file.
+// Runs a real service of this build (citysensed, citysense-api) as a service would run: in the
+// background, signalled, its log captured in a file.
 #pragma once
 
 #include <citysense/Time.h>
@@ -15,9 +15,11 @@ namespace citysense::test {
 
 class ServiceProcess {
 public:
-    /// Starts citysensed with `arguments`; `environment` is added to this process's environment.
+    /// Starts `program` (a program of this build's bin/) with `arguments`; `environment` is added to
+    /// this process's environment.
     explicit ServiceProcess(const std::vector<std::string>& arguments,
-                            const std::map<std::string, std::string>& environment = {});
+                            const std::map<std::string, std::string>& environment = {},
+                            const std::string& program = "citysensed");
     ~ServiceProcess();  ///< kills the process if it still runs
     ServiceProcess(const ServiceProcess&) = delete;
     ServiceProcess& operator=(const ServiceProcess&) = delete;

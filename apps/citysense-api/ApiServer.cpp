@@ -1,0 +1,203 @@
+#include "ApiServer.h"
+
+#include "SensingService.h"
+
+#include <Poco/Logger.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/SSLManager.h>
+#include <Poco/Net/SecureServerSocket.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/URI.h>
+
+#include <chrono>
+#include <thread>
+
+namespace citysense::api {
+
+using Poco::Net::HTTPServerRequest;
+using Poco::Net::HTTPServerResponse;
+
+struct ApiServer::Shared {
+    ReadingsStore& store;
+    SensingService sensing;
+    RequestMetrics metrics;
+    std::string baseUrl;       ///< the configured one, or empty
+    std::string scheme;        ///< "http" or "https"
+    std::string ownAuthority;  ///< "127.0.0.1:8280", when a request's Host cannot be used
+};
+
+namespace {
+
+constexpr const char* kJson = "application/json";
+
+struct Answer {
+    int status = 200;
+    std::string contentType = kJson;
+    std::string body;
+};
+
+/// The request's Host when it is a plain host[:port], else where the server listens.
+std::string authority(const HTTPServerRequest& request, const std::string& own) {
+    const std::string host = request.getHost();
+    const bool plain =
+        !host.empty() && host.size() <= 255 &&
+        host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
+            std::string::npos;
+    return plain ? host : own;
+}
+
+Answer health(ApiServer::Shared& shared);
+
+class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
+public:
+    explicit ApiRequestHandler(std::shared_ptr<ApiServer::Shared> shared) : _shared(std::move(shared)) {}
+
+    void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
+        const auto start = std::chrono::steady_clock::now();
+        Answer answer;
+        try {
+            answer = route(request);
+        } catch (const Poco::Exception& error) {
+            Poco::Logger::get("citysense-api").error("the readings store failed: " + error.displayText());
+            answer = fromJson(errorAnswer(503, "the readings store cannot be read now"));
+        }
+        if (answer.status == 405)
+            response.set("Allow", "GET, HEAD");
+        response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(answer.status));
+        response.setContentType(answer.contentType);
+        response.setContentLength(static_cast<std::streamsize>(answer.body.size()));
+        if (request.getMethod() == Poco::Net::HTTPRequest::HTTP_HEAD)
+            response.send();
+        else
+            response.sendBuffer(answer.body.data(), answer.body.size());
+        _shared->metrics.record(
+            answer.status, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+
+private:
+    static Answer fromJson(JsonAnswer json) { return {json.status, kJson, std::move(json.body)}; }
+
+    Answer route(HTTPServerRequest& request) {
+        const std::string& method = request.getMethod();
+        if (method != Poco::Net::HTTPRequest::HTTP_GET && method != Poco::Net::HTTPRequest::HTTP_HEAD)
+            return fromJson(errorAnswer(405, "only GET and HEAD: the API is read-only"));
+        std::string path;
+        Poco::URI::QueryParameters parameters;
+        try {
+            const Poco::URI uri(request.getURI());
+            path = uri.getPath();
+            parameters = uri.getQueryParameters();
+        } catch (const Poco::SyntaxException& error) {
+            return fromJson(errorAnswer(400, "malformed request target: " + error.message()));
+        }
+        if (path == "/health")
+            return health(*_shared);
+        if (path == "/metrics")
+            return {200, "text/plain; version=0.0.4", _shared->metrics.prometheusText()};
+        const std::string version = "/v1.1";
+        if (path.compare(0, version.size(), version) != 0 ||
+            (path.size() > version.size() && path[version.size()] != '/'))
+            return fromJson(errorAnswer(404, "nothing here: the API is under /v1.1"));
+        const std::string below = path.size() > version.size() ? path.substr(version.size() + 1) : "";
+        const std::string root =
+            (_shared->baseUrl.empty() ? _shared->scheme + "://" + authority(request, _shared->ownAuthority)
+                                      : _shared->baseUrl) +
+            version;
+        return fromJson(_shared->sensing.answer(below, parameters, root));
+    }
+
+    std::shared_ptr<ApiServer::Shared> _shared;
+};
+
+Answer health(ApiServer::Shared& shared) {
+    const bool reachable = shared.store.reachable();
+    std::string body = std::string("{\"status\":\"") + (reachable ? "ok" : "failing") +
+                       "\",\"store\":{\"reachable\":" + (reachable ? "true" : "false") +
+                       "},\"requests\":" + std::to_string(shared.metrics.requests()) + "}";
+    return {reachable ? 200 : 503, kJson, std::move(body)};
+}
+
+class Factory : public Poco::Net::HTTPRequestHandlerFactory {
+public:
+    explicit Factory(std::shared_ptr<ApiServer::Shared> shared) : _shared(std::move(shared)) {}
+
+    Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest&) override {
+        return new ApiRequestHandler(_shared);
+    }
+
+private:
+    std::shared_ptr<ApiServer::Shared> _shared;
+};
+
+Poco::Net::ServerSocket listen(const ServerSettings& settings) {
+    const Poco::Net::SocketAddress address(settings.listenAddress, static_cast<Poco::UInt16>(settings.port));
+    if (settings.certificateFile.empty())
+        return Poco::Net::ServerSocket(address);
+    static std::once_flag once;
+    std::call_once(once, [] { Poco::Net::initializeSSL(); });
+    Poco::Net::Context::Ptr context =
+        new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, settings.keyFile, settings.certificateFile,
+                               "", Poco::Net::Context::VERIFY_NONE);
+    context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+    context->preferServerCiphers();
+    return Poco::Net::SecureServerSocket(address, 64, context);
+}
+
+}  // namespace
+
+ApiServer::ApiServer(const ServerSettings& settings, ReadingsStore& store) : _settings(settings) {
+    Poco::Net::ServerSocket socket;
+    try {
+        socket = listen(settings);
+    } catch (const Poco::Exception& error) {
+        throw std::runtime_error("cannot listen on " + settings.listenAddress + " port " +
+                                 std::to_string(settings.port) + ": " + error.displayText());
+    }
+    _settings.port = socket.address().port();
+    const std::string host = settings.listenAddress.find(':') == std::string::npos
+                                 ? settings.listenAddress
+                                 : "[" + settings.listenAddress + "]";
+    _shared = std::shared_ptr<Shared>(new Shared{store,
+                                                 SensingService(store),
+                                                 {},
+                                                 settings.baseUrl,
+                                                 settings.certificateFile.empty() ? "http" : "https",
+                                                 host + ":" + std::to_string(_settings.port)});
+    Poco::Net::HTTPServerParams::Ptr parameters = new Poco::Net::HTTPServerParams;
+    parameters->setMaxThreads(settings.threads);
+    parameters->setMaxQueued(256);
+    parameters->setTimeout(Poco::Timespan(30, 0));
+    parameters->setKeepAliveTimeout(Poco::Timespan(5, 0));
+    parameters->setServerName("citysense-api");
+    _server = std::make_unique<Poco::Net::HTTPServer>(new Factory(_shared), socket, parameters);
+    _server->start();
+}
+
+ApiServer::~ApiServer() {
+    if (_server)
+        _server->stopAll(true);
+}
+
+unsigned ApiServer::port() const {
+    return _settings.port;
+}
+
+std::string ApiServer::url() const {
+    return _shared->scheme + "://" + _shared->ownAuthority;
+}
+
+bool ApiServer::drain(Micros timeout) {
+    _server->stopAll(false);  // no new connections; kept-alive ones end after their request
+    const auto end = std::chrono::steady_clock::now() + std::chrono::microseconds(timeout);
+    while (_server->currentConnections() > 0 && std::chrono::steady_clock::now() < end)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return _server->currentConnections() == 0;
+}
+
+}  // namespace citysense::api

@@ -1,0 +1,46 @@
+// The HTTP(S) server of citysense-api (Poco::Net::HTTPServer, a bounded thread pool): routes
+//   /v1.1, /v1.1/...  the SensorThings API (SensingService)
+//   /health           JSON: whether the readings store answers, and the requests served (503 when it does
+//   not) /metrics          Prometheus text: requests by status code, their durations
+// and answers anything else with a JSON 404, methods other than GET and HEAD with a 405. With a
+// certificate and key it speaks HTTPS only, TLS 1.2 or newer.
+#pragma once
+
+#include "ApiSettings.h"
+#include "ReadingsStore.h"
+#include "RequestMetrics.h"
+
+#include <memory>
+#include <string>
+
+namespace Poco::Net {
+class HTTPServer;
+}
+
+namespace citysense::api {
+
+class ApiServer {
+public:
+    /// Listens and starts answering. Throws std::runtime_error naming the address when it cannot.
+    ApiServer(const ServerSettings& settings, ReadingsStore& store);
+    ~ApiServer();
+
+    /// The port actually bound (for port 0).
+    unsigned port() const;
+    /// "http://127.0.0.1:8280": where it listens.
+    std::string url() const;
+
+    /// Stops accepting connections and lets the requests under way finish, for at most `timeout`;
+    /// false when some were still running then.
+    bool drain(Micros timeout);
+
+    /// What the request handlers share: the store, the metrics, how links start.
+    struct Shared;
+
+private:
+    std::shared_ptr<Shared> _shared;
+    std::unique_ptr<Poco::Net::HTTPServer> _server;
+    ServerSettings _settings;
+};
+
+}  // namespace citysense::api

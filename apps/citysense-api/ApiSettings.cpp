@@ -1,0 +1,146 @@
+#include "ApiSettings.h"
+
+#include <Poco/Net/IPAddress.h>
+
+#include <filesystem>
+
+namespace citysense::api {
+
+const OptionTable& apiOptions(const std::string& kind) {
+    static const OptionTable api = {
+        Option::string("listen_address", "127.0.0.1", "Address the HTTP(S) server listens on (IPv4 or IPv6)"),
+        Option::integer("port", "8280", "Port the server listens on (0 picks a free one)").range(0, 65535),
+        Option::string("base_url", "",
+                       "Start of the self and navigation links, e.g. https://data.example.org (empty: "
+                       "from the Host header of each request)"),
+        Option::path("certificate_file", "",
+                     "PEM certificate (chain) of the server: set with key_file for HTTPS"),
+        Option::path("key_file", "", "PEM private key of certificate_file"),
+        Option::integer("threads", "8", "Requests answered at once").range(1, 256),
+        Option::duration("drain_timeout", "10s",
+                         "How long a stopping service lets the requests under way finish")
+            .range(0, 600),
+        Option::choice("log_level", {"error", "warning", "notice", "information", "debug", "trace"},
+                       "information", "Least severe log level written"),
+    };
+    static const OptionTable store = {
+        Option::choice("connector", {"sqlite", "mysql"}, "sqlite", "sqlite (a file) or mysql (MariaDB)"),
+        Option::string("connection", "",
+                       "sqlite: the database file, opened read-only (a relative path: to the configuration "
+                       "file's folder); mysql: a Poco connection string such as "
+                       "host=127.0.0.1;port=3306;db=citysense;user=citysense_api (a user that may only "
+                       "SELECT; no password in it)")
+            .mandatory(),
+        Option::secret("password", "mysql: the password of the connection's user"),
+        Option::integer("sessions", "8", "Most database sessions open at once").range(1, 256),
+    };
+    static const OptionTable none;
+    if (kind == "api")
+        return api;
+    if (kind == "store")
+        return store;
+    return none;
+}
+
+namespace {
+
+std::string configDirectory(const ConfigDocument& document) {
+    return std::filesystem::path(document.path).parent_path().string();
+}
+
+/// The section's options, its problems added to `issues`; a missing section is read as empty.
+Options readSection(const ConfigDocument& document, const std::string& kind,
+                    std::vector<ConfigIssue>& issues) {
+    static const std::map<std::string, std::string> empty;
+    const ConfigSection* section = document.find(kind, "");
+    std::vector<OptionIssue> found;
+    Options options =
+        Options::parse(apiOptions(kind), section ? section->values : empty, found, configDirectory(document));
+    for (const auto& issue : found)
+        issues.push_back({"[" + kind + "]", issue.key, issue.message});
+    return options;
+}
+
+template <typename Read>
+auto readOr(std::vector<ConfigIssue>& issues, const std::string& section, Read read) -> decltype(read()) {
+    try {
+        return read();
+    } catch (const std::logic_error&) {
+        return {};  // the option did not parse: its problem is already an issue
+    } catch (const OptionError& error) {
+        issues.push_back({section, error.key(), error.what()});
+        return {};
+    }
+}
+
+ServerSettings readServer(const Options& options, std::vector<ConfigIssue>& issues) {
+    ServerSettings server;
+    const auto text = [&](const char* key) {
+        return options.has(key) ? options.getString(key) : std::string();
+    };
+    server.listenAddress = text("listen_address");
+    Poco::Net::IPAddress address;
+    if (!Poco::Net::IPAddress::tryParse(server.listenAddress, address))
+        issues.push_back({"[api]", "listen_address", "'" + server.listenAddress + "' is not an IP address"});
+    server.port = static_cast<unsigned>(readOr(issues, "[api]", [&] { return options.getInt("port"); }));
+    server.baseUrl = text("base_url");
+    while (!server.baseUrl.empty() && server.baseUrl.back() == '/')
+        server.baseUrl.pop_back();
+    if (!server.baseUrl.empty() && server.baseUrl.rfind("http://", 0) != 0 &&
+        server.baseUrl.rfind("https://", 0) != 0)
+        issues.push_back(
+            {"[api]", "base_url", "'" + server.baseUrl + "' does not start with http:// or https://"});
+    server.certificateFile = options.has("certificate_file") ? options.getPath("certificate_file") : "";
+    server.keyFile = options.has("key_file") ? options.getPath("key_file") : "";
+    if (server.certificateFile.empty() != server.keyFile.empty())
+        issues.push_back({"[api]", server.keyFile.empty() ? "key_file" : "certificate_file",
+                          "certificate_file and key_file go together: set both for HTTPS, or neither"});
+    for (const auto& [key, path] :
+         {std::pair{"certificate_file", server.certificateFile}, {"key_file", server.keyFile}}) {
+        std::error_code error;
+        if (!path.empty() && !std::filesystem::is_regular_file(path, error))
+            issues.push_back({"[api]", key, "no such file: " + path});
+    }
+    server.threads = static_cast<int>(readOr(issues, "[api]", [&] { return options.getInt("threads"); }));
+    server.drainTimeout = readOr(issues, "[api]", [&] { return options.getDuration("drain_timeout"); });
+    server.logLevel = text("log_level");
+    return server;
+}
+
+StoreSettings readStore(const Options& options, std::vector<ConfigIssue>& issues) {
+    StoreSettings store;
+    if (!options.has("connection") || !options.has("connector"))
+        return store;  // already an issue
+    store.sqlite = options.getString("connector") == "sqlite";
+    store.connection =
+        store.sqlite ? options.resolvePath(options.getString("connection")) : options.getString("connection");
+    if (store.connection.find("password=") != std::string::npos)
+        issues.push_back(
+            {"[store]", "connection", "put the password in password_file or password_env, not here"});
+    store.password = readOr(issues, "[store]", [&] { return options.getSecret("password"); });
+    if (store.sqlite && !store.password.empty())
+        issues.push_back({"[store]", options.has("password_file") ? "password_file" : "password_env",
+                          "sqlite takes no password"});
+    store.sessions = static_cast<int>(readOr(issues, "[store]", [&] { return options.getInt("sessions"); }));
+    return store;
+}
+
+}  // namespace
+
+ApiSettings readApiSettings(const ConfigDocument& document, std::vector<ConfigIssue>& issues) {
+    for (const auto& section : document.sections) {
+        if (section.kind != "api" && section.kind != "store")
+            issues.push_back({section.label(), "", "unknown section (expected [api] and [store])"});
+        else if (!section.name.empty())
+            issues.push_back({section.label(), "", "write [" + section.kind + "], without a name"});
+    }
+    if (!document.find("store", ""))
+        issues.push_back({"", "", "there is no [store] section (it names the readings store)"});
+    ApiSettings settings;
+    settings.server = readServer(readSection(document, "api", issues), issues);
+    settings.store = readStore(readSection(document, "store", issues), issues);
+    attributeFiles(document, issues);
+    return settings;
+}
+
+}  // namespace citysense::api

@@ -1,0 +1,44 @@
+// citysense-api's configuration: the [api] section (where it listens, the base URL of its links, TLS)
+// and the [store] section (the readings store it reads), each validated against its option table.
+// Every problem of the file is collected at once, naming its file, section and key.
+#pragma once
+
+#include <engine/Config.h>
+
+#include <citysense/Options.h>
+
+#include <string>
+#include <vector>
+
+namespace citysense::api {
+
+struct ServerSettings {
+    std::string listenAddress;
+    unsigned port = 0;
+    std::string baseUrl;          ///< self links start with it; empty: derived from each request's Host
+    std::string certificateFile;  ///< with keyFile: HTTPS; both empty: HTTP
+    std::string keyFile;
+    int threads = 0;
+    Micros drainTimeout = 0;
+    std::string logLevel;
+};
+
+struct StoreSettings {
+    bool sqlite = true;
+    std::string connection;  ///< sqlite: the database file; mysql: the Poco connection string
+    std::string password;    ///< mysql only, read from password_file or password_env
+    int sessions = 0;
+};
+
+struct ApiSettings {
+    ServerSettings server;
+    StoreSettings store;
+};
+
+/// The option tables of "api" and "store" (empty for any other section kind).
+const OptionTable& apiOptions(const std::string& kind);
+
+/// Validates `document` and reads it; every problem goes to `issues` (see hasErrors()).
+ApiSettings readApiSettings(const ConfigDocument& document, std::vector<ConfigIssue>& issues);
+
+}  // namespace citysense::api

@@ -1,0 +1,38 @@
+// The JSON of each SensorThings entity, as the specification shapes it: its properties, `@iot.id`,
+// `@iot.selfLink` and one `@iot.navigationLink` per navigation property served.
+#pragma once
+
+#include "ReadingsStore.h"
+
+#include <Poco/JSON/Object.h>
+
+#include <string>
+
+namespace citysense::api {
+
+class EntityJson {
+public:
+    /// `serviceRoot`: the links' start, e.g. "https://data.example.org/v1.1".
+    explicit EntityJson(std::string serviceRoot) : _root(std::move(serviceRoot)) {}
+
+    const std::string& serviceRoot() const { return _root; }
+
+    Poco::JSON::Object::Ptr thing(const StationRow& station) const;
+    Poco::JSON::Object::Ptr location(const StationRow& station) const;
+    Poco::JSON::Object::Ptr datastream(const DatastreamRow& datastream) const;
+    Poco::JSON::Object::Ptr sensor(const SensorRow& sensor) const;
+    /// Nothing for an id outside the quantity table.
+    Poco::JSON::Object::Ptr observedProperty(std::int64_t id) const;
+    Poco::JSON::Object::Ptr observation(const ReadingRow& reading) const;
+
+    /// The service root document: the entity sets and the conformance classes served.
+    Poco::JSON::Object::Ptr root() const;
+
+private:
+    Poco::JSON::Object::Ptr entity(EntityType type, const EntityId& id) const;
+    void link(Poco::JSON::Object& object, EntityType type, const EntityId& id, const char* navigation) const;
+
+    std::string _root;
+};
+
+}  // namespace citysense::api

@@ -1,0 +1,110 @@
+// The readings store as citysense-api reads it: the stations, sensors and readings tables of sql/
+// (SQLite opened read-only, or MariaDB as a user that should only be allowed to SELECT), through a
+// pool of Poco Data sessions shared by the request threads. Every query is a BoundQuery. Collections
+// come a page at a time, in id order (readings: by time, then sensor), after a key given by the
+// page before: keyset paging, which stays correct while rows are added.
+#pragma once
+
+#include "ApiSettings.h"
+#include "BoundQuery.h"
+#include "SensingModel.h"
+
+#include <Poco/Data/SessionPool.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace citysense::api {
+
+struct StationRow {
+    std::int64_t id = 0;
+    std::string system, city, street;
+    std::optional<double> latitude, longitude;
+
+    /// "hypo_city/city_01/street_01"
+    std::string path() const { return system + "/" + city + "/" + street; }
+    bool hasPosition() const { return latitude && longitude; }
+};
+
+struct DatastreamRow {
+    std::int64_t id = 0;
+    std::int64_t stationId = 0;
+    std::string stationPath;
+    std::string quantity;
+    std::string unit;
+    std::string driver;         ///< the driver instance, e.g. "driver.air"
+    std::int64_t sensorId = 0;  ///< the Sensor entity (see SensingModel.h)
+};
+
+struct SensorRow {
+    std::int64_t id = 0;
+    std::int64_t stationId = 0;
+    std::string stationPath;
+    std::string driver;
+};
+
+struct ReadingRow {
+    ObservationKey key;
+    double value = 0.0;
+    std::uint16_t quality = 0;
+};
+
+/// Which rows a query asks for: all, one by id, or those related to one entity (the rows of the
+/// collection `Things(1)/Datastreams` are the Datastreams related to Thing 1).
+struct Selection {
+    enum class By { All, Id, Related } by = By::All;
+    EntityType related = EntityType::Thing;  ///< with By::Related
+    std::int64_t key = 0;                    ///< the id, or the related entity's id
+
+    static Selection all() { return {}; }
+    static Selection id(std::int64_t id) { return {By::Id, EntityType::Thing, id}; }
+    static Selection relatedTo(EntityType type, std::int64_t id) { return {By::Related, type, id}; }
+};
+
+class ReadingsStore {
+public:
+    /// Prepares the pool; connects only when a query first needs a session. Throws std::runtime_error
+    /// when a SQLite file does not exist (opening it would create an empty one).
+    explicit ReadingsStore(const StoreSettings& settings);
+    ~ReadingsStore();
+
+    /// "sqlite /var/lib/citysense/readings.sqlite", "mysql host=...;db=citysense;user=...": for logs.
+    const std::string& description() const { return _description; }
+
+    /// Whether a trivial query succeeds now.
+    bool reachable();
+
+    // Each returns at most `limit` rows with ids after `after` (none: from the first), in id order.
+    // A Selection the collection has no relation for returns nothing.
+    std::vector<StationRow> things(const Selection& selection, std::optional<std::int64_t> after,
+                                   std::size_t limit);
+    std::vector<StationRow> locations(const Selection& selection, std::optional<std::int64_t> after,
+                                      std::size_t limit);
+    std::vector<DatastreamRow> datastreams(const Selection& selection, std::optional<std::int64_t> after,
+                                           std::size_t limit);
+    std::vector<SensorRow> sensors(const Selection& selection, std::optional<std::int64_t> after,
+                                   std::size_t limit);
+    /// The ObservedProperty ids (SensingModel.h) of the quantities some sensors row measures.
+    std::vector<std::int64_t> observedProperties(const Selection& selection,
+                                                 std::optional<std::int64_t> after, std::size_t limit);
+    /// Readings in (time, sensor) order; Selection::id is not used here (see observation()).
+    std::vector<ReadingRow> observations(const Selection& selection, std::optional<ObservationKey> after,
+                                         std::size_t limit);
+    std::optional<ReadingRow> observation(const ObservationKey& key);
+
+private:
+    class Pool;
+
+    /// The time column of readings, in µs since 1970, as the dialect selects it.
+    const char* timeMicros() const;
+    /// A time as the dialect binds it for a comparison with readings.time.
+    BoundQuery& time(BoundQuery& query, Micros value) const;
+
+    bool _sqlite;
+    std::string _description;
+    std::unique_ptr<Pool> _pool;
+};
+
+}  // namespace citysense::api

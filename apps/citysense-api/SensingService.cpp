@@ -1,0 +1,219 @@
+#include "SensingService.h"
+
+#include <citysense/Format.h>
+#include <citysense/Quantity.h>
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Stringifier.h>
+
+#include <sstream>
+
+namespace citysense::api {
+
+namespace {
+
+std::string text(const Poco::JSON::Object::Ptr& object) {
+    std::ostringstream out;
+    Poco::JSON::Stringifier::stringify(object, out);
+    return out.str();
+}
+
+/// The canonical text of the path, for the nextLink.
+std::string pathText(const ResourcePath& path) {
+    std::string result = entitySetName(path.set);
+    if (path.id)
+        result += "(" + idLiteral(*path.id) + ")";
+    for (const auto& name : path.navigations)
+        result += "/" + name;
+    return result;
+}
+
+std::int64_t number(const EntityId& id) {
+    return std::get<std::int64_t>(id);
+}
+
+/// The Observation key a $skiptoken names; throws BadOption.
+ObservationKey observationAfter(const std::string& token) {
+    if (const auto key = parseObservationId(token))
+        return *key;
+    throw BadOption("$skiptoken: " + quoteText(token) + " is not a token this service gave out");
+}
+
+std::int64_t idAfter(const std::string& token) {
+    const bool digits =
+        !token.empty() && token.size() <= 18 && token.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits)
+        throw BadOption("$skiptoken: " + quoteText(token) + " is not a token this service gave out");
+    return std::stoll(token);
+}
+
+template <typename Row, typename Render>
+void addAll(Poco::JSON::Array& values, const std::vector<Row>& rows, std::size_t most, Render render) {
+    for (std::size_t at = 0; at < rows.size() && at < most; ++at)
+        values.add(render(rows[at]));
+}
+
+}  // namespace
+
+JsonAnswer errorAnswer(int status, const std::string& message) {
+    Poco::JSON::Object::Ptr object = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    object->set("code", status);
+    object->set("type", "error");
+    object->set("message", message);
+    return {status, text(object)};
+}
+
+JsonAnswer SensingService::answer(const std::string& path, const Poco::URI::QueryParameters& parameters,
+                                  const std::string& serviceRoot) {
+    const EntityJson json(serviceRoot);
+    try {
+        const PageOptions page = parsePageOptions(parameters);
+        if (path.empty())
+            return {200, text(json.root())};
+        const ResourcePath resource = parseResourcePath(path);
+        if (!resource.id)
+            return {200, text(collection(json, resource, resource.set, Selection::all(), page))};
+        EntityType type = resource.set;
+        EntityId id = *resource.id;
+        auto current = entity(json, type, id);
+        for (const auto& name : resource.navigations) {
+            if (!current)
+                break;
+            const Navigation next = *navigation(type, name);
+            if (!next.single)
+                return {200, text(collection(json, resource, next.target,
+                                             Selection::relatedTo(type, number(id)), page))};
+            const auto target = follow(type, id, name);
+            type = next.target;
+            current = target ? entity(json, type, *target) : nullptr;
+            if (target)
+                id = *target;
+        }
+        if (!current)
+            return errorAnswer(404, "nothing found at " + quoteText(pathText(resource)));
+        return {200, text(current)};
+    } catch (const MalformedPath& error) {
+        return errorAnswer(400, error.what());
+    } catch (const BadOption& error) {
+        return errorAnswer(400, error.what());
+    } catch (const UnknownPath& error) {
+        return errorAnswer(404, error.what());
+    }
+}
+
+Poco::JSON::Object::Ptr SensingService::entity(const EntityJson& json, EntityType type, const EntityId& id) {
+    if (type == EntityType::Observation) {
+        const auto reading = _store.observation(std::get<ObservationKey>(id));
+        return reading ? json.observation(*reading) : nullptr;
+    }
+    const Selection selection = Selection::id(number(id));
+    switch (type) {
+        case EntityType::Thing: {
+            const auto rows = _store.things(selection, std::nullopt, 1);
+            return rows.empty() ? nullptr : json.thing(rows.front());
+        }
+        case EntityType::Location: {
+            const auto rows = _store.locations(selection, std::nullopt, 1);
+            return rows.empty() ? nullptr : json.location(rows.front());
+        }
+        case EntityType::Datastream: {
+            const auto rows = _store.datastreams(selection, std::nullopt, 1);
+            return rows.empty() ? nullptr : json.datastream(rows.front());
+        }
+        case EntityType::Sensor: {
+            const auto rows = _store.sensors(selection, std::nullopt, 1);
+            return rows.empty() ? nullptr : json.sensor(rows.front());
+        }
+        case EntityType::ObservedProperty: {
+            const auto rows = _store.observedProperties(selection, std::nullopt, 1);
+            return rows.empty() ? nullptr : json.observedProperty(rows.front());
+        }
+        case EntityType::Observation:
+            break;
+    }
+    return nullptr;
+}
+
+std::optional<EntityId> SensingService::follow(EntityType type, const EntityId& id, const std::string& name) {
+    if (type == EntityType::Observation)  // its Datastream
+        return std::get<ObservationKey>(id).sensor;
+    const auto rows = _store.datastreams(Selection::id(number(id)), std::nullopt, 1);
+    if (rows.empty())
+        return std::nullopt;
+    const DatastreamRow& datastream = rows.front();
+    if (name == "Thing")
+        return datastream.stationId;
+    if (name == "Sensor")
+        return datastream.sensorId;
+    const auto quantity = quantityByName(datastream.quantity);  // ObservedProperty
+    return quantity ? std::optional<EntityId>(static_cast<std::int64_t>(*quantity) + 1) : std::nullopt;
+}
+
+Poco::JSON::Object::Ptr SensingService::collection(const EntityJson& json, const ResourcePath& path,
+                                                   EntityType type, const Selection& selection,
+                                                   const PageOptions& page) {
+    // One row more than the page holds says whether another page follows.
+    const std::size_t fetch = page.top + 1;
+    Poco::JSON::Array::Ptr values = new Poco::JSON::Array;
+    std::size_t found = 0;
+    std::string lastId;
+    const auto after = [&] {
+        return page.skipToken ? std::optional<std::int64_t>(idAfter(*page.skipToken)) : std::nullopt;
+    };
+    const auto collect = [&](const auto& rows, auto render, auto idOf) {
+        found = rows.size();
+        addAll(*values, rows, page.top, render);
+        if (found > page.top && page.top > 0)
+            lastId = idOf(rows[page.top - 1]);
+    };
+    const auto byId = [](const auto& row) { return std::to_string(row.id); };
+    switch (type) {
+        case EntityType::Thing:
+            collect(
+                _store.things(selection, after(), fetch),
+                [&](const StationRow& row) { return json.thing(row); }, byId);
+            break;
+        case EntityType::Location:
+            collect(
+                _store.locations(selection, after(), fetch),
+                [&](const StationRow& row) { return json.location(row); }, byId);
+            break;
+        case EntityType::Datastream:
+            collect(
+                _store.datastreams(selection, after(), fetch),
+                [&](const DatastreamRow& row) { return json.datastream(row); }, byId);
+            break;
+        case EntityType::Sensor:
+            collect(
+                _store.sensors(selection, after(), fetch),
+                [&](const SensorRow& row) { return json.sensor(row); }, byId);
+            break;
+        case EntityType::ObservedProperty:
+            collect(
+                _store.observedProperties(selection, after(), fetch),
+                [&](std::int64_t id) { return json.observedProperty(id); },
+                [](std::int64_t id) { return std::to_string(id); });
+            break;
+        case EntityType::Observation: {
+            const auto from = page.skipToken
+                                  ? std::optional<ObservationKey>(observationAfter(*page.skipToken))
+                                  : std::nullopt;
+            collect(
+                _store.observations(selection, from, fetch),
+                [&](const ReadingRow& row) { return json.observation(row); },
+                [](const ReadingRow& row) { return observationId(row.key); });
+            break;
+        }
+    }
+    Poco::JSON::Object::Ptr object = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    if (!lastId.empty()) {
+        std::string token;
+        Poco::URI::encode(lastId, "&=+#%", token);
+        object->set("@iot.nextLink", json.serviceRoot() + "/" + pathText(path) +
+                                         "?$top=" + std::to_string(page.top) + "&$skiptoken=" + token);
+    }
+    object->set("value", values);
+    return object;
+}
+
+}  // namespace citysense::api

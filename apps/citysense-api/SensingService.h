@@ -1,0 +1,45 @@
+// Answers the SensorThings part of the API (everything below /v1.1): resolves the resource path
+// against the store one hop at a time (a missing entity anywhere on the path is a 404), then writes
+// the entity, or a page of the collection with an @iot.nextLink while more rows follow.
+#pragma once
+
+#include "EntityJson.h"
+#include "PageOptions.h"
+#include "ReadingsStore.h"
+#include "ResourcePath.h"
+
+#include <Poco/URI.h>
+
+#include <string>
+
+namespace citysense::api {
+
+struct JsonAnswer {
+    int status = 200;
+    std::string body;
+};
+
+/// {"code":404,"type":"error","message":"..."}
+JsonAnswer errorAnswer(int status, const std::string& message);
+
+class SensingService {
+public:
+    explicit SensingService(ReadingsStore& store) : _store(store) {}
+
+    /// `path`: below "/v1.1/" ("" for the service root document), percent-decoded; `serviceRoot`: the
+    /// start of every link ("http://host:8280/v1.1").
+    JsonAnswer answer(const std::string& path, const Poco::URI::QueryParameters& parameters,
+                      const std::string& serviceRoot);
+
+private:
+    /// The entity's JSON; nullptr when there is none.
+    Poco::JSON::Object::Ptr entity(const EntityJson& json, EntityType type, const EntityId& id);
+    /// Where a single-valued navigation property of an existing entity leads; nothing when nowhere.
+    std::optional<EntityId> follow(EntityType type, const EntityId& id, const std::string& name);
+    Poco::JSON::Object::Ptr collection(const EntityJson& json, const ResourcePath& path, EntityType type,
+                                       const Selection& selection, const PageOptions& page);
+
+    ReadingsStore& _store;
+};
+
+}  // namespace citysense::api

@@ -1,0 +1,99 @@
+#include "ApiTestStore.h"
+
+#include "Programs.h"
+
+#include <Poco/JSON/Parser.h>
+
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+#include <csignal>
+#include <fstream>
+
+namespace citysense::test {
+
+namespace {
+
+constexpr const char* kReaderPassword = "reader-secret-1";
+
+}  // namespace
+
+ApiTestStore::ApiTestStore(const std::string& connector) {
+    _directory = std::filesystem::temp_directory_path() /
+                 ("citysense-api-" + std::to_string(::getpid()) + "-" +
+                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(_directory);
+    std::filesystem::create_directories(_directory);
+    if (connector == "mysql") {
+        _server = std::make_unique<MariaDb>();
+        _server->query(readFile(CITYSENSE_SOURCE_DIR "/sql/mariadb/001_initial.sql"));
+        _server->query(std::string("CREATE USER 'reader'@'127.0.0.1' IDENTIFIED BY '") + kReaderPassword +
+                           "'; GRANT SELECT ON citysense.* TO 'reader'@'127.0.0.1';",
+                       "");
+        const std::string passwordFile = (_directory / "reader.password").string();
+        std::ofstream(passwordFile) << kReaderPassword << "\n";
+        ::chmod(passwordFile.c_str(), 0600);
+    } else {
+        execute(readFile(CITYSENSE_SOURCE_DIR "/sql/sqlite/001_initial.sql"));
+    }
+}
+
+ApiTestStore::~ApiTestStore() {
+    std::filesystem::remove_all(_directory);
+}
+
+void ApiTestStore::execute(const std::string& sql) const {
+    if (_server) {
+        _server->query(sql);
+        return;
+    }
+    // The leading empty statement keeps text that starts with a comment ("-- ...") from reading as an option.
+    const CommandResult result = runProgram(
+        {"sqlite3", "-batch", "-cmd", ".timeout 10000", (_directory / "readings.db").string(), ";" + sql});
+    ASSERT_EQ(result.status, 0) << result.output;
+}
+
+std::string ApiTestStore::timeLiteral(Micros time) const {
+    return _server ? "'" + formatSeedTime(time) + "'" : std::to_string(time);
+}
+
+std::string ApiTestStore::writeConfiguration(const std::string& apiKeys) const {
+    std::string text = "[api]\nlisten_address = 127.0.0.1\nport = 0\n" + apiKeys + "\n[store]\n";
+    if (_server)
+        text += "connector = mysql\nconnection = host=127.0.0.1;port=" + std::to_string(_server->port()) +
+                ";db=citysense;user=reader\npassword_file = " + (_directory / "reader.password").string() +
+                "\n";
+    else
+        text += "connector = sqlite\nconnection = " + (_directory / "readings.db").string() + "\n";
+    const std::string path = (_directory / "api.ini").string();
+    std::ofstream(path) << text;
+    return path;
+}
+
+ApiService::ApiService(const std::string& configuration)
+    : _process({"-c", configuration}, {}, "citysense-api") {
+    const std::string announcement = "listening on http://127.0.0.1:";
+    if (!_process.waitForLog(announcement))
+        throw std::runtime_error("citysense-api did not start:\n" + _process.log());
+    const std::string log = _process.log();
+    _port = static_cast<unsigned>(std::stoul(log.substr(log.find(announcement) + announcement.size())));
+}
+
+ApiService::~ApiService() {
+    _process.signal(SIGTERM);
+    EXPECT_EQ(_process.waitAtMost(std::chrono::seconds(30)), 0) << _process.log();
+    EXPECT_NE(_process.log().find("citysense-api: stopped"), std::string::npos) << _process.log();
+}
+
+ApiAnswer ApiService::get(const std::string& target) const {
+    const std::string origin = "http://127.0.0.1:" + std::to_string(_port);
+    const std::string path = target.rfind(origin, 0) == 0 ? target.substr(origin.size()) : target;
+    ApiAnswer answer;
+    answer.body = httpGet(_port, path, answer.status);
+    if (!answer.body.empty() && answer.body.front() == '{')
+        answer.json = Poco::JSON::Parser().parse(answer.body).extract<Poco::JSON::Object::Ptr>();
+    return answer;
+}
+
+}  // namespace citysense::test
