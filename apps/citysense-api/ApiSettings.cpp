@@ -16,7 +16,8 @@ const OptionTable& apiOptions(const std::string& kind) {
         Option::path("certificate_file", "",
                      "PEM certificate (chain) of the server: set with key_file for HTTPS"),
         Option::path("key_file", "", "PEM private key of certificate_file"),
-        Option::integer("threads", "8", "Requests answered at once").range(1, 256),
+        Option::integer("threads", "8", "Requests answered at once, each with its own database session")
+            .range(1, 256),
         Option::duration("drain_timeout", "10s",
                          "How long a stopping service lets the requests under way finish")
             .range(0, 600),
@@ -32,7 +33,6 @@ const OptionTable& apiOptions(const std::string& kind) {
                        "SELECT; no password in it)")
             .mandatory(),
         Option::secret("password", "mysql: the password of the connection's user"),
-        Option::integer("sessions", "8", "Most database sessions open at once").range(1, 256),
     };
     static const OptionTable none;
     if (kind == "api")
@@ -121,7 +121,6 @@ StoreSettings readStore(const Options& options, std::vector<ConfigIssue>& issues
     if (store.sqlite && !store.password.empty())
         issues.push_back({"[store]", options.has("password_file") ? "password_file" : "password_env",
                           "sqlite takes no password"});
-    store.sessions = static_cast<int>(readOr(issues, "[store]", [&] { return options.getInt("sessions"); }));
     return store;
 }
 
@@ -129,7 +128,9 @@ StoreSettings readStore(const Options& options, std::vector<ConfigIssue>& issues
 
 ApiSettings readApiSettings(const ConfigDocument& document, std::vector<ConfigIssue>& issues) {
     for (const auto& section : document.sections) {
-        if (section.kind != "api" && section.kind != "store")
+        if (section.values.count("") && section.name.empty())
+            issues.push_back({"", section.kind, "a key outside any section", false, section.file});
+        else if (section.kind != "api" && section.kind != "store")
             issues.push_back({section.label(), "", "unknown section (expected [api] and [store])"});
         else if (!section.name.empty())
             issues.push_back({section.label(), "", "write [" + section.kind + "], without a name"});
@@ -139,6 +140,7 @@ ApiSettings readApiSettings(const ConfigDocument& document, std::vector<ConfigIs
     ApiSettings settings;
     settings.server = readServer(readSection(document, "api", issues), issues);
     settings.store = readStore(readSection(document, "store", issues), issues);
+    settings.store.sessions = settings.server.threads;  // a request uses one session at a time
     attributeFiles(document, issues);
     return settings;
 }

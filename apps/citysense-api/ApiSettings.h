@@ -27,7 +27,7 @@ struct StoreSettings {
     bool sqlite = true;
     std::string connection;  ///< sqlite: the database file; mysql: the Poco connection string
     std::string password;    ///< mysql only, read from password_file or password_env
-    int sessions = 0;
+    int sessions = 0;        ///< the most the pool opens: one per request thread
 };
 
 struct ApiSettings {

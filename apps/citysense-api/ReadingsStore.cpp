@@ -22,18 +22,22 @@ void registerConnectors() {
     });
 }
 
-std::int64_t whole(const Poco::Data::RecordSet& rows, std::size_t column, std::size_t row) {
-    return rows.value(column, row).convert<Poco::Int64>();
+std::int64_t whole(const Row& row, std::size_t column) {
+    return row[column].convert<Poco::Int64>();
 }
 
-std::string text(const Poco::Data::RecordSet& rows, std::size_t column, std::size_t row) {
-    return rows.value(column, row).convert<std::string>();
+std::string text(const Row& row, std::size_t column) {
+    return row[column].convert<std::string>();
 }
 
-std::optional<double> optionalNumber(const Poco::Data::RecordSet& rows, std::size_t column, std::size_t row) {
-    if (rows.isNull(column, row))
+double number(const Row& row, std::size_t column) {
+    return row[column].convert<double>();
+}
+
+std::optional<double> optionalNumber(const Row& row, std::size_t column) {
+    if (row[column].isEmpty())
         return std::nullopt;
-    return rows.value(column, row).convert<double>();
+    return number(row, column);
 }
 
 /// `condition AND id > after ORDER BY id LIMIT limit` for a query whose rows have the id column `id`.
@@ -94,18 +98,49 @@ ReadingsStore::ReadingsStore(const StoreSettings& settings) : _sqlite(settings.s
         if (connection.find("character-set=") == std::string::npos)
             connection += ";character-set=utf8mb4";
     }
-    _pool = std::make_unique<Pool>(_sqlite, connection, settings.sessions);
+    _connection = connection;
+    _sessions = settings.sessions;
+    _pool = std::make_shared<Pool>(_sqlite, _connection, _sessions);
 }
-
-ReadingsStore::~ReadingsStore() = default;
 
 bool ReadingsStore::reachable() {
     try {
-        Poco::Data::Session session = _pool->get();
-        BoundQuery().sql("SELECT COUNT(*) FROM stations WHERE id = ").value(0).run(session);
+        run(BoundQuery().sql("SELECT COUNT(*) FROM stations WHERE id = ").value(0));
         return true;
     } catch (const Poco::Exception&) {
         return false;
+    }
+}
+
+Rows ReadingsStore::run(const BoundQuery& query) {
+    for (int attempt = 1;; ++attempt) {
+        std::shared_ptr<Pool> pool;
+        {
+            std::lock_guard<std::mutex> lock(_poolMutex);
+            pool = _pool;
+        }
+        try {
+            Poco::Data::Session session = pool->get();
+            const Poco::Data::RecordSet records = query.run(session);
+            Rows rows(records.rowCount(), Row(records.columnCount()));
+            for (std::size_t row = 0; row < rows.size(); ++row) {
+                for (std::size_t column = 0; column < records.columnCount(); ++column) {
+                    if (!records.isNull(column, row))
+                        rows[row][column] = records.value(column, row);
+                }
+            }
+            return rows;
+        } catch (const Poco::Exception&) {
+            // A pool keeps sessions whose server went away (a restart, an idle timeout): start a new
+            // one, unless another request already did, and try once more on it.
+            {
+                std::lock_guard<std::mutex> lock(_poolMutex);
+                if (_pool == pool)
+                    _pool = std::make_shared<Pool>(_sqlite, _connection, _sessions);
+            }
+            if (attempt == 2)
+                throw;
+        }
     }
 }
 
@@ -130,12 +165,11 @@ std::vector<StationRow> ReadingsStore::things(const Selection& selection, std::o
     else if (selection.by == Selection::By::Related)
         return {};
     page(query, "id", after, limit);
-    Poco::Data::Session session = _pool->get();
-    const Poco::Data::RecordSet rows = query.run(session);
+    const Rows rows = run(query);
     std::vector<StationRow> stations;
-    for (std::size_t row = 0; row < rows.rowCount(); ++row)
-        stations.push_back({whole(rows, 0, row), text(rows, 1, row), text(rows, 2, row), text(rows, 3, row),
-                            optionalNumber(rows, 4, row), optionalNumber(rows, 5, row)});
+    for (const Row& row : rows)
+        stations.push_back({whole(row, 0), text(row, 1), text(row, 2), text(row, 3), optionalNumber(row, 4),
+                            optionalNumber(row, 5)});
     return stations;
 }
 
@@ -186,14 +220,12 @@ std::vector<DatastreamRow> ReadingsStore::datastreams(const Selection& selection
         }
     }
     page(query, "s.id", after, limit);
-    Poco::Data::Session session = _pool->get();
-    const Poco::Data::RecordSet rows = query.run(session);
+    const Rows rows = run(query);
     std::vector<DatastreamRow> datastreams;
-    for (std::size_t row = 0; row < rows.rowCount(); ++row)
-        datastreams.push_back({whole(rows, 0, row), whole(rows, 1, row),
-                               text(rows, 2, row) + "/" + text(rows, 3, row) + "/" + text(rows, 4, row),
-                               text(rows, 5, row), text(rows, 6, row), text(rows, 7, row),
-                               whole(rows, 8, row)});
+    for (const Row& row : rows)
+        datastreams.push_back({whole(row, 0), whole(row, 1),
+                               text(row, 2) + "/" + text(row, 3) + "/" + text(row, 4), text(row, 5),
+                               text(row, 6), text(row, 7), whole(row, 8)});
     return datastreams;
 }
 
@@ -209,13 +241,11 @@ std::vector<SensorRow> ReadingsStore::sensors(const Selection& selection, std::o
     else if (selection.by == Selection::By::Related)
         return {};
     page(query, "g.id", after, limit);
-    Poco::Data::Session session = _pool->get();
-    const Poco::Data::RecordSet rows = query.run(session);
+    const Rows rows = run(query);
     std::vector<SensorRow> sensors;
-    for (std::size_t row = 0; row < rows.rowCount(); ++row)
-        sensors.push_back({whole(rows, 0, row), whole(rows, 1, row),
-                           text(rows, 2, row) + "/" + text(rows, 3, row) + "/" + text(rows, 4, row),
-                           text(rows, 5, row)});
+    for (const Row& row : rows)
+        sensors.push_back({whole(row, 0), whole(row, 1),
+                           text(row, 2) + "/" + text(row, 3) + "/" + text(row, 4), text(row, 5)});
     return sensors;
 }
 
@@ -224,11 +254,10 @@ std::vector<std::int64_t> ReadingsStore::observedProperties(const Selection& sel
                                                             std::size_t limit) {
     if (selection.by == Selection::By::Related)
         return {};
-    Poco::Data::Session session = _pool->get();
-    const Poco::Data::RecordSet rows = BoundQuery().sql("SELECT DISTINCT quantity FROM sensors").run(session);
+    const Rows rows = run(BoundQuery().sql("SELECT DISTINCT quantity FROM sensors"));
     std::vector<std::int64_t> ids;
-    for (std::size_t row = 0; row < rows.rowCount(); ++row) {
-        if (const auto quantity = quantityByName(text(rows, 0, row)))
+    for (const Row& row : rows) {
+        if (const auto quantity = quantityByName(text(row, 0)))
             ids.push_back(static_cast<std::int64_t>(*quantity) + 1);
     }
     std::sort(ids.begin(), ids.end());
@@ -269,13 +298,11 @@ std::vector<ReadingRow> ReadingsStore::observations(const Selection& selection,
         query.sql(" ORDER BY r.time, r.sensor_id");
     }
     query.sql(" LIMIT ").value(static_cast<std::int64_t>(limit));
-    Poco::Data::Session session = _pool->get();
-    const Poco::Data::RecordSet rows = query.run(session);
+    const Rows rows = run(query);
     std::vector<ReadingRow> readings;
-    for (std::size_t row = 0; row < rows.rowCount(); ++row)
-        readings.push_back({{whole(rows, 0, row), whole(rows, 1, row)},
-                            rows.value(2, row).convert<double>(),
-                            static_cast<std::uint16_t>(whole(rows, 3, row))});
+    for (const Row& row : rows)
+        readings.push_back(
+            {{whole(row, 0), whole(row, 1)}, number(row, 2), static_cast<std::uint16_t>(whole(row, 3))});
     return readings;
 }
 
@@ -286,13 +313,12 @@ std::optional<ReadingRow> ReadingsStore::observation(const ObservationKey& key) 
         .sql(", r.value, r.quality FROM readings r WHERE r.sensor_id = ")
         .value(key.sensor);
     time(query.sql(" AND r.time = "), key.time);
-    Poco::Data::Session session = _pool->get();
-    const Poco::Data::RecordSet rows = query.run(session);
-    if (rows.rowCount() == 0)
+    const Rows rows = run(query);
+    if (rows.empty())
         return std::nullopt;
-    return ReadingRow{{key.sensor, whole(rows, 0, 0)},
-                      rows.value(1, 0).convert<double>(),
-                      static_cast<std::uint16_t>(whole(rows, 2, 0))};
+    return ReadingRow{{key.sensor, whole(rows.front(), 0)},
+                      number(rows.front(), 1),
+                      static_cast<std::uint16_t>(whole(rows.front(), 2))};
 }
 
 }  // namespace citysense::api

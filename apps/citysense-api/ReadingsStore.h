@@ -12,6 +12,7 @@
 #include <Poco/Data/SessionPool.h>
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -63,17 +64,20 @@ struct Selection {
     static Selection relatedTo(EntityType type, std::int64_t id) { return {By::Related, type, id}; }
 };
 
+/// A query's rows, each value read out of the session (empty for NULL).
+using Row = std::vector<Poco::Dynamic::Var>;
+using Rows = std::vector<Row>;
+
 class ReadingsStore {
 public:
     /// Prepares the pool; connects only when a query first needs a session. Throws std::runtime_error
     /// when a SQLite file does not exist (opening it would create an empty one).
     explicit ReadingsStore(const StoreSettings& settings);
-    ~ReadingsStore();
 
     /// "sqlite /var/lib/citysense/readings.sqlite", "mysql host=...;db=citysense;user=...": for logs.
     const std::string& description() const { return _description; }
 
-    /// Whether a trivial query succeeds now.
+    /// Whether a trivial query succeeds now (on a new pool if the current one failed).
     bool reachable();
 
     // Each returns at most `limit` rows with ids after `after` (none: from the first), in id order.
@@ -97,6 +101,10 @@ public:
 private:
     class Pool;
 
+    /// Runs `query` on a session of the pool. When it fails, the pool is replaced (its sessions may
+    /// be connections the server dropped) and the query tried once more; a second failure throws.
+    Rows run(const BoundQuery& query);
+
     /// The time column of readings, in µs since 1970, as the dialect selects it.
     const char* timeMicros() const;
     /// A time as the dialect binds it for a comparison with readings.time.
@@ -104,7 +112,10 @@ private:
 
     bool _sqlite;
     std::string _description;
-    std::unique_ptr<Pool> _pool;
+    std::string _connection;
+    int _sessions = 0;
+    std::mutex _poolMutex;
+    std::shared_ptr<Pool> _pool;  ///< a request keeps the pool it took a session from alive
 };
 
 }  // namespace citysense::api

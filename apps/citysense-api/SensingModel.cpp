@@ -37,6 +37,11 @@ constexpr std::array<NavigationEntry, 10> kNavigations = {{
     {EntityType::Observation, "Datastream", {EntityType::Datastream, true}},
 }};
 
+// The times the store holds: MariaDB's DATETIME range, 1000-01-01 to 9999-12-31 (the sql sink refuses
+// others for both stores). A key outside it names no reading, and would not bind as a DATETIME.
+constexpr Micros kEarliestTime = -30610224000000000;
+constexpr Micros kLatestTime = 253402300799999999;
+
 template <typename Number>
 std::optional<Number> parseWhole(const std::string& text) {
     Number value{};
@@ -74,7 +79,7 @@ std::optional<ObservationKey> parseObservationId(const std::string& text) {
         return std::nullopt;
     const auto sensor = parseWhole<std::int64_t>(text.substr(0, dash));
     const auto time = parseWhole<Micros>(text.substr(dash + 1));
-    if (!sensor || !time || *sensor < 0)
+    if (!sensor || !time || *sensor < 0 || *time < kEarliestTime || *time > kLatestTime)
         return std::nullopt;
     return ObservationKey{*sensor, *time};
 }

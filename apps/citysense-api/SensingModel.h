@@ -41,7 +41,8 @@ struct ObservationKey {
 /// "3-1764000000123456"
 std::string observationId(const ObservationKey& key);
 
-/// Reads observationId()'s text; nothing when it is not one.
+/// Reads observationId()'s text; nothing when it is not one, or its time is outside the years 1000 to
+/// 9999 the store holds.
 std::optional<ObservationKey> parseObservationId(const std::string& text);
 
 /// An entity's id: a number, or an Observation's key.

@@ -76,6 +76,29 @@ TEST_F(ApiConfig, RefusesAPasswordInTheConnectionAndHalfATlsSetting) {
     EXPECT_THAT(result.output, Not(HasSubstr("secret")));
 }
 
+TEST_F(ApiConfig, AKeyOutsideAnySectionIsNamed) {
+    const std::string path = write("api.ini", "port = 80\n[store]\nconnection = readings.db\n");
+    const CommandResult result = check(path);
+    EXPECT_NE(result.status, 0);
+    EXPECT_THAT(result.output, HasSubstr(path + ": port: a key outside any section"));
+}
+
+TEST_F(ApiConfig, ReadsXmlAsWell) {
+    const std::string valid =
+        write("api.xml",
+              "<citysense><api><port>8280</port></api>"
+              "<store><connector>sqlite</connector><connection>readings.db</connection></store>"
+              "</citysense>");
+    const CommandResult good = check(valid);
+    EXPECT_EQ(good.status, 0) << good.output;
+    const std::string invalid = write(
+        "bad.xml",
+        "<citysense><api><port>-1</port></api><store><connection>r.db</connection></store></citysense>");
+    const CommandResult bad = check(invalid);
+    EXPECT_NE(bad.status, 0);
+    EXPECT_THAT(bad.output, HasSubstr(invalid + ": [api] port: expected integer: -1 is out of range"));
+}
+
 TEST_F(ApiConfig, NeedsAStoreSection) {
     const CommandResult result = check(write("api.ini", "[api]\nport = 8280\n"));
     EXPECT_NE(result.status, 0);

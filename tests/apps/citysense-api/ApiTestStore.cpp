@@ -73,11 +73,13 @@ std::string ApiTestStore::writeConfiguration(const std::string& apiKeys) const {
 
 ApiService::ApiService(const std::string& configuration)
     : _process({"-c", configuration}, {}, "citysense-api") {
-    const std::string announcement = "listening on http://127.0.0.1:";
-    if (!_process.waitForLog(announcement))
+    // "listening on http://127.0.0.1:PORT/v1.1", or https://
+    if (!_process.waitForLog("listening on http"))
         throw std::runtime_error("citysense-api did not start:\n" + _process.log());
     const std::string log = _process.log();
-    _port = static_cast<unsigned>(std::stoul(log.substr(log.find(announcement) + announcement.size())));
+    const std::string address = "://127.0.0.1:";
+    _port = static_cast<unsigned>(
+        std::stoul(log.substr(log.find(address, log.find("listening on http")) + address.size())));
 }
 
 ApiService::~ApiService() {

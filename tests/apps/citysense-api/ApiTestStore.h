@@ -31,6 +31,10 @@ public:
     std::string timeLiteral(Micros time) const;
 
     bool mariadb() const { return _server != nullptr; }
+    /// The MariaDB server (only when mariadb()).
+    MariaDb& server() { return *_server; }
+    /// The SQLite file (only when not mariadb()).
+    std::string sqliteFile() const { return (_directory / "readings.db").string(); }
 
     /// Writes citysense-api's configuration (listening on a free port) with `apiKeys` added to [api];
     /// its path.

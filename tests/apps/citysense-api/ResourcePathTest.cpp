@@ -48,11 +48,14 @@ TEST(ResourcePath, NamesTheModelDoesNotHaveAreUnknown) {
 }
 
 TEST(ObservationId, RoundTripsAndRefusesWhatItDidNotWrite) {
+    // Times from the first µs of year 1000 to the last of year 9999, as the store holds them.
+    EXPECT_TRUE(parseObservationId("1--30610224000000000"));
+    EXPECT_TRUE(parseObservationId("1-253402300799999999"));
     const ObservationKey key{42, -1000};
     EXPECT_EQ(observationId(key), "42--1000");
     EXPECT_EQ(parseObservationId("42--1000"), key);
-    for (const char* text :
-         {"", "-", "42", "42-", "-42-1", "4 2-1", "42-1-", "42-x", "42-99999999999999999999"})
+    for (const char* text : {"", "-", "42", "42-", "-42-1", "4 2-1", "42-1-", "42-x",
+                             "42-99999999999999999999", "42-253402300800000000", "42--30610224000000001"})
         EXPECT_FALSE(parseObservationId(text)) << text;
 }
 

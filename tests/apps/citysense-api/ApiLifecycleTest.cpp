@@ -1,0 +1,93 @@
+// citysense-api as a service: a SIGTERM lets a request under way finish, a store that goes away and
+// comes back is reported by /health and answered with 503s meanwhile, and with a certificate it speaks
+// HTTPS only.
+#include "ApiTestStore.h"
+#include "Programs.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <thread>
+
+namespace citysense {
+namespace {
+
+using namespace test;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr const char* kOneStation =
+    "INSERT INTO stations (id, system, city, street) VALUES (1, 'hypo_city', 'city_01', 'street_01');";
+
+TEST(ApiLifecycle, SigtermLetsARequestUnderWayFinish) {
+    ApiTestStore store("sqlite");
+    store.execute(kOneStation);
+    ApiService service(store.writeConfiguration());
+    // A writer holds the store's lock for a while: the request waits for it (busy_timeout) meanwhile.
+    // (It says so with a file: its standard output reaches the log only when it ends.)
+    const std::string lockLog = (store.directory() / "lock.log").string();
+    const std::string locked = (store.directory() / "locked").string();
+    const pid_t locker = startProgram({"sqlite3", store.sqliteFile(), "-cmd", "BEGIN EXCLUSIVE;", "-cmd",
+                                       ".shell touch " + locked, "-cmd", ".shell sleep 1.5", "COMMIT;"},
+                                      lockLog);
+    ASSERT_TRUE(eventually([&] { return std::filesystem::exists(locked); })) << readFile(lockLog);
+    auto request = std::async(std::launch::async, [&] { return service.get("/v1.1/Things"); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    if (request.wait_for(std::chrono::seconds(0)) == std::future_status::ready)
+        FAIL() << "the request did not wait: " << request.get().body << "\n" << readFile(lockLog);
+    service.process().signal(SIGTERM);
+    ASSERT_TRUE(service.process().waitForLog("stopping: letting the requests under way finish"));
+    const ApiAnswer answer = request.get();
+    EXPECT_EQ(answer.status, 200) << answer.body;
+    EXPECT_THAT(answer.body, HasSubstr("street_01"));
+    EXPECT_EQ(waitForExit(locker), 0) << readFile(lockLog);
+    // ~ApiService: the service then exits 0.
+}
+
+TEST(ApiLifecycle, AStoreThatGoesAwayIsA503UntilItIsBack) {
+    ApiTestStore store("mysql");
+    store.execute(kOneStation);
+    ApiService service(store.writeConfiguration());
+    EXPECT_EQ(service.get("/v1.1/Things").status, 200);
+    store.server().stop();
+    const ApiAnswer health = service.get("/health");
+    EXPECT_EQ(health.status, 503) << health.body;
+    EXPECT_FALSE(health.json->getObject("store")->getValue<bool>("reachable"));
+    const ApiAnswer things = service.get("/v1.1/Things");
+    EXPECT_EQ(things.status, 503) << things.body;
+    EXPECT_EQ(things.json->getValue<int>("code"), 503);
+    store.server().start();
+    EXPECT_TRUE(eventually([&] { return service.get("/v1.1/Things").status == 200; }));
+    EXPECT_EQ(service.get("/health").status, 200);
+    EXPECT_THAT(service.get("/metrics").body, HasSubstr("citysense_api_requests_total{code=\"503\"} "));
+}
+
+TEST(ApiLifecycle, WithACertificateItSpeaksHttpsWithTls12OrNewer) {
+    ApiTestStore store("sqlite");
+    store.execute(kOneStation);
+    const std::string certificate = (store.directory() / "api.crt").string();
+    const std::string key = (store.directory() / "api.key").string();
+    runChecked({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                "-nodes", "-keyout", key, "-out", certificate, "-days", "2", "-subj", "/CN=127.0.0.1",
+                "-addext", "subjectAltName=IP:127.0.0.1"});
+    ApiService service(store.writeConfiguration("certificate_file = " + certificate + "\nkey_file = " + key));
+    EXPECT_THAT(service.process().log(), HasSubstr("listening on https://127.0.0.1:"));
+    const std::string url = "https://127.0.0.1:" + std::to_string(service.port()) + "/v1.1/Things(1)";
+    const CommandResult secure =
+        runProgram({"curl", "--silent", "--show-error", "--cacert", certificate, url});
+    EXPECT_EQ(secure.status, 0) << secure.output;
+    EXPECT_THAT(secure.output, HasSubstr("\"@iot.selfLink\":\"" + url + "\""));
+    const CommandResult old = runProgram({"curl", "--silent", "--cacert", certificate, "--tlsv1.1",
+                                          "--tls-max", "1.1", "--ciphers", "DEFAULT@SECLEVEL=0", url});
+    EXPECT_NE(old.status, 0) << "TLS 1.1 was accepted: " << old.output;
+    const CommandResult plain = runProgram(
+        {"curl", "--silent", "http://127.0.0.1:" + std::to_string(service.port()) + "/v1.1/Things"});
+    EXPECT_THAT(plain.output, Not(HasSubstr("street_01")));
+}
+
+}  // namespace
+}  // namespace citysense
