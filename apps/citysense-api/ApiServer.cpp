@@ -30,6 +30,7 @@ struct ApiServer::Shared {
     std::string baseUrl;       ///< the configured one, or empty
     std::string scheme;        ///< "http" or "https"
     std::string ownAuthority;  ///< "127.0.0.1:8280", when a request's Host cannot be used
+    const Poco::Net::HTTPServer* server = nullptr;  ///< set before it starts
 };
 
 namespace {
@@ -53,6 +54,7 @@ std::string authority(const HTTPServerRequest& request, const std::string& own) 
 }
 
 Answer health(ApiServer::Shared& shared);
+std::string metrics(const ApiServer::Shared& shared);
 
 class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
 public:
@@ -99,7 +101,7 @@ private:
         if (path == "/health")
             return health(*_shared);
         if (path == "/metrics")
-            return {200, "text/plain; version=0.0.4", _shared->metrics.prometheusText()};
+            return {200, "text/plain; version=0.0.4", metrics(*_shared)};
         const std::string version = "/v1.1";
         if (path.compare(0, version.size(), version) != 0 ||
             (path.size() > version.size() && path[version.size()] != '/'))
@@ -121,6 +123,15 @@ Answer health(ApiServer::Shared& shared) {
                        "\",\"store\":{\"reachable\":" + (reachable ? "true" : "false") +
                        "},\"requests\":" + std::to_string(shared.metrics.requests()) + "}";
     return {reachable ? 200 : 503, kJson, std::move(body)};
+}
+
+std::string metrics(const ApiServer::Shared& shared) {
+    return shared.metrics.prometheusText() +
+           "# HELP citysense_api_refused_connections_total Connections closed unanswered: every request "
+           "thread busy and the queue full\n"
+           "# TYPE citysense_api_refused_connections_total counter\n"
+           "citysense_api_refused_connections_total " +
+           std::to_string(shared.server->refusedConnections()) + "\n";
 }
 
 class Factory : public Poco::Net::HTTPRequestHandlerFactory {
@@ -172,10 +183,11 @@ ApiServer::ApiServer(const ServerSettings& settings, ReadingsStore& store) : _se
     Poco::Net::HTTPServerParams::Ptr parameters = new Poco::Net::HTTPServerParams;
     parameters->setMaxThreads(settings.threads);
     parameters->setMaxQueued(256);
-    parameters->setTimeout(Poco::Timespan(30, 0));
+    parameters->setTimeout(Poco::Timespan(10, 0));  // the longest wait for a request's next bytes
     parameters->setKeepAliveTimeout(Poco::Timespan(5, 0));
     parameters->setServerName("citysense-api");
     _server = std::make_unique<Poco::Net::HTTPServer>(new Factory(_shared), socket, parameters);
+    _shared->server = _server.get();
     _server->start();
 }
 

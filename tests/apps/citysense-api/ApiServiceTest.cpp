@@ -183,6 +183,7 @@ TEST_P(SensingApi, HealthSaysTheStoreAnswersAndMetricsCountRequestsByStatus) {
     EXPECT_THAT(metrics.body, HasSubstr("citysense_api_requests_total{code=\"200\"} "));
     EXPECT_THAT(metrics.body, HasSubstr("citysense_api_requests_total{code=\"404\"} 1\n"));
     EXPECT_THAT(metrics.body, HasSubstr("citysense_api_request_duration_seconds_count "));
+    EXPECT_THAT(metrics.body, HasSubstr("citysense_api_refused_connections_total 0\n"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, SensingApi, ::testing::Values("sqlite", "mysql"),
