@@ -16,7 +16,9 @@
 #include <Poco/URI.h>
 
 #include <chrono>
+#include <mutex>
 #include <thread>
+#include <utility>
 
 namespace citysense::api {
 
@@ -24,6 +26,13 @@ using Poco::Net::HTTPServerRequest;
 using Poco::Net::HTTPServerResponse;
 
 struct ApiServer::Shared {
+    Shared(ReadingsStore& store, std::string baseUrl, std::string scheme, std::string ownAuthority)
+        : store(store),
+          sensing(store),
+          baseUrl(std::move(baseUrl)),
+          scheme(std::move(scheme)),
+          ownAuthority(std::move(ownAuthority)) {}
+
     ReadingsStore& store;
     SensingService sensing;
     RequestMetrics metrics;
@@ -31,11 +40,16 @@ struct ApiServer::Shared {
     std::string scheme;        ///< "http" or "https"
     std::string ownAuthority;  ///< "127.0.0.1:8280", when a request's Host cannot be used
     const Poco::Net::HTTPServer* server = nullptr;  ///< set before it starts
+    std::mutex storeErrorMutex;                     ///< for the two below
+    Micros lastStoreErrorLogged = 0;                ///< steady time of the last store error logged
+    std::uint64_t storeErrorsUnlogged = 0;          ///< store errors since, not logged
 };
 
 namespace {
 
 constexpr const char* kJson = "application/json";
+// While the store is away every request fails alike: one log line in this time says so.
+constexpr Micros kStoreErrorLogInterval = 10 * kMicrosPerSecond;
 
 struct Answer {
     int status = 200;
@@ -53,8 +67,22 @@ std::string authority(const HTTPServerRequest& request, const std::string& own) 
     return plain ? host : own;
 }
 
-Answer health(ApiServer::Shared& shared);
-std::string metrics(const ApiServer::Shared& shared);
+Answer health(ApiServer::Shared& shared) {
+    const bool reachable = shared.store.reachable();
+    std::string body = std::string("{\"status\":\"") + (reachable ? "ok" : "failing") +
+                       "\",\"store\":{\"reachable\":" + (reachable ? "true" : "false") +
+                       "},\"requests\":" + std::to_string(shared.metrics.requests()) + "}";
+    return {reachable ? 200 : 503, kJson, std::move(body)};
+}
+
+std::string metrics(const ApiServer::Shared& shared) {
+    return shared.metrics.prometheusText() +
+           "# HELP citysense_api_refused_connections_total Connections closed unanswered: every request "
+           "thread busy and the queue full\n"
+           "# TYPE citysense_api_refused_connections_total counter\n"
+           "citysense_api_refused_connections_total " +
+           std::to_string(shared.server->refusedConnections()) + "\n";
+}
 
 class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
 public:
@@ -66,7 +94,7 @@ public:
         try {
             answer = route(request);
         } catch (const Poco::Exception& error) {
-            Poco::Logger::get("citysense-api").error("the readings store failed: " + error.displayText());
+            logStoreError(error);
             answer = fromJson(errorAnswer(503, "the readings store cannot be read now"));
         }
         if (answer.status == 405)
@@ -83,6 +111,25 @@ public:
     }
 
 private:
+    void logStoreError(const Poco::Exception& error) {
+        std::uint64_t unlogged = 0;
+        {
+            std::lock_guard<std::mutex> lock(_shared->storeErrorMutex);
+            const Micros now = steadyMicros();
+            if (_shared->lastStoreErrorLogged != 0 &&
+                now - _shared->lastStoreErrorLogged < kStoreErrorLogInterval) {
+                ++_shared->storeErrorsUnlogged;
+                return;
+            }
+            _shared->lastStoreErrorLogged = now;
+            unlogged = std::exchange(_shared->storeErrorsUnlogged, 0);
+        }
+        Poco::Logger::get("citysense-api")
+            .error("the readings store failed: " + error.displayText() +
+                   (unlogged ? " (and " + std::to_string(unlogged) + " times more since the last such line)"
+                             : ""));
+    }
+
     static Answer fromJson(JsonAnswer json) { return {json.status, kJson, std::move(json.body)}; }
 
     Answer route(HTTPServerRequest& request) {
@@ -116,23 +163,6 @@ private:
 
     std::shared_ptr<ApiServer::Shared> _shared;
 };
-
-Answer health(ApiServer::Shared& shared) {
-    const bool reachable = shared.store.reachable();
-    std::string body = std::string("{\"status\":\"") + (reachable ? "ok" : "failing") +
-                       "\",\"store\":{\"reachable\":" + (reachable ? "true" : "false") +
-                       "},\"requests\":" + std::to_string(shared.metrics.requests()) + "}";
-    return {reachable ? 200 : 503, kJson, std::move(body)};
-}
-
-std::string metrics(const ApiServer::Shared& shared) {
-    return shared.metrics.prometheusText() +
-           "# HELP citysense_api_refused_connections_total Connections closed unanswered: every request "
-           "thread busy and the queue full\n"
-           "# TYPE citysense_api_refused_connections_total counter\n"
-           "citysense_api_refused_connections_total " +
-           std::to_string(shared.server->refusedConnections()) + "\n";
-}
 
 class Factory : public Poco::Net::HTTPRequestHandlerFactory {
 public:
@@ -174,12 +204,9 @@ ApiServer::ApiServer(const ServerSettings& settings, ReadingsStore& store) : _se
     const std::string host = settings.listenAddress.find(':') == std::string::npos
                                  ? settings.listenAddress
                                  : "[" + settings.listenAddress + "]";
-    _shared = std::shared_ptr<Shared>(new Shared{store,
-                                                 SensingService(store),
-                                                 {},
-                                                 settings.baseUrl,
-                                                 settings.certificateFile.empty() ? "http" : "https",
-                                                 host + ":" + std::to_string(_settings.port)});
+    _shared =
+        std::make_shared<Shared>(store, settings.baseUrl, settings.certificateFile.empty() ? "http" : "https",
+                                 host + ":" + std::to_string(_settings.port));
     Poco::Net::HTTPServerParams::Ptr parameters = new Poco::Net::HTTPServerParams;
     parameters->setMaxThreads(settings.threads);
     parameters->setMaxQueued(256);
