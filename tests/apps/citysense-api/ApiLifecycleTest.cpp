@@ -1,9 +1,14 @@
 // citysense-api as a service: a SIGTERM lets a request under way finish, a store that goes away and
-// comes back is reported by /health and answered with 503s meanwhile, and with a certificate it speaks
+// comes back is reported by /health and answered with 503s meanwhile, links start with the configured
+// base URL, HEAD is GET without a body and nothing else is allowed, and with a certificate it speaks
 // HTTPS only.
 #include "ApiTestStore.h"
 #include "Programs.h"
 
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -64,6 +69,40 @@ TEST(ApiLifecycle, AStoreThatGoesAwayIsA503UntilItIsBack) {
     EXPECT_TRUE(eventually([&] { return service.get("/v1.1/Things").status == 200; }));
     EXPECT_EQ(service.get("/health").status, 200);
     EXPECT_THAT(service.get("/metrics").body, HasSubstr("citysense_api_requests_total{code=\"503\"} "));
+}
+
+TEST(ApiLifecycle, ABaseUrlStartsEveryLinkWhateverTheHostHeader) {
+    ApiTestStore store("sqlite");
+    store.execute(kOneStation);
+    ApiService service(store.writeConfiguration("base_url = https://data.city.example/"));
+    const ApiAnswer thing = service.get("/v1.1/Things(1)");
+    EXPECT_EQ(thing.json->getValue<std::string>("@iot.selfLink"), "https://data.city.example/v1.1/Things(1)");
+    EXPECT_EQ(thing.json->getValue<std::string>("Datastreams@iot.navigationLink"),
+              "https://data.city.example/v1.1/Things(1)/Datastreams");
+}
+
+TEST(ApiLifecycle, HeadAnswersLikeGetWithoutABodyAndOtherMethodsAre405) {
+    ApiTestStore store("sqlite");
+    store.execute(kOneStation);
+    ApiService service(store.writeConfiguration());
+    const auto ask = [&](const std::string& method, std::string& body) {
+        Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(service.port()));
+        Poco::Net::HTTPRequest request(method, "/v1.1/Things", Poco::Net::HTTPMessage::HTTP_1_1);
+        request.setContentLength(0);
+        session.sendRequest(request);
+        Poco::Net::HTTPResponse response;
+        Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
+        return response;
+    };
+    std::string body;
+    const Poco::Net::HTTPResponse head = ask(Poco::Net::HTTPRequest::HTTP_HEAD, body);
+    EXPECT_EQ(head.getStatus(), 200);
+    EXPECT_EQ(head.getContentType(), "application/json");
+    EXPECT_EQ(head.getContentLength(), static_cast<std::streamsize>(service.get("/v1.1/Things").body.size()));
+    EXPECT_EQ(body, "");
+    const Poco::Net::HTTPResponse post = ask(Poco::Net::HTTPRequest::HTTP_POST, body);
+    EXPECT_EQ(post.getStatus(), 405);
+    EXPECT_EQ(post.get("Allow"), "GET, HEAD");
 }
 
 TEST(ApiLifecycle, WithACertificateItSpeaksHttpsWithTls12OrNewer) {
