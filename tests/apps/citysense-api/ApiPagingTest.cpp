@@ -1,5 +1,6 @@
 // Paging through Observations with @iot.nextLink, over SQLite and a real MariaDB: keyset paging on
-// (time, sensor) visits every reading exactly once and in order while the ingest keeps adding readings,
+// (time, sensor) visits every reading exactly once and in order while the ingest keeps adding readings
+// ahead of the walk and a late gateway behind it,
 // and $top defaults to 100 and stops at 10,000.
 #include "ApiTestStore.h"
 
@@ -7,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <set>
 #include <thread>
@@ -19,6 +21,12 @@ using namespace test;
 constexpr Micros kStart = 1764000000000000;  // 2025-11-24 16:00:00 UTC
 constexpr Micros kSecond = 1000000;
 
+/// (sensor, time) of an Observation id, for checking the order.
+std::pair<Micros, long> key(const std::string& id) {
+    const auto dash = id.find('-');
+    return {std::stoll(id.substr(dash + 1)), std::stol(id.substr(0, dash))};
+}
+
 class ObservationPaging : public ::testing::TestWithParam<std::string> {
 protected:
     void SetUp() override {
@@ -27,7 +35,8 @@ protected:
             "INSERT INTO stations (id, system, city, street) VALUES (1, 'hypo_city', 'city_01', 'street_01');"
             "INSERT INTO sensors (id, station_id, quantity, unit, driver) VALUES (1, 1, 'no2', 'ppb', "
             "'driver.a'), "
-            "(2, 1, 'so2', 'ppb', 'driver.a'), (3, 1, 'temperature', 'Cel', 'driver.b');");
+            "(2, 1, 'so2', 'ppb', 'driver.a'), (3, 1, 'temperature', 'Cel', 'driver.b'), "
+            "(4, 1, 'wind_speed', 'm/s', 'driver.late');");
     }
 
     /// Readings of sensors 1 to 3 at the same `count` seconds from kStart + `first` seconds: every time
@@ -50,8 +59,10 @@ protected:
     }
 
     /// Follows @iot.nextLink from `target` to the last page; the ids in the order they came.
+    /// `betweenPages` gets the last id of each page before the next is asked for.
     static std::vector<std::string> walk(
-        const ApiService& service, std::string target, const std::function<void()>& betweenPages = [] {}) {
+        const ApiService& service, std::string target,
+        const std::function<void(const std::string&)>& betweenPages = [](const std::string&) {}) {
         std::vector<std::string> seen;
         for (;;) {
             const ApiAnswer page = service.get(target);
@@ -65,18 +76,12 @@ protected:
             if (!page.json->has("@iot.nextLink"))
                 return seen;
             target = page.json->getValue<std::string>("@iot.nextLink");
-            betweenPages();
+            betweenPages(seen.back());
         }
     }
 
     std::unique_ptr<ApiTestStore> _store;
 };
-
-/// (sensor, time) of an Observation id, for checking the order.
-std::pair<Micros, long> key(const std::string& id) {
-    const auto dash = id.find('-');
-    return {std::stoll(id.substr(dash + 1)), std::stol(id.substr(0, dash))};
-}
 
 TEST_P(ObservationPaging, VisitsEveryReadingOnceInOrderWhileReadingsArrive) {
     insertSeconds(0, 40);  // 120 readings
@@ -88,6 +93,7 @@ TEST_P(ObservationPaging, VisitsEveryReadingOnceInOrderWhileReadingsArrive) {
     ApiService service(_store->writeConfiguration());
 
     std::atomic<bool> stop{false};
+    std::atomic<bool> ingestDone{false};
     std::atomic<int> insertedSeconds{0};
     std::thread ingest([&] {
         // The ingest goes on writing later readings, a second (3 readings) per transaction.
@@ -95,10 +101,22 @@ TEST_P(ObservationPaging, VisitsEveryReadingOnceInOrderWhileReadingsArrive) {
             insertSeconds(second, 1);
             insertedSeconds = second - 40 + 1;
         }
+        ingestDone = true;
     });
-    const std::vector<std::string> seen = walk(service, "/v1.1/Observations?$top=7", [&] {
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    });
+    int pages = 0;
+    std::set<std::string> late;
+    const std::vector<std::string> seen =
+        walk(service, "/v1.1/Observations?$top=7", [&](const std::string& last) {
+            // A late gateway's reading lands just behind the walk (sensor 4, 1 µs before the page's last
+            // reading): paging by offset would then show the walk a reading it has seen already.
+            const Micros behind = key(last).first - 1;
+            if (late.insert(observationId(4, behind)).second)
+                _store->execute("INSERT INTO readings (sensor_id, time, value, quality) VALUES (4, " +
+                                _store->timeLiteral(behind) + ", 1, 0);");
+            // The first 30 pages each wait for one more second written: pages and writes interleave.
+            const int written = std::min(++pages, 30);
+            eventually([&] { return insertedSeconds >= written || ingestDone; });
+        });
     stop = true;
     ingest.join();
 
@@ -111,12 +129,15 @@ TEST_P(ObservationPaging, VisitsEveryReadingOnceInOrderWhileReadingsArrive) {
     }
     for (const auto& expected : before)
         EXPECT_TRUE(distinct.count(expected)) << expected << " was never visited";
+    EXPECT_GT(distinct.size(), before.size()) << "the walk saw none of the readings written while it ran";
+    for (const auto& behind : late)
+        EXPECT_FALSE(distinct.count(behind)) << behind << " was written behind the walk, yet visited";
     for (const auto& got : seen)
-        EXPECT_LT(key(got).first, kStart + (40 + insertedSeconds) * kSecond) << got << " was never stored";
+        EXPECT_LT(key(got).first, kStart + (40 + insertedSeconds) * kSecond) << got << " was never written";
 
     // Once the ingest has stopped, one more walk (another page size) visits exactly what is stored.
     const std::vector<std::string> after = walk(service, "/v1.1/Observations?$top=13");
-    EXPECT_EQ(after.size(), 3u * static_cast<std::size_t>(40 + insertedSeconds));
+    EXPECT_EQ(after.size(), 3u * static_cast<std::size_t>(40 + insertedSeconds) + late.size());
     EXPECT_EQ(std::set<std::string>(after.begin(), after.end()).size(), after.size());
 }
 
