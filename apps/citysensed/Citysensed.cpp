@@ -83,7 +83,8 @@ protected:
             Poco::Logger::setLevel("", Poco::Logger::parseLevel(loaded->plan->host.logLevel));
             const bool allRead = loaded->engine->runOnce();
             logSummary(*loaded->engine);
-            return allRead ? EXIT_OK : EXIT_SOFTWARE;
+            loaded.reset();  // hands what it abandoned to AbandonedInstances
+            return allRead && AbandonedInstances::process().count() == 0 ? EXIT_OK : EXIT_SOFTWARE;
         }
         return serve(std::move(loaded));
     }

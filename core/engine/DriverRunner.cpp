@@ -96,6 +96,8 @@ void DriverRunner::emitDurably(SampleBatch& batch) {
             journal->handedOver(journaled);
             journal->trim();
         }
+        if (journal)
+            _journalPending = journal->pending();
         succeeded();
     });
     if (!taken)
@@ -146,6 +148,7 @@ void DriverRunner::replayJournal() {
         deliver(batch);
         journal->handedOver(count);
     }
+    _journalPending = journal->pending();
 }
 
 void DriverRunner::fanOutToPipelines(SampleBatch& batch) {
@@ -237,6 +240,7 @@ void DriverRunner::eventLoop() {
 }
 
 bool DriverRunner::readOnce() {
+    replayJournal();
     if (eventDriven()) {
         _driver->logger().information("event-driven: not read in --once");
         return true;
@@ -261,6 +265,7 @@ InstanceStatus DriverRunner::status() const {
         std::lock_guard<std::mutex> lock(_statusMutex);
         status = _status;
     }
+    status.journalPending = _journalPending;
     status.droppedByReason = _driver->dropCounts().byReason();
     return status;
 }

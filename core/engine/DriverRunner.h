@@ -16,6 +16,7 @@
 #include <citysense/LatestReadings.h>
 #include <citysense/StopToken.h>
 
+#include <atomic>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -48,7 +49,8 @@ public:
     /// settled stays in it for the next start.
     void closeJournal();
 
-    /// For `--once`: opens, reads a polled driver once, delivers, closes. False if that failed.
+    /// For `--once`: replays what the journal kept from an earlier run, then opens, reads a polled
+    /// driver once, delivers, closes. False if that failed.
     bool readOnce();
 
     bool eventDriven() const { return _driver->eventDriven(); }
@@ -87,6 +89,7 @@ private:
     std::string _journalDirectory;
     std::mutex _journalMutex;  // emitDurably() and closeJournal() one at a time
     std::unique_ptr<DriverJournal> _journal;
+    std::atomic<std::uint64_t> _journalPending{0};  ///< for status(), which must not wait on the journal
     bool _journalUnavailable = false;
     StopToken _stop;
     CallWatch _watch;

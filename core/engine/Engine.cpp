@@ -5,6 +5,7 @@
 
 #include <Poco/Logger.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <limits>
 #include <map>
@@ -225,10 +226,13 @@ Engine::Backlog Engine::stopHandingOver(const std::set<std::string>& handOver, E
     _running = false;
     // Every draining sink gets the same deadline, so stopping takes shutdown_timeout at most in all;
     // a call into a plugin still in progress then gets kCallGrace more before the host gives up on it.
-    const Micros deadline = nowMicros() + _shutdownTimeout;
-    const Micros giveUpAt = deadline + kCallGrace;
-    const std::string patience = formatDuration(_shutdownTimeout + kCallGrace);
-    stopDriversAndFlush(giveUpAt, successor);
+    const Micros began = nowMicros();
+    const Micros deadline = began + _shutdownTimeout;
+    stopDriversAndFlush(deadline + kCallGrace, successor);
+    // A driver stuck until its own deadline must not take the sinks down with it: a sink gets at least
+    // kCallGrace, from the moment it is told to stop, to end the call it is in and close.
+    const Micros giveUpAt = std::max(deadline, nowMicros()) + kCallGrace;
+    const std::string patience = formatDuration(giveUpAt - began);
     for (auto& sink : _sinks) {
         if (!handOver.count(sink->name()))
             sink->beginDrain(deadline);

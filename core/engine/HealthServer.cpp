@@ -75,7 +75,7 @@ void instanceJson(std::ostringstream& out, const InstanceStatus& status) {
         << ",\"state\":\"" << stateName(status.state) << "\",\"message\":" << jsonString(status.message)
         << ",\"failures\":" << status.failures;
     if (kindOf(status) == Kind::Driver)
-        out << ",\"read\":" << status.read;
+        out << ",\"read\":" << status.read << ",\"journal_pending\":" << status.journalPending;
     else if (kindOf(status) == Kind::Sink)
         out << ",\"delivered\":" << status.delivered << ",\"dropped\":" << status.dropped
             << ",\"queued\":" << status.queued << ",\"spooled\":" << status.spooled
@@ -123,6 +123,10 @@ std::string prometheusText(const std::vector<InstanceStatus>& instances) {
            &InstanceStatus::failures, Kind::Driver);
     family(out, instances, "citysense_samples_read_total", "counter", "Samples a driver read",
            &InstanceStatus::read, Kind::Driver);
+    family(out, instances, "citysense_journal_depth", "gauge",
+           "Samples a driver's journal holds (drivers that emit durably; trimmed at each emit of what every "
+           "sink settled)",
+           &InstanceStatus::journalPending, Kind::Driver);
     family(out, instances, "citysense_sink_failures_total", "counter", "Failed writes of a sink",
            &InstanceStatus::failures, Kind::Sink);
     family(out, instances, "citysense_samples_delivered_total", "counter", "Samples a sink delivered",

@@ -16,8 +16,11 @@ struct InstanceStatus {
     std::string name;    ///< "driver.air"
     std::string plugin;  ///< "bme280"
     InstanceState state = InstanceState::Starting;
-    std::string message;          ///< the last fault while failing; the call it is stuck in when abandoned
-    std::uint64_t read = 0;       ///< drivers: samples read from the device
+    std::string message;     ///< the last fault while failing; the call it is stuck in when abandoned
+    std::uint64_t read = 0;  ///< drivers: samples read from the device
+    /// drivers that emit durably: samples their journal holds; trimmed at each emit of what every sink
+    /// settled, so it grows while a sink is down
+    std::uint64_t journalPending = 0;
     std::uint64_t delivered = 0;  ///< sinks: samples written
     /// sinks: samples lost (queue or spool full, shutdown, refused without room in a dead-letter file)
     std::uint64_t dropped = 0;

@@ -24,9 +24,9 @@ OptionTable connectionOptions(const std::string& clientIdDescription) {
         Option::path("ca_file", "", "CA certificate(s) that signed the broker's; empty: the system's CAs"),
         Option::path("cert_file", "", "Client certificate (PEM), for brokers that ask for one"),
         Option::path("key_file", "", "Private key of cert_file (PEM)"),
-        Option::choice("tls_min_version", {"1.0", "1.1", "1.2"}, "1.2",
-                       "Oldest TLS version accepted: 1.0 and 1.1 are refused; 1.3 is used when the broker "
-                       "offers it"),
+        Option::string("tls_min_version", "1.2",
+                       "Oldest TLS version accepted: only 1.2 (1.0 and 1.1 are refused); 1.3 is used when "
+                       "the broker offers it"),
         Option::boolean("verify", "true", "Verify the broker's certificate and host name"),
         Option::choice("mqtt_version", {"3.1.1", "5"}, "3.1.1", "MQTT protocol version"),
         Option::duration("keepalive", "30s", "Keep-alive interval").range(1, 65535),
@@ -94,8 +94,12 @@ ConnectionSettings readConnectionSettings(const Options& options, const std::str
     if (!settings.password.empty() && settings.username.empty())
         throw OptionError("username", "a password is given but no username");
     const std::string& tlsVersion = options.getString("tls_min_version");
-    if (tlsVersion != "1.2")
+    if (tlsVersion == "1.0" || tlsVersion == "1.1")
         throw OptionError("tls_min_version", "TLS " + tlsVersion + " is refused: 1.2 is the oldest allowed");
+    if (tlsVersion != "1.2")
+        throw OptionError("tls_min_version", "'" + tlsVersion +
+                                                 "' is not a TLS version this client sets: 1.2 "
+                                                 "is the only one (1.3 is used when the broker offers it)");
     for (const char* key : {"ca_file", "cert_file", "key_file"})
         checkReadable(options, key);
     settings.caFile = optional(options, "ca_file");

@@ -1,7 +1,8 @@
 // mqtt: publishes samples to an MQTT broker (paho.mqtt.cpp), over TLS with the gateway's own
 // credentials by default, with a retained status topic (`online` at connect, `offline` as the last
 // will). Reconnecting, backoff and the durable spool are the host's: a write that fails throws, and
-// the host retries it. See README.md for the options.
+// the host retries it; a message an MQTT 5 broker refuses for itself throws PermanentWriteError, and the
+// host sets its samples aside. See README.md for the options.
 #include "Messages.h"
 
 #include <citysense/Export.h>
@@ -19,6 +20,23 @@ namespace {
 
 const char* const kOnline = "online";
 const char* const kOffline = "offline";
+
+/// MQTT 5 reason codes that refuse the message itself: its topic (the ACL, or not a valid topic), its
+/// size or its payload; sent again, it would be refused again. The status topic published at connect
+/// shows that the identity may publish under its own prefix, so an ACL refusal of a reading is a sample
+/// claiming a station this gateway does not speak for. Any other refusal (a quota, a busy server) may
+/// pass later and is retried.
+bool refusesTheMessage(int reasonCode) {
+    switch (reasonCode) {
+        case ::mqtt::NOT_AUTHORIZED:
+        case ::mqtt::TOPIC_NAME_INVALID:
+        case ::mqtt::PACKET_TOO_LARGE:
+        case ::mqtt::PAYLOAD_FORMAT_INVALID:
+            return true;
+        default:
+            return false;
+    }
+}
 
 }  // namespace
 
@@ -81,24 +99,22 @@ public:
         if (!_client || !_client->connected())
             connect();
         _outgoing.clear();
+        _refused = {};
         _messages->build(batch, _outgoing);
-        std::deque<::mqtt::delivery_token_ptr> inflight;
         try {
-            for (const OutgoingMessage& message : _outgoing) {
-                if (inflight.size() >= _maxInflight) {
-                    awaitDelivery(*inflight.front());
-                    inflight.pop_front();
-                }
-                inflight.push_back(_client->paho().publish(*message.topic, message.payload.data(),
-                                                           message.payload.size(), _qos, _retain));
-            }
-            for (const auto& token : inflight)
-                awaitDelivery(*token);
-        } catch (const ::mqtt::exception& error) {
-            if (_lost || !_client->connected())
-                fail("connection to " + _client->describe() + " lost");
-            fail("publish failed: " + _client->explain(error));
+            publishAll();
+        } catch (const std::runtime_error&) {
+            if (_refused.count == 0)
+                throw;
         }
+        if (_refused.count == 0)
+            return;
+        // Mosquitto closes the connection right after it refuses a message, so what followed it may not
+        // have gone out, and the refusal is the news: a new connection for the host's next write.
+        _client.reset();
+        throw PermanentWriteError("the broker refused " + std::to_string(_refused.count) + " of " +
+                                  std::to_string(_outgoing.size()) + " messages, the first " +
+                                  _refused.first);
     }
 
     void close() override {
@@ -163,6 +179,27 @@ private:
         _client = std::move(client);
     }
 
+    /// Publishes _outgoing, at most max_inflight unacknowledged at a time, and waits for the last.
+    void publishAll() {
+        std::deque<::mqtt::delivery_token_ptr> inflight;
+        try {
+            for (const OutgoingMessage& message : _outgoing) {
+                if (inflight.size() >= _maxInflight) {
+                    awaitDelivery(*inflight.front());
+                    inflight.pop_front();
+                }
+                inflight.push_back(_client->paho().publish(*message.topic, message.payload.data(),
+                                                           message.payload.size(), _qos, _retain));
+            }
+            for (const auto& token : inflight)
+                awaitDelivery(*token);
+        } catch (const ::mqtt::exception& error) {
+            if (_lost || !_client->connected())
+                fail("connection to " + _client->describe() + " lost");
+            fail("publish failed: " + _client->explain(error));
+        }
+    }
+
     /// Waits for one message's acknowledgement (QoS 1, 2) or its hand-over to the socket (QoS 0).
     void awaitDelivery(::mqtt::delivery_token& token) {
         const auto deadline = std::chrono::steady_clock::now() + _ackTimeout;
@@ -175,19 +212,16 @@ private:
                          formatDuration(_ackTimeout.count() * 1000));
             }
         } catch (const ::mqtt::exception& error) {
-            if (_lost || !_client->connected() || error.get_reason_code() < 0x80)
+            if (!refusesTheMessage(error.get_reason_code()))
                 throw;
-            // An MQTT 5 broker refused this one message (the ACL, a quota): retrying cannot help, and
-            // must not hold up the rest. MQTT 3.1.1 brokers drop such a message without a word.
-            refused(token, error);
+            // An MQTT 5 broker refused this one message: the rest of the batch still goes out, and the
+            // write then says which was refused. MQTT 3.1.1 brokers drop such a message without a word.
+            if (_refused.count++ == 0) {
+                const auto message = token.get_message();
+                _refused.first = "on " + (message ? message->get_topic() : std::string("?")) + " (" +
+                                 error.get_reason_code_str() + ")";
+            }
         }
-    }
-
-    void refused(::mqtt::delivery_token& token, const ::mqtt::exception& error) {
-        const auto message = token.get_message();
-        countDropped("refused_by_broker", 1,
-                     "a message on " + (message ? message->get_topic() : std::string("?")) + " (" +
-                         error.get_reason_code_str() + "): it is not sent again");
     }
 
     /// Drops the connection (a new one is made on the next write) and reports the failure.
@@ -206,6 +240,10 @@ private:
     std::unique_ptr<Client> _client;
     std::atomic<bool> _lost{false};
     std::vector<OutgoingMessage> _outgoing;
+    struct {
+        std::size_t count = 0;
+        std::string first;  ///< the first refused message's topic and reason
+    } _refused;             ///< of the current write
 };
 
 CITYSENSE_SINK(MqttSink, "mqtt", "1.0.0", "Publishes samples to an MQTT broker (TLS, status topic, QoS 0-2)")

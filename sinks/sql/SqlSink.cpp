@@ -3,7 +3,10 @@
 // values only; the (sensor, time) key makes a replay store nothing twice (a row whose key is there is
 // skipped; anything else that does not fit is an error, never cut), and a sample the schema cannot hold
 // (a name over 255 characters, a time outside years 1000-9999, a non-finite value) is refused and counted. A
-// write that fails throws and the host keeps the batch in its spool. See README.md for the options.
+// write that fails throws and the host keeps the batch in its spool; one the database refuses for its data
+// (a constraint, a value it cannot hold) throws PermanentWriteError, and the host sets the refused samples
+// aside. See README.md for the options.
+#include "DataRefusal.h"
 #include "ReadingsInsert.h"
 #include "Schema.h"
 
@@ -136,7 +139,10 @@ public:
             _session->commit();
         } catch (const Poco::Exception& error) {
             abandon();
-            throw std::runtime_error("cannot write to " + describe() + ": " + error.displayText());
+            const std::string why = "cannot write to " + describe() + ": " + error.displayText();
+            if (sql::refusesTheData(error))
+                throw PermanentWriteError(why);
+            throw std::runtime_error(why);
         }
         // Rows made in a transaction exist only once it commits; a batch that failed is written again,
         // so what it refused is counted only now.

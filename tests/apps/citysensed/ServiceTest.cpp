@@ -1,5 +1,6 @@
 // citysensed as a service: reload under load, refused reloads, the health endpoint and systemd
 // notifications, all against the real binary.
+#include "Programs.h"
 #include "ServiceProcess.h"
 
 #include <Poco/JSON/Array.h>
@@ -303,6 +304,14 @@ std::string stuckStation(const std::string& spool, const std::string& sink, cons
            sink + extra;
 }
 
+TEST_F(ServiceTest, OnceWithASinkStuckInWriteExitsSeventyNamingIt) {
+    write("station.ini", stuckStation(path("spool"), "plugin = fixture_stuck_sink\n") +
+                             "[pipeline.main]\ndrivers = street\nsinks = out\n");
+    const test::CommandResult result = test::runCitysensed({"--once", "-c", path("station.ini")});
+    EXPECT_EQ(result.status, 70) << result.output;
+    EXPECT_THAT(result.output, HasSubstr("sink.out: abandoned: write() did not return within 2s; "));
+}
+
 TEST_F(ServiceTest, SigtermWithASinkStuckInWriteExitsAndKeepsWhatItHeldInTheSpool) {
     write("station.ini", stuckStation(path("spool"), "plugin = fixture_stuck_sink\n") +
                              "[pipeline.main]\ndrivers = street\nsinks = out\n");
@@ -349,8 +358,10 @@ TEST_F(ServiceTest, SighupWithASinkStuckInWriteReloadsAndItsSuccessorDeliversWha
 
     // The replaced configuration goes (and hands what it abandoned on) just after the log line.
     Poco::JSON::Array::Ptr abandoned;
-    ASSERT_TRUE(eventually([&] { return (abandoned = abandonedInstances(service))->size() == 1; }));
     int status = 0;
+    ASSERT_TRUE(eventually([&] { return (abandoned = abandonedInstances(service))->size() == 1; }))
+        << test::httpGet(service.healthPort(), "/health", status) << "\n"
+        << service.log();
     EXPECT_EQ(abandoned->getObject(0)->getValue<std::string>("name"), "sink.out");
     EXPECT_EQ(abandoned->getObject(0)->getValue<std::string>("plugin"), "fixture_stuck_sink");
     EXPECT_EQ(abandoned->getObject(0)->getValue<std::string>("message"), "write() did not return within 2s");
@@ -368,6 +379,21 @@ TEST_F(ServiceTest, SighupWithASinkStuckInWriteReloadsAndItsSuccessorDeliversWha
         const double expected = i < counts[0] ? double(i + 1) : double(i - counts[0] + 1);
         ASSERT_EQ(all[i], expected) << "line " << i;
     }
+}
+
+TEST_F(ServiceTest, ADriverStuckInReadDoesNotTakeASinkThatIsSlowToCloseDownWithIt) {
+    write(
+        "station.ini",
+        stuckStation(path("spool"), "plugin = fixture_stuck_sink\nstuck_in = nothing\nclose_takes = 300ms\n",
+                     "[driver.stuck]\nplugin = fixture_stuck_driver\ninterval = 5ms\nstuck_after = 3\n") +
+            "[pipeline.main]\ndrivers = street, stuck\nsinks = out\n");
+    ServiceProcess service({"-c", path("station.ini")});
+    ASSERT_TRUE(eventually([&] { return streetReadSoFar(service) >= 10; })) << service.log();
+    service.signal(SIGTERM);
+    ASSERT_EQ(service.waitAtMost(std::chrono::seconds(30)), 70) << service.log();
+    EXPECT_THAT(service.log(), HasSubstr("driver.stuck: abandoned: read() did not return within 2s; "));
+    EXPECT_THAT(service.log(), HasSubstr("1 instance(s) were abandoned"));
+    EXPECT_THAT(service.log(), ::testing::Not(HasSubstr("sink.out: abandoned")));
 }
 
 TEST_F(ServiceTest, SighupWithADriverStuckInReadReloadsAndHealthShowsIt) {
@@ -389,8 +415,10 @@ TEST_F(ServiceTest, SighupWithADriverStuckInReadReloadsAndHealthShowsIt) {
         << "readings flow after the reload";
 
     Poco::JSON::Array::Ptr abandoned;
-    ASSERT_TRUE(eventually([&] { return (abandoned = abandonedInstances(service))->size() == 1; }));
     int status = 0;
+    ASSERT_TRUE(eventually([&] { return (abandoned = abandonedInstances(service))->size() == 1; }))
+        << test::httpGet(service.healthPort(), "/health", status) << "\n"
+        << service.log();
     test::httpGet(service.healthPort(), "/health", status);
     EXPECT_EQ(status, 200) << "an abandoned instance of a replaced configuration does not fail the host";
     EXPECT_EQ(abandoned->getObject(0)->getValue<std::string>("name"), "driver.stuck");

@@ -1,7 +1,7 @@
 // A driver's journal with real sink backlogs behind it (the test thread delivers for them): what no
 // sink settled is there after a SIGKILL (and what was settled may be: at least once), a batch leaves the
 // journal only once every sink it went to settled it (delivered or spooled), and an engine replays a journal
-// an earlier run left before its drivers start.
+// an earlier run left before its drivers start, reporting what the journal holds in the driver's status.
 #include "PluginHarness.h"
 #include "SpoolTesting.h"
 
@@ -157,6 +157,11 @@ TEST_F(DriverJournalTest, AnEngineReplaysTheJournalBeforeItsDriversStart) {
         Engine engine(plan, test::builtPlugins(), issues);
         ASSERT_TRUE(issues.empty());
         engine.start();
+        for (const InstanceStatus& status : engine.status()) {
+            if (status.name == "driver.seq") {
+                EXPECT_EQ(status.journalPending, 25u) << "replayed, and trimmed only at the next emit";
+            }
+        }
         engine.stop();
     }
     std::ifstream in(output);

@@ -142,7 +142,7 @@ TEST(HealthEndpoint, DropsAreShownPerInstanceAndReason) {
     HealthServer server("127.0.0.1:0", instancesThatDropped);
     const std::string health = get(server.port(), "GET /health HTTP/1.1\r\n\r\n");
     EXPECT_NE(health.find("{\"name\":\"driver.wind\",\"plugin\":\"windsonic\",\"state\":\"running\","
-                          "\"message\":\"\",\"failures\":0,\"read\":40,"
+                          "\"message\":\"\",\"failures\":0,\"read\":40,\"journal_pending\":0,"
                           "\"dropped_by_reason\":{\"bad_checksum\":3,\"bad_frame\":1}}"),
               std::string::npos)
         << health;

@@ -1,9 +1,12 @@
 // What the broker and the clients refuse, and that each refusal says what failed: a wrong password,
 // an unknown CA, plain MQTT to the TLS port, TLS older than 1.2 in the configuration, and a gateway
-// publishing under another street's prefix (the broker drops it; no subscriber ever sees it).
+// publishing under another street's prefix (the broker drops it; no subscriber ever sees it; over MQTT 5
+// the sink learns of it and says the data is refused, so that the host sets it aside).
 #include "MqttTestSupport.h"
 #include "PluginHarness.h"
 #include "Subscriber.h"
+
+#include <citysense/Sink.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -91,28 +94,52 @@ TEST_F(MqttRefusal, NoTlsFilesOverPlainTcp) {
     EXPECT_EQ(optionKeyOf([&] { makeSink("mqtt", options); }), "uri");
 }
 
-TEST_F(MqttRefusal, AGatewayPublishingUnderAnotherStreetsPrefixNeverReachesASubscriber) {
-    const BrokerCredentials reader = _broker.addSubscriber("reader", "hypo_city/#");
-    const BrokerCredentials street2 = _broker.addGateway("hypo_city", "city_01", "street_02");
-    Subscriber subscriber(_broker, reader, "hypo_city/#");
-    // The sink runs as street_02's gateway; the test station's samples claim street_01.
-    auto options = tlsOptions(_broker, street2);
-    options["status_topic"] = "hypo_city/city_01/street_02/status";
-    auto sink = makeSink("mqtt", options);
-    sink->open();
+/// street_02's gateway, whose sink is handed the test station's samples (street_01), and a subscriber to
+/// everything.
+class MqttRefusalOfAnotherStreet : public MqttRefusal {
+protected:
+    BrokerCredentials _reader = _broker.addSubscriber("reader", "hypo_city/#");
+    BrokerCredentials _street2 = _broker.addGateway("hypo_city", "city_01", "street_02");
+    Subscriber _subscriber{_broker, _reader, "hypo_city/#"};
+
+    std::unique_ptr<Sink> openStreet2Sink(const std::string& mqttVersion) {
+        auto options = tlsOptions(_broker, _street2);
+        options["status_topic"] = "hypo_city/city_01/street_02/status";
+        options["mqtt_version"] = mqttVersion;
+        auto sink = makeSink("mqtt", options);
+        sink->open();
+        return sink;
+    }
+
+    static Sample street2Sample(double value, Micros time) {
+        Sample sample = testSample(Quantity::Temperature, value, time);
+        sample.source = Source::intern({"hypo_city", "city_01", "street_02"}, "driver.test");
+        return sample;
+    }
+
+    bool street2Arrived() {
+        return _subscriber.waitFor([](const auto& messages) {
+            for (const ReceivedMessage& message : messages)
+                if (message.topic == "hypo_city/city_01/street_02/temperature/celcius")
+                    return true;
+            return false;
+        });
+    }
+};
+
+TEST_F(MqttRefusalOfAnotherStreet, APublishUnderAnotherStreetsPrefixNeverReachesASubscriber) {
+    auto sink = openStreet2Sink("3.1.1");
     // Mosquitto 2.0 acknowledges a refused QoS 1 publish and then drops the connection, so this
     // write may fail; either way the sample must not get through.
     try {
         sink->write({testSample(Quantity::Temperature, 1.0, 1000)});
     } catch (const std::runtime_error&) {
     }
-    Sample marker = testSample(Quantity::Temperature, 2.0, 2000);
-    marker.source = Source::intern({"hypo_city", "city_01", "street_02"}, "driver.test");
     // The drop may come after the refused write returned, failing the next write: retried, as the host
     // retries, it reconnects and goes through.
     for (int attempt = 1;; ++attempt) {
         try {
-            sink->write({marker});
+            sink->write({street2Sample(2.0, 2000)});
             break;
         } catch (const std::runtime_error& error) {
             ASSERT_LT(attempt, 3) << error.what();
@@ -120,14 +147,29 @@ TEST_F(MqttRefusal, AGatewayPublishingUnderAnotherStreetsPrefixNeverReachesASubs
     }
     // The marker was published after the refused sample was handled: once it is here, the other
     // would have been too.
-    ASSERT_TRUE(subscriber.waitFor([](const auto& messages) {
-        for (const ReceivedMessage& message : messages)
-            if (message.topic == "hypo_city/city_01/street_02/temperature/celcius")
-                return true;
-        return false;
-    })) << _broker.log();
-    for (const ReceivedMessage& message : subscriber.messages())
+    ASSERT_TRUE(street2Arrived()) << _broker.log();
+    for (const ReceivedMessage& message : _subscriber.messages())
         EXPECT_EQ(message.topic.rfind("hypo_city/city_01/street_01/", 0), std::string::npos) << message.topic;
+}
+
+TEST_F(MqttRefusalOfAnotherStreet, OverMqtt5ItIsRefusedAsDataAndTheRestGoesOutOnTheNextWrite) {
+    auto sink = openStreet2Sink("5");
+    std::string refusal;
+    try {
+        sink->write({testSample(Quantity::Temperature, 1.0, 1000), street2Sample(2.0, 2000)});
+        ADD_FAILURE() << "the broker's refusal was not reported";
+    } catch (const PermanentWriteError& error) {
+        refusal = error.what();
+    } catch (const std::exception& error) {
+        ADD_FAILURE() << "a refusal reported as a failure the host would retry: " << error.what();
+    }
+    EXPECT_THAT(refusal, HasSubstr("the broker refused 1 of 2 messages, the first on "
+                                   "hypo_city/city_01/street_01/temperature/celcius"));
+    EXPECT_THAT(refusal, HasSubstr("authori"));
+    // What the host does next: it writes the batch in halves, sets the refused sample aside, and
+    // writes the rest (Mosquitto closed the connection after its refusal: the sink reconnects).
+    sink->write({street2Sample(2.0, 2000)});
+    EXPECT_TRUE(street2Arrived()) << _broker.log();
 }
 
 }  // namespace

@@ -1,11 +1,13 @@
 // The sql sink against a real MariaDB (started by the test) and against SQLite: readings stored once
-// with their microseconds, non-finite values counted as dropped, names verbatim whatever they hold, and clear
-// errors for a missing or newer schema, a wrong password, and a server that went away (the next write
+// with their microseconds, non-finite values counted as dropped, names verbatim whatever they hold, data the
+// database refuses told apart from a database that is away (PermanentWriteError only for the first), and
+// clear errors for a missing or newer schema, a wrong password, and a server that went away (the next write
 // reconnects).
 #include "MariaDb.h"
 #include "PluginHarness.h"
 
 #include <citysense/DropCounts.h>
+#include <citysense/Sink.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -24,6 +26,19 @@ using namespace test;
 using ::testing::HasSubstr;
 
 constexpr Micros kTime = 1764000000123456;  // 2025-11-24 16:00:00.123456 UTC
+
+/// How a write ended, and its error: the host retries a failed one and sets aside a refused one.
+enum class Outcome { Written, Failed, Refused };
+std::pair<Outcome, std::string> writeOutcome(Sink& sink, const SampleBatch& batch) {
+    try {
+        sink.write(batch);
+        return {Outcome::Written, ""};
+    } catch (const PermanentWriteError& error) {
+        return {Outcome::Refused, error.what()};
+    } catch (const std::exception& error) {
+        return {Outcome::Failed, error.what()};
+    }
+}
 
 class SqlSink : public ::testing::TestWithParam<std::string> {
 protected:
@@ -166,6 +181,26 @@ TEST_P(SqlSink, WhatTheSchemaCannotHoldIsRefusedNotCutAndTheRestIsStored) {
               (std::map<std::string, std::uint64_t>{{"name_too_long", 3}, {"time_out_of_range", 1}}));
 }
 
+TEST_P(SqlSink, ABatchTheDatabasesOwnConstraintRefusesIsAPermanentErrorAndStoresNothing) {
+    auto sink = makeSink("sql", options());
+    sink->open();
+    // An operator's rule the sink knows nothing of: no reading of 1000 or more.
+    if (mariadb())
+        query("ALTER TABLE readings ADD CONSTRAINT plausible_value CHECK (value < 1000)");
+    else
+        query(
+            "CREATE TRIGGER plausible_value BEFORE INSERT ON readings WHEN NEW.value >= 1000 "
+            "BEGIN SELECT RAISE(ABORT, 'plausible_value'); END");
+    const auto [outcome, error] = writeOutcome(
+        *sink, {testSample(Quantity::NO2, 1.5, kTime), testSample(Quantity::NO2, 5000, kTime + 1)});
+    EXPECT_EQ(outcome, Outcome::Refused) << error;
+    EXPECT_THAT(error, HasSubstr("cannot write to "));
+    EXPECT_THAT(error, HasSubstr("plausible_value"));
+    EXPECT_EQ(query("SELECT count(*) FROM readings"), "0\n");  // one transaction: all or nothing
+    EXPECT_EQ(writeOutcome(*sink, {testSample(Quantity::NO2, 1.5, kTime)}).first, Outcome::Written);
+    EXPECT_EQ(query("SELECT value FROM readings"), "1.5\n");
+}
+
 TEST_P(SqlSink, ADatabaseWithoutTheSchemaIsAClearError) {
     auto sink = makeSink("sql", options(false));
     EXPECT_THAT(
@@ -182,15 +217,35 @@ TEST_P(SqlSink, ASchemaNewerThanTheSinkKnowsIsRefused) {
 
 INSTANTIATE_TEST_SUITE_P(Connectors, SqlSink, ::testing::Values("sqlite", "mysql"));
 
+/// A sink on `server`'s citysense database as its ingest user, with the password in `passwordFile`.
+std::map<std::string, std::string> mariadbOptions(const MariaDb& server, const std::string& passwordFile) {
+    return {
+        {"connector", "mysql"},
+        {"connection", "host=127.0.0.1;port=" + std::to_string(server.port()) + ";db=citysense;user=ingest"},
+        {"password_file", passwordFile},
+        {"create_schema", "true"}};
+}
+
+TEST(SqlSinkMariaDb, AStationNameThatIsNotUtf8IsRefusedAsData) {
+    MariaDb server;
+    auto sink = makeSink("sql", mariadbOptions(server, server.passwordFile()));
+    sink->open();
+    Sample sample = testSample(Quantity::NO2, 1.5, kTime);
+    sample.source = Source::intern({"hypo_city", "city_01",
+                                    "stra\xDF"
+                                    "e"},
+                                   "driver.test");  // Latin-1
+    const auto [outcome, error] = writeOutcome(*sink, {sample});
+    EXPECT_EQ(outcome, Outcome::Refused) << error;
+    EXPECT_THAT(error, HasSubstr("Incorrect string value"));
+}
+
 TEST(SqlSinkMariaDb, AWrongPasswordIsAClearErrorThatDoesNotShowThePassword) {
     MariaDb server;
     const std::string wrong = server.directory() + "/wrong.password";
     { std::ofstream(wrong) << "not-the-password\n"; }
     std::filesystem::permissions(wrong, std::filesystem::perms::owner_read);
-    auto sink = makeSink("sql", {{"connector", "mysql"},
-                                 {"connection", "host=127.0.0.1;port=" + std::to_string(server.port()) +
-                                                    ";db=citysense;user=ingest"},
-                                 {"password_file", wrong}});
+    auto sink = makeSink("sql", mariadbOptions(server, wrong));
     const std::string error = errorOf([&] { sink->open(); });
     EXPECT_THAT(error, HasSubstr("cannot open MariaDB (host=127.0.0.1;"));
     EXPECT_THAT(error, HasSubstr("Access denied"));
@@ -199,16 +254,14 @@ TEST(SqlSinkMariaDb, AWrongPasswordIsAClearErrorThatDoesNotShowThePassword) {
 
 TEST(SqlSinkMariaDb, AWriteWhileTheServerIsDownFailsAndTheNextOneAfterItReconnects) {
     MariaDb server;
-    auto sink = makeSink("sql", {{"connector", "mysql"},
-                                 {"connection", "host=127.0.0.1;port=" + std::to_string(server.port()) +
-                                                    ";db=citysense;user=ingest"},
-                                 {"password_file", server.passwordFile()},
-                                 {"create_schema", "true"}});
+    auto sink = makeSink("sql", mariadbOptions(server, server.passwordFile()));
     sink->open();
     sink->write({testSample(Quantity::Temperature, 1, kTime)});
     server.stop();
     const SampleBatch during = {testSample(Quantity::Temperature, 2, kTime + 1)};
-    EXPECT_THAT(errorOf([&] { sink->write(during); }), HasSubstr("MariaDB"));
+    const auto [outcome, error] = writeOutcome(*sink, during);
+    EXPECT_EQ(outcome, Outcome::Failed);  // retried by the host, never set aside
+    EXPECT_THAT(error, HasSubstr("MariaDB"));
     server.start();
     sink->write(during);  // what the host does: the same batch again, from its spool
     EXPECT_EQ(server.query("SELECT count(*), sum(value) FROM readings"), "2\t3\n");
