@@ -1,7 +1,7 @@
-// citysense-api as a service: a SIGTERM lets a request under way finish, a store that goes away and
-// comes back is reported by /health and answered with 503s meanwhile, links start with the configured
-// base URL, HEAD is GET without a body and nothing else is allowed, and with a certificate it speaks
-// HTTPS only.
+// citysense-api as a service: it serves a store the sql sink wrote (citysensed --once), a SIGTERM lets a
+// request under way finish, a store that goes away and comes back is reported by /health and answered with
+// 503s meanwhile, links start with the configured base URL, HEAD is GET without a body and nothing else is
+// allowed, and with a certificate it speaks HTTPS only.
 #include "ApiTestStore.h"
 #include "Programs.h"
 
@@ -27,6 +27,37 @@ using ::testing::Not;
 
 constexpr const char* kOneStation =
     "INSERT INTO stations (id, system, city, street) VALUES (1, 'hypo_city', 'city_01', 'street_01');";
+
+TEST(ApiLifecycle, ServesWhatTheSqlSinkStored) {
+    ApiTestStore store("sqlite");
+    const std::string gateway = (store.directory() / "gateway.ini").string();
+    std::ofstream(gateway)
+        << "[host]\nsystem = hypo_city\ncity = city_01\nstreet = street_01\nlatitude = 52.52\n"
+           "longitude = 13.405\nspool_dir =\nhttp_listen = off\n"
+           "[driver.street]\nplugin = simulated\nquantities = no2, temperature\n"
+           "[sink.db]\nplugin = sql\nconnector = sqlite\nconnection = "
+        << store.sqliteFile() << "\n[pipeline.main]\ndrivers = street\nsinks = db\n";
+    for (int read = 0; read < 2; ++read) {
+        const CommandResult once = runCitysensed({"-c", gateway, "--once"});
+        ASSERT_EQ(once.status, 0) << once.output;
+    }
+    ApiService service(store.writeConfiguration());
+    const ApiAnswer datastreams = service.get("/v1.1/Things(1)/Datastreams");
+    ASSERT_EQ(datastreams.status, 200) << datastreams.body;
+    ASSERT_EQ(datastreams.json->getArray("value")->size(), 2u);
+    const auto no2 = datastreams.json->getArray("value")->getObject(0);
+    EXPECT_EQ(no2->getValue<std::string>("name"), "no2 at hypo_city/city_01/street_01 (driver.street)");
+    EXPECT_EQ(service.get("/v1.1/Datastreams(1)/Sensor").json->getValue<std::string>("metadata"),
+              "driver.street");
+    const ApiAnswer observations = service.get("/v1.1/Datastreams(1)/Observations");
+    ASSERT_EQ(observations.json->getArray("value")->size(), 2u) << observations.body;
+    EXPECT_EQ(observations.json->getArray("value")
+                  ->getObject(0)
+                  ->getArray("resultQuality")
+                  ->getElement<std::string>(0),
+              "simulated");
+    EXPECT_EQ(service.get("/v1.1/Things(1)/Locations").json->getArray("value")->size(), 1u);
+}
 
 TEST(ApiLifecycle, SigtermLetsARequestUnderWayFinish) {
     ApiTestStore store("sqlite");
