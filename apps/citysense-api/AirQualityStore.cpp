@@ -35,10 +35,10 @@ std::vector<airquality::Reading> readingsOf(const Rows& rows) {
     return result;
 }
 
-void quantityList(BoundQuery& query, const std::vector<Quantity>& quantities) {
-    query.sql(" AND s.quantity IN (");
-    for (std::size_t at = 0; at < quantities.size(); ++at)
-        query.sql(at == 0 ? "" : ", ").value(info(quantities[at]).name);
+/// "?, ?, ?)": the ids, bound, and the closing parenthesis of an IN list.
+void idList(BoundQuery& query, const std::vector<std::int64_t>& ids) {
+    for (std::size_t at = 0; at < ids.size(); ++at)
+        query.sql(at == 0 ? "" : ", ").value(ids[at]);
     query.sql(")");
 }
 
@@ -88,7 +88,8 @@ std::vector<Micros> AirQualityStore::timesFrom(std::int64_t sensor, Micros time,
 
 std::vector<LatestReading> AirQualityStore::latestReadings() {
     // Each subquery is a descent of the primary key (sensor, time) for one sensor: the latest reading,
-    // and the three before it, whose spacing tells the sensor's interval.
+    // and the three before it, whose spacing tells the sensor's interval. ORDER BY ... LIMIT, not MAX():
+    // MariaDB reads every reading of the sensor for a MAX() in a correlated subquery, and one for this.
     const bool sqlite = _store._sqlite;
     const char* open =
         sqlite ? "(SELECT m.time + 0" : "TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', (SELECT m.time";
@@ -106,7 +107,8 @@ std::vector<LatestReading> AirQualityStore::latestReadings() {
     }
     query.sql(
         " FROM sensors s JOIN readings r ON r.sensor_id = s.id AND r.time = "
-        "(SELECT MAX(m.time) FROM readings m WHERE m.sensor_id = s.id) ORDER BY s.station_id, s.id");
+        "(SELECT m.time FROM readings m WHERE m.sensor_id = s.id ORDER BY m.time DESC LIMIT 1) "
+        "ORDER BY s.station_id, s.id");
     std::vector<LatestReading> result;
     for (const Row& row : _store.run(query)) {
         LatestReading latest{whole(row, 0),
@@ -124,27 +126,24 @@ std::vector<LatestReading> AirQualityStore::latestReadings() {
     return result;
 }
 
-std::vector<SensorReading> AirQualityStore::readingsOfQuantities(const std::vector<Quantity>& quantities,
-                                                                 Micros from, Micros to) {
-    BoundQuery before;
-    before.sql("SELECT s.id, ")
-        .sql(_store.timeMicros())
-        .sql(
-            ", r.value FROM sensors s JOIN readings r ON r.sensor_id = s.id AND r.time = (SELECT MAX(m.time) "
-            "FROM readings m WHERE m.sensor_id = s.id AND m.time < ");
-    _store.time(before, from).sql(" AND (m.quality & ").value(kNotUsable).sql(") = 0) WHERE 1 = 1");
-    quantityList(before, quantities);
-    BoundQuery within;
-    within.sql("SELECT s.id, ")
-        .sql(_store.timeMicros())
-        .sql(", r.value FROM sensors s JOIN readings r ON r.sensor_id = s.id WHERE r.time >= ");
-    _store.time(within, from).sql(" AND r.time < ");
-    _store.time(within, to).sql(" AND (r.quality & ").value(kNotUsable).sql(") = 0");
-    quantityList(within, quantities);
-    within.sql(" ORDER BY s.id, r.time");
+std::vector<SensorReading> AirQualityStore::readingsOfSensors(const std::vector<std::int64_t>& sensors,
+                                                              Micros from, Micros to) {
     std::vector<SensorReading> result;
-    for (const BoundQuery* query : {&before, &within}) {
-        for (const Row& row : _store.run(*query))
+    for (std::size_t first = 0; first < sensors.size(); first += kSensorsAQuery) {
+        // A list of ids, not a join with sensors: MariaDB makes it one range of the primary key per
+        // sensor, where a join reads every reading of each sensor.
+        BoundQuery query;
+        query.sql("SELECT r.sensor_id, ")
+            .sql(_store.timeMicros())
+            .sql(", r.value FROM readings r WHERE r.sensor_id IN (");
+        idList(query, std::vector<std::int64_t>(
+                          sensors.begin() + static_cast<std::ptrdiff_t>(first),
+                          sensors.begin() +
+                              static_cast<std::ptrdiff_t>(std::min(sensors.size(), first + kSensorsAQuery))));
+        _store.time(query.sql(" AND r.time >= "), from);
+        _store.time(query.sql(" AND r.time < "), to);
+        query.sql(" AND (r.quality & ").value(kNotUsable).sql(") = 0");
+        for (const Row& row : _store.run(query))
             result.push_back({whole(row, 0), {whole(row, 1), number(row, 2)}});
     }
     std::sort(result.begin(), result.end(), [](const SensorReading& a, const SensorReading& b) {

@@ -9,13 +9,14 @@
 #include "ReadingsStore.h"
 #include "airquality/Aggregates.h"
 
-#include <citysense/Quantity.h>
-
 #include <cstdint>
 #include <optional>
 #include <vector>
 
 namespace citysense::api {
+
+/// Sensor ids bound in one query (SQLite allows 32,766 values in a statement, MariaDB 65,535).
+constexpr std::size_t kSensorsAQuery = 1000;
 
 /// A reading of one sensor, with the sensor's id.
 struct SensorReading {
@@ -54,10 +55,10 @@ public:
 
     /// Every sensor's latest reading (sensors without readings are left out), by station, then sensor.
     std::vector<LatestReading> latestReadings();
-    /// For every sensor of `quantities`: its usable readings with from <= time < to and the last usable
-    /// one before `from`, by sensor, then time.
-    std::vector<SensorReading> readingsOfQuantities(const std::vector<Quantity>& quantities, Micros from,
-                                                    Micros to);
+    /// The usable readings of `sensors` with from <= time < to, by sensor, then time: one range of the
+    /// primary key per sensor, a query for every kSensorsAQuery sensors.
+    std::vector<SensorReading> readingsOfSensors(const std::vector<std::int64_t>& sensors, Micros from,
+                                                 Micros to);
 
 private:
     ReadingsStore& _store;

@@ -6,13 +6,6 @@
 
 namespace citysense::api {
 
-namespace {
-
-// Readings asked of the store at once.
-constexpr std::size_t kChunk = 20000;
-
-}  // namespace
-
 std::optional<Micros> medianSpacing(std::vector<Micros> times) {
     if (times.size() < 2)
         return std::nullopt;
@@ -36,7 +29,8 @@ airquality::SensorTiming timingOf(Micros interval) {
 }
 
 std::vector<airquality::Aggregate> hourlyAggregates(AirQualityStore& store, std::int64_t sensor, Micros from,
-                                                    Micros to, const airquality::SensorTiming& timing) {
+                                                    Micros to, const airquality::SensorTiming& timing,
+                                                    std::size_t chunk) {
     std::vector<airquality::Aggregate> hours;
     hours.reserve(static_cast<std::size_t>((to - from) / airquality::kMicrosPerHour));
     // The readings not summed up yet, in time order: perhaps the last one before `done`, which may
@@ -49,11 +43,11 @@ std::vector<airquality::Aggregate> hourlyAggregates(AirQualityStore& store, std:
     bool exhausted = false;
     while (done < to) {
         if (!exhausted) {
-            const auto chunk = store.readings(sensor, cursor, to, kChunk);
-            exhausted = chunk.size() < kChunk;
-            if (!chunk.empty())
-                cursor = chunk.back().time + 1;
-            pending.insert(pending.end(), chunk.begin(), chunk.end());
+            const auto read = store.readings(sensor, cursor, to, chunk);
+            exhausted = read.size() < chunk;
+            if (!read.empty())
+                cursor = read.back().time + 1;
+            pending.insert(pending.end(), read.begin(), read.end());
         }
         // Every reading of an hour before the last reading's hour has been read.
         const Micros until = exhausted ? to : airquality::hourStart(pending.back().time);

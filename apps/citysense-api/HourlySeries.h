@@ -14,6 +14,9 @@ namespace citysense::api {
 /// How many readings' spacings tell a sensor's interval.
 constexpr std::size_t kIntervalSample = 100;
 
+/// How many readings are asked of the store at once.
+constexpr std::size_t kReadingsChunk = 20000;
+
 /// The median of the spacings between consecutive `times` (in any order, each once; the upper of the
 /// two middle ones for an even count); nothing with fewer than two times.
 std::optional<Micros> medianSpacing(std::vector<Micros> times);
@@ -26,9 +29,10 @@ std::optional<Micros> sensorInterval(AirQualityStore& store, std::int64_t sensor
 /// A sensor reporting every `interval`, each reading standing until the next, for at most that long.
 airquality::SensorTiming timingOf(Micros interval);
 
-/// The hourly aggregates of [from, to) (hour starts) of `sensor`.
+/// The hourly aggregates of [from, to) (hour starts) of `sensor`, reading `chunk` readings at a time.
 std::vector<airquality::Aggregate> hourlyAggregates(AirQualityStore& store, std::int64_t sensor, Micros from,
-                                                    Micros to, const airquality::SensorTiming& timing);
+                                                    Micros to, const airquality::SensorTiming& timing,
+                                                    std::size_t chunk = kReadingsChunk);
 
 /// The aggregates of `period` over the periods overlapping [from, to), whole periods: the hourly ones
 /// rolled up.

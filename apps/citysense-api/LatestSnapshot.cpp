@@ -11,6 +11,7 @@
 
 #include <Poco/JSON/Array.h>
 
+#include <algorithm>
 #include <map>
 
 namespace citysense::api {
@@ -19,6 +20,9 @@ namespace {
 
 // Stations asked of the store at once.
 constexpr std::size_t kStationPage = 10000;
+// The longest a reading before the hour is looked for: a sensor reporting less often than daily does
+// not make the index.
+constexpr Micros kMostLookBack = 24 * airquality::kMicrosPerHour;
 
 std::vector<StationRow> allStations(ReadingsStore& store) {
     std::vector<StationRow> stations;
@@ -44,10 +48,15 @@ Poco::Dynamic::Var geometry(const StationRow& station) {
     return point;
 }
 
-Poco::JSON::Object::Ptr latestJson(const LatestReading& latest, Micros now) {
+/// The median spacing of the sensor's last four readings.
+std::optional<Micros> intervalOf(const LatestReading& latest) {
     std::vector<Micros> times = latest.earlierTimes;
     times.push_back(latest.time);
-    const auto interval = medianSpacing(times);
+    return medianSpacing(times);
+}
+
+Poco::JSON::Object::Ptr latestJson(const LatestReading& latest, Micros now) {
+    const auto interval = intervalOf(latest);
     const Micros age = now - latest.time;
     const auto quantity = quantityByName(latest.quantity);
     auto object = orderedObject();
@@ -65,31 +74,62 @@ Poco::JSON::Object::Ptr latestJson(const LatestReading& latest, Micros now) {
     return object;
 }
 
+/// A NO2 or SO2 sensor with readings, and what it takes to sum its hour up.
+struct Pollutant {
+    const LatestReading* sensor;
+    Quantity quantity;
+    double factor;  ///< to µg/m³
+    std::optional<Micros> interval;
+};
+
+/// The readings of `pollutants` (with an interval) in the hour from `hour` and in the interval before
+/// it: no reading before that stands into the hour. Sensors of like intervals are read together.
+std::map<std::int64_t, std::vector<airquality::Reading>> readingsOfHour(
+    AirQualityStore& store, std::vector<const Pollutant*> pollutants, Micros hour) {
+    std::sort(pollutants.begin(), pollutants.end(),
+              [](const Pollutant* a, const Pollutant* b) { return *a->interval < *b->interval; });
+    std::map<std::int64_t, std::vector<airquality::Reading>> readings;
+    for (std::size_t first = 0; first < pollutants.size(); first += kSensorsAQuery) {
+        const std::size_t last = std::min(pollutants.size(), first + kSensorsAQuery);
+        std::vector<std::int64_t> sensors;
+        for (std::size_t at = first; at < last; ++at)
+            sensors.push_back(pollutants[at]->sensor->sensor);
+        const Micros before = std::min(*pollutants[last - 1]->interval, kMostLookBack);
+        for (const SensorReading& reading :
+             store.readingsOfSensors(sensors, hour - before, hour + airquality::kMicrosPerHour))
+            readings[reading.sensor].push_back(reading.reading);
+    }
+    return readings;
+}
+
 /// The index of each station with a NO2 or SO2 sensor, for the hour from `hour`.
 std::map<std::int64_t, airquality::StationIndex> stationIndexes(AirQualityStore& store,
                                                                 const std::vector<LatestReading>& latest,
                                                                 Micros hour) {
-    const Micros end = hour + airquality::kMicrosPerHour;
-    std::map<std::int64_t, std::vector<airquality::Reading>> readings;
-    for (const SensorReading& reading : store.readingsOfQuantities({Quantity::NO2, Quantity::SO2}, hour, end))
-        readings[reading.sensor].push_back(reading.reading);
-    std::map<std::int64_t, std::vector<airquality::PollutantHour>> hours;
+    std::vector<Pollutant> pollutants;
     for (const LatestReading& sensor : latest) {
         const auto quantity = quantityByName(sensor.quantity);
         const auto factor = quantity ? airquality::microgramsPerCubicMetrePerPpb(*quantity) : std::nullopt;
-        if (!factor)
-            continue;
-        std::vector<Micros> times = sensor.earlierTimes;
-        times.push_back(sensor.time);
-        const auto interval = medianSpacing(times);
+        if (factor)
+            pollutants.push_back({&sensor, *quantity, *factor, intervalOf(sensor)});
+    }
+    std::vector<const Pollutant*> timed;
+    for (const Pollutant& pollutant : pollutants) {
+        if (pollutant.interval)
+            timed.push_back(&pollutant);
+    }
+    auto readings = readingsOfHour(store, timed, hour);
+    std::map<std::int64_t, std::vector<airquality::PollutantHour>> hours;
+    for (const Pollutant& pollutant : pollutants) {
         airquality::Aggregate aggregate;  // not valid, unless readings say otherwise
-        if (interval) {
-            auto aggregates = airquality::aggregate(readings[sensor.sensor], hour, end, timingOf(*interval),
-                                                    airquality::Period::Hour);
-            airquality::scaleValues(aggregates, *factor);
+        if (pollutant.interval) {
+            auto aggregates = airquality::aggregate(readings[pollutant.sensor->sensor], hour,
+                                                    hour + airquality::kMicrosPerHour,
+                                                    timingOf(*pollutant.interval), airquality::Period::Hour);
+            airquality::scaleValues(aggregates, pollutant.factor);
             aggregate = aggregates.front();
         }
-        hours[sensor.station].push_back({*quantity, aggregate});
+        hours[pollutant.sensor->station].push_back({pollutant.quantity, aggregate});
     }
     std::map<std::int64_t, airquality::StationIndex> indexes;
     for (const auto& [station, pollutantHours] : hours)
