@@ -65,7 +65,7 @@ AirQualityAnswer aggregatesResource(AirQualityStore& store, std::int64_t id,
     if (format && *format != "csv")
         throw ParameterError("$resultFormat",
                              quoteText(*format) + " is not served here: csv, or none for JSON");
-    const auto rows = store.readings().datastreams(Selection::id(id), std::nullopt, 1);
+    const auto rows = store.readingsStore().datastreams(Selection::id(id), std::nullopt, 1);
     if (rows.empty())
         return airQualityError(404, "no Datastream " + std::to_string(id));
     const DatastreamRow& datastream = rows.front();

@@ -31,7 +31,8 @@ ParameterError ParameterError::unknown(const std::string& name, const std::strin
 
 AirQualityParameters::AirQualityParameters(const Poco::URI::QueryParameters& parameters,
                                            std::initializer_list<const char*> known) {
-    for (const auto& [name, value] : parameters) {
+    for (const auto& parameter : parameters) {
+        const std::string& name = parameter.first;
         const bool isKnown =
             std::any_of(known.begin(), known.end(), [&](const char* knownName) { return name == knownName; });
         if (!isKnown) {
@@ -41,7 +42,7 @@ AirQualityParameters::AirQualityParameters(const Poco::URI::QueryParameters& par
             throw ParameterError::unknown(name, names.empty() ? "this resource takes no parameters"
                                                               : "not a parameter here; it takes " + names);
         }
-        if (!_values.emplace(name, value).second)
+        if (!_values.emplace(name, parameter.second).second)
             throw ParameterError(name, "given twice");
     }
 }
@@ -93,6 +94,27 @@ const char* periodName(airquality::Period period) {
             return name;
     }
     return "?";
+}
+
+int parseYear(const std::string& text, int thisYear) {
+    const bool digits = text.size() == 4 && std::all_of(text.begin(), text.end(),
+                                                        [](unsigned char c) { return c >= '0' && c <= '9'; });
+    const int year = digits ? std::stoi(text) : 0;
+    if (year < kFirstYear || year > thisYear)
+        throw ParameterError("year", quoteText(text) + " is not a year from " + std::to_string(kFirstYear) +
+                                         " to this one (" + std::to_string(thisYear) + ")");
+    return year;
+}
+
+const airquality::LimitSet& parseLimitSet(const std::optional<std::string>& text) {
+    if (!text)
+        return airquality::limitSets().front();
+    if (const auto* set = airquality::limitSetByName(*text))
+        return *set;
+    std::string names;
+    for (const auto& set : airquality::limitSets())
+        names += (names.empty() ? "" : ", ") + set.name;
+    throw ParameterError("limits", quoteText(*text) + " is not a limit set: " + names);
 }
 
 void requireOrdered(Micros from, Micros to) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "airquality/Aggregates.h"
+#include "airquality/LimitSets.h"
 
 #include <citysense/Time.h>
 
@@ -60,6 +61,13 @@ airquality::Period parsePeriod(const std::string& text);
 
 /// "1h", "1d", "1mo", "1y".
 const char* periodName(airquality::Period period);
+
+/// A year from 1970 to `thisYear` ("2025"); throws ParameterError naming `year`.
+int parseYear(const std::string& text, int thisYear);
+
+/// The limit set of that name ("2008/50/EC", "2024/2881"), the one in force when none is given; throws
+/// ParameterError naming `limits`.
+const airquality::LimitSet& parseLimitSet(const std::optional<std::string>& text);
 
 /// Throws ParameterError naming `from` when `from` is not before `to`.
 void requireOrdered(Micros from, Micros to);

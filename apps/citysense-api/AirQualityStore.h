@@ -41,7 +41,7 @@ class AirQualityStore {
 public:
     explicit AirQualityStore(ReadingsStore& store) : _store(store) {}
 
-    ReadingsStore& readings() { return _store; }
+    ReadingsStore& readingsStore() { return _store; }
 
     /// At most `limit` usable readings of `sensor` with from <= time < to, in time order.
     std::vector<airquality::Reading> readings(std::int64_t sensor, Micros from, Micros to, std::size_t limit);

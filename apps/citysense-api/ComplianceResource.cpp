@@ -5,8 +5,6 @@
 #include "airquality/Calendar.h"
 #include "airquality/Compliance.h"
 
-#include <citysense/Format.h>
-
 #include <Poco/JSON/Array.h>
 
 #include <algorithm>
@@ -14,30 +12,6 @@
 namespace citysense::api {
 
 namespace {
-
-constexpr int kFirstYear = 1970;
-
-int parseYear(const std::string& text) {
-    const int thisYear = airquality::yearOf(nowMicros());
-    const bool digits = text.size() == 4 && std::all_of(text.begin(), text.end(),
-                                                        [](unsigned char c) { return c >= '0' && c <= '9'; });
-    const int year = digits ? std::stoi(text) : 0;
-    if (year < kFirstYear || year > thisYear)
-        throw ParameterError("year", quoteText(text) + " is not a year from " + std::to_string(kFirstYear) +
-                                         " to this one (" + std::to_string(thisYear) + ")");
-    return year;
-}
-
-const airquality::LimitSet& parseLimits(const std::optional<std::string>& text) {
-    if (!text)
-        return airquality::limitSets().front();
-    if (const auto* set = airquality::limitSetByName(*text))
-        return *set;
-    std::string names;
-    for (const auto& set : airquality::limitSets())
-        names += (names.empty() ? "" : ", ") + set.name;
-    throw ParameterError("limits", quoteText(*text) + " is not a limit set: " + names);
-}
 
 Poco::JSON::Object::Ptr limitJson(const airquality::LimitResult& result) {
     auto object = orderedObject();
@@ -60,9 +34,9 @@ AirQualityAnswer complianceResource(AirQualityStore& store, std::int64_t thing,
                                     const Poco::URI::QueryParameters& parameters,
                                     const std::string& serviceRoot) {
     const AirQualityParameters given(parameters, {"year", "limits"});
-    const int year = parseYear(given.required("year"));
-    const airquality::LimitSet& limits = parseLimits(given.text("limits"));
-    const auto stations = store.readings().things(Selection::id(thing), std::nullopt, 1);
+    const int year = parseYear(given.required("year"), airquality::yearOf(nowMicros()));
+    const airquality::LimitSet& limits = parseLimitSet(given.text("limits"));
+    const auto stations = store.readingsStore().things(Selection::id(thing), std::nullopt, 1);
     if (stations.empty())
         return airQualityError(404, "no Thing " + std::to_string(thing));
     auto object = orderedObject();

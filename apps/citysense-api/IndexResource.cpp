@@ -30,7 +30,7 @@ AirQualityAnswer indexResource(AirQualityStore& store, std::int64_t thing,
     if ((end - start) / airquality::kMicrosPerHour > kMostHours)
         throw ParameterError("to", "the hours from " + formatIsoTime(start) + " to " + formatIsoTime(end) +
                                        " are more than a year's; ask for less at a time");
-    const auto stations = store.readings().things(Selection::id(thing), std::nullopt, 1);
+    const auto stations = store.readingsStore().things(Selection::id(thing), std::nullopt, 1);
     if (stations.empty())
         return airQualityError(404, "no Thing " + std::to_string(thing));
     const auto series = pollutantSeries(store, thing, start, end);

@@ -144,7 +144,7 @@ AirQualityAnswer latestSnapshot(AirQualityStore& store, const Poco::URI::QueryPa
     const AirQualityParameters given(parameters, {});
     const Micros now = nowMicros();
     const Micros hour = airquality::hourStart(now) - airquality::kMicrosPerHour;  // the last whole hour
-    const auto stations = allStations(store.readings());
+    const auto stations = allStations(store.readingsStore());
     const auto latest = store.latestReadings();
     const auto indexes = stationIndexes(store, latest, hour);
     // Each station's latest reading of each quantity (of two sensors of one quantity, the later).

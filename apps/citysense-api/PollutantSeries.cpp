@@ -16,7 +16,7 @@ constexpr std::size_t kMostDatastreams = 1000;
 std::vector<PollutantSeries> pollutantSeries(AirQualityStore& store, std::int64_t thing, Micros from,
                                              Micros to) {
     std::vector<PollutantSeries> result;
-    for (const DatastreamRow& datastream : store.readings().datastreams(
+    for (const DatastreamRow& datastream : store.readingsStore().datastreams(
              Selection::relatedTo(EntityType::Thing, thing), std::nullopt, kMostDatastreams)) {
         const auto quantity = quantityByName(datastream.quantity);
         const auto factor = quantity ? airquality::microgramsPerCubicMetrePerPpb(*quantity) : std::nullopt;
