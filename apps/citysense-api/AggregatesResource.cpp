@@ -73,10 +73,10 @@ AirQualityAnswer aggregatesResource(AirQualityStore& store, std::int64_t id,
     std::string unit = quantity ? info(*quantity).unit : datastream.unit;
     std::optional<double> factor;
     if (const auto wanted = given.text("unit")) {
-        factor = quantity ? airquality::microgramsPerCubicMetrePerPpb(*quantity) : std::nullopt;
         if (*wanted != "ug/m3")
             throw ParameterError("unit",
                                  quoteText(*wanted) + " is not a unit served: ug/m3, for no2 and so2");
+        factor = quantity ? airquality::microgramsPerCubicMetrePerPpb(*quantity) : std::nullopt;
         if (!factor)
             throw ParameterError("unit", "ug/m3 is for no2 and so2; Datastream " + std::to_string(id) +
                                              " measures " + datastream.quantity + " (" + unit + ")");
