@@ -1,5 +1,6 @@
 #include "ApiServer.h"
 
+#include "AirQualityService.h"
 #include "SensingService.h"
 
 #include <Poco/Logger.h>
@@ -29,12 +30,14 @@ struct ApiServer::Shared {
     Shared(ReadingsStore& store, std::string baseUrl, std::string scheme, std::string ownAuthority)
         : store(store),
           sensing(store),
+          airQuality(store),
           baseUrl(std::move(baseUrl)),
           scheme(std::move(scheme)),
           ownAuthority(std::move(ownAuthority)) {}
 
     ReadingsStore& store;
     SensingService sensing;
+    AirQualityService airQuality;
     RequestMetrics metrics;
     std::string baseUrl;       ///< the configured one, or empty
     std::string scheme;        ///< "http" or "https"
@@ -131,6 +134,9 @@ private:
     }
 
     static Answer fromJson(JsonAnswer json) { return {json.status, kJson, std::move(json.body)}; }
+    static Answer fromAirQuality(AirQualityAnswer answer) {
+        return {answer.status, std::move(answer.contentType), std::move(answer.body)};
+    }
 
     Answer route(HTTPServerRequest& request) {
         const std::string& method = request.getMethod();
@@ -150,14 +156,18 @@ private:
         if (path == "/metrics")
             return {200, "text/plain; version=0.0.4", metrics(*_shared)};
         const std::string version = "/v1.1";
-        if (path.compare(0, version.size(), version) != 0 ||
-            (path.size() > version.size() && path[version.size()] != '/'))
-            return fromJson(errorAnswer(404, "nothing here: the API is under /v1.1"));
-        const std::string below = path.size() > version.size() ? path.substr(version.size() + 1) : "";
         const std::string root =
             (_shared->baseUrl.empty() ? _shared->scheme + "://" + authority(request, _shared->ownAuthority)
                                       : _shared->baseUrl) +
             version;
+        if (path == "/latest.geojson")
+            return fromAirQuality(_shared->airQuality.latest(parameters, root));
+        if (path.compare(0, version.size(), version) != 0 ||
+            (path.size() > version.size() && path[version.size()] != '/'))
+            return fromJson(errorAnswer(404, "nothing here: the API is under /v1.1"));
+        const std::string below = path.size() > version.size() ? path.substr(version.size() + 1) : "";
+        if (auto answer = _shared->airQuality.answer(below, parameters, root))
+            return fromAirQuality(std::move(*answer));
         return fromJson(_shared->sensing.answer(below, parameters, root));
     }
 

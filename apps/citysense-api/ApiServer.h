@@ -1,5 +1,7 @@
 // The HTTP(S) server of citysense-api (Poco::Net::HTTPServer, a bounded thread pool): routes
-//   /v1.1, /v1.1/...  the SensorThings API (SensingService)
+//   /v1.1, /v1.1/...  the SensorThings API (SensingService), and beside it the air-quality resources
+//                     Datastreams(id)/Aggregates, Things(id)/Compliance, Things(id)/AirQualityIndex
+//   /latest.geojson   every station's latest values and air-quality index (both AirQualityService)
 //   /health           JSON: whether the readings store answers, and the requests served (503 when it does
 //   not) /metrics          Prometheus text: requests by status code, their durations
 // and answers anything else with a JSON 404, methods other than GET and HEAD with a 405. With a

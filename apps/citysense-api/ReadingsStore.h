@@ -99,6 +99,7 @@ public:
     std::optional<ReadingRow> observation(const ObservationKey& key);
 
 private:
+    friend class AirQualityStore;  // its queries use run(), timeMicros() and time()
     class Pool;
 
     /// Runs `query` on a session of the pool. When it fails, the pool is replaced (its sessions may

@@ -1,0 +1,45 @@
+// What citysense-api's air-quality resources answer (a status, a content type, a body), and the parts
+// they share: JSON text, the error bodies, values that may be missing, the interval of a sensor.
+#pragma once
+
+#include "AirQualityParameters.h"
+#include "airquality/Eaqi.h"
+
+#include <Poco/Dynamic/Var.h>
+#include <Poco/JSON/Object.h>
+
+#include <optional>
+#include <string>
+
+namespace citysense::api {
+
+struct AirQualityAnswer {
+    int status = 200;
+    std::string contentType = "application/json";
+    std::string body;
+};
+
+/// An object whose keys keep the order they were set in.
+Poco::JSON::Object::Ptr orderedObject();
+
+/// 200 with the object as JSON.
+AirQualityAnswer jsonAnswer(const Poco::JSON::Object::Ptr& object,
+                            const char* contentType = "application/json");
+
+/// {"code":STATUS,"type":"error","message":"..."}, with "parameter" when one is to blame.
+AirQualityAnswer airQualityError(int status, const std::string& message,
+                                 const std::optional<std::string>& parameter = std::nullopt);
+AirQualityAnswer parameterAnswer(const ParameterError& error);
+
+/// The value, or JSON null.
+Poco::Dynamic::Var valueOrNull(const std::optional<double>& value);
+
+/// Sets "sensor_interval_seconds" and "interval_source" ("median_spacing"; both null when the sensor
+/// has fewer than two readings).
+void setInterval(Poco::JSON::Object& object, const std::optional<Micros>& interval);
+
+/// Sets "band" ({"name":"Fair","number":2,"colour":"#50CCAA"}, null when no pollutant's hour is
+/// valid), "pollutant" (the one that set it) and "incomplete".
+void setIndex(Poco::JSON::Object& object, const airquality::StationIndex& index);
+
+}  // namespace citysense::api
