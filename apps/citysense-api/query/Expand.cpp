@@ -87,16 +87,23 @@ private:
             at_ = pieceEnd(";)");
             if (at_ == text_.size())
                 fail(open, "expected ')' closing the options of " + property);
-            const std::string_view piece = text_.substr(pieceAt, at_ - pieceAt);
-            if (!piece.empty())
-                readNested(reader, piece, pieceAt, property);
+            readNested(reader, pieceAt, property);
             if (text_[at_++] == ')')
                 return std::move(reader.options());
         }
     }
 
-    void readNested(OptionReader& reader, std::string_view piece, std::size_t pieceAt,
-                    const std::string& property) {
+    /// The "$option=value" between `pieceAt` and at_, spaces around it aside; nothing when it is empty.
+    void readNested(OptionReader& reader, std::size_t pieceAt, const std::string& property) {
+        std::string_view piece = text_.substr(pieceAt, at_ - pieceAt);
+        while (!piece.empty() && (piece.front() == ' ' || piece.front() == '\t')) {
+            piece.remove_prefix(1);
+            ++pieceAt;
+        }
+        while (!piece.empty() && (piece.back() == ' ' || piece.back() == '\t'))
+            piece.remove_suffix(1);
+        if (piece.empty())
+            return;
         const std::size_t equals = piece.find('=');
         if (equals == std::string_view::npos)
             fail(pieceAt, "expected $option=value inside the options of " + property);

@@ -37,9 +37,11 @@ TEST(Expand, NestedFiltersKeepTheirParentheses) {
 }
 
 TEST(Expand, AllowsEmptyOptionsAndSpaces) {
-    const QueryOptions options = parseQueryOptions("$expand=+Datastreams()+,+Thing+");
+    const QueryOptions options = parseQueryOptions("$expand=+Datastreams()+,+Thing(+$top=2+;+$skip=1)+");
     ASSERT_EQ(options.expand.size(), 2u);
     EXPECT_EQ(options.expand[1].property, "Thing");
+    EXPECT_EQ(options.expand[1].options.top, 2);
+    EXPECT_EQ(options.expand[1].options.skip, 1);
 }
 
 void expectRefused(const char* query, const char* what) {
