@@ -15,8 +15,9 @@ public:
 
     /// The option as the client named it ("$filter"), or the parameter whose text is malformed.
     const std::string& option() const { return option_; }
-    /// 0-based byte offset into the option's value (after percent-decoding, except for a bad escape,
-    /// which is located in the value as sent).
+    /// 0-based byte offset into the option's value after percent-decoding; a bad escape is located in
+    /// the value as sent, a problem with the option itself (unknown, repeated) at 0, and a parameter
+    /// without a name (option "query string") in the query string.
     std::size_t position() const { return position_; }
     const std::string& message() const { return message_; }
 
