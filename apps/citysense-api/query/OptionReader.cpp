@@ -17,7 +17,7 @@ struct OptionEntry {
 
 namespace {
 
-constexpr std::array<OptionEntry, 8> kOptions{{
+constexpr std::array<OptionEntry, 9> kOptions{{
     {"$filter", true,
      [](QueryOptions& o, const QueryParameter& p) { o.filter = parseFilter(p.value, p.name); }},
     {"$select", true,
@@ -29,6 +29,8 @@ constexpr std::array<OptionEntry, 8> kOptions{{
     {"$count", true, [](QueryOptions& o, const QueryParameter& p) { o.count = parseCount(p.value, p.name); }},
     {"$resultFormat", false,
      [](QueryOptions& o, const QueryParameter& p) { o.resultFormat = parseResultFormat(p.value, p.name); }},
+    {"$skiptoken", false,
+     [](QueryOptions& o, const QueryParameter& p) { o.skipToken = parseSkipToken(p.value, p.name); }},
     {"$expand", false,
      [](QueryOptions& o, const QueryParameter& p) { o.expand = parseExpand(p.value, p.name); }},
 }};

@@ -79,4 +79,10 @@ ResultFormat parseResultFormat(std::string_view text, const std::string& option)
     throw QueryError(option, 0, "expected dataArray or csv");
 }
 
+std::string parseSkipToken(std::string_view text, const std::string& option) {
+    if (text.empty())
+        throw QueryError(option, 0, "expected the token of an @iot.nextLink");
+    return std::string(text);
+}
+
 }  // namespace citysense::api

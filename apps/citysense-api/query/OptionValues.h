@@ -23,5 +23,7 @@ std::int64_t parseSkip(std::string_view text, const std::string& option);
 bool parseCount(std::string_view text, const std::string& option);
 /// $resultFormat: dataArray or csv.
 ResultFormat parseResultFormat(std::string_view text, const std::string& option);
+/// $skiptoken: any text but none.
+std::string parseSkipToken(std::string_view text, const std::string& option);
 
 }  // namespace citysense::api

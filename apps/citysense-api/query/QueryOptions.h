@@ -7,6 +7,7 @@
 #include "QueryString.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,9 @@ struct Expand {
 
 struct QueryOptions : CollectionOptions {
     ResultFormat resultFormat = ResultFormat::Default;
+    /// $skiptoken: where the page an @iot.nextLink asks for begins, as the service wrote it there
+    /// (opaque here, never empty).
+    std::optional<std::string> skipToken;
     std::vector<Expand> expand;
     /// The parameters whose names do not begin with '$' (interval=, from=, …), in order, each at most
     /// once: the resource they are sent to accepts them or refuses them.

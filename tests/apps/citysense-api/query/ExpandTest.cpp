@@ -67,10 +67,12 @@ TEST(Expand, ErrorsInsideNameTheNestedOptionAndSitInTheExpandValue) {
                   "$expand at 19: option given more than once ($top of Datastreams)");
     expectRefused("$expand=Datastreams($resultFormat=csv)",
                   "$expand at 12: not allowed inside $expand ($resultFormat of Datastreams)");
+    expectRefused("$expand=Datastreams($skiptoken=5)",
+                  "$expand at 12: not allowed inside $expand ($skiptoken of Datastreams)");
     expectRefused(
         "$expand=Datastreams($foo=1)",
         "$expand at 12: unsupported option; the options are $filter, $select, $orderby, $top, $skip, "
-        "$count, $resultFormat, $expand ($foo of Datastreams)");
+        "$count, $resultFormat, $skiptoken, $expand ($foo of Datastreams)");
     expectRefused(
         "$expand=Datastreams(top=1)",
         "$expand at 12: not an option; inside $expand the options begin with '$' (top of Datastreams)");

@@ -27,6 +27,7 @@ TEST(QueryOptions, DefaultsWithoutOptions) {
     EXPECT_EQ(options.resultFormat, ResultFormat::Default);
     EXPECT_TRUE(options.expand.empty());
     EXPECT_TRUE(options.parameters.empty());
+    EXPECT_FALSE(options.skipToken);
 }
 
 TEST(QueryOptions, ReadsEveryOption) {
@@ -59,6 +60,7 @@ TEST(QueryOptions, ReadsTheRemainingValues) {
     EXPECT_EQ(parseQueryOptions("$top=10000").top, 10000);
     EXPECT_EQ(parseQueryOptions("$skip=9223372036854775807").skip, 9223372036854775807);
     EXPECT_EQ(pathText(parseQueryOptions("$select=properties/street").select.at(0)), "properties/street");
+    EXPECT_EQ(parseQueryOptions("$top=100&$skiptoken=1764000000000000-42").skipToken, "1764000000000000-42");
 }
 
 TEST(QueryOptions, HandsParametersWithoutDollarBackInOrder) {
@@ -89,10 +91,10 @@ TEST(QueryOptions, RefusesUnknownOptionsSayingWhichExist) {
     expectRefused(
         {"$top=5&$format=json",
          "$format at 0: unsupported option; the options are $filter, $select, $orderby, $top, $skip, "
-         "$count, $resultFormat, $expand"});
+         "$count, $resultFormat, $skiptoken, $expand"});
     expectRefused({"$Top=5",
                    "$Top at 0: unsupported option; the options are $filter, $select, $orderby, $top, "
-                   "$skip, $count, $resultFormat, $expand"});
+                   "$skip, $count, $resultFormat, $skiptoken, $expand"});
 }
 
 TEST(QueryOptions, RefusesRepeatedOptionsAndParameters) {
@@ -113,6 +115,7 @@ TEST(QueryOptions, RefusesTopAboveTheLimitAndNumbersThatAreNot) {
 }
 
 TEST(QueryOptions, RefusesOtherValues) {
+    expectRefused({"$skiptoken=", "$skiptoken at 0: expected the token of an @iot.nextLink"});
     expectRefused({"$count=yes", "$count at 0: expected true or false"});
     expectRefused({"$count", "$count at 0: expected true or false"});
     expectRefused({"$resultFormat=GeoJSON", "$resultFormat at 0: expected dataArray or csv"});
