@@ -120,8 +120,13 @@ TEST_F(MariaDbMigrate, CreatesTheSchemaAndASecondRunAppliesNothing) {
     const CommandResult first = migrate();
     ASSERT_EQ(first.status, 0) << first.output;
     EXPECT_NE(first.output.find("applying 001_initial.sql"), std::string::npos) << first.output;
-    EXPECT_NE(first.output.find("at version 1"), std::string::npos) << first.output;
-    EXPECT_EQ(query("SELECT version FROM schema_version"), "1\n");
+    EXPECT_NE(first.output.find("applying 002_readings_time_index.sql"), std::string::npos) << first.output;
+    EXPECT_NE(first.output.find("at version 2"), std::string::npos) << first.output;
+    EXPECT_EQ(query("SELECT version FROM schema_version ORDER BY version"), "1\n2\n");
+    EXPECT_EQ(
+        query("SELECT GROUP_CONCAT(column_name ORDER BY seq_in_index) FROM information_schema.statistics "
+              "WHERE table_schema = DATABASE() AND table_name = 'readings' AND index_name = 'readings_time'"),
+        "time,sensor_id\n");
     EXPECT_EQ(query("SELECT table_name, engine, table_collation FROM information_schema.tables "
                     "WHERE table_schema = DATABASE() ORDER BY table_name"),
               "readings\tInnoDB\tutf8mb4_bin\n"
@@ -132,8 +137,8 @@ TEST_F(MariaDbMigrate, CreatesTheSchemaAndASecondRunAppliesNothing) {
     const CommandResult second = migrate();
     ASSERT_EQ(second.status, 0) << second.output;
     EXPECT_EQ(second.output.find("applying"), std::string::npos) << second.output;
-    EXPECT_NE(second.output.find("is at version 1; nothing to apply"), std::string::npos) << second.output;
-    EXPECT_EQ(query("SELECT COUNT(*) FROM schema_version"), "1\n");
+    EXPECT_NE(second.output.find("is at version 2; nothing to apply"), std::string::npos) << second.output;
+    EXPECT_EQ(query("SELECT COUNT(*) FROM schema_version"), "2\n");
 }
 
 TEST_F(MariaDbMigrate, UpgradesAnOlderSchema) {
@@ -161,7 +166,7 @@ TEST_F(MariaDbMigrate, RefusesANewerSchema) {
 
     const CommandResult refused = migrate();
     EXPECT_EQ(refused.status, 1) << refused.output;
-    EXPECT_NE(refused.output.find("at version 99, newer than the newest migration known here (1"),
+    EXPECT_NE(refused.output.find("at version 99, newer than the newest migration known here (2"),
               std::string::npos)
         << refused.output;
 }
@@ -234,7 +239,7 @@ TEST_F(MariaDbMigrate, ExplainsAMissingDatabaseAndCreatesItWhenAsked) {
                             "FROM information_schema.schemata WHERE schema_name = 'granted'",
                             ""),
               "utf8mb4\tutf8mb4_bin\n");
-    EXPECT_EQ(server->query("SELECT version FROM schema_version", "granted"), "1\n");
+    EXPECT_EQ(server->query("SELECT MAX(version) FROM schema_version", "granted"), "2\n");
 }
 
 TEST_F(MariaDbMigrate, MigratesOverTheSocket) {
@@ -242,7 +247,7 @@ TEST_F(MariaDbMigrate, MigratesOverTheSocket) {
     const CommandResult migrated = runProgram(
         {migrateTool, "--mariadb", "--socket", server->socket(), "--user", "root", "--database", database});
     ASSERT_EQ(migrated.status, 0) << migrated.output;
-    EXPECT_NE(migrated.output.find("at " + server->socket() + " is at version 1"), std::string::npos)
+    EXPECT_NE(migrated.output.find("at " + server->socket() + " is at version 2"), std::string::npos)
         << migrated.output;
 }
 
@@ -329,13 +334,15 @@ TEST_F(SqliteMigrate, CreatesTheSchemaAndASecondRunAppliesNothing) {
     const CommandResult first = migrate();
     ASSERT_EQ(first.status, 0) << first.output;
     EXPECT_NE(first.output.find("applying 001_initial.sql"), std::string::npos) << first.output;
-    EXPECT_EQ(query("SELECT version FROM schema_version"), "1\n");
+    EXPECT_NE(first.output.find("applying 002_readings_time_index.sql"), std::string::npos) << first.output;
+    EXPECT_EQ(query("SELECT version FROM schema_version ORDER BY version"), "1\n2\n");
     EXPECT_EQ(query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"),
               "readings\nschema_version\nsensors\nstations\n");
+    EXPECT_EQ(query("SELECT group_concat(name) FROM pragma_index_info('readings_time')"), "time,sensor_id\n");
 
     const CommandResult second = migrate();
     ASSERT_EQ(second.status, 0) << second.output;
-    EXPECT_NE(second.output.find("is at version 1; nothing to apply"), std::string::npos) << second.output;
+    EXPECT_NE(second.output.find("is at version 2; nothing to apply"), std::string::npos) << second.output;
 }
 
 TEST_F(SqliteMigrate, UpgradesAnOlderSchemaAndLeavesNothingOfAFailedMigration) {
@@ -363,12 +370,32 @@ TEST_F(SqliteMigrate, UpgradesAnOlderSchemaAndLeavesNothingOfAFailedMigration) {
     EXPECT_EQ(query("SELECT COUNT(*) FROM sqlite_master WHERE name = 'extra'"), "1\n");
 }
 
+TEST_F(SqliteMigrate, Migration002IndexesTheReadingsOfAVersion1Store) {
+    ASSERT_EQ(migrate({"--migrations", migrationsWith001(directory, "sqlite")}).status, 0);
+    query(
+        "INSERT INTO stations (system, city, street) VALUES ('hypo', 'c', 's');"
+        "INSERT INTO sensors (station_id, quantity, unit, driver) VALUES (1, 'no2', 'ppb', 'driver.air');"
+        "INSERT INTO readings VALUES (1, 1795608000123456, 1.5, 0)");
+
+    const CommandResult upgrade = migrate();
+    ASSERT_EQ(upgrade.status, 0) << upgrade.output;
+    EXPECT_EQ(upgrade.output.find("001_initial.sql"), std::string::npos) << upgrade.output;
+    EXPECT_NE(upgrade.output.find("applying 002_readings_time_index.sql"), std::string::npos)
+        << upgrade.output;
+    EXPECT_EQ(query("SELECT sensor_id, time, value FROM readings"), "1|1795608000123456|1.5\n");
+    // The all-Observations page reads the index in its order: no sort.
+    const std::string plan =
+        query("EXPLAIN QUERY PLAN SELECT * FROM readings ORDER BY time, sensor_id LIMIT 10");
+    EXPECT_NE(plan.find("INDEX readings_time"), std::string::npos) << plan;
+    EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
+}
+
 TEST_F(SqliteMigrate, RefusesANewerSchema) {
     ASSERT_EQ(migrate().status, 0);
     query("INSERT INTO schema_version (version, applied_at) VALUES (99, 'later')");
     const CommandResult refused = migrate();
     EXPECT_EQ(refused.status, 1) << refused.output;
-    EXPECT_NE(refused.output.find("at version 99, newer than the newest migration known here (1"),
+    EXPECT_NE(refused.output.find("at version 99, newer than the newest migration known here (2"),
               std::string::npos)
         << refused.output;
 }
