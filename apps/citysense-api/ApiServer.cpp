@@ -144,10 +144,12 @@ private:
             return fromJson(errorAnswer(405, "only GET and HEAD: the API is read-only"));
         std::string path;
         Poco::URI::QueryParameters parameters;
+        std::string query;  // as sent: the SensorThings options are decoded by their own parser
         try {
             const Poco::URI uri(request.getURI());
             path = uri.getPath();
             parameters = uri.getQueryParameters();
+            query = uri.getRawQuery();
         } catch (const Poco::SyntaxException& error) {
             return fromJson(errorAnswer(400, "malformed request target: " + error.message()));
         }
@@ -168,7 +170,7 @@ private:
         const std::string below = path.size() > version.size() ? path.substr(version.size() + 1) : "";
         if (auto answer = _shared->airQuality.answer(below, parameters, root))
             return fromAirQuality(std::move(*answer));
-        return fromJson(_shared->sensing.answer(below, parameters, root));
+        return fromJson(_shared->sensing.answer(below, query, root));
     }
 
     std::shared_ptr<ApiServer::Shared> _shared;

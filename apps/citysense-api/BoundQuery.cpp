@@ -15,6 +15,12 @@ BoundQuery& BoundQuery::value(std::int64_t number) {
     return *this;
 }
 
+BoundQuery& BoundQuery::decimal(double number) {
+    _text += "?";
+    _values.emplace_back(number);
+    return *this;
+}
+
 BoundQuery& BoundQuery::value(std::string text) {
     _text += "?";
     _values.emplace_back(std::move(text));

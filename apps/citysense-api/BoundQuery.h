@@ -18,6 +18,8 @@ public:
     BoundQuery& sql(const char* text);
     /// Appends a placeholder and the value bound to it.
     BoundQuery& value(std::int64_t number);
+    /// A double's placeholder (not an overload of value(): a literal 0 would be ambiguous).
+    BoundQuery& decimal(double number);
     BoundQuery& value(std::string text);
 
     /// Runs the query; every row it returns.
@@ -27,7 +29,7 @@ public:
 
 private:
     std::string _text;
-    std::vector<std::variant<std::int64_t, std::string>> _values;
+    std::vector<std::variant<std::int64_t, double, std::string>> _values;
 };
 
 }  // namespace citysense::api

@@ -1,5 +1,7 @@
 #include "ReadingsStore.h"
 
+#include "ObservationFilter.h"
+
 #include <citysense/Quantity.h>
 
 #include <Poco/Data/MySQL/Connector.h>
@@ -273,27 +275,26 @@ std::vector<std::int64_t> ReadingsStore::observedProperties(const Selection& sel
 }
 
 std::vector<ReadingRow> ReadingsStore::observations(const Selection& selection,
-                                                    std::optional<ObservationKey> after, std::size_t limit) {
+                                                    std::optional<ObservationKey> after, std::size_t limit,
+                                                    const Expression* filter) {
     BoundQuery query;
     query.sql("SELECT r.sensor_id, ").sql(timeMicros()).sql(", r.value, r.quality FROM readings r WHERE ");
-    const bool ofDatastream =
-        selection.by == Selection::By::Related && selection.related == EntityType::Datastream;
-    if (selection.by != Selection::By::All && !ofDatastream)
+    if (!whereObservations(query, selection, filter))
         return {};
-    if (ofDatastream) {
+    if (selection.by == Selection::By::Related) {
         // One sensor: its primary key (sensor_id, time) serves the range and the order.
-        query.sql("r.sensor_id = ").value(selection.key);
         if (after)
             time(query.sql(" AND r.time > "), after->time);
         query.sql(" ORDER BY r.time");
     } else {
-        query.sql("1 = 1");
+        // Every sensor: the index readings_time (time, sensor_id) serves the range and the order; the
+        // range on time alone comes first so that the index is read from there on.
         if (after) {
-            time(query.sql(" AND (r.time > "), after->time);
-            time(query.sql(" OR (r.time = "), after->time)
-                .sql(" AND r.sensor_id > ")
+            time(query.sql(" AND r.time >= "), after->time);
+            time(query.sql(" AND (r.time > "), after->time)
+                .sql(" OR r.sensor_id > ")
                 .value(after->sensor)
-                .sql("))");
+                .sql(")");
         }
         query.sql(" ORDER BY r.time, r.sensor_id");
     }
@@ -304,6 +305,41 @@ std::vector<ReadingRow> ReadingsStore::observations(const Selection& selection,
         readings.push_back(
             {{whole(row, 0), whole(row, 1)}, number(row, 2), static_cast<std::uint16_t>(whole(row, 3))});
     return readings;
+}
+
+ObservationCount ReadingsStore::countObservations(const Selection& selection, const Expression* filter) {
+    if (!_sqlite && selection.by == Selection::By::All && !filter) {
+        // COUNT(*) of an InnoDB table reads all of it (minutes for a city's years); its statistics
+        // have the number of rows, to within a few per cent.
+        const Rows rows = run(BoundQuery().sql(
+            "SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND "
+            "TABLE_NAME = 'readings'"));
+        if (!rows.empty() && !rows.front()[0].isEmpty())
+            return {whole(rows.front(), 0), true};
+    }
+    BoundQuery query;
+    query.sql("SELECT COUNT(*) FROM readings r WHERE ");
+    if (!whereObservations(query, selection, filter))
+        return {0, false};
+    return {whole(run(query).front(), 0), false};
+}
+
+bool ReadingsStore::whereObservations(BoundQuery& query, const Selection& selection,
+                                      const Expression* filter) const {
+    const bool ofDatastream =
+        selection.by == Selection::By::Related && selection.related == EntityType::Datastream;
+    if (selection.by != Selection::By::All && !ofDatastream)
+        return false;
+    if (filter) {
+        appendObservationFilter(query, *filter,
+                                [this](BoundQuery& bound, Micros value) { time(bound, value); });
+        query.sql(" AND ");
+    }
+    if (ofDatastream)
+        query.sql("r.sensor_id = ").value(selection.key);
+    else
+        query.sql("1 = 1");
+    return true;
 }
 
 std::optional<ReadingRow> ReadingsStore::observation(const ObservationKey& key) {

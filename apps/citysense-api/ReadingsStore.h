@@ -8,6 +8,7 @@
 #include "ApiSettings.h"
 #include "BoundQuery.h"
 #include "SensingModel.h"
+#include "query/Expression.h"
 
 #include <Poco/Data/SessionPool.h>
 
@@ -64,6 +65,12 @@ struct Selection {
     static Selection relatedTo(EntityType type, std::int64_t id) { return {By::Related, type, id}; }
 };
 
+/// How many Observations a collection holds: exact, or the table statistics' estimate.
+struct ObservationCount {
+    std::int64_t value = 0;
+    bool estimate = false;
+};
+
 /// A query's rows, each value read out of the session (empty for NULL).
 using Row = std::vector<Poco::Dynamic::Var>;
 using Rows = std::vector<Row>;
@@ -93,9 +100,13 @@ public:
     /// The ObservedProperty ids (SensingModel.h) of the quantities some sensors row measures.
     std::vector<std::int64_t> observedProperties(const Selection& selection,
                                                  std::optional<std::int64_t> after, std::size_t limit);
-    /// Readings in (time, sensor) order; Selection::id is not used here (see observation()).
+    /// Readings in (time, sensor) order, those `filter` (nullptr: every one) accepts; Selection::id is
+    /// not used here (see observation()). Throws QueryError for a filter Observations cannot answer.
     std::vector<ReadingRow> observations(const Selection& selection, std::optional<ObservationKey> after,
-                                         std::size_t limit);
+                                         std::size_t limit, const Expression* filter = nullptr);
+    /// How many readings observations() pages through: for all readings without a filter on MariaDB,
+    /// the estimate of the table statistics (a COUNT(*) reads the whole table); otherwise exact.
+    ObservationCount countObservations(const Selection& selection, const Expression* filter);
     std::optional<ReadingRow> observation(const ObservationKey& key);
 
 private:
@@ -105,6 +116,10 @@ private:
     /// Runs `query` on a session of the pool. When it fails, the pool is replaced (its sessions may
     /// be connections the server dropped) and the query tried once more; a second failure throws.
     Rows run(const BoundQuery& query);
+
+    /// Appends the condition of the readings `selection` and `filter` ask for; false when the selection
+    /// has none.
+    bool whereObservations(BoundQuery& query, const Selection& selection, const Expression* filter) const;
 
     /// The time column of readings, in µs since 1970, as the dialect selects it.
     const char* timeMicros() const;

@@ -6,6 +6,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Stringifier.h>
 
+#include <limits>
 #include <sstream>
 
 namespace citysense::api {
@@ -32,20 +33,51 @@ std::int64_t number(const EntityId& id) {
     return std::get<std::int64_t>(id);
 }
 
-/// The Observation key a $skiptoken names; throws BadOption.
+[[noreturn]] void refuseToken(const std::string& token) {
+    throw QueryError("$skiptoken", 0, quoteText(token) + " is not a token this service gave out");
+}
+
+/// The Observation key a $skiptoken names; throws QueryError.
 ObservationKey observationAfter(const std::string& token) {
     if (const auto key = parseObservationId(token))
         return *key;
-    throw BadOption("$skiptoken: " + quoteText(token) + " is not a token this service gave out");
+    refuseToken(token);
 }
 
 std::int64_t idAfter(const std::string& token) {
     const bool digits =
         !token.empty() && token.size() <= 18 && token.find_first_not_of("0123456789") == std::string::npos;
     if (!digits)
-        throw BadOption("$skiptoken: " + quoteText(token) + " is not a token this service gave out");
+        refuseToken(token);
     return std::stoll(token);
 }
+
+/// The options this service does not answer yet are refused, never ignored; a parameter without '$'
+/// belongs to no SensorThings resource.
+void refuseUnserved(const QueryOptions& options, const std::vector<QueryParameter>& parameters) {
+    if (!options.parameters.empty())
+        throw QueryError(options.parameters.front().name, 0, "not a query option of this resource");
+    for (const QueryParameter& parameter : parameters) {
+        const std::string& name = parameter.name;
+        const bool unserved = (name == "$select" || name == "$orderby" || name == "$expand" ||
+                               (name == "$skip" && options.skip != 0) || name == "$resultFormat");
+        if (unserved)
+            throw QueryError(name, 0,
+                             "not supported yet; served: $filter (Observations), $top, $count, $skiptoken");
+    }
+}
+
+std::string encoded(const std::string& value) {
+    std::string result;
+    Poco::URI::encode(value, "&=+#%?", result);
+    return result;
+}
+
+/// The page a collection request asks for.
+struct PageRequest {
+    std::size_t top;
+    std::optional<std::string> skipToken;  ///< the @iot.id of the last entity of the page before
+};
 
 template <typename Row, typename Render>
 void addAll(Poco::JSON::Array& values, const std::vector<Row>& rows, std::size_t most, Render render) {
@@ -63,16 +95,29 @@ JsonAnswer errorAnswer(int status, const std::string& message) {
     return {status, text(object)};
 }
 
-JsonAnswer SensingService::answer(const std::string& path, const Poco::URI::QueryParameters& parameters,
+JsonAnswer optionErrorAnswer(const QueryError& error) {
+    Poco::JSON::Object::Ptr object = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    object->set("code", 400);
+    object->set("type", "error");
+    object->set("option", error.option());
+    object->set("position", static_cast<Poco::UInt64>(error.position()));
+    object->set("message", std::string(error.what()));
+    return {400, text(object)};
+}
+
+JsonAnswer SensingService::answer(const std::string& path, const std::string& query,
                                   const std::string& serviceRoot) {
     const EntityJson json(serviceRoot);
     try {
-        const PageOptions page = parsePageOptions(parameters);
+        const std::vector<QueryParameter> parameters = splitQueryString(query);
+        const QueryOptions options = parseQueryOptions(parameters);
+        refuseUnserved(options, parameters);
         if (path.empty())
             return {200, text(json.root())};
         const ResourcePath resource = parseResourcePath(path);
         if (!resource.id)
-            return {200, text(collection(json, resource, resource.set, Selection::all(), page))};
+            return {200,
+                    text(collection(json, resource, resource.set, Selection::all(), options, parameters))};
         EntityType type = resource.set;
         EntityId id = *resource.id;
         auto current = entity(json, type, id);
@@ -82,7 +127,7 @@ JsonAnswer SensingService::answer(const std::string& path, const Poco::URI::Quer
             const Navigation next = *navigation(type, name);
             if (!next.single)
                 return {200, text(collection(json, resource, next.target,
-                                             Selection::relatedTo(type, number(id)), page))};
+                                             Selection::relatedTo(type, number(id)), options, parameters))};
             const auto target = follow(type, id, name);
             type = next.target;
             current = target ? entity(json, type, *target) : nullptr;
@@ -91,11 +136,13 @@ JsonAnswer SensingService::answer(const std::string& path, const Poco::URI::Quer
         }
         if (!current)
             return errorAnswer(404, "nothing found at " + quoteText(pathText(resource)));
+        if (options.filter)
+            throw QueryError("$filter", 0, "filters a collection, not one entity");
         return {200, text(current)};
     } catch (const MalformedPath& error) {
         return errorAnswer(400, error.what());
-    } catch (const BadOption& error) {
-        return errorAnswer(400, error.what());
+    } catch (const QueryError& error) {
+        return optionErrorAnswer(error);
     } catch (const UnknownPath& error) {
         return errorAnswer(404, error.what());
     }
@@ -151,7 +198,13 @@ std::optional<EntityId> SensingService::follow(EntityType type, const EntityId& 
 
 Poco::JSON::Object::Ptr SensingService::collection(const EntityJson& json, const ResourcePath& path,
                                                    EntityType type, const Selection& selection,
-                                                   const PageOptions& page) {
+                                                   const QueryOptions& options,
+                                                   const std::vector<QueryParameter>& parameters) {
+    if (options.filter && type != EntityType::Observation)
+        throw QueryError(
+            "$filter", 0,
+            std::string("not supported on ") + entitySetName(type) + " yet, only on Observations");
+    const PageRequest page{static_cast<std::size_t>(options.top), options.skipToken};
     // One row more than the page holds says whether another page follows.
     const std::size_t fetch = page.top + 1;
     Poco::JSON::Array::Ptr values = new Poco::JSON::Array;
@@ -199,21 +252,57 @@ Poco::JSON::Object::Ptr SensingService::collection(const EntityJson& json, const
                                   ? std::optional<ObservationKey>(observationAfter(*page.skipToken))
                                   : std::nullopt;
             collect(
-                _store.observations(selection, from, fetch),
+                _store.observations(selection, from, fetch, options.filter.get()),
                 [&](const ReadingRow& row) { return json.observation(row); },
                 [](const ReadingRow& row) { return observationId(row.key); });
             break;
         }
     }
     Poco::JSON::Object::Ptr object = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    if (options.count)
+        setCount(*object, type, selection, options.filter.get());
     if (!lastId.empty()) {
-        std::string token;
-        Poco::URI::encode(lastId, "&=+#%", token);
-        object->set("@iot.nextLink", json.serviceRoot() + "/" + pathText(path) +
-                                         "?$top=" + std::to_string(page.top) + "&$skiptoken=" + token);
+        // The same options (validated above, so their names are plain), then where the next page begins.
+        std::string link = json.serviceRoot() + "/" + pathText(path) + "?$top=" + std::to_string(page.top);
+        for (const QueryParameter& parameter : parameters) {
+            if (parameter.name != "$top" && parameter.name != "$skiptoken")
+                link += "&" + parameter.name + "=" + encoded(parameter.value);
+        }
+        object->set("@iot.nextLink", link + "&$skiptoken=" + encoded(lastId));
     }
     object->set("value", values);
     return object;
+}
+
+void SensingService::setCount(Poco::JSON::Object& object, EntityType type, const Selection& selection,
+                              const Expression* filter) {
+    // The other sets are small (a row per station or sensor): their rows are counted as read.
+    constexpr std::size_t all = std::numeric_limits<std::int64_t>::max();
+    ObservationCount count;
+    switch (type) {
+        case EntityType::Thing:
+            count.value = static_cast<std::int64_t>(_store.things(selection, std::nullopt, all).size());
+            break;
+        case EntityType::Location:
+            count.value = static_cast<std::int64_t>(_store.locations(selection, std::nullopt, all).size());
+            break;
+        case EntityType::Datastream:
+            count.value = static_cast<std::int64_t>(_store.datastreams(selection, std::nullopt, all).size());
+            break;
+        case EntityType::Sensor:
+            count.value = static_cast<std::int64_t>(_store.sensors(selection, std::nullopt, all).size());
+            break;
+        case EntityType::ObservedProperty:
+            count.value =
+                static_cast<std::int64_t>(_store.observedProperties(selection, std::nullopt, all).size());
+            break;
+        case EntityType::Observation:
+            count = _store.countObservations(selection, filter);
+            break;
+    }
+    object.set("@iot.count", count.value);
+    if (count.estimate)
+        object.set("@citysense.countIsEstimate", true);
 }
 
 }  // namespace citysense::api

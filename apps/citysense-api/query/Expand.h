@@ -11,7 +11,7 @@
 namespace citysense::api {
 
 /// Throws QueryError(option, position in `text`): an error inside a nested option says which one and
-/// for which property ("in $top of Datastreams: at most 10000"); a path or a nested $expand says
+/// for which property ("in $top of Datastreams: expected a whole number"); a path or a nested $expand says
 /// "only one level of $expand".
 std::vector<Expand> parseExpand(std::string_view text, const std::string& option);
 

@@ -9,13 +9,18 @@
 namespace citysense::api {
 namespace {
 
-/// Digits only, no sign, no space; throws "above …" naming `limit` past it.
-std::int64_t wholeNumber(std::string_view text, const std::string& option, std::int64_t limit) {
+/// Throws unless `text` is digits only: no sign, no space, not empty.
+void checkDigits(std::string_view text, const std::string& option) {
     for (std::size_t i = 0; i < text.size(); ++i)
         if (text[i] < '0' || text[i] > '9')
             throw QueryError(option, i, "expected a whole number");
     if (text.empty())
         throw QueryError(option, 0, "expected a whole number");
+}
+
+/// Digits only; throws "at most …" naming `limit` past it.
+std::int64_t wholeNumber(std::string_view text, const std::string& option, std::int64_t limit) {
+    checkDigits(text, option);
     std::int64_t value = 0;
     const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
     if (result.ec != std::errc() || value > limit)
@@ -58,7 +63,13 @@ std::vector<OrderBy> parseOrderBy(std::string_view text, const std::string& opti
 }
 
 std::int64_t parseTop(std::string_view text, const std::string& option) {
-    return wholeNumber(text, option, kMaxTop);
+    checkDigits(text, option);
+    std::int64_t value = 0;
+    const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
+    // More than a page holds is server-driven paging (9.3.3.3), not an error: beyond 64 bits too.
+    if (result.ec != std::errc() || value > kMaxTop)
+        return kMaxTop;
+    return value;
 }
 
 std::int64_t parseSkip(std::string_view text, const std::string& option) {

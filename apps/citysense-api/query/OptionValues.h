@@ -15,7 +15,7 @@ namespace citysense::api {
 std::vector<PropertyPath> parseSelect(std::string_view text, const std::string& option);
 /// $orderby=phenomenonTime desc,@iot.id (asc when neither is written)
 std::vector<OrderBy> parseOrderBy(std::string_view text, const std::string& option);
-/// $top: a whole number from 0 to kMaxTop.
+/// $top: a whole number from 0; above kMaxTop, kMaxTop (the rest follows through @iot.nextLink).
 std::int64_t parseTop(std::string_view text, const std::string& option);
 /// $skip: a whole number from 0.
 std::int64_t parseSkip(std::string_view text, const std::string& option);

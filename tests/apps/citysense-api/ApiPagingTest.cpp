@@ -1,7 +1,7 @@
 // Paging through Observations with @iot.nextLink, over SQLite and a real MariaDB: keyset paging on
 // (time, sensor) visits every reading exactly once and in order while the ingest keeps adding readings
 // ahead of the walk and a late gateway behind it,
-// and $top defaults to 100 and stops at 10,000.
+// with a $filter too, and $top defaults to 100 and stops at 10,000.
 #include "ApiTestStore.h"
 
 #include <Poco/JSON/Array.h>
@@ -139,6 +139,48 @@ TEST_P(ObservationPaging, VisitsEveryReadingOnceInOrderWhileReadingsArrive) {
     const std::vector<std::string> after = walk(service, "/v1.1/Observations?$top=13");
     EXPECT_EQ(after.size(), 3u * static_cast<std::size_t>(40 + insertedSeconds) + late.size());
     EXPECT_EQ(std::set<std::string>(after.begin(), after.end()).size(), after.size());
+}
+
+TEST_P(ObservationPaging, AFilteredWalkVisitsEveryMatchingReadingOnceWhileReadingsArrive) {
+    insertSeconds(0, 40);
+    ApiService service(_store->writeConfiguration());
+    std::atomic<bool> stop{false};
+    std::atomic<bool> ingestDone{false};
+    std::atomic<int> insertedSeconds{0};
+    std::thread ingest([&] {
+        for (int second = 40; second < 80 && !stop; ++second) {
+            insertSeconds(second, 1);
+            insertedSeconds = second - 40 + 1;
+        }
+        ingestDone = true;
+    });
+    // Sensors 1 and 3 from second 10 on (a reading's value is its second).
+    const std::string filtered =
+        "/v1.1/Observations?$top=5&$filter=Datastream/@iot.id%20ne%202%20and%20result%20ge%2010";
+    int pages = 0;
+    const std::vector<std::string> seen = walk(service, filtered, [&](const std::string&) {
+        const int written = std::min(++pages, 20);
+        eventually([&] { return insertedSeconds >= written || ingestDone; });
+    });
+    stop = true;
+    ingest.join();
+
+    std::set<std::string> distinct;
+    for (std::size_t at = 0; at < seen.size(); ++at) {
+        ASSERT_TRUE(distinct.insert(seen[at]).second) << seen[at] << " came twice";
+        ASSERT_NE(key(seen[at]).second, 2) << seen[at] << " does not match";
+        ASSERT_GE(key(seen[at]).first, kStart + 10 * kSecond) << seen[at] << " does not match";
+        if (at > 0) {
+            ASSERT_LT(key(seen[at - 1]), key(seen[at])) << "out of order at " << at;
+        }
+    }
+    for (int second = 10; second < 40; ++second) {
+        EXPECT_TRUE(distinct.count(id(1, second))) << id(1, second) << " was never visited";
+        EXPECT_TRUE(distinct.count(id(3, second))) << id(3, second) << " was never visited";
+    }
+    EXPECT_GT(distinct.size(), 60u) << "the walk saw none of the readings written while it ran";
+    const std::vector<std::string> after = walk(service, filtered);
+    EXPECT_EQ(after.size(), 2u * static_cast<std::size_t>(30 + insertedSeconds));
 }
 
 TEST_P(ObservationPaging, ADatastreamsObservationsPageByTime) {

@@ -8,14 +8,27 @@
 
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
+#include <vector>
 
 namespace citysense::test {
 
 namespace {
 
 constexpr const char* kReaderPassword = "reader-secret-1";
+
+/// The schema's migrations of `engine` (sql/ENGINE/NNN_what.sql), in the order they apply.
+std::vector<std::string> migrations(const std::string& engine) {
+    std::vector<std::string> files;
+    for (const auto& entry : std::filesystem::directory_iterator(CITYSENSE_SOURCE_DIR "/sql/" + engine))
+        if (entry.path().extension() == ".sql")
+            files.push_back(entry.path().string());
+    std::sort(files.begin(), files.end());
+    return files;
+}
 
 }  // namespace
 
@@ -27,7 +40,8 @@ ApiTestStore::ApiTestStore(const std::string& connector) {
     std::filesystem::create_directories(_directory);
     if (connector == "mysql") {
         _server = std::make_unique<MariaDb>();
-        _server->query(readFile(CITYSENSE_SOURCE_DIR "/sql/mariadb/001_initial.sql"));
+        for (const std::string& migration : migrations("mariadb"))
+            _server->query(readFile(migration));
         _server->query(std::string("CREATE USER 'reader'@'127.0.0.1' IDENTIFIED BY '") + kReaderPassword +
                            "'; GRANT SELECT ON citysense.* TO 'reader'@'127.0.0.1';",
                        "");
@@ -35,7 +49,8 @@ ApiTestStore::ApiTestStore(const std::string& connector) {
         std::ofstream(passwordFile) << kReaderPassword << "\n";
         ::chmod(passwordFile.c_str(), 0600);
     } else {
-        execute(readFile(CITYSENSE_SOURCE_DIR "/sql/sqlite/001_initial.sql"));
+        for (const std::string& migration : migrations("sqlite"))
+            execute(readFile(migration));
     }
 }
 

@@ -60,7 +60,8 @@ TEST(Expand, OnlyOneLevel) {
 }
 
 TEST(Expand, ErrorsInsideNameTheNestedOptionAndSitInTheExpandValue) {
-    expectRefused("$expand=Datastreams($top=20000)", "$expand at 17: in $top of Datastreams: at most 10000");
+    expectRefused("$expand=Datastreams($top=-1)",
+                  "$expand at 17: in $top of Datastreams: expected a whole number");
     expectRefused("$expand=Datastreams($select=name;$filter=result+gt)",
                   "$expand at 42: in $filter of Datastreams: expected a value after 'result gt'");
     expectRefused("$expand=Datastreams($top=1;$top=2)",

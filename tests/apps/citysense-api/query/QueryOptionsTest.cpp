@@ -103,9 +103,13 @@ TEST(QueryOptions, RefusesRepeatedOptionsAndParameters) {
     expectRefused({"from=1&from=2", "from at 0: parameter given more than once"});
 }
 
-TEST(QueryOptions, RefusesTopAboveTheLimitAndNumbersThatAreNot) {
-    expectRefused({"$top=10001", "$top at 0: at most 10000"});
-    expectRefused({"$top=99999999999999999999999", "$top at 0: at most 10000"});
+TEST(QueryOptions, CapsTopAtAPageOf10000) {
+    EXPECT_EQ(parseQueryOptions("$top=10001").top, 10000);
+    EXPECT_EQ(parseQueryOptions("$top=99999999999999999999999").top, 10000);
+    EXPECT_EQ(parseQueryOptions("$expand=Datastreams($top=20000)").expand.at(0).options.top, 10000);
+}
+
+TEST(QueryOptions, RefusesNumbersThatAreNot) {
     expectRefused({"$top=-1", "$top at 0: expected a whole number"});
     expectRefused({"$top=5.0", "$top at 1: expected a whole number"});
     expectRefused({"$top=", "$top at 0: expected a whole number"});

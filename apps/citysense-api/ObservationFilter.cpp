@@ -1,0 +1,241 @@
+#include "ObservationFilter.h"
+
+#include "SensingModel.h"
+#include "query/Functions.h"
+#include "query/QueryError.h"
+
+#include <string>
+#include <vector>
+
+namespace citysense::api {
+namespace {
+
+[[noreturn]] void refuse(const Expression& at, const std::string& message) {
+    throw QueryError("$filter", at.position, message);
+}
+
+std::string pathText(const PropertyPath& path) {
+    std::string text;
+    for (const std::string& segment : path.segments)
+        text += (text.empty() ? "" : "/") + segment;
+    return text;
+}
+
+/// The SQL of a comparison operator; nullptr for arithmetic.
+const char* comparison(BinaryOperator op) {
+    switch (op) {
+        case BinaryOperator::Eq:
+            return " = ";
+        case BinaryOperator::Ne:
+            return " <> ";
+        case BinaryOperator::Gt:
+            return " > ";
+        case BinaryOperator::Ge:
+            return " >= ";
+        case BinaryOperator::Lt:
+            return " < ";
+        case BinaryOperator::Le:
+            return " <= ";
+        default:
+            return nullptr;
+    }
+}
+
+/// `5 lt result` is `result gt 5`.
+BinaryOperator mirrored(BinaryOperator op) {
+    switch (op) {
+        case BinaryOperator::Gt:
+            return BinaryOperator::Lt;
+        case BinaryOperator::Ge:
+            return BinaryOperator::Le;
+        case BinaryOperator::Lt:
+            return BinaryOperator::Gt;
+        case BinaryOperator::Le:
+            return BinaryOperator::Ge;
+        default:
+            return op;
+    }
+}
+
+/// "hypo/city_01/street_01" → {"hypo", "city_01", "street_01"}: the parts of `text` between `separator`s.
+std::vector<std::string> split(const std::string& text, char separator) {
+    std::vector<std::string> parts(1);
+    for (const char c : text) {
+        if (c == separator)
+            parts.emplace_back();
+        else
+            parts.back() += c;
+    }
+    return parts;
+}
+
+class Translator {
+public:
+    Translator(BoundQuery& query, const TimeBinder& bindTime) : _query(query), _bindTime(bindTime) {}
+
+    void condition(const Expression& expression) {
+        if (const auto* logical = std::get_if<Logical>(&expression.node)) {
+            _query.sql("(");
+            for (std::size_t at = 0; at < logical->operands.size(); ++at) {
+                if (at > 0)
+                    _query.sql(logical->op == LogicalOperator::And ? " AND " : " OR ");
+                condition(*logical->operands[at]);
+            }
+            _query.sql(")");
+        } else if (const auto* unary = std::get_if<Unary>(&expression.node)) {
+            if (unary->op != UnaryOperator::Not)
+                refuse(expression, "a negative number is not a condition");
+            _query.sql("NOT (");
+            condition(*unary->operand);
+            _query.sql(")");
+        } else if (const auto* binary = std::get_if<Binary>(&expression.node)) {
+            compare(expression, *binary);
+        } else if (const auto* literal = std::get_if<Literal>(&expression.node)) {
+            const auto* truth = std::get_if<bool>(literal);
+            if (!truth)
+                refuse(expression, "a literal here must be true or false");
+            _query.sql(*truth ? "1 = 1" : "1 = 0");
+        } else if (const auto* call = std::get_if<Call>(&expression.node)) {
+            refuseCall(expression, *call);
+        } else {
+            refuse(expression, "a property alone is not a condition: compare it with a value");
+        }
+    }
+
+private:
+    [[noreturn]] static void refuseCall(const Expression& expression, const Call& call) {
+        refuse(expression,
+               std::string(functionInfo(call.function).name) + "() is not supported on Observations");
+    }
+
+    /// A comparison must be of a property with a literal; says what else it found.
+    [[noreturn]] static void refuseOperand(const Expression& operand) {
+        if (const auto* call = std::get_if<Call>(&operand.node))
+            refuseCall(operand, *call);
+        if (std::holds_alternative<Binary>(operand.node))
+            refuse(operand, "arithmetic is not supported on Observations");
+        refuse(operand, "a comparison on Observations is of a property with a literal value");
+    }
+
+    void compare(const Expression& expression, const Binary& binary) {
+        if (!comparison(binary.op))
+            refuse(expression, "arithmetic is not a condition");
+        const Expression* property = binary.left.get();
+        const Expression* value = binary.right.get();
+        BinaryOperator op = binary.op;
+        if (std::holds_alternative<Literal>(property->node) &&
+            std::holds_alternative<PropertyPath>(value->node)) {
+            std::swap(property, value);
+            op = mirrored(op);
+        }
+        if (!std::holds_alternative<PropertyPath>(property->node))
+            refuseOperand(*property);
+        if (!std::holds_alternative<Literal>(value->node))
+            refuseOperand(*value);
+        const std::string name = pathText(std::get<PropertyPath>(property->node));
+        const Literal& literal = std::get<Literal>(value->node);
+        if (std::holds_alternative<NullValue>(literal))
+            refuse(*value, name + " is never null");
+        if (name == "phenomenonTime" || name == "resultTime") {
+            const auto* time = std::get_if<DateTimeValue>(&literal);
+            if (!time)
+                refuse(*value, name + " is a time: compare it with a date-time such as 2025-11-24T16:00:00Z");
+            _query.sql("r.time").sql(comparison(op));
+            _bindTime(_query, time->microseconds);
+        } else if (name == "result") {
+            _query.sql("r.value").sql(comparison(op)).decimal(number(*value, literal, name));
+        } else if (name == "Datastream/@iot.id") {
+            _query.sql("r.sensor_id").sql(comparison(op)).value(whole(*value, literal, name));
+        } else if (name == "Datastream/Thing/@iot.id") {
+            _query.sql("r.sensor_id IN (SELECT id FROM sensors WHERE station_id")
+                .sql(comparison(op))
+                .value(whole(*value, literal, name))
+                .sql(")");
+        } else if (name == "Datastream/ObservedProperty/name") {
+            _query.sql("r.sensor_id IN (SELECT id FROM sensors WHERE quantity")
+                .sql(comparison(op))
+                .value(text(*value, literal, name))
+                .sql(")");
+        } else if (name == "@iot.id") {
+            equalityOnly(expression, op, name);
+            observationIs(op, text(*value, literal, name));
+        } else if (name == "Datastream/Thing/name") {
+            equalityOnly(expression, op, name);
+            thingNameIs(op, text(*value, literal, name));
+        } else {
+            refuse(*property, "Observations have no property " + name + " a filter can compare");
+        }
+    }
+
+    static double number(const Expression& at, const Literal& literal, const std::string& name) {
+        if (const auto* integer = std::get_if<std::int64_t>(&literal))
+            return static_cast<double>(*integer);
+        if (const auto* decimal = std::get_if<double>(&literal))
+            return *decimal;
+        refuse(at, name + " is a number: compare it with a number");
+    }
+
+    static std::int64_t whole(const Expression& at, const Literal& literal, const std::string& name) {
+        if (const auto* integer = std::get_if<std::int64_t>(&literal))
+            return *integer;
+        refuse(at, name + " is a whole number: compare it with one");
+    }
+
+    static std::string text(const Expression& at, const Literal& literal, const std::string& name) {
+        if (const auto* string = std::get_if<std::string>(&literal))
+            return *string;
+        refuse(at, name + " is a text: compare it with a quoted string");
+    }
+
+    /// `at`: the comparison, whose position is its operator's.
+    static void equalityOnly(const Expression& at, BinaryOperator op, const std::string& name) {
+        if (op != BinaryOperator::Eq && op != BinaryOperator::Ne)
+            refuse(at, name + " is compared with eq or ne only");
+    }
+
+    /// @iot.id eq '3-1764000000123456': one reading; a text that is no Observation's id is none.
+    void observationIs(BinaryOperator op, const std::string& id) {
+        _query.sql(op == BinaryOperator::Ne ? "NOT " : "");
+        const auto key = parseObservationId(id);
+        if (!key) {
+            _query.sql("(1 = 0)");
+            return;
+        }
+        _query.sql("(r.sensor_id = ").value(key->sensor).sql(" AND r.time = ");
+        _bindTime(_query, key->time);
+        _query.sql(")");
+    }
+
+    /// Datastream/Thing/name eq 'system/city/street': the station's three columns, each bound.
+    void thingNameIs(BinaryOperator op, const std::string& name) {
+        _query.sql(op == BinaryOperator::Ne ? "NOT " : "");
+        const std::vector<std::string> parts = split(name, '/');
+        if (parts.size() != 3) {
+            _query.sql("(1 = 0)");
+            return;
+        }
+        _query
+            .sql(
+                "(r.sensor_id IN (SELECT s.id FROM sensors s JOIN stations st ON st.id = s.station_id "
+                "WHERE st.system = ")
+            .value(parts[0])
+            .sql(" AND st.city = ")
+            .value(parts[1])
+            .sql(" AND st.street = ")
+            .value(parts[2])
+            .sql("))");
+    }
+
+    BoundQuery& _query;
+    const TimeBinder& _bindTime;
+};
+
+}  // namespace
+
+void appendObservationFilter(BoundQuery& query, const Expression& filter, const TimeBinder& bindTime) {
+    query.sql("(");
+    Translator(query, bindTime).condition(filter);
+    query.sql(")");
+}
+
+}  // namespace citysense::api
