@@ -274,31 +274,56 @@ std::vector<std::int64_t> ReadingsStore::observedProperties(const Selection& sel
     return ids;
 }
 
-std::vector<ReadingRow> ReadingsStore::observations(const Selection& selection,
-                                                    std::optional<ObservationKey> after, std::size_t limit,
-                                                    const Expression* filter) {
+std::vector<ReadingRow> ReadingsStore::observations(const Selection& selection, const ObservationPage& page) {
     BoundQuery query;
     query.sql("SELECT r.sensor_id, ").sql(timeMicros()).sql(", r.value, r.quality FROM readings r WHERE ");
-    if (!whereObservations(query, selection, filter))
+    if (!whereObservations(query, selection, page.filter))
         return {};
-    if (selection.by == Selection::By::Related) {
+    const bool descending = page.order.descending;
+    const char* beyond = descending ? " < " : " > ";
+    const char* from = descending ? " <= " : " >= ";
+    const char* direction = descending ? " DESC" : "";
+    const auto& after = page.after;
+    if (page.order.byResult) {
+        // result, time, sensor: the page after (v, t, s) begins past it in that order.
+        if (after) {
+            query.sql(" AND r.value").sql(from).decimal(after->result);
+            query.sql(" AND (r.value").sql(beyond).decimal(after->result).sql(" OR (r.value = ");
+            query.decimal(after->result).sql(" AND (r.time").sql(beyond);
+            time(query, after->key.time).sql(" OR (r.time = ");
+            time(query, after->key.time)
+                .sql(" AND r.sensor_id")
+                .sql(beyond)
+                .value(after->key.sensor)
+                .sql("))))");
+        }
+        query.sql(" ORDER BY r.value")
+            .sql(direction)
+            .sql(", r.time")
+            .sql(direction)
+            .sql(", r.sensor_id")
+            .sql(direction);
+    } else if (selection.by == Selection::By::Related) {
         // One sensor: its primary key (sensor_id, time) serves the range and the order.
         if (after)
-            time(query.sql(" AND r.time > "), after->time);
-        query.sql(" ORDER BY r.time");
+            time(query.sql(" AND r.time").sql(beyond), after->key.time);
+        query.sql(" ORDER BY r.time").sql(direction);
     } else {
         // Every sensor: the index readings_time (time, sensor_id) serves the range and the order; the
         // range on time alone comes first so that the index is read from there on.
         if (after) {
-            time(query.sql(" AND r.time >= "), after->time);
-            time(query.sql(" AND (r.time > "), after->time)
-                .sql(" OR r.sensor_id > ")
-                .value(after->sensor)
+            time(query.sql(" AND r.time").sql(from), after->key.time);
+            time(query.sql(" AND (r.time").sql(beyond), after->key.time)
+                .sql(" OR r.sensor_id")
+                .sql(beyond)
+                .value(after->key.sensor)
                 .sql(")");
         }
-        query.sql(" ORDER BY r.time, r.sensor_id");
+        query.sql(" ORDER BY r.time").sql(direction).sql(", r.sensor_id").sql(direction);
     }
-    query.sql(" LIMIT ").value(static_cast<std::int64_t>(limit));
+    query.sql(" LIMIT ").value(static_cast<std::int64_t>(page.limit));
+    if (page.skip > 0)
+        query.sql(" OFFSET ").value(page.skip);
     const Rows rows = run(query);
     std::vector<ReadingRow> readings;
     for (const Row& row : rows)

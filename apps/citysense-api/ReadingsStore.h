@@ -7,6 +7,7 @@
 
 #include "ApiSettings.h"
 #include "BoundQuery.h"
+#include "ObservationOrder.h"
 #include "SensingModel.h"
 #include "query/Expression.h"
 
@@ -65,6 +66,15 @@ struct Selection {
     static Selection relatedTo(EntityType type, std::int64_t id) { return {By::Related, type, id}; }
 };
 
+/// Which page of Observations: the readings `filter` accepts, in `order`, after `after`.
+struct ObservationPage {
+    const Expression* filter = nullptr;  ///< nullptr: every reading
+    ObservationOrder order;
+    std::optional<ObservationCursor> after;  ///< none: from the first
+    std::int64_t skip = 0;                   ///< readings passed over first ($skip: read and dropped)
+    std::size_t limit = 0;
+};
+
 /// How many Observations a collection holds: exact, or the table statistics' estimate.
 struct ObservationCount {
     std::int64_t value = 0;
@@ -100,10 +110,9 @@ public:
     /// The ObservedProperty ids (SensingModel.h) of the quantities some sensors row measures.
     std::vector<std::int64_t> observedProperties(const Selection& selection,
                                                  std::optional<std::int64_t> after, std::size_t limit);
-    /// Readings in (time, sensor) order, those `filter` (nullptr: every one) accepts; Selection::id is
-    /// not used here (see observation()). Throws QueryError for a filter Observations cannot answer.
-    std::vector<ReadingRow> observations(const Selection& selection, std::optional<ObservationKey> after,
-                                         std::size_t limit, const Expression* filter = nullptr);
+    /// The readings of `page`; Selection::id is not used here (see observation()). Throws QueryError
+    /// for a filter Observations cannot answer.
+    std::vector<ReadingRow> observations(const Selection& selection, const ObservationPage& page);
     /// How many readings observations() pages through: for all readings without a filter on MariaDB,
     /// the estimate of the table statistics (a COUNT(*) reads the whole table); otherwise exact.
     ObservationCount countObservations(const Selection& selection, const Expression* filter);

@@ -1,5 +1,7 @@
 #include "SensingService.h"
 
+#include "ObservationOrder.h"
+
 #include <citysense/Format.h>
 #include <citysense/Quantity.h>
 
@@ -37,13 +39,6 @@ std::int64_t number(const EntityId& id) {
     throw QueryError("$skiptoken", 0, quoteText(token) + " is not a token this service gave out");
 }
 
-/// The Observation key a $skiptoken names; throws QueryError.
-ObservationKey observationAfter(const std::string& token) {
-    if (const auto key = parseObservationId(token))
-        return *key;
-    refuseToken(token);
-}
-
 std::int64_t idAfter(const std::string& token) {
     const bool digits =
         !token.empty() && token.size() <= 18 && token.find_first_not_of("0123456789") == std::string::npos;
@@ -59,11 +54,24 @@ void refuseUnserved(const QueryOptions& options, const std::vector<QueryParamete
         throw QueryError(options.parameters.front().name, 0, "not a query option of this resource");
     for (const QueryParameter& parameter : parameters) {
         const std::string& name = parameter.name;
-        const bool unserved = (name == "$select" || name == "$orderby" || name == "$expand" ||
-                               (name == "$skip" && options.skip != 0) || name == "$resultFormat");
-        if (unserved)
+        if (name == "$select" || name == "$expand" || name == "$resultFormat")
             throw QueryError(name, 0,
-                             "not supported yet; served: $filter (Observations), $top, $count, $skiptoken");
+                             "not supported yet; served: $filter, $orderby and $skip (Observations), $top, "
+                             "$count, $skiptoken");
+    }
+}
+
+/// What only Observations take so far; the other sets come in id order.
+void refuseObservationsOnly(EntityType type, const QueryOptions& options) {
+    const std::string set = entitySetName(type);
+    if (options.filter)
+        throw QueryError("$filter", 0, "not supported on " + set + " yet, only on Observations");
+    if (options.skip != 0)
+        throw QueryError("$skip", 0, "not supported on " + set + " yet, only on Observations");
+    for (const OrderBy& order : options.orderBy) {
+        const bool byId = order.path.segments.size() == 1 && order.path.segments[0] == "@iot.id";
+        if (!byId || order.descending)
+            throw QueryError("$orderby", 0, set + " are paged in @iot.id order, ascending, only (for now)");
     }
 }
 
@@ -200,10 +208,8 @@ Poco::JSON::Object::Ptr SensingService::collection(const EntityJson& json, const
                                                    EntityType type, const Selection& selection,
                                                    const QueryOptions& options,
                                                    const std::vector<QueryParameter>& parameters) {
-    if (options.filter && type != EntityType::Observation)
-        throw QueryError(
-            "$filter", 0,
-            std::string("not supported on ") + entitySetName(type) + " yet, only on Observations");
+    if (type != EntityType::Observation)
+        refuseObservationsOnly(type, options);
     const PageRequest page{static_cast<std::size_t>(options.top), options.skipToken};
     // One row more than the page holds says whether another page follows.
     const std::size_t fetch = page.top + 1;
@@ -248,13 +254,20 @@ Poco::JSON::Object::Ptr SensingService::collection(const EntityJson& json, const
                 [](std::int64_t id) { return std::to_string(id); });
             break;
         case EntityType::Observation: {
-            const auto from = page.skipToken
-                                  ? std::optional<ObservationKey>(observationAfter(*page.skipToken))
-                                  : std::nullopt;
+            ObservationPage request;
+            request.filter = options.filter.get();
+            request.order = observationOrder(options.orderBy);
+            if (page.skipToken)
+                request.after = parseCursorToken(request.order, *page.skipToken);
+            else
+                request.skip = options.skip;  // the pages after the first continue from a key
+            request.limit = fetch;
             collect(
-                _store.observations(selection, from, fetch, options.filter.get()),
+                _store.observations(selection, request),
                 [&](const ReadingRow& row) { return json.observation(row); },
-                [](const ReadingRow& row) { return observationId(row.key); });
+                [&](const ReadingRow& row) {
+                    return cursorToken(request.order, {row.key, row.value});
+                });
             break;
         }
     }
@@ -265,7 +278,7 @@ Poco::JSON::Object::Ptr SensingService::collection(const EntityJson& json, const
         // The same options (validated above, so their names are plain), then where the next page begins.
         std::string link = json.serviceRoot() + "/" + pathText(path) + "?$top=" + std::to_string(page.top);
         for (const QueryParameter& parameter : parameters) {
-            if (parameter.name != "$top" && parameter.name != "$skiptoken")
+            if (parameter.name != "$top" && parameter.name != "$skiptoken" && parameter.name != "$skip")
                 link += "&" + parameter.name + "=" + encoded(parameter.value);
         }
         object->set("@iot.nextLink", link + "&$skiptoken=" + encoded(lastId));

@@ -1,7 +1,8 @@
-// $filter on Observations through the real citysense-api, over SQLite and a real MariaDB: each property
-// it compares, navigation to the Datastream, its Thing and ObservedProperty, and, or, not; $count; every
-// refusal a 400 naming the option and the position; hostile filters (SQL in literals, 100 kB, deep
-// parentheses) are refused or answered correctly, and the store is as it was.
+// The query options of Observations through the real citysense-api, over SQLite and a real MariaDB:
+// $filter on each property it compares, navigation to the Datastream, its Thing and ObservedProperty,
+// and, or, not; $orderby in every order it pages, $skip, $count; every refusal a 400 naming the option
+// and the position; hostile filters (SQL in literals, 100 kB, deep parentheses) are refused or
+// answered correctly, and the store is as it was.
 #include "ApiTestStore.h"
 
 #include <Poco/Exception.h>
@@ -30,7 +31,7 @@ std::string encoded(const std::string& text) {
     return result;
 }
 
-class ObservationFilter : public ::testing::TestWithParam<std::string> {
+class ObservationQuery : public ::testing::TestWithParam<std::string> {
 protected:
     void SetUp() override {
         _store = std::make_unique<ApiTestStore>(GetParam());
@@ -84,7 +85,7 @@ protected:
     std::unique_ptr<ApiService> _service;
 };
 
-TEST_P(ObservationFilter, ComparesTimeAndResult) {
+TEST_P(ObservationQuery, ComparesTimeAndResult) {
     EXPECT_EQ(matching("result gt 0"), (Ids{kFirst, kSecond, kFourth}));
     EXPECT_EQ(matching("result eq 21.5 or result eq -3.25"), (Ids{kFirst, kThird}));
     EXPECT_EQ(matching("5 lt result"), (Ids{kFirst, kFourth}));  // the literal on the left
@@ -95,7 +96,7 @@ TEST_P(ObservationFilter, ComparesTimeAndResult) {
     EXPECT_EQ(matching("true"), (Ids{kFirst, kThird, kSecond, kFourth}));
 }
 
-TEST_P(ObservationFilter, FollowsTheDatastreamToItsThingAndObservedProperty) {
+TEST_P(ObservationQuery, FollowsTheDatastreamToItsThingAndObservedProperty) {
     EXPECT_EQ(matching("Datastream/@iot.id eq 2"), (Ids{kThird}));
     EXPECT_EQ(matching("Datastream/ObservedProperty/name eq 'no2'"), (Ids{kFirst, kSecond}));
     EXPECT_EQ(matching("Datastream/ObservedProperty/name ne 'no2' and result lt 10"), (Ids{kThird, kFourth}));
@@ -107,7 +108,7 @@ TEST_P(ObservationFilter, FollowsTheDatastreamToItsThingAndObservedProperty) {
     EXPECT_EQ(matching("@iot.id ne '" + kSecond + "' and result gt 0"), (Ids{kFirst, kFourth}));
 }
 
-TEST_P(ObservationFilter, AppliesToADatastreamsObservationsAndItsPagesCarryIt) {
+TEST_P(ObservationQuery, AppliesToADatastreamsObservationsAndItsPagesCarryIt) {
     EXPECT_EQ(matching("result lt 1", "Datastreams(1)/Observations"), (Ids{kSecond}));
     const ApiAnswer first =
         _service->get("/v1.1/Observations?$top=1&$filter=" + encoded("Datastream/Thing/@iot.id eq 1"));
@@ -129,7 +130,7 @@ TEST_P(ObservationFilter, AppliesToADatastreamsObservationsAndItsPagesCarryIt) {
     EXPECT_EQ(seen, (Ids{kFirst, kThird, kSecond}));
 }
 
-TEST_P(ObservationFilter, RefusesWhatObservationsCannotAnswerAtItsPosition) {
+TEST_P(ObservationQuery, RefusesWhatObservationsCannotAnswerAtItsPosition) {
     EXPECT_THAT(refusal("result eq 'high'", 10), HasSubstr("result is a number"));
     EXPECT_THAT(refusal("phenomenonTime gt 5", 18), HasSubstr("phenomenonTime is a time"));
     EXPECT_THAT(refusal("Datastream/@iot.id eq 'x'", 22), HasSubstr("whole number"));
@@ -147,12 +148,10 @@ TEST_P(ObservationFilter, RefusesWhatObservationsCannotAnswerAtItsPosition) {
     EXPECT_THAT(refusal("result gt 0", 0, "Observations('" + kFirst + "')"), HasSubstr("not one entity"));
 }
 
-TEST_P(ObservationFilter, RefusesOptionsNotServedYetNamingThem) {
+TEST_P(ObservationQuery, RefusesOptionsNotServedYetNamingThem) {
     for (const auto& [query, option] :
          std::vector<std::pair<std::string, std::string>>{{"$select=result", "$select"},
-                                                          {"$orderby=result", "$orderby"},
                                                           {"$expand=Datastream", "$expand"},
-                                                          {"$skip=5", "$skip"},
                                                           {"$resultFormat=dataArray", "$resultFormat"},
                                                           {"$frobnicate=1", "$frobnicate"},
                                                           {"top=1", "top"},
@@ -162,10 +161,94 @@ TEST_P(ObservationFilter, RefusesOptionsNotServedYetNamingThem) {
         ASSERT_TRUE(answer.json) << answer.body;
         EXPECT_EQ(answer.json->getValue<std::string>("option"), option) << answer.body;
     }
-    EXPECT_EQ(_service->get("/v1.1/Observations?$count=false&$skip=0").status, 200);
+    EXPECT_EQ(_service->get("/v1.1/Things?$count=false&$skip=0").status, 200);
 }
 
-TEST_P(ObservationFilter, CountsExactlyOrSaysItIsAnEstimate) {
+/// Every id of `target`'s collection, following @iot.nextLink.
+std::vector<std::string> walk(const ApiService& service, std::string target) {
+    std::vector<std::string> seen;
+    while (!target.empty()) {
+        const ApiAnswer page = service.get(target);
+        EXPECT_EQ(page.status, 200) << target << ": " << page.body;
+        if (page.status != 200)
+            break;
+        const auto values = page.json->getArray("value");
+        for (std::size_t at = 0; at < values->size(); ++at)
+            seen.push_back(values->getObject(static_cast<unsigned>(at))->getValue<std::string>("@iot.id"));
+        target = page.json->has("@iot.nextLink") ? page.json->getValue<std::string>("@iot.nextLink") : "";
+    }
+    return seen;
+}
+
+TEST_P(ObservationQuery, OrdersByTimeOrResultEitherWay) {
+    const auto ordered = [&](const std::string& query) { return walk(*_service, "/v1.1/" + query); };
+    EXPECT_EQ(ordered("Observations?$orderby=phenomenonTime%20desc"),
+              (Ids{kFourth, kSecond, kThird, kFirst}));
+    EXPECT_EQ(ordered("Observations?$orderby=resultTime%20asc"), (Ids{kFirst, kThird, kSecond, kFourth}));
+    EXPECT_EQ(ordered("Observations?$orderby=result"), (Ids{kThird, kSecond, kFourth, kFirst}));
+    EXPECT_EQ(ordered("Observations?$orderby=result%20desc,phenomenonTime%20desc"),
+              (Ids{kFirst, kFourth, kSecond, kThird}));
+    EXPECT_EQ(ordered("Datastreams(1)/Observations?$orderby=phenomenonTime%20desc"), (Ids{kSecond, kFirst}));
+    EXPECT_EQ(ordered("Observations?$orderby=result&$filter=" + encoded("result gt 0")),
+              (Ids{kSecond, kFourth, kFirst}));
+    EXPECT_EQ(ordered("Things?$orderby=@iot.id").size(), 2u);
+}
+
+TEST_P(ObservationQuery, PagesOfOneVisitEveryReadingOnceInEveryOrder) {
+    // Ties: three more readings with the result 7, two of them at one time.
+    _store->execute("INSERT INTO readings (sensor_id, time, value, quality) VALUES (1, " +
+                    _store->timeLiteral(kTime + 3000000) + ", 7, 0), (2, " +
+                    _store->timeLiteral(kTime + 3000000) + ", 7, 0), (2, " +
+                    _store->timeLiteral(kTime + 4000000) + ", 7, 0);");
+    for (const char* collection : {"Observations", "Datastreams(2)/Observations"}) {
+        for (const std::string order :
+             {"", "phenomenonTime%20desc", "result", "result%20desc", "result%20asc,resultTime%20asc"}) {
+            for (const std::string& filter : std::vector<std::string>{"", encoded("result ge 0")}) {
+                const std::string all = std::string("/v1.1/") + collection + "?" +
+                                        (order.empty() ? "" : "$orderby=" + order) +
+                                        (filter.empty() ? "" : "&$filter=" + filter);
+                const Ids whole = walk(*_service, all);
+                EXPECT_EQ(walk(*_service, all + "&$top=1"), whole) << all;
+                EXPECT_EQ(walk(*_service, all + "&$top=2"), whole) << all;
+                EXPECT_GE(whole.size(), std::string(collection) == "Observations" ? 5u : 2u) << all;
+            }
+        }
+    }
+}
+
+TEST_P(ObservationQuery, SkipPassesOverTheFirstAndTheNextPagesContinueFromAKey) {
+    const ApiAnswer first = _service->get("/v1.1/Observations?$orderby=result&$skip=1&$top=2");
+    ASSERT_EQ(first.status, 200) << first.body;
+    const std::string next = first.json->getValue<std::string>("@iot.nextLink");
+    EXPECT_EQ(next.find("$skip="), std::string::npos) << next;
+    EXPECT_EQ(walk(*_service, "/v1.1/Observations?$orderby=result&$skip=1&$top=2"),
+              (Ids{kSecond, kFourth, kFirst}));
+    EXPECT_EQ(walk(*_service, "/v1.1/Datastreams(1)/Observations?$skip=1"), (Ids{kSecond}));
+    EXPECT_EQ(walk(*_service, "/v1.1/Observations?$skip=99"), Ids{});
+}
+
+TEST_P(ObservationQuery, RefusesOrdersItCannotPage) {
+    for (const auto& [target, option] : std::vector<std::pair<std::string, std::string>>{
+             {"Observations?$orderby=@iot.id", "$orderby"},
+             {"Observations?$orderby=result,Datastream/@iot.id", "$orderby"},
+             {"Observations?$orderby=result%20desc,phenomenonTime%20asc", "$orderby"},
+             {"Observations?$orderby=Datastream/Thing/name", "$orderby"},
+             {"Things?$orderby=name", "$orderby"},
+             {"Things?$orderby=@iot.id%20desc", "$orderby"},
+             {"Things?$skip=1", "$skip"},
+             {"Observations?$orderby=result&$skiptoken=" + kFirst, "$skiptoken"},
+             {"Observations?$skiptoken=21.5~" + kFirst, "$skiptoken"},
+             {"Observations?$orderby=result&$skiptoken=inf~" + kFirst, "$skiptoken"}}) {
+        const ApiAnswer answer = _service->get("/v1.1/" + target);
+        EXPECT_EQ(answer.status, 400) << target << ": " << answer.body;
+        ASSERT_TRUE(answer.json) << answer.body;
+        EXPECT_EQ(answer.json->getValue<std::string>("option"), option) << answer.body;
+    }
+    EXPECT_THAT(_service->get("/v1.1/Observations?$orderby=@iot.id").json->getValue<std::string>("message"),
+                HasSubstr("could not be continued correctly"));
+}
+
+TEST_P(ObservationQuery, CountsExactlyOrSaysItIsAnEstimate) {
     const ApiAnswer filtered =
         _service->get("/v1.1/Observations?$count=true&$top=1&$filter=" + encoded("result gt 0"));
     ASSERT_EQ(filtered.status, 200) << filtered.body;
@@ -191,7 +274,7 @@ TEST_P(ObservationFilter, CountsExactlyOrSaysItIsAnEstimate) {
     }
 }
 
-TEST_P(ObservationFilter, HostileFiltersAreRefusedOrAnsweredAndNeverReachSqlAsText) {
+TEST_P(ObservationQuery, HostileFiltersAreRefusedOrAnsweredAndNeverReachSqlAsText) {
     // SQL in literals is a value like any other: it matches nothing.
     for (const char* hostile : {"Datastream/ObservedProperty/name eq 'no2'' OR ''1''=''1'",
                                 "Datastream/Thing/name eq '''; DROP TABLE readings; --'",
@@ -220,7 +303,7 @@ TEST_P(ObservationFilter, HostileFiltersAreRefusedOrAnsweredAndNeverReachSqlAsTe
     EXPECT_EQ(matching("true").size(), 4u) << "the store is as it was";
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, ObservationFilter, ::testing::Values("sqlite", "mysql"),
+INSTANTIATE_TEST_SUITE_P(Stores, ObservationQuery, ::testing::Values("sqlite", "mysql"),
                          [](const auto& info) { return info.param == "mysql" ? "MariaDb" : "Sqlite"; });
 
 }  // namespace
