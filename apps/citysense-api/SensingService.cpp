@@ -1,6 +1,7 @@
 #include "SensingService.h"
 
 #include "ObservationOrder.h"
+#include "PropertySelect.h"
 
 #include <citysense/Format.h>
 #include <citysense/Quantity.h>
@@ -54,10 +55,11 @@ void refuseUnserved(const QueryOptions& options, const std::vector<QueryParamete
         throw QueryError(options.parameters.front().name, 0, "not a query option of this resource");
     for (const QueryParameter& parameter : parameters) {
         const std::string& name = parameter.name;
-        if (name == "$select" || name == "$expand" || name == "$resultFormat")
-            throw QueryError(name, 0,
-                             "not supported yet; served: $filter, $orderby and $skip (Observations), $top, "
-                             "$count, $skiptoken");
+        if (name == "$expand" || name == "$resultFormat")
+            throw QueryError(
+                name, 0,
+                "not supported yet; served: $filter, $orderby and $skip (Observations), $select, "
+                "$top, $count, $skiptoken");
     }
 }
 
@@ -73,6 +75,15 @@ void refuseObservationsOnly(EntityType type, const QueryOptions& options) {
         if (!byId || order.descending)
             throw QueryError("$orderby", 0, set + " are paged in @iot.id order, ascending, only (for now)");
     }
+}
+
+/// The decoded value of the option `name`; empty when the request has none.
+std::string optionText(const std::vector<QueryParameter>& parameters, const std::string& name) {
+    for (const QueryParameter& parameter : parameters) {
+        if (parameter.name == name)
+            return parameter.value;
+    }
+    return "";
 }
 
 std::string encoded(const std::string& value) {
@@ -146,6 +157,7 @@ JsonAnswer SensingService::answer(const std::string& path, const std::string& qu
             return errorAnswer(404, "nothing found at " + quoteText(pathText(resource)));
         if (options.filter)
             throw QueryError("$filter", 0, "filters a collection, not one entity");
+        keepOnly(*current, selectedKeys(type, options.select, optionText(parameters, "$select"), "$select"));
         return {200, text(current)};
     } catch (const MalformedPath& error) {
         return errorAnswer(400, error.what());
@@ -283,6 +295,9 @@ Poco::JSON::Object::Ptr SensingService::collection(const EntityJson& json, const
         }
         object->set("@iot.nextLink", link + "&$skiptoken=" + encoded(lastId));
     }
+    const auto keys = selectedKeys(type, options.select, optionText(parameters, "$select"), "$select");
+    for (std::size_t at = 0; at < values->size(); ++at)
+        keepOnly(*values->getObject(static_cast<unsigned>(at)), keys);
     object->set("value", values);
     return object;
 }

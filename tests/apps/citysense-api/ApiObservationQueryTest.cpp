@@ -1,7 +1,7 @@
 // The query options of Observations through the real citysense-api, over SQLite and a real MariaDB:
 // $filter on each property it compares, navigation to the Datastream, its Thing and ObservedProperty,
-// and, or, not; $orderby in every order it pages, $skip, $count; every refusal a 400 naming the option
-// and the position; hostile filters (SQL in literals, 100 kB, deep parentheses) are refused or
+// and, or, not; $orderby in every order it pages, $skip, $select, $count; every refusal a 400 naming the
+// option and the position; hostile filters (SQL in literals, 100 kB, deep parentheses) are refused or
 // answered correctly, and the store is as it was.
 #include "ApiTestStore.h"
 
@@ -11,6 +11,9 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <tuple>
 
 namespace citysense {
 namespace {
@@ -150,7 +153,7 @@ TEST_P(ObservationQuery, RefusesWhatObservationsCannotAnswerAtItsPosition) {
 
 TEST_P(ObservationQuery, RefusesOptionsNotServedYetNamingThem) {
     for (const auto& [query, option] :
-         std::vector<std::pair<std::string, std::string>>{{"$select=result", "$select"},
+         std::vector<std::pair<std::string, std::string>>{{"$resultFormat=csv", "$resultFormat"},
                                                           {"$expand=Datastream", "$expand"},
                                                           {"$resultFormat=dataArray", "$resultFormat"},
                                                           {"$frobnicate=1", "$frobnicate"},
@@ -246,6 +249,46 @@ TEST_P(ObservationQuery, RefusesOrdersItCannotPage) {
     }
     EXPECT_THAT(_service->get("/v1.1/Observations?$orderby=@iot.id").json->getValue<std::string>("message"),
                 HasSubstr("could not be continued correctly"));
+}
+
+/// The keys of `object`, sorted.
+std::vector<std::string> keys(const Poco::JSON::Object::Ptr& object) {
+    std::vector<std::string> names;
+    object->getNames(names);
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+TEST_P(ObservationQuery, SelectKeepsOnlyTheChosenProperties) {
+    const ApiAnswer page = _service->get("/v1.1/Observations?$select=result,phenomenonTime&$top=1");
+    ASSERT_EQ(page.status, 200) << page.body;
+    EXPECT_EQ(keys(page.json->getArray("value")->getObject(0)), (Ids{"phenomenonTime", "result"}));
+    EXPECT_THAT(page.json->getValue<std::string>("@iot.nextLink"),
+                HasSubstr("&$select=result%2CphenomenonTime&"));
+    const ApiAnswer withId =
+        _service->get("/v1.1/Observations('" + kFirst + "')?$select=id,result,Datastream");
+    ASSERT_EQ(withId.status, 200) << withId.body;
+    EXPECT_EQ(keys(withId.json), (Ids{"@iot.id", "Datastream@iot.navigationLink", "result"}));
+    EXPECT_EQ(withId.json->getValue<double>("result"), 21.5);
+    EXPECT_EQ(keys(_service->get("/v1.1/Things(1)?$select=properties,name,@iot.selfLink").json),
+              (Ids{"@iot.selfLink", "name", "properties"}));
+    EXPECT_EQ(keys(_service->get("/v1.1/Things(1)/Datastreams?$select=unitOfMeasurement,Thing")
+                       .json->getArray("value")
+                       ->getObject(1)),
+              (Ids{"Thing@iot.navigationLink", "unitOfMeasurement"}));
+
+    for (const auto& [target, position, message] :
+         std::vector<std::tuple<std::string, std::size_t, std::string>>{
+             {"Observations?$select=result,%20colour", 8, "Observations have no property colour"},
+             {"Things?$select=properties/street", 0, "select a whole property"},
+             {"Things(1)?$select=result", 0, "Things have no property result"}}) {
+        const ApiAnswer answer = _service->get("/v1.1/" + target);
+        EXPECT_EQ(answer.status, 400) << target << ": " << answer.body;
+        ASSERT_TRUE(answer.json) << answer.body;
+        EXPECT_EQ(answer.json->getValue<std::string>("option"), "$select") << answer.body;
+        EXPECT_EQ(answer.json->getValue<std::size_t>("position"), position) << answer.body;
+        EXPECT_THAT(answer.json->getValue<std::string>("message"), HasSubstr(message));
+    }
 }
 
 TEST_P(ObservationQuery, CountsExactlyOrSaysItIsAnEstimate) {
