@@ -1,5 +1,6 @@
 #include "SensingService.h"
 
+#include "DataArray.h"
 #include "ObservationOrder.h"
 #include "PropertySelect.h"
 
@@ -55,11 +56,13 @@ void refuseUnserved(const QueryOptions& options, const std::vector<QueryParamete
         throw QueryError(options.parameters.front().name, 0, "not a query option of this resource");
     for (const QueryParameter& parameter : parameters) {
         const std::string& name = parameter.name;
-        if (name == "$expand" || name == "$resultFormat")
+        if (name == "$expand")
             throw QueryError(
                 name, 0,
-                "not supported yet; served: $filter, $orderby and $skip (Observations), $select, "
-                "$top, $count, $skiptoken");
+                "not supported yet; served: $filter, $orderby, $skip and $resultFormat=dataArray "
+                "(Observations), $select, $top, $count, $skiptoken");
+        if (name == "$resultFormat" && options.resultFormat != ResultFormat::DataArray)
+            throw QueryError(name, 0, "only dataArray is served here");
     }
 }
 
@@ -70,6 +73,8 @@ void refuseObservationsOnly(EntityType type, const QueryOptions& options) {
         throw QueryError("$filter", 0, "not supported on " + set + " yet, only on Observations");
     if (options.skip != 0)
         throw QueryError("$skip", 0, "not supported on " + set + " yet, only on Observations");
+    if (options.resultFormat == ResultFormat::DataArray)
+        throw QueryError("$resultFormat", 0, "dataArray is the format of Observations, not of " + set);
     for (const OrderBy& order : options.orderBy) {
         const bool byId = order.path.segments.size() == 1 && order.path.segments[0] == "@iot.id";
         if (!byId || order.descending)
@@ -157,6 +162,9 @@ JsonAnswer SensingService::answer(const std::string& path, const std::string& qu
             return errorAnswer(404, "nothing found at " + quoteText(pathText(resource)));
         if (options.filter)
             throw QueryError("$filter", 0, "filters a collection, not one entity");
+        if (options.resultFormat == ResultFormat::DataArray)
+            throw QueryError("$resultFormat", 0,
+                             "dataArray is the format of a collection, not of one entity");
         keepOnly(*current, selectedKeys(type, options.select, optionText(parameters, "$select"), "$select"));
         return {200, text(current)};
     } catch (const MalformedPath& error) {
@@ -222,6 +230,7 @@ Poco::JSON::Object::Ptr SensingService::collection(const EntityJson& json, const
                                                    const std::vector<QueryParameter>& parameters) {
     if (type != EntityType::Observation)
         refuseObservationsOnly(type, options);
+    const auto keys = selectedKeys(type, options.select, optionText(parameters, "$select"), "$select");
     const PageRequest page{static_cast<std::size_t>(options.top), options.skipToken};
     // One row more than the page holds says whether another page follows.
     const std::size_t fetch = page.top + 1;
@@ -274,12 +283,14 @@ Poco::JSON::Object::Ptr SensingService::collection(const EntityJson& json, const
             else
                 request.skip = options.skip;  // the pages after the first continue from a key
             request.limit = fetch;
+            const auto rows = _store.observations(selection, request);
             collect(
-                _store.observations(selection, request),
-                [&](const ReadingRow& row) { return json.observation(row); },
+                rows, [&](const ReadingRow& row) { return json.observation(row); },
                 [&](const ReadingRow& row) {
                     return cursorToken(request.order, {row.key, row.value});
                 });
+            if (options.resultFormat == ResultFormat::DataArray)
+                values = dataArrayValue(json, rows, page.top, dataArrayComponents(keys));
             break;
         }
     }
@@ -295,9 +306,10 @@ Poco::JSON::Object::Ptr SensingService::collection(const EntityJson& json, const
         }
         object->set("@iot.nextLink", link + "&$skiptoken=" + encoded(lastId));
     }
-    const auto keys = selectedKeys(type, options.select, optionText(parameters, "$select"), "$select");
-    for (std::size_t at = 0; at < values->size(); ++at)
-        keepOnly(*values->getObject(static_cast<unsigned>(at)), keys);
+    if (options.resultFormat != ResultFormat::DataArray) {
+        for (std::size_t at = 0; at < values->size(); ++at)
+            keepOnly(*values->getObject(static_cast<unsigned>(at)), keys);
+    }
     object->set("value", values);
     return object;
 }

@@ -1,8 +1,8 @@
 // The query options of Observations through the real citysense-api, over SQLite and a real MariaDB:
 // $filter on each property it compares, navigation to the Datastream, its Thing and ObservedProperty,
-// and, or, not; $orderby in every order it pages, $skip, $select, $count; every refusal a 400 naming the
-// option and the position; hostile filters (SQL in literals, 100 kB, deep parentheses) are refused or
-// answered correctly, and the store is as it was.
+// and, or, not; $orderby in every order it pages, $skip, $select, $count, dataArray; every refusal a 400
+// naming the option and the position; hostile filters (SQL in literals, 100 kB, deep parentheses) are refused
+// or answered correctly, and the store is as it was.
 #include "ApiTestStore.h"
 
 #include <Poco/Exception.h>
@@ -155,7 +155,6 @@ TEST_P(ObservationQuery, RefusesOptionsNotServedYetNamingThem) {
     for (const auto& [query, option] :
          std::vector<std::pair<std::string, std::string>>{{"$resultFormat=csv", "$resultFormat"},
                                                           {"$expand=Datastream", "$expand"},
-                                                          {"$resultFormat=dataArray", "$resultFormat"},
                                                           {"$frobnicate=1", "$frobnicate"},
                                                           {"top=1", "top"},
                                                           {"$top=x", "$top"}}) {
@@ -288,6 +287,45 @@ TEST_P(ObservationQuery, SelectKeepsOnlyTheChosenProperties) {
         EXPECT_EQ(answer.json->getValue<std::string>("option"), "$select") << answer.body;
         EXPECT_EQ(answer.json->getValue<std::size_t>("position"), position) << answer.body;
         EXPECT_THAT(answer.json->getValue<std::string>("message"), HasSubstr(message));
+    }
+}
+
+TEST_P(ObservationQuery, DataArrayGroupsAPageByDatastream) {
+    const ApiAnswer answer = _service->get("/v1.1/Observations?$resultFormat=dataArray");
+    ASSERT_EQ(answer.status, 200) << answer.body;
+    const auto groups = answer.json->getArray("value");
+    ASSERT_EQ(groups->size(), 3u) << answer.body;
+    const auto first = groups->getObject(0);
+    EXPECT_EQ(first->getValue<std::string>("Datastream@iot.navigationLink"),
+              "http://127.0.0.1:" + std::to_string(_service->port()) + "/v1.1/Datastreams(1)");
+    EXPECT_EQ(first->getArray("components")->size(), 4u);
+    EXPECT_EQ(first->getArray("components")->getElement<std::string>(0), "id");
+    EXPECT_EQ(first->getValue<int>("dataArray@iot.count"), 2);
+    const auto row = first->getArray("dataArray")->getArray(1);
+    const auto object = _service->get("/v1.1/Observations('" + kSecond + "')").json;
+    EXPECT_EQ(row->getElement<std::string>(0), kSecond);
+    EXPECT_EQ(row->getElement<std::string>(1), object->getValue<std::string>("phenomenonTime"));
+    EXPECT_EQ(row->getElement<std::string>(2), object->getValue<std::string>("resultTime"));
+    EXPECT_EQ(row->getElement<double>(3), 0.1);
+    EXPECT_EQ(groups->getObject(2)->getArray("dataArray")->getArray(0)->getElement<std::string>(0), kFourth);
+
+    const ApiAnswer chosen =
+        _service->get("/v1.1/Datastreams(1)/Observations?$resultFormat=dataArray&$select=result,id&$top=1");
+    ASSERT_EQ(chosen.status, 200) << chosen.body;
+    const auto group = chosen.json->getArray("value")->getObject(0);
+    EXPECT_EQ(group->getArray("components")->getElement<std::string>(0), "result");
+    EXPECT_EQ(group->getArray("components")->getElement<std::string>(1), "id");
+    EXPECT_EQ(group->getArray("dataArray")->getArray(0)->getElement<double>(0), 21.5);
+    EXPECT_THAT(chosen.json->getValue<std::string>("@iot.nextLink"), HasSubstr("$resultFormat=dataArray"));
+
+    for (const auto& [target, option] : std::vector<std::pair<std::string, std::string>>{
+             {"Observations?$resultFormat=dataArray&$select=Datastream", "$select"},
+             {"Things?$resultFormat=dataArray", "$resultFormat"},
+             {"Observations('" + kFirst + "')?$resultFormat=dataArray", "$resultFormat"}}) {
+        const ApiAnswer refused = _service->get("/v1.1/" + target);
+        EXPECT_EQ(refused.status, 400) << target << ": " << refused.body;
+        ASSERT_TRUE(refused.json) << refused.body;
+        EXPECT_EQ(refused.json->getValue<std::string>("option"), option) << refused.body;
     }
 }
 
