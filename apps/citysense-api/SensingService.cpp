@@ -56,24 +56,19 @@ void refuseUnserved(const QueryOptions& options, const std::vector<QueryParamete
         throw QueryError(options.parameters.front().name, 0, "not a query option of this resource");
     for (const QueryParameter& parameter : parameters) {
         const std::string& name = parameter.name;
-        if (name == "$expand")
-            throw QueryError(
-                name, 0,
-                "not supported yet; served: $filter, $orderby, $skip and $resultFormat=dataArray "
-                "(Observations), $select, $top, $count, $skiptoken");
         if (name == "$resultFormat" && options.resultFormat != ResultFormat::DataArray)
             throw QueryError(name, 0, "only dataArray is served here");
     }
 }
 
 /// What only Observations take so far; the other sets come in id order.
-void refuseObservationsOnly(EntityType type, const QueryOptions& options) {
+void refuseObservationsOnly(EntityType type, const CollectionOptions& options, ResultFormat format) {
     const std::string set = entitySetName(type);
     if (options.filter)
         throw QueryError("$filter", 0, "not supported on " + set + " yet, only on Observations");
     if (options.skip != 0)
         throw QueryError("$skip", 0, "not supported on " + set + " yet, only on Observations");
-    if (options.resultFormat == ResultFormat::DataArray)
+    if (format == ResultFormat::DataArray)
         throw QueryError("$resultFormat", 0, "dataArray is the format of Observations, not of " + set);
     for (const OrderBy& order : options.orderBy) {
         const bool byId = order.path.segments.size() == 1 && order.path.segments[0] == "@iot.id";
@@ -89,6 +84,13 @@ std::string optionText(const std::vector<QueryParameter>& parameters, const std:
             return parameter.value;
     }
     return "";
+}
+
+/// The id of an entity's JSON (read before $select may drop it).
+EntityId idOf(EntityType type, const Poco::JSON::Object& entity) {
+    if (type == EntityType::Observation)
+        return *parseObservationId(entity.getValue<std::string>("@iot.id"));
+    return entity.getValue<Poco::Int64>("@iot.id");
 }
 
 std::string encoded(const std::string& value) {
@@ -136,12 +138,13 @@ JsonAnswer SensingService::answer(const std::string& path, const std::string& qu
         const std::vector<QueryParameter> parameters = splitQueryString(query);
         const QueryOptions options = parseQueryOptions(parameters);
         refuseUnserved(options, parameters);
+        const CollectionRequest request{options, options.resultFormat, options.skipToken, parameters,
+                                        options.expand};
         if (path.empty())
             return {200, text(json.root())};
         const ResourcePath resource = parseResourcePath(path);
         if (!resource.id)
-            return {200,
-                    text(collection(json, resource, resource.set, Selection::all(), options, parameters))};
+            return {200, text(collection(json, resource, resource.set, Selection::all(), request))};
         EntityType type = resource.set;
         EntityId id = *resource.id;
         auto current = entity(json, type, id);
@@ -151,7 +154,7 @@ JsonAnswer SensingService::answer(const std::string& path, const std::string& qu
             const Navigation next = *navigation(type, name);
             if (!next.single)
                 return {200, text(collection(json, resource, next.target,
-                                             Selection::relatedTo(type, number(id)), options, parameters))};
+                                             Selection::relatedTo(type, number(id)), request))};
             const auto target = follow(type, id, name);
             type = next.target;
             current = target ? entity(json, type, *target) : nullptr;
@@ -166,6 +169,7 @@ JsonAnswer SensingService::answer(const std::string& path, const std::string& qu
             throw QueryError("$resultFormat", 0,
                              "dataArray is the format of a collection, not of one entity");
         keepOnly(*current, selectedKeys(type, options.select, optionText(parameters, "$select"), "$select"));
+        expandInto(*current, json, type, id, options.expand);
         return {200, text(current)};
     } catch (const MalformedPath& error) {
         return errorAnswer(400, error.what());
@@ -226,12 +230,13 @@ std::optional<EntityId> SensingService::follow(EntityType type, const EntityId& 
 
 Poco::JSON::Object::Ptr SensingService::collection(const EntityJson& json, const ResourcePath& path,
                                                    EntityType type, const Selection& selection,
-                                                   const QueryOptions& options,
-                                                   const std::vector<QueryParameter>& parameters) {
+                                                   const CollectionRequest& request) {
+    const CollectionOptions& options = request.options;
+    const std::vector<QueryParameter>& parameters = request.parameters;
     if (type != EntityType::Observation)
-        refuseObservationsOnly(type, options);
+        refuseObservationsOnly(type, options, request.format);
     const auto keys = selectedKeys(type, options.select, optionText(parameters, "$select"), "$select");
-    const PageRequest page{static_cast<std::size_t>(options.top), options.skipToken};
+    const PageRequest page{static_cast<std::size_t>(options.top), request.skipToken};
     // One row more than the page holds says whether another page follows.
     const std::size_t fetch = page.top + 1;
     Poco::JSON::Array::Ptr values = new Poco::JSON::Array;
@@ -275,21 +280,21 @@ Poco::JSON::Object::Ptr SensingService::collection(const EntityJson& json, const
                 [](std::int64_t id) { return std::to_string(id); });
             break;
         case EntityType::Observation: {
-            ObservationPage request;
-            request.filter = options.filter.get();
-            request.order = observationOrder(options.orderBy);
+            ObservationPage wanted;
+            wanted.filter = options.filter.get();
+            wanted.order = observationOrder(options.orderBy);
             if (page.skipToken)
-                request.after = parseCursorToken(request.order, *page.skipToken);
+                wanted.after = parseCursorToken(wanted.order, *page.skipToken);
             else
-                request.skip = options.skip;  // the pages after the first continue from a key
-            request.limit = fetch;
-            const auto rows = _store.observations(selection, request);
+                wanted.skip = options.skip;  // the pages after the first continue from a key
+            wanted.limit = fetch;
+            const auto rows = _store.observations(selection, wanted);
             collect(
                 rows, [&](const ReadingRow& row) { return json.observation(row); },
                 [&](const ReadingRow& row) {
-                    return cursorToken(request.order, {row.key, row.value});
+                    return cursorToken(wanted.order, {row.key, row.value});
                 });
-            if (options.resultFormat == ResultFormat::DataArray)
+            if (request.format == ResultFormat::DataArray)
                 values = dataArrayValue(json, rows, page.top, dataArrayComponents(keys));
             break;
         }
@@ -306,9 +311,13 @@ Poco::JSON::Object::Ptr SensingService::collection(const EntityJson& json, const
         }
         object->set("@iot.nextLink", link + "&$skiptoken=" + encoded(lastId));
     }
-    if (options.resultFormat != ResultFormat::DataArray) {
-        for (std::size_t at = 0; at < values->size(); ++at)
-            keepOnly(*values->getObject(static_cast<unsigned>(at)), keys);
+    if (request.format != ResultFormat::DataArray) {
+        for (std::size_t at = 0; at < values->size(); ++at) {
+            Poco::JSON::Object& entity = *values->getObject(static_cast<unsigned>(at));
+            const EntityId id = idOf(type, entity);
+            keepOnly(entity, keys);
+            expandInto(entity, json, type, id, request.expand);
+        }
     }
     object->set("value", values);
     return object;
@@ -343,6 +352,41 @@ void SensingService::setCount(Poco::JSON::Object& object, EntityType type, const
     object.set("@iot.count", count.value);
     if (count.estimate)
         object.set("@citysense.countIsEstimate", true);
+}
+
+void SensingService::expandInto(Poco::JSON::Object& object, const EntityJson& json, EntityType type,
+                                const EntityId& id, const std::vector<Expand>& expand) {
+    const std::optional<std::string> fromTheFirst;
+    const std::vector<Expand> oneLevel;
+    for (const Expand& item : expand) {
+        const auto next = navigation(type, item.property);
+        if (!next)
+            throw QueryError(
+                "$expand", 0,
+                std::string(entitySetName(type)) + " have no navigation property " + item.property);
+        const auto keys = selectedKeys(next->target, item.options.select,
+                                       optionText(item.parameters, "$select"), "$expand");
+        if (next->single) {
+            const CollectionOptions& options = item.options;
+            if (options.filter || !options.orderBy.empty() || options.skip != 0 || options.count)
+                throw QueryError("$expand", 0, item.property + " is one entity: only $select applies to it");
+            const auto target = follow(type, id, item.property);
+            if (Poco::JSON::Object::Ptr embedded = target ? entity(json, next->target, *target) : nullptr) {
+                keepOnly(*embedded, keys);
+                object.set(item.property, embedded);
+            }
+            continue;
+        }
+        const ResourcePath path{type, id, {item.property}};
+        const auto page =
+            collection(json, path, next->target, Selection::relatedTo(type, number(id)),
+                       {item.options, ResultFormat::Default, fromTheFirst, item.parameters, oneLevel});
+        if (page->has("@iot.count"))
+            object.set(item.property + "@iot.count", page->get("@iot.count"));
+        object.set(item.property, page->getArray("value"));
+        if (page->has("@iot.nextLink"))
+            object.set(item.property + "@iot.nextLink", page->get("@iot.nextLink"));
+    }
 }
 
 }  // namespace citysense::api

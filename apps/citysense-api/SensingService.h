@@ -27,6 +27,15 @@ JsonAnswer errorAnswer(int status, const std::string& message);
 /// {"code":400,"type":"error","option":"$filter","position":17,"message":"$filter at 17: ..."}
 JsonAnswer optionErrorAnswer(const QueryError& error);
 
+/// What a collection is asked for: by the request's options, or by those of an $expand.
+struct CollectionRequest {
+    const CollectionOptions& options;
+    ResultFormat format;
+    const std::optional<std::string>& skipToken;
+    const std::vector<QueryParameter>& parameters;  ///< as written: the @iot.nextLink repeats them
+    const std::vector<Expand>& expand;              ///< embedded in each entity of the page
+};
+
 class SensingService {
 public:
     explicit SensingService(ReadingsStore& store) : _store(store) {}
@@ -40,10 +49,12 @@ private:
     Poco::JSON::Object::Ptr entity(const EntityJson& json, EntityType type, const EntityId& id);
     /// Where a single-valued navigation property of an existing entity leads; nothing when nowhere.
     std::optional<EntityId> follow(EntityType type, const EntityId& id, const std::string& name);
-    /// `parameters`: the request's, which the @iot.nextLink repeats.
     Poco::JSON::Object::Ptr collection(const EntityJson& json, const ResourcePath& path, EntityType type,
-                                       const Selection& selection, const QueryOptions& options,
-                                       const std::vector<QueryParameter>& parameters);
+                                       const Selection& selection, const CollectionRequest& request);
+    /// Embeds in `object`, the entity `id` of `type`, each navigation property `expand` names: one
+    /// entity, or the first page of a collection (with its @iot.nextLink while more follow).
+    void expandInto(Poco::JSON::Object& object, const EntityJson& json, EntityType type, const EntityId& id,
+                    const std::vector<Expand>& expand);
 
     /// Sets @iot.count, and "@citysense.countIsEstimate": true when it is the store's estimate.
     void setCount(Poco::JSON::Object& object, EntityType type, const Selection& selection,

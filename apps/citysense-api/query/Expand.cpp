@@ -26,7 +26,7 @@ public:
                 ++at_;
             if (at_ == nameAt)
                 fail(at_, "expected a navigation property");
-            Expand expand{std::string(text_.substr(nameAt, at_ - nameAt)), {}};
+            Expand expand{std::string(text_.substr(nameAt, at_ - nameAt)), {}, {}};
             for (const Expand& earlier : expands)
                 if (earlier.property == expand.property)
                     fail(nameAt, expand.property + " expanded more than once");
@@ -34,7 +34,7 @@ public:
             if (peek() == '/')
                 fail(at_, "only one level of $expand");
             if (peek() == '(')
-                expand.options = nestedOptions(expand.property);
+                nestedOptions(expand);
             expands.push_back(std::move(expand));
             skipSpace();
             if (at_ == text_.size())
@@ -78,23 +78,26 @@ private:
         return text_.size();
     }
 
-    /// "($top=5;$select=name)" at at_, read with its own OptionReader; at_ ends past the ')'.
-    CollectionOptions nestedOptions(const std::string& property) {
+    /// "($top=5;$select=name)" at at_ into `expand`, read with its own OptionReader; at_ ends past the ')'.
+    void nestedOptions(Expand& expand) {
         const std::size_t open = at_++;
         OptionReader reader(OptionScope::Expand);
         for (;;) {
             const std::size_t pieceAt = at_;
             at_ = pieceEnd(";)");
             if (at_ == text_.size())
-                fail(open, "expected ')' closing the options of " + property);
-            readNested(reader, pieceAt, property);
-            if (text_[at_++] == ')')
-                return std::move(reader.options());
+                fail(open, "expected ')' closing the options of " + expand.property);
+            readNested(reader, pieceAt, expand);
+            if (text_[at_++] == ')') {
+                expand.options = std::move(reader.options());
+                return;
+            }
         }
     }
 
     /// The "$option=value" between `pieceAt` and at_, spaces around it aside; nothing when it is empty.
-    void readNested(OptionReader& reader, std::size_t pieceAt, const std::string& property) {
+    void readNested(OptionReader& reader, std::size_t pieceAt, Expand& expand) {
+        const std::string& property = expand.property;
         std::string_view piece = text_.substr(pieceAt, at_ - pieceAt);
         while (!piece.empty() && (piece.front() == ' ' || piece.front() == '\t')) {
             piece.remove_prefix(1);
@@ -121,6 +124,7 @@ private:
             fail(pieceAt + equals + 1 + error.position(),
                  "in " + parameter.name + " of " + property + ": " + error.message());
         }
+        expand.parameters.push_back(parameter);
     }
 
     std::string_view text_;

@@ -41,6 +41,8 @@ struct CollectionOptions {
 struct Expand {
     std::string property;
     CollectionOptions options;
+    /// The options as written inside the parentheses, in order: for a link that repeats them.
+    std::vector<QueryParameter> parameters;
 };
 
 struct QueryOptions : CollectionOptions {

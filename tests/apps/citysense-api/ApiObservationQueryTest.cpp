@@ -1,8 +1,8 @@
 // The query options of Observations through the real citysense-api, over SQLite and a real MariaDB:
 // $filter on each property it compares, navigation to the Datastream, its Thing and ObservedProperty,
-// and, or, not; $orderby in every order it pages, $skip, $select, $count, dataArray; every refusal a 400
-// naming the option and the position; hostile filters (SQL in literals, 100 kB, deep parentheses) are refused
-// or answered correctly, and the store is as it was.
+// and, or, not; $orderby in every order it pages, $skip, $select, $count, dataArray, $expand; every refusal a
+// 400 naming the option and the position; hostile filters (SQL in literals, 100 kB, deep parentheses) are
+// refused or answered correctly, and the store is as it was.
 #include "ApiTestStore.h"
 
 #include <Poco/Exception.h>
@@ -154,7 +154,6 @@ TEST_P(ObservationQuery, RefusesWhatObservationsCannotAnswerAtItsPosition) {
 TEST_P(ObservationQuery, RefusesOptionsNotServedYetNamingThem) {
     for (const auto& [query, option] :
          std::vector<std::pair<std::string, std::string>>{{"$resultFormat=csv", "$resultFormat"},
-                                                          {"$expand=Datastream", "$expand"},
                                                           {"$frobnicate=1", "$frobnicate"},
                                                           {"top=1", "top"},
                                                           {"$top=x", "$top"}}) {
@@ -326,6 +325,48 @@ TEST_P(ObservationQuery, DataArrayGroupsAPageByDatastream) {
         EXPECT_EQ(refused.status, 400) << target << ": " << refused.body;
         ASSERT_TRUE(refused.json) << refused.body;
         EXPECT_EQ(refused.json->getValue<std::string>("option"), option) << refused.body;
+    }
+}
+
+TEST_P(ObservationQuery, ExpandEmbedsOneLevelWithItsOwnOptions) {
+    const ApiAnswer things = _service->get("/v1.1/Things?$expand=Datastreams($select=name;$top=1)");
+    ASSERT_EQ(things.status, 200) << things.body;
+    const auto first = things.json->getArray("value")->getObject(0);
+    ASSERT_EQ(first->getArray("Datastreams")->size(), 1u) << things.body;
+    EXPECT_EQ(keys(first->getArray("Datastreams")->getObject(0)), (Ids{"name"}));
+    const std::string more = first->getValue<std::string>("Datastreams@iot.nextLink");
+    EXPECT_THAT(more, HasSubstr("/Things(1)/Datastreams?$top=1&$select=name&$skiptoken=1"));
+    const ApiAnswer rest = _service->get(more);
+    ASSERT_EQ(rest.status, 200) << rest.body;
+    EXPECT_EQ(keys(rest.json->getArray("value")->getObject(0)), (Ids{"name"}));
+    EXPECT_FALSE(rest.json->has("@iot.nextLink"));
+    EXPECT_FALSE(things.json->getArray("value")->getObject(1)->has("Datastreams@iot.nextLink"));
+
+    const ApiAnswer one =
+        _service->get("/v1.1/Observations('" + kFirst + "')?$expand=Datastream($select=name)");
+    ASSERT_EQ(one.status, 200) << one.body;
+    EXPECT_EQ(keys(one.json->getObject("Datastream")), (Ids{"name"}));
+    EXPECT_EQ(one.json->getValue<double>("result"), 21.5);
+
+    const ApiAnswer datastream =
+        _service->get("/v1.1/Datastreams(1)?$select=name&$expand=Thing($select=name),Observations($filter=" +
+                      encoded("result gt 1") + ";$orderby=result%20desc;$count=true;$select=result)");
+    ASSERT_EQ(datastream.status, 200) << datastream.body;
+    EXPECT_EQ(keys(datastream.json), (Ids{"Observations", "Observations@iot.count", "Thing", "name"}));
+    EXPECT_EQ(datastream.json->getValue<int>("Observations@iot.count"), 1);
+    EXPECT_EQ(datastream.json->getArray("Observations")->getObject(0)->getValue<double>("result"), 21.5);
+    EXPECT_EQ(datastream.json->getObject("Thing")->getValue<std::string>("name"),
+              "hypo_city/city_01/street_01");
+
+    for (const std::string& target :
+         {std::string("Things?$expand=Foxes"),
+          "Observations?$expand=Datastream($filter=" + encoded("result gt 1") + ")",
+          std::string("Things?$expand=Datastreams($select=colour)"),
+          std::string("Things?$expand=Datastreams($expand=Thing)")}) {
+        const ApiAnswer refused = _service->get("/v1.1/" + target);
+        EXPECT_EQ(refused.status, 400) << target << ": " << refused.body;
+        ASSERT_TRUE(refused.json) << refused.body;
+        EXPECT_EQ(refused.json->getValue<std::string>("option"), "$expand") << refused.body;
     }
 }
 

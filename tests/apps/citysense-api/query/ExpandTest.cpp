@@ -22,6 +22,13 @@ TEST(Expand, ReadsPropertiesWithAndWithoutOptions) {
     EXPECT_EQ(options.expand[1].property, "Locations");
     EXPECT_EQ(options.expand[1].options.top, 100);
     EXPECT_EQ(options.expand[1].options.filter, nullptr);
+    // As written, for a link that repeats them.
+    ASSERT_EQ(datastreams.parameters.size(), 3u);
+    EXPECT_EQ(datastreams.parameters[0].name, "$select");
+    EXPECT_EQ(datastreams.parameters[0].value, "name,unitOfMeasurement");
+    EXPECT_EQ(datastreams.parameters[2].name, "$filter");
+    EXPECT_EQ(datastreams.parameters[2].value, "name eq 'a;b)'");
+    EXPECT_TRUE(options.expand[1].parameters.empty());
 }
 
 TEST(Expand, NestedFiltersKeepTheirParentheses) {
