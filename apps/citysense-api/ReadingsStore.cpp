@@ -1,6 +1,6 @@
 #include "ReadingsStore.h"
 
-#include "ObservationFilter.h"
+#include "EntityFilter.h"
 
 #include <citysense/Quantity.h>
 
@@ -157,9 +157,12 @@ BoundQuery& ReadingsStore::time(BoundQuery& query, Micros value) const {
 }
 
 std::vector<StationRow> ReadingsStore::things(const Selection& selection, std::optional<std::int64_t> after,
-                                              std::size_t limit) {
+                                              std::size_t limit, const Expression* filter) {
     BoundQuery query;
-    query.sql("SELECT id, system, city, street, latitude, longitude FROM stations WHERE 1 = 1");
+    query.sql("SELECT id, system, city, street, latitude, longitude FROM stations st WHERE 1 = 1");
+    if (filter)
+        appendFilter(query.sql(" AND "), EntityType::Thing, *filter,
+                     [this](BoundQuery& bound, Micros value) { time(bound, value); });
     if (selection.by == Selection::By::Id)
         query.sql(" AND id = ").value(selection.key);
     else if (selection.by == Selection::By::Related && selection.related == EntityType::Location)
@@ -190,12 +193,16 @@ std::vector<StationRow> ReadingsStore::locations(const Selection& selection,
 }
 
 std::vector<DatastreamRow> ReadingsStore::datastreams(const Selection& selection,
-                                                      std::optional<std::int64_t> after, std::size_t limit) {
+                                                      std::optional<std::int64_t> after, std::size_t limit,
+                                                      const Expression* filter) {
     BoundQuery query;
     query.sql(
         "SELECT s.id, s.station_id, st.system, st.city, st.street, s.quantity, s.unit, s.driver, "
         "(SELECT MIN(o.id) FROM sensors o WHERE o.station_id = s.station_id AND o.driver = s.driver) "
         "FROM sensors s JOIN stations st ON st.id = s.station_id WHERE 1 = 1");
+    if (filter)
+        appendFilter(query.sql(" AND "), EntityType::Datastream, *filter,
+                     [this](BoundQuery& bound, Micros value) { time(bound, value); });
     if (selection.by == Selection::By::Id) {
         query.sql(" AND s.id = ").value(selection.key);
     } else if (selection.by == Selection::By::Related) {
@@ -356,8 +363,8 @@ bool ReadingsStore::whereObservations(BoundQuery& query, const Selection& select
     if (selection.by != Selection::By::All && !ofDatastream)
         return false;
     if (filter) {
-        appendObservationFilter(query, *filter,
-                                [this](BoundQuery& bound, Micros value) { time(bound, value); });
+        appendFilter(query, EntityType::Observation, *filter,
+                     [this](BoundQuery& bound, Micros value) { time(bound, value); });
         query.sql(" AND ");
     }
     if (ofDatastream)

@@ -97,14 +97,15 @@ public:
     /// Whether a trivial query succeeds now (on a new pool if the current one failed).
     bool reachable();
 
-    // Each returns at most `limit` rows with ids after `after` (none: from the first), in id order.
-    // A Selection the collection has no relation for returns nothing.
+    // Each returns at most `limit` rows with ids after `after` (none: from the first), in id order,
+    // those `filter` accepts (nullptr: all; throws QueryError for a filter they cannot answer). A
+    // Selection the collection has no relation for returns nothing.
     std::vector<StationRow> things(const Selection& selection, std::optional<std::int64_t> after,
-                                   std::size_t limit);
+                                   std::size_t limit, const Expression* filter = nullptr);
     std::vector<StationRow> locations(const Selection& selection, std::optional<std::int64_t> after,
                                       std::size_t limit);
     std::vector<DatastreamRow> datastreams(const Selection& selection, std::optional<std::int64_t> after,
-                                           std::size_t limit);
+                                           std::size_t limit, const Expression* filter = nullptr);
     std::vector<SensorRow> sensors(const Selection& selection, std::optional<std::int64_t> after,
                                    std::size_t limit);
     /// The ObservedProperty ids (SensingModel.h) of the quantities some sensors row measures.

@@ -64,8 +64,9 @@ void refuseUnserved(const QueryOptions& options, const std::vector<QueryParamete
 /// What only Observations take so far; the other sets come in id order.
 void refuseObservationsOnly(EntityType type, const CollectionOptions& options, ResultFormat format) {
     const std::string set = entitySetName(type);
-    if (options.filter)
-        throw QueryError("$filter", 0, "not supported on " + set + " yet, only on Observations");
+    if (options.filter && type != EntityType::Thing && type != EntityType::Datastream)
+        throw QueryError("$filter", 0,
+                         "not supported on " + set + " yet: on Observations, Things and Datastreams");
     if (options.skip != 0)
         throw QueryError("$skip", 0, "not supported on " + set + " yet, only on Observations");
     if (format == ResultFormat::DataArray)
@@ -255,7 +256,7 @@ Poco::JSON::Object::Ptr SensingService::collection(const EntityJson& json, const
     switch (type) {
         case EntityType::Thing:
             collect(
-                _store.things(selection, after(), fetch),
+                _store.things(selection, after(), fetch, options.filter.get()),
                 [&](const StationRow& row) { return json.thing(row); }, byId);
             break;
         case EntityType::Location:
@@ -265,7 +266,7 @@ Poco::JSON::Object::Ptr SensingService::collection(const EntityJson& json, const
             break;
         case EntityType::Datastream:
             collect(
-                _store.datastreams(selection, after(), fetch),
+                _store.datastreams(selection, after(), fetch, options.filter.get()),
                 [&](const DatastreamRow& row) { return json.datastream(row); }, byId);
             break;
         case EntityType::Sensor:
@@ -330,13 +331,15 @@ void SensingService::setCount(Poco::JSON::Object& object, EntityType type, const
     ObservationCount count;
     switch (type) {
         case EntityType::Thing:
-            count.value = static_cast<std::int64_t>(_store.things(selection, std::nullopt, all).size());
+            count.value =
+                static_cast<std::int64_t>(_store.things(selection, std::nullopt, all, filter).size());
             break;
         case EntityType::Location:
             count.value = static_cast<std::int64_t>(_store.locations(selection, std::nullopt, all).size());
             break;
         case EntityType::Datastream:
-            count.value = static_cast<std::int64_t>(_store.datastreams(selection, std::nullopt, all).size());
+            count.value =
+                static_cast<std::int64_t>(_store.datastreams(selection, std::nullopt, all, filter).size());
             break;
         case EntityType::Sensor:
             count.value = static_cast<std::int64_t>(_store.sensors(selection, std::nullopt, all).size());

@@ -1,8 +1,8 @@
-// The query options of Observations through the real citysense-api, over SQLite and a real MariaDB:
-// $filter on each property it compares, navigation to the Datastream, its Thing and ObservedProperty,
-// and, or, not; $orderby in every order it pages, $skip, $select, $count, dataArray, $expand; every refusal a
-// 400 naming the option and the position; hostile filters (SQL in literals, 100 kB, deep parentheses) are
-// refused or answered correctly, and the store is as it was.
+// The query options of Observations (and $filter on Things and Datastreams) through the real citysense-api,
+// over SQLite and a real MariaDB: $filter on each property it compares, navigation to the Datastream, its
+// Thing and ObservedProperty, and, or, not; $orderby in every order it pages, $skip, $select, $count,
+// dataArray, $expand; every refusal a 400 naming the option and the position; hostile filters (SQL in
+// literals, 100 kB, deep parentheses) are refused or answered correctly, and the store is as it was.
 #include "ApiTestStore.h"
 
 #include <Poco/Exception.h>
@@ -147,7 +147,9 @@ TEST_P(ObservationQuery, RefusesWhatObservationsCannotAnswerAtItsPosition) {
     EXPECT_THAT(refusal("@iot.id gt 'a'", 8), HasSubstr("eq or ne only"));
     EXPECT_THAT(refusal("result", 0), HasSubstr("not a condition"));
     EXPECT_THAT(refusal("result gt", 9), HasSubstr("expected a value"));
-    EXPECT_THAT(refusal("name eq 'x'", 0, "Things"), HasSubstr("not supported on Things yet"));
+    EXPECT_THAT(refusal("name eq 'x'", 0, "Sensors"), HasSubstr("not supported on Sensors yet"));
+    EXPECT_THAT(refusal("result gt 1", 0, "Things"), HasSubstr("Things have no property result"));
+    EXPECT_THAT(refusal("@iot.id eq 'one'", 11, "Datastreams"), HasSubstr("whole number"));
     EXPECT_THAT(refusal("result gt 0", 0, "Observations('" + kFirst + "')"), HasSubstr("not one entity"));
 }
 
@@ -368,6 +370,26 @@ TEST_P(ObservationQuery, ExpandEmbedsOneLevelWithItsOwnOptions) {
         ASSERT_TRUE(refused.json) << refused.body;
         EXPECT_EQ(refused.json->getValue<std::string>("option"), "$expand") << refused.body;
     }
+}
+
+TEST_P(ObservationQuery, FiltersThingsAndDatastreams) {
+    EXPECT_EQ(matching("properties/street eq 'street_02'", "Things"), (Ids{"2"}));
+    EXPECT_EQ(matching("name eq 'hypo_city/city_01/street_01'", "Things"), (Ids{"1"}));
+    EXPECT_EQ(matching("@iot.id gt 1 or properties/system ne 'hypo_city'", "Things"), (Ids{"2"}));
+    EXPECT_EQ(matching("properties/street eq '''; DROP TABLE stations; --'", "Things"), Ids{});
+    EXPECT_EQ(matching("ObservedProperty/name eq 'so2'", "Datastreams"), (Ids{"3"}));
+    EXPECT_EQ(matching("Thing/@iot.id eq 1 and unitOfMeasurement/symbol eq 'ppb'", "Datastreams"),
+              (Ids{"1"}));
+    EXPECT_EQ(matching("Thing/name ne 'hypo_city/city_01/street_01'", "Datastreams"), (Ids{"3"}));
+    EXPECT_EQ(matching("ObservedProperty/name eq 'temperature'", "Things(1)/Datastreams"), (Ids{"2"}));
+    const ApiAnswer counted =
+        _service->get("/v1.1/Things?$count=true&$top=1&$filter=" + encoded("properties/city eq 'city_01'"));
+    ASSERT_EQ(counted.status, 200) << counted.body;
+    EXPECT_EQ(counted.json->getValue<int>("@iot.count"), 2);
+    const ApiAnswer expanded = _service->get(
+        "/v1.1/Things?$expand=Datastreams($filter=" + encoded("ObservedProperty/name eq 'no2'") + ")");
+    ASSERT_EQ(expanded.status, 200) << expanded.body;
+    EXPECT_EQ(expanded.json->getArray("value")->getObject(0)->getArray("Datastreams")->size(), 1u);
 }
 
 TEST_P(ObservationQuery, CountsExactlyOrSaysItIsAnEstimate) {

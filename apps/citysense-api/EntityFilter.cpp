@@ -1,6 +1,5 @@
-#include "ObservationFilter.h"
+#include "EntityFilter.h"
 
-#include "SensingModel.h"
 #include "query/Functions.h"
 #include "query/QueryError.h"
 
@@ -71,7 +70,8 @@ std::vector<std::string> split(const std::string& text, char separator) {
 
 class Translator {
 public:
-    Translator(BoundQuery& query, const TimeBinder& bindTime) : _query(query), _bindTime(bindTime) {}
+    Translator(BoundQuery& query, EntityType type, const TimeBinder& bindTime)
+        : _query(query), _type(type), _set(entitySetName(type)), _bindTime(bindTime) {}
 
     void condition(const Expression& expression) {
         if (const auto* logical = std::get_if<Logical>(&expression.node)) {
@@ -103,18 +103,17 @@ public:
     }
 
 private:
-    [[noreturn]] static void refuseCall(const Expression& expression, const Call& call) {
-        refuse(expression,
-               std::string(functionInfo(call.function).name) + "() is not supported on Observations");
+    [[noreturn]] void refuseCall(const Expression& expression, const Call& call) const {
+        refuse(expression, std::string(functionInfo(call.function).name) + "() is not supported on " + _set);
     }
 
     /// A comparison must be of a property with a literal; says what else it found.
-    [[noreturn]] static void refuseOperand(const Expression& operand) {
+    [[noreturn]] void refuseOperand(const Expression& operand) const {
         if (const auto* call = std::get_if<Call>(&operand.node))
             refuseCall(operand, *call);
         if (std::holds_alternative<Binary>(operand.node))
-            refuse(operand, "arithmetic is not supported on Observations");
-        refuse(operand, "a comparison on Observations is of a property with a literal value");
+            refuse(operand, "arithmetic is not supported on " + _set);
+        refuse(operand, "a comparison on " + _set + " is of a property with a literal value");
     }
 
     void compare(const Expression& expression, const Binary& binary) {
@@ -136,35 +135,108 @@ private:
         const Literal& literal = std::get<Literal>(value->node);
         if (std::holds_alternative<NullValue>(literal))
             refuse(*value, name + " is never null");
+        const Operand operand{expression, *value, literal, name, op};
+        const bool known = _type == EntityType::Observation  ? observationProperty(operand)
+                           : _type == EntityType::Thing      ? thingProperty(operand)
+                           : _type == EntityType::Datastream ? datastreamProperty(operand)
+                                                             : false;
+        if (!known)
+            refuse(*property, _set + " have no property " + name + " a filter can compare");
+    }
+
+    /// A comparison of the property `name` with `literal` (the expression `value`), as `op` says.
+    struct Operand {
+        const Expression& comparison;
+        const Expression& value;
+        const Literal& literal;
+        const std::string& name;
+        BinaryOperator op;
+    };
+
+    bool observationProperty(const Operand& o) {
+        const std::string& name = o.name;
         if (name == "phenomenonTime" || name == "resultTime") {
-            const auto* time = std::get_if<DateTimeValue>(&literal);
+            const auto* time = std::get_if<DateTimeValue>(&o.literal);
             if (!time)
-                refuse(*value, name + " is a time: compare it with a date-time such as 2025-11-24T16:00:00Z");
-            _query.sql("r.time").sql(comparison(op));
+                refuse(o.value,
+                       name + " is a time: compare it with a date-time such as 2025-11-24T16:00:00Z");
+            _query.sql("r.time").sql(comparison(o.op));
             _bindTime(_query, time->microseconds);
         } else if (name == "result") {
-            _query.sql("r.value").sql(comparison(op)).decimal(number(*value, literal, name));
+            _query.sql("r.value").sql(comparison(o.op)).decimal(number(o.value, o.literal, name));
         } else if (name == "Datastream/@iot.id") {
-            _query.sql("r.sensor_id").sql(comparison(op)).value(whole(*value, literal, name));
+            column("r.sensor_id", o, whole(o.value, o.literal, name));
         } else if (name == "Datastream/Thing/@iot.id") {
-            _query.sql("r.sensor_id IN (SELECT id FROM sensors WHERE station_id")
-                .sql(comparison(op))
-                .value(whole(*value, literal, name))
-                .sql(")");
+            _query.sql("r.sensor_id IN (SELECT id FROM sensors WHERE ");
+            column("station_id", o, whole(o.value, o.literal, name));
+            _query.sql(")");
         } else if (name == "Datastream/ObservedProperty/name") {
-            _query.sql("r.sensor_id IN (SELECT id FROM sensors WHERE quantity")
-                .sql(comparison(op))
-                .value(text(*value, literal, name))
-                .sql(")");
+            _query.sql("r.sensor_id IN (SELECT id FROM sensors WHERE ");
+            column("quantity", o, text(o.value, o.literal, name));
+            _query.sql(")");
         } else if (name == "@iot.id") {
-            equalityOnly(expression, op, name);
-            observationIs(op, text(*value, literal, name));
+            equalityOnly(o.comparison, o.op, name);
+            observationIs(o.op, text(o.value, o.literal, name));
         } else if (name == "Datastream/Thing/name") {
-            equalityOnly(expression, op, name);
-            thingNameIs(op, text(*value, literal, name));
+            equalityOnly(o.comparison, o.op, name);
+            _query.sql(o.op == BinaryOperator::Ne ? "NOT " : "")
+                .sql(
+                    "(r.sensor_id IN (SELECT s.id FROM sensors s JOIN stations st ON st.id = s.station_id "
+                    "WHERE ");
+            stationIs(text(o.value, o.literal, name));
+            _query.sql("))");
         } else {
-            refuse(*property, "Observations have no property " + name + " a filter can compare");
+            return false;
         }
+        return true;
+    }
+
+    bool thingProperty(const Operand& o) {
+        const std::string& name = o.name;
+        if (name == "@iot.id") {
+            column("st.id", o, whole(o.value, o.literal, name));
+        } else if (name == "name") {
+            equalityOnly(o.comparison, o.op, name);
+            _query.sql(o.op == BinaryOperator::Ne ? "NOT (" : "(");
+            stationIs(text(o.value, o.literal, name));
+            _query.sql(")");
+        } else if (name == "properties/system") {
+            column("st.system", o, text(o.value, o.literal, name));
+        } else if (name == "properties/city") {
+            column("st.city", o, text(o.value, o.literal, name));
+        } else if (name == "properties/street") {
+            column("st.street", o, text(o.value, o.literal, name));
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    bool datastreamProperty(const Operand& o) {
+        const std::string& name = o.name;
+        if (name == "@iot.id") {
+            column("s.id", o, whole(o.value, o.literal, name));
+        } else if (name == "ObservedProperty/name") {
+            column("s.quantity", o, text(o.value, o.literal, name));
+        } else if (name == "unitOfMeasurement/symbol") {
+            column("s.unit", o, text(o.value, o.literal, name));
+        } else if (name == "Thing/@iot.id") {
+            column("s.station_id", o, whole(o.value, o.literal, name));
+        } else if (name == "Thing/name") {
+            equalityOnly(o.comparison, o.op, name);
+            _query.sql(o.op == BinaryOperator::Ne ? "NOT (" : "(");
+            stationIs(text(o.value, o.literal, name));
+            _query.sql(")");
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    /// `sqlColumn OP value`.
+    template <typename Value>
+    void column(const char* sqlColumn, const Operand& o, Value value) {
+        _query.sql(sqlColumn).sql(comparison(o.op)).value(std::move(value));
     }
 
     static double number(const Expression& at, const Literal& literal, const std::string& name) {
@@ -206,35 +278,33 @@ private:
         _query.sql(")");
     }
 
-    /// Datastream/Thing/name eq 'system/city/street': the station's three columns, each bound.
-    void thingNameIs(BinaryOperator op, const std::string& name) {
-        _query.sql(op == BinaryOperator::Ne ? "NOT " : "");
+    /// A station's name 'system/city/street' as its three columns (alias st), each bound; a name of
+    /// another form is no station's.
+    void stationIs(const std::string& name) {
         const std::vector<std::string> parts = split(name, '/');
         if (parts.size() != 3) {
-            _query.sql("(1 = 0)");
+            _query.sql("1 = 0");
             return;
         }
-        _query
-            .sql(
-                "(r.sensor_id IN (SELECT s.id FROM sensors s JOIN stations st ON st.id = s.station_id "
-                "WHERE st.system = ")
+        _query.sql("st.system = ")
             .value(parts[0])
             .sql(" AND st.city = ")
             .value(parts[1])
             .sql(" AND st.street = ")
-            .value(parts[2])
-            .sql("))");
+            .value(parts[2]);
     }
 
     BoundQuery& _query;
+    EntityType _type;
+    std::string _set;
     const TimeBinder& _bindTime;
 };
 
 }  // namespace
 
-void appendObservationFilter(BoundQuery& query, const Expression& filter, const TimeBinder& bindTime) {
+void appendFilter(BoundQuery& query, EntityType type, const Expression& filter, const TimeBinder& bindTime) {
     query.sql("(");
-    Translator(query, bindTime).condition(filter);
+    Translator(query, type, bindTime).condition(filter);
     query.sql(")");
 }
 
