@@ -1,8 +1,9 @@
 // The readings store as citysense-api reads it: the stations, sensors and readings tables of sql/
 // (SQLite opened read-only, or MariaDB as a user that should only be allowed to SELECT), through a
 // pool of Poco Data sessions shared by the request threads. Every query is a BoundQuery. Collections
-// come a page at a time, in id order (readings: by time, then sensor), after a key given by the
-// page before: keyset paging, which stays correct while rows are added.
+// come a page at a time, in id order (readings: by time then sensor, or by result then time then
+// sensor, either way), after a key given by the page before: keyset paging, which stays correct
+// while rows are added. A $filter becomes part of the WHERE clause (EntityFilter).
 #pragma once
 
 #include "ApiSettings.h"

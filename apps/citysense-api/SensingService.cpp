@@ -49,19 +49,16 @@ std::int64_t idAfter(const std::string& token) {
     return std::stoll(token);
 }
 
-/// The options this service does not answer yet are refused, never ignored; a parameter without '$'
-/// belongs to no SensorThings resource.
-void refuseUnserved(const QueryOptions& options, const std::vector<QueryParameter>& parameters) {
+/// Refused, never ignored: a parameter without '$' (it belongs to no SensorThings resource) and a
+/// result format other than dataArray (csv is served by the export resources only).
+void refuseUnserved(const QueryOptions& options) {
     if (!options.parameters.empty())
         throw QueryError(options.parameters.front().name, 0, "not a query option of this resource");
-    for (const QueryParameter& parameter : parameters) {
-        const std::string& name = parameter.name;
-        if (name == "$resultFormat" && options.resultFormat != ResultFormat::DataArray)
-            throw QueryError(name, 0, "only dataArray is served here");
-    }
+    if (options.resultFormat == ResultFormat::Csv)
+        throw QueryError("$resultFormat", 0, "only dataArray is served here");
 }
 
-/// What only Observations take so far; the other sets come in id order.
+/// What the sets other than Observations do not take (yet); they come in @iot.id order.
 void refuseObservationsOnly(EntityType type, const CollectionOptions& options, ResultFormat format) {
     const std::string set = entitySetName(type);
     if (options.filter && type != EntityType::Thing && type != EntityType::Datastream)
@@ -103,7 +100,7 @@ std::string encoded(const std::string& value) {
 /// The page a collection request asks for.
 struct PageRequest {
     std::size_t top;
-    std::optional<std::string> skipToken;  ///< the @iot.id of the last entity of the page before
+    std::optional<std::string> skipToken;  ///< where the page before ended (cursorToken(), or an @iot.id)
 };
 
 template <typename Row, typename Render>
@@ -138,7 +135,7 @@ JsonAnswer SensingService::answer(const std::string& path, const std::string& qu
     try {
         const std::vector<QueryParameter> parameters = splitQueryString(query);
         const QueryOptions options = parseQueryOptions(parameters);
-        refuseUnserved(options, parameters);
+        refuseUnserved(options);
         const CollectionRequest request{options, options.resultFormat, options.skipToken, parameters,
                                         options.expand};
         if (path.empty())
