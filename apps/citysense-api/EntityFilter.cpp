@@ -3,6 +3,7 @@
 #include "query/Functions.h"
 #include "query/QueryError.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -70,8 +71,8 @@ std::vector<std::string> split(const std::string& text, char separator) {
 
 class Translator {
 public:
-    Translator(BoundQuery& query, EntityType type, const TimeBinder& bindTime)
-        : _query(query), _type(type), _set(entitySetName(type)), _bindTime(bindTime) {}
+    Translator(BoundQuery& query, EntityType type, const FilterDialect& dialect)
+        : _query(query), _type(type), _set(entitySetName(type)), _dialect(dialect) {}
 
     void condition(const Expression& expression) {
         if (const auto* logical = std::get_if<Logical>(&expression.node)) {
@@ -96,7 +97,7 @@ public:
                 refuse(expression, "a literal here must be true or false");
             _query.sql(*truth ? "1 = 1" : "1 = 0");
         } else if (const auto* call = std::get_if<Call>(&expression.node)) {
-            refuseCall(expression, *call);
+            textFunction(expression, *call);
         } else {
             refuse(expression, "a property alone is not a condition: compare it with a value");
         }
@@ -123,9 +124,14 @@ private:
         const Expression* value = binary.right.get();
         BinaryOperator op = binary.op;
         if (std::holds_alternative<Literal>(property->node) &&
-            std::holds_alternative<PropertyPath>(value->node)) {
+            !std::holds_alternative<Literal>(value->node)) {
             std::swap(property, value);
             op = mirrored(op);
+        }
+        const auto* call = std::get_if<Call>(&property->node);
+        if (call && std::holds_alternative<Literal>(value->node)) {
+            functionComparison(*property, *call, op, *value);
+            return;
         }
         if (!std::holds_alternative<PropertyPath>(property->node))
             refuseOperand(*property);
@@ -161,7 +167,7 @@ private:
                 refuse(o.value,
                        name + " is a time: compare it with a date-time such as 2025-11-24T16:00:00Z");
             _query.sql("r.time").sql(comparison(o.op));
-            _bindTime(_query, time->microseconds);
+            _dialect.bindTime(_query, time->microseconds);
         } else if (name == "result") {
             _query.sql("r.value").sql(comparison(o.op)).decimal(number(o.value, o.literal, name));
         } else if (name == "Datastream/@iot.id") {
@@ -233,6 +239,115 @@ private:
         return true;
     }
 
+    /// A text property stored in one column: `prefix column ... suffix` selects by it.
+    struct TextColumn {
+        const char* prefix;
+        const char* column;
+        const char* suffix;
+    };
+
+    std::optional<TextColumn> textColumn(const std::string& name) const {
+        switch (_type) {
+            case EntityType::Observation:
+                if (name == "Datastream/ObservedProperty/name")
+                    return TextColumn{"r.sensor_id IN (SELECT id FROM sensors WHERE ", "quantity", ")"};
+                break;
+            case EntityType::Thing:
+                if (name == "properties/system")
+                    return TextColumn{"", "st.system", ""};
+                if (name == "properties/city")
+                    return TextColumn{"", "st.city", ""};
+                if (name == "properties/street")
+                    return TextColumn{"", "st.street", ""};
+                break;
+            case EntityType::Datastream:
+                if (name == "ObservedProperty/name")
+                    return TextColumn{"", "s.quantity", ""};
+                if (name == "unitOfMeasurement/symbol")
+                    return TextColumn{"", "s.unit", ""};
+                break;
+            default:
+                break;
+        }
+        return std::nullopt;
+    }
+
+    /// The column of the text property `argument` names, for the function `call`; refuses another.
+    TextColumn textArgument(const Expression& argument, const Call& call) const {
+        const std::string function = std::string(functionInfo(call.function).name) + "()";
+        const auto* path = std::get_if<PropertyPath>(&argument.node);
+        if (!path)
+            refuse(argument, function + " takes a property of " + _set + " here");
+        const auto column = textColumn(pathText(*path));
+        if (!column)
+            refuse(argument, function + " is not supported on " + pathText(*path) + " of " + _set);
+        return *column;
+    }
+
+    static std::string textLiteral(const Expression& argument, const Call& call) {
+        const auto* literal = std::get_if<Literal>(&argument.node);
+        const auto* string = literal ? std::get_if<std::string>(literal) : nullptr;
+        if (!string)
+            refuse(argument, std::string(functionInfo(call.function).name) + "() takes a quoted string here");
+        return *string;
+    }
+
+    /// startswith(p, 'x'), endswith(p, 'x'), contains(p, 'x'), substringof('x', p) as a condition.
+    void textFunction(const Expression& expression, const Call& call) {
+        const bool substringOf = call.function == Function::SubstringOf;
+        if (!substringOf && call.function != Function::StartsWith && call.function != Function::EndsWith &&
+            call.function != Function::Contains)
+            refuseCall(expression, call);
+        const Expression& property = *call.arguments[substringOf ? 1 : 0];
+        const Expression& text = *call.arguments[substringOf ? 0 : 1];
+        const TextColumn column = textArgument(property, call);
+        const std::string part = textLiteral(text, call);
+        _query.sql("(").sql(column.prefix);
+        if (call.function == Function::StartsWith) {
+            _query.sql("INSTR(").sql(column.column).sql(", ").value(part).sql(") = 1");
+        } else if (call.function == Function::EndsWith) {
+            if (part.empty())
+                _query.sql("1 = 1");
+            else if (_dialect.sqlite)
+                _query.sql("SUBSTR(")
+                    .sql(column.column)
+                    .sql(", -LENGTH(")
+                    .value(part)
+                    .sql(")) = ")
+                    .value(part);
+            else
+                _query.sql("RIGHT(")
+                    .sql(column.column)
+                    .sql(", CHAR_LENGTH(")
+                    .value(part)
+                    .sql(")) = ")
+                    .value(part);
+        } else {
+            _query.sql("INSTR(").sql(column.column).sql(", ").value(part).sql(") > 0");
+        }
+        _query.sql(column.suffix).sql(")");
+    }
+
+    /// tolower(p) eq 'x', toupper(p) eq 'X', length(p) gt 3.
+    void functionComparison(const Expression& expression, const Call& call, BinaryOperator op,
+                            const Expression& value) {
+        if (call.function != Function::ToLower && call.function != Function::ToUpper &&
+            call.function != Function::Length)
+            refuseCall(expression, call);
+        const TextColumn column = textArgument(*call.arguments[0], call);
+        const Literal& literal = std::get<Literal>(value.node);
+        const std::string name = std::string(functionInfo(call.function).name) + "()";
+        _query.sql("(").sql(column.prefix);
+        if (call.function == Function::Length) {
+            _query.sql(_dialect.sqlite ? "LENGTH(" : "CHAR_LENGTH(").sql(column.column).sql(")");
+            _query.sql(comparison(op)).value(whole(value, literal, name));
+        } else {
+            _query.sql(call.function == Function::ToLower ? "LOWER(" : "UPPER(").sql(column.column).sql(")");
+            _query.sql(comparison(op)).value(text(value, literal, name));
+        }
+        _query.sql(column.suffix).sql(")");
+    }
+
     /// `sqlColumn OP value`.
     template <typename Value>
     void column(const char* sqlColumn, const Operand& o, Value value) {
@@ -274,7 +389,7 @@ private:
             return;
         }
         _query.sql("(r.sensor_id = ").value(key->sensor).sql(" AND r.time = ");
-        _bindTime(_query, key->time);
+        _dialect.bindTime(_query, key->time);
         _query.sql(")");
     }
 
@@ -297,14 +412,15 @@ private:
     BoundQuery& _query;
     EntityType _type;
     std::string _set;
-    const TimeBinder& _bindTime;
+    const FilterDialect& _dialect;
 };
 
 }  // namespace
 
-void appendFilter(BoundQuery& query, EntityType type, const Expression& filter, const TimeBinder& bindTime) {
+void appendFilter(BoundQuery& query, EntityType type, const Expression& filter,
+                  const FilterDialect& dialect) {
     query.sql("(");
-    Translator(query, type, bindTime).condition(filter);
+    Translator(query, type, dialect).condition(filter);
     query.sql(")");
 }
 

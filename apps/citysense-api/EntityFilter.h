@@ -14,8 +14,12 @@
 
 namespace citysense::api {
 
-/// Binds a time the way the store's dialect compares it with readings.time.
-using TimeBinder = std::function<void(BoundQuery&, Micros)>;
+/// What differs between the store's SQL dialects.
+struct FilterDialect {
+    /// Binds a time the way the store compares it with readings.time.
+    std::function<void(BoundQuery&, Micros)> bindTime;
+    bool sqlite = false;  ///< SQLite; otherwise MariaDB
+};
 
 /// Appends the condition of `filter` on the entities of `type`, in parentheses. The properties:
 ///   Observations  phenomenonTime and resultTime (a reading has one time; date-time literals), result
@@ -24,8 +28,11 @@ using TimeBinder = std::function<void(BoundQuery&, Micros)>;
 ///   Things        @iot.id, name (eq and ne), properties/system, properties/city, properties/street
 ///   Datastreams   @iot.id, ObservedProperty/name, unitOfMeasurement/symbol, Thing/@iot.id, Thing/name
 ///                 (eq and ne)
+/// On the text properties that are a column (ObservedProperty/name, unitOfMeasurement/symbol,
+/// properties/...), also startswith, endswith, contains and substringof, and comparisons of tolower,
+/// toupper and length; all case-sensitive, as both stores compare names byte for byte.
 /// Throws QueryError("$filter", position, message) for anything else: another property or entity set,
-/// a literal of another type, arithmetic, a function.
-void appendFilter(BoundQuery& query, EntityType type, const Expression& filter, const TimeBinder& bindTime);
+/// a literal of another type, arithmetic, another function.
+void appendFilter(BoundQuery& query, EntityType type, const Expression& filter, const FilterDialect& dialect);
 
 }  // namespace citysense::api

@@ -146,6 +146,10 @@ Rows ReadingsStore::run(const BoundQuery& query) {
     }
 }
 
+FilterDialect ReadingsStore::filterDialect() const {
+    return {[this](BoundQuery& query, Micros value) { time(query, value); }, _sqlite};
+}
+
 const char* ReadingsStore::timeMicros() const {
     // SQLite: "+ 0" makes Poco read the column as text, not as the 32-bit integer it may take
     // INTEGER for. MariaDB: DATETIME(6) as µs since 1970, whatever the session's time zone.
@@ -161,8 +165,7 @@ std::vector<StationRow> ReadingsStore::things(const Selection& selection, std::o
     BoundQuery query;
     query.sql("SELECT id, system, city, street, latitude, longitude FROM stations st WHERE 1 = 1");
     if (filter)
-        appendFilter(query.sql(" AND "), EntityType::Thing, *filter,
-                     [this](BoundQuery& bound, Micros value) { time(bound, value); });
+        appendFilter(query.sql(" AND "), EntityType::Thing, *filter, filterDialect());
     if (selection.by == Selection::By::Id)
         query.sql(" AND id = ").value(selection.key);
     else if (selection.by == Selection::By::Related && selection.related == EntityType::Location)
@@ -201,8 +204,7 @@ std::vector<DatastreamRow> ReadingsStore::datastreams(const Selection& selection
         "(SELECT MIN(o.id) FROM sensors o WHERE o.station_id = s.station_id AND o.driver = s.driver) "
         "FROM sensors s JOIN stations st ON st.id = s.station_id WHERE 1 = 1");
     if (filter)
-        appendFilter(query.sql(" AND "), EntityType::Datastream, *filter,
-                     [this](BoundQuery& bound, Micros value) { time(bound, value); });
+        appendFilter(query.sql(" AND "), EntityType::Datastream, *filter, filterDialect());
     if (selection.by == Selection::By::Id) {
         query.sql(" AND s.id = ").value(selection.key);
     } else if (selection.by == Selection::By::Related) {
@@ -363,8 +365,7 @@ bool ReadingsStore::whereObservations(BoundQuery& query, const Selection& select
     if (selection.by != Selection::By::All && !ofDatastream)
         return false;
     if (filter) {
-        appendFilter(query, EntityType::Observation, *filter,
-                     [this](BoundQuery& bound, Micros value) { time(bound, value); });
+        appendFilter(query, EntityType::Observation, *filter, filterDialect());
         query.sql(" AND ");
     }
     if (ofDatastream)

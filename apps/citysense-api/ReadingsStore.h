@@ -8,6 +8,7 @@
 
 #include "ApiSettings.h"
 #include "BoundQuery.h"
+#include "EntityFilter.h"
 #include "ObservationOrder.h"
 #include "SensingModel.h"
 #include "query/Expression.h"
@@ -131,6 +132,9 @@ private:
     /// Appends the condition of the readings `selection` and `filter` ask for; false when the selection
     /// has none.
     bool whereObservations(BoundQuery& query, const Selection& selection, const Expression* filter) const;
+
+    /// What a filter's SQL needs to know of this store's dialect.
+    FilterDialect filterDialect() const;
 
     /// The time column of readings, in µs since 1970, as the dialect selects it.
     const char* timeMicros() const;

@@ -141,8 +141,13 @@ TEST_P(ObservationQuery, RefusesWhatObservationsCannotAnswerAtItsPosition) {
     EXPECT_THAT(refusal("result gt 0 and name eq 'x'", 16), HasSubstr("Observations have no property name"));
     EXPECT_THAT(refusal("Datastream/Foo eq 1", 0), HasSubstr("no property Datastream/Foo"));
     EXPECT_THAT(refusal("result add 1 gt 5", 7), HasSubstr("arithmetic is not supported on Observations"));
-    EXPECT_THAT(refusal("startswith(Datastream/ObservedProperty/name,'no')", 0),
-                HasSubstr("startswith() is not supported on Observations"));
+    EXPECT_THAT(refusal("startswith(result,'1')", 11),
+                HasSubstr("startswith() is not supported on result of Observations"));
+    EXPECT_THAT(refusal("tolower(result) eq 'x'", 8), HasSubstr("tolower() is not supported on result"));
+    EXPECT_THAT(refusal("startswith(Datastream/ObservedProperty/name,5)", 44),
+                HasSubstr("takes a quoted string"));
+    EXPECT_THAT(refusal("geo.intersects(result,geography'BBOX(1,2,3,4)')", 0),
+                HasSubstr("geo.intersects() is not supported on Observations"));
     EXPECT_THAT(refusal("result eq null", 10), HasSubstr("never null"));
     EXPECT_THAT(refusal("@iot.id gt 'a'", 8), HasSubstr("eq or ne only"));
     EXPECT_THAT(refusal("result", 0), HasSubstr("not a condition"));
@@ -390,6 +395,29 @@ TEST_P(ObservationQuery, FiltersThingsAndDatastreams) {
         "/v1.1/Things?$expand=Datastreams($filter=" + encoded("ObservedProperty/name eq 'no2'") + ")");
     ASSERT_EQ(expanded.status, 200) << expanded.body;
     EXPECT_EQ(expanded.json->getArray("value")->getObject(0)->getArray("Datastreams")->size(), 1u);
+}
+
+TEST_P(ObservationQuery, StringFunctionsOnTextColumnsAreCaseSensitiveAndTakeNoWildcards) {
+    EXPECT_EQ(matching("startswith(Datastream/ObservedProperty/name,'no')"), (Ids{kFirst, kSecond}));
+    EXPECT_EQ(matching("endswith(Datastream/ObservedProperty/name,'2')"), (Ids{kFirst, kSecond, kFourth}));
+    EXPECT_EQ(matching("endswith(Datastream/ObservedProperty/name,'')").size(), 4u);
+    EXPECT_EQ(matching("contains(Datastream/ObservedProperty/name,'emp')"), (Ids{kThird}));
+    EXPECT_EQ(matching("substringof('o2',Datastream/ObservedProperty/name)"),
+              (Ids{kFirst, kSecond, kFourth}));
+    EXPECT_EQ(matching("startswith(Datastream/ObservedProperty/name,'NO')"), Ids{});
+    EXPECT_EQ(matching("toupper(Datastream/ObservedProperty/name) eq 'NO2'"), (Ids{kFirst, kSecond}));
+    EXPECT_EQ(matching("'so2' eq tolower(Datastream/ObservedProperty/name)"), (Ids{kFourth}));
+    EXPECT_EQ(matching("length(Datastream/ObservedProperty/name) gt 3"), (Ids{kThird}));
+    EXPECT_EQ(
+        matching("startswith(properties/street,'street_0') and endswith(properties/street,'2')", "Things"),
+        (Ids{"2"}));
+    EXPECT_EQ(matching("contains(properties/street,'t_0')", "Things"), (Ids{"1", "2"}));
+    EXPECT_EQ(matching("startswith(properties/street,'%')", "Things"), Ids{});
+    EXPECT_EQ(matching("contains(properties/street,'_0_')", "Things"), Ids{});
+    EXPECT_EQ(matching("contains(unitOfMeasurement/symbol,'p') and not endswith(ObservedProperty/name,'o2')",
+                       "Datastreams"),
+              Ids{});
+    EXPECT_EQ(matching("contains(unitOfMeasurement/symbol,'p')", "Datastreams"), (Ids{"1", "3"}));
 }
 
 TEST_P(ObservationQuery, CountsExactlyOrSaysItIsAnEstimate) {
