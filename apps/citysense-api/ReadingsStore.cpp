@@ -1,6 +1,7 @@
 #include "ReadingsStore.h"
 
 #include "EntityFilter.h"
+#include "GeoFilter.h"
 
 #include <citysense/Quantity.h>
 
@@ -182,17 +183,48 @@ std::vector<StationRow> ReadingsStore::things(const Selection& selection, std::o
 }
 
 std::vector<StationRow> ReadingsStore::locations(const Selection& selection,
-                                                 std::optional<std::int64_t> after, std::size_t limit) {
-    Selection asThings = selection;
-    if (selection.by == Selection::By::Related && selection.related == EntityType::Thing)
-        asThings = Selection::id(selection.key);
+                                                 std::optional<std::int64_t> after, std::size_t limit,
+                                                 const GeoArea* area) {
+    std::optional<std::int64_t> station;  // one station's Location
+    if (selection.by == Selection::By::Id ||
+        (selection.by == Selection::By::Related && selection.related == EntityType::Thing))
+        station = selection.key;
     else if (selection.by == Selection::By::Related)
         return {};
-    std::vector<StationRow> stations = things(asThings, after, limit);
-    stations.erase(std::remove_if(stations.begin(), stations.end(),
-                                  [](const StationRow& station) { return !station.hasPosition(); }),
-                   stations.end());
-    return stations;
+    std::vector<StationRow> found;
+    if (limit == 0)
+        return found;
+    // A polygon keeps only some of the stations in its box: read batches until the page is full.
+    const std::size_t batch = std::clamp<std::size_t>(limit, 100, 10001);
+    for (;;) {
+        BoundQuery query;
+        query.sql(
+            "SELECT id, system, city, street, latitude, longitude FROM stations "
+            "WHERE latitude IS NOT NULL AND longitude IS NOT NULL");
+        if (station)
+            query.sql(" AND id = ").value(*station);
+        if (area) {
+            const GeoBoundingBox box = boundingBox(*area);
+            query.sql(" AND latitude >= ").decimal(box.southWest.latitude);
+            query.sql(" AND latitude <= ").decimal(box.northEast.latitude);
+            query.sql(" AND longitude >= ").decimal(box.southWest.longitude);
+            query.sql(" AND longitude <= ").decimal(box.northEast.longitude);
+        }
+        page(query, "id", after, batch);
+        const Rows rows = run(query);
+        for (const Row& row : rows) {
+            StationRow located{whole(row, 0), text(row, 1),           text(row, 2),
+                               text(row, 3),  optionalNumber(row, 4), optionalNumber(row, 5)};
+            after = located.id;
+            if (area && !intersects(*area, {*located.longitude, *located.latitude}))
+                continue;
+            found.push_back(std::move(located));
+            if (found.size() == limit)
+                return found;
+        }
+        if (rows.size() < batch)
+            return found;
+    }
 }
 
 std::vector<DatastreamRow> ReadingsStore::datastreams(const Selection& selection,

@@ -104,8 +104,9 @@ public:
     // Selection the collection has no relation for returns nothing.
     std::vector<StationRow> things(const Selection& selection, std::optional<std::int64_t> after,
                                    std::size_t limit, const Expression* filter = nullptr);
+    /// The stations with a position, those in `area` when there is one.
     std::vector<StationRow> locations(const Selection& selection, std::optional<std::int64_t> after,
-                                      std::size_t limit);
+                                      std::size_t limit, const GeoArea* area = nullptr);
     std::vector<DatastreamRow> datastreams(const Selection& selection, std::optional<std::int64_t> after,
                                            std::size_t limit, const Expression* filter = nullptr);
     std::vector<SensorRow> sensors(const Selection& selection, std::optional<std::int64_t> after,

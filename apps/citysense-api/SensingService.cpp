@@ -1,6 +1,7 @@
 #include "SensingService.h"
 
 #include "DataArray.h"
+#include "GeoFilter.h"
 #include "ObservationOrder.h"
 #include "PropertySelect.h"
 
@@ -61,9 +62,12 @@ void refuseUnserved(const QueryOptions& options) {
 /// What the sets other than Observations do not take (yet); they come in @iot.id order.
 void refuseObservationsOnly(EntityType type, const CollectionOptions& options, ResultFormat format) {
     const std::string set = entitySetName(type);
-    if (options.filter && type != EntityType::Thing && type != EntityType::Datastream)
-        throw QueryError("$filter", 0,
-                         "not supported on " + set + " yet: on Observations, Things and Datastreams");
+    const bool filtered =
+        type == EntityType::Thing || type == EntityType::Datastream || type == EntityType::Location;
+    if (options.filter && !filtered)
+        throw QueryError(
+            "$filter", 0,
+            "not supported on " + set + " yet: on Observations, Things, Datastreams and Locations");
     if (options.skip != 0)
         throw QueryError("$skip", 0, "not supported on " + set + " yet, only on Observations");
     if (format == ResultFormat::DataArray)
@@ -234,6 +238,9 @@ Poco::JSON::Object::Ptr SensingService::collection(const EntityJson& json, const
     if (type != EntityType::Observation)
         refuseObservationsOnly(type, options, request.format);
     const auto keys = selectedKeys(type, options.select, optionText(parameters, "$select"), "$select");
+    const auto area = type == EntityType::Location && options.filter
+                          ? std::optional<GeoArea>(locationArea(*options.filter))
+                          : std::nullopt;
     const PageRequest page{static_cast<std::size_t>(options.top), request.skipToken};
     // One row more than the page holds says whether another page follows.
     const std::size_t fetch = page.top + 1;
@@ -258,7 +265,7 @@ Poco::JSON::Object::Ptr SensingService::collection(const EntityJson& json, const
             break;
         case EntityType::Location:
             collect(
-                _store.locations(selection, after(), fetch),
+                _store.locations(selection, after(), fetch, area ? &*area : nullptr),
                 [&](const StationRow& row) { return json.location(row); }, byId);
             break;
         case EntityType::Datastream:
@@ -325,6 +332,8 @@ void SensingService::setCount(Poco::JSON::Object& object, EntityType type, const
                               const Expression* filter) {
     // The other sets are small (a row per station or sensor): their rows are counted as read.
     constexpr std::size_t all = std::numeric_limits<std::int64_t>::max();
+    const auto area =
+        type == EntityType::Location && filter ? std::optional<GeoArea>(locationArea(*filter)) : std::nullopt;
     ObservationCount count;
     switch (type) {
         case EntityType::Thing:
@@ -332,7 +341,8 @@ void SensingService::setCount(Poco::JSON::Object& object, EntityType type, const
                 static_cast<std::int64_t>(_store.things(selection, std::nullopt, all, filter).size());
             break;
         case EntityType::Location:
-            count.value = static_cast<std::int64_t>(_store.locations(selection, std::nullopt, all).size());
+            count.value = static_cast<std::int64_t>(
+                _store.locations(selection, std::nullopt, all, area ? &*area : nullptr).size());
             break;
         case EntityType::Datastream:
             count.value =

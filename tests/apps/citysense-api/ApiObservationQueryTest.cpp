@@ -420,6 +420,40 @@ TEST_P(ObservationQuery, StringFunctionsOnTextColumnsAreCaseSensitiveAndTakeNoWi
     EXPECT_EQ(matching("contains(unitOfMeasurement/symbol,'p')", "Datastreams"), (Ids{"1", "3"}));
 }
 
+TEST_P(ObservationQuery, LocationsIntersectABoxOrAPolygonAndPageCorrectly) {
+    // Station 1 stands at (13.405 52.52); 3 at (13.30 52.50), in every box around 1 but below the
+    // polygon's diagonal; 4 in Paris; 10 to 29 on a line across the polygon's diagonal.
+    std::string sql =
+        "INSERT INTO stations (id, system, city, street, latitude, longitude) VALUES "
+        "(3, 'hypo_city', 'city_01', 'west', 52.50, 13.30), (4, 'hypo_city', 'paris', 'rivoli', 48.8566, "
+        "2.3522)";
+    for (int at = 10; at < 30; ++at)
+        sql += ", (" + std::to_string(at) + ", 'hypo_city', 'line', 's" + std::to_string(at) + "', 52.455, " +
+               std::to_string(13.0 + (at - 10) * 0.05) + ")";
+    _store->execute(sql + ";");
+    const std::string polygon =
+        "geo.intersects(location, geography'POLYGON((13.9 52, 14 52, 14 53, 13 53, 13 52.9, 13.9 52))')";
+    const Ids inPolygon = matching(polygon, "Locations");
+    // The line at latitude 52.455 enters the polygon at longitude 13.445.
+    Ids expected{"1"};
+    for (int at = 10; at < 30; ++at) {
+        if (13.0 + (at - 10) * 0.05 >= 13.445)
+            expected.push_back(std::to_string(at));
+    }
+    EXPECT_EQ(inPolygon, expected);
+    EXPECT_EQ(matching("geo.intersects(location, geography'BBOX(13.2,52.49,13.5,52.6)')", "Locations"),
+              (Ids{"1", "3"}));
+    EXPECT_EQ(matching("geo.intersects(location, geography'BBOX(-10,40,5,50)')", "Locations"), (Ids{"4"}));
+    const std::string filter = "/v1.1/Locations?$filter=" + encoded(polygon);
+    EXPECT_EQ(walk(*_service, filter + "&$top=1"), expected);
+    EXPECT_EQ(walk(*_service, filter + "&$top=3"), expected);
+    EXPECT_EQ(_service->get(filter + "&$count=true&$top=1").json->getValue<std::size_t>("@iot.count"),
+              expected.size());
+    // Every Location pages correctly too, stations without a position left out.
+    EXPECT_EQ(walk(*_service, "/v1.1/Locations?$top=1").size(), 23u);
+    EXPECT_THAT(refusal("name eq 'x'", 5, "Locations"), HasSubstr("on Locations, $filter is geo.intersects"));
+}
+
 TEST_P(ObservationQuery, CountsExactlyOrSaysItIsAnEstimate) {
     const ApiAnswer filtered =
         _service->get("/v1.1/Observations?$count=true&$top=1&$filter=" + encoded("result gt 0"));
