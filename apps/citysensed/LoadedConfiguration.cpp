@@ -69,6 +69,8 @@ std::vector<std::string> LoadedConfiguration::unloadableLibraries() const {
 
 void LoadedConfiguration::start() {
     Poco::Logger::setLevel("", Poco::Logger::parseLevel(plan->host.logLevel));
+    for (const std::string& what : plan->notRunning)
+        Poco::Logger::get("citysensed").notice("not started: " + what);
     engine->start();
 }
 
