@@ -13,7 +13,6 @@
 #include <Poco/Net/HTTPServerSession.h>
 
 #include <algorithm>
-#include <cctype>
 
 namespace citysense::api {
 
@@ -39,23 +38,6 @@ bool isCsvRequest(const Poco::URI::QueryParameters& parameters) {
     return std::any_of(parameters.begin(), parameters.end(), [](const auto& parameter) {
         return parameter.first == "$resultFormat" && parameter.second == "csv";
     });
-}
-
-/// "2025-03": 00:00 UTC on its first day; throws ParameterError naming `month`.
-Micros parseMonth(const std::string& text) {
-    const bool shaped =
-        text.size() == 7 && text[4] == '-' && std::all_of(text.begin(), text.end(), [&](const char& c) {
-            return &c == &text[4] || std::isdigit(static_cast<unsigned char>(c));
-        });
-    const int year = shaped ? std::stoi(text.substr(0, 4)) : 0;
-    const int month = shaped ? std::stoi(text.substr(5, 2)) : 0;
-    if (!shaped || year < 1970 || year > 8999 || month < 1 || month > 12)
-        throw ParameterError(
-            "month", "expected a month YYYY-MM from 1970-01 to 8999-12, got '" + text.substr(0, 100) + "'");
-    Micros start = airquality::yearStart(year);
-    for (int at = 1; at < month; ++at)
-        start = airquality::nextMonthStart(start);
-    return start;
 }
 
 /// Datastreams(id)/Observations?$resultFormat=csv[&from=&to=]: every other option is refused (the

@@ -79,10 +79,10 @@ protected:
         _service = std::make_unique<ApiService>(_store->writeConfiguration());
     }
 
-    CsvAnswer get(const std::string& target) const {
+    CsvAnswer get(const std::string& target,
+                  const std::string& method = Poco::Net::HTTPRequest::HTTP_GET) const {
         Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(_service->port()));
-        Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, target,
-                                       Poco::Net::HTTPMessage::HTTP_1_1);
+        Poco::Net::HTTPRequest request(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
         session.sendRequest(request);
         Poco::Net::HTTPResponse response;
         std::istream& in = session.receiveResponse(response);
@@ -182,6 +182,14 @@ TEST_P(CsvExportTest, ParametersItCannotUseAre400sNamingThemAndMissingEntities40
     EXPECT_EQ(_service->get("/v1.1/Things(9)/Export?month=2025-01").status, 404);
     EXPECT_EQ(_service->get("/v1.1/Datastreams(9)/Observations?$resultFormat=csv").status, 404);
     EXPECT_EQ(_service->get("/v1.1/Datastreams(1)/Export").status, 404);
+}
+
+TEST_P(CsvExportTest, HeadSendsTheHeadersOnly) {
+    const CsvAnswer answer = get("/v1.1/Things(1)/Export?month=2025-01", Poco::Net::HTTPRequest::HTTP_HEAD);
+    EXPECT_EQ(answer.status, 200);
+    EXPECT_EQ(answer.contentType, "text/csv; charset=utf-8; header=present");
+    EXPECT_EQ(answer.disposition, "attachment; filename=\"thing-1-2025-01.csv\"");
+    EXPECT_EQ(answer.body, "");
 }
 
 TEST_P(CsvExportTest, ClientsThatGoAwayMidStreamLeaveTheServiceHealthy) {
