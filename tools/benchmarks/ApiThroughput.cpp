@@ -439,6 +439,7 @@ bool measure(const Setup& setup) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);  // each figure as it is measured, also into a file
     Setup setup;
     return benchmarkMain(
         "citysense-bench-api", [&] { setup = parse(argc, argv); }, [&] { return measure(setup) ? 0 : 1; });
