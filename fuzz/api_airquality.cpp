@@ -1,7 +1,7 @@
 // The query string of citysense-api's air-quality resources, anyone's ("interval=1h&from=...&to=...",
-// "year=2025&limits=2008/50/EC"): read as the resources read it. Each parameter is accepted or refused
-// with a ParameterError; what is accepted is what it says (a time reads back as itself, a year is in
-// range, an interval names itself).
+// "year=2025&limits=2008/50/EC", the exports' "month=2025-03"): read as the resources read it. Each parameter
+// is accepted or refused with a ParameterError; what is accepted is what it says (a time reads back as
+// itself, a year is in range, an interval names itself).
 #include <AirQualityParameters.h>
 
 #include <Poco/Exception.h>
@@ -36,7 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     try {
         const AirQualityParameters given(
-            query, {"interval", "from", "to", "unit", "$resultFormat", "year", "limits"});
+            query, {"interval", "from", "to", "unit", "$resultFormat", "year", "limits", "month"});
         tryParameter([&] {
             const auto period = parsePeriod(given.required("interval"));
             if (parsePeriod(periodName(period)) != period)
@@ -57,6 +57,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 std::abort();
         });
         tryParameter([&] { parseLimitSet(given.text("limits")); });
+        tryParameter([&] {
+            const std::string month = given.required("month");
+            if (citysense::formatIsoTime(parseMonth(month)).substr(0, 7) != month)
+                std::abort();
+        });
     } catch (const ParameterError&) {
     }
     return 0;

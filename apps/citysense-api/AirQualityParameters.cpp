@@ -106,6 +106,22 @@ int parseYear(const std::string& text, int thisYear) {
     return year;
 }
 
+Micros parseMonth(const std::string& text) {
+    const bool shaped = text.size() == 7 && text[4] == '-' &&
+                        std::all_of(text.begin(), text.end(),
+                                    [&](const char& c) { return &c == &text[4] || (c >= '0' && c <= '9'); });
+    const int year = shaped ? std::stoi(text.substr(0, 4)) : 0;
+    const int month = shaped ? std::stoi(text.substr(5, 2)) : 0;
+    if (year < kFirstYear || year > kLastYear || month < 1 || month > 12)
+        throw ParameterError("month", quoteText(text) + " is not a month YYYY-MM from " +
+                                          std::to_string(kFirstYear) + "-01 to " + std::to_string(kLastYear) +
+                                          "-12");
+    Micros start = airquality::yearStart(year);
+    for (int at = 1; at < month; ++at)
+        start = airquality::nextMonthStart(start);
+    return start;
+}
+
 const airquality::LimitSet& parseLimitSet(const std::optional<std::string>& text) {
     if (!text)
         return airquality::limitSets().front();

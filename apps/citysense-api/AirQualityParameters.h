@@ -1,7 +1,7 @@
 // The query parameters of citysense-api's air-quality resources (Aggregates, Compliance,
-// AirQualityIndex), read strictly: a parameter the resource does not know, or one given twice, is
-// refused, never ignored. Every refusal is a ParameterError naming the parameter and what is wrong,
-// which the service answers with a 400.
+// AirQualityIndex) and of its CSV exports, read strictly: a parameter the resource does not know, or
+// one given twice, is refused, never ignored. Every refusal is a ParameterError naming the parameter
+// and what is wrong, which the service answers with a 400.
 #pragma once
 
 #include "airquality/Aggregates.h"
@@ -64,6 +64,10 @@ const char* periodName(airquality::Period period);
 
 /// A year from 1970 to `thisYear` ("2025"); throws ParameterError naming `year`.
 int parseYear(const std::string& text, int thisYear);
+
+/// A UTC month ("2025-03", 1970-01 to 8999-12): 00:00 on its first day; throws ParameterError naming
+/// `month`.
+Micros parseMonth(const std::string& text);
 
 /// The limit set of that name ("2008/50/EC", "2024/2881"), the one in force when none is given; throws
 /// ParameterError naming `limits`.

@@ -52,6 +52,13 @@ std::optional<AirQualityAnswer> AirQualityService::answer(const std::string& pat
     return std::nullopt;
 }
 
+std::vector<std::pair<EntityType, std::string>> AirQualityService::resources() {
+    std::vector<std::pair<EntityType, std::string>> result;
+    for (const Route& route : kRoutes)
+        result.emplace_back(route.set, route.name);
+    return result;
+}
+
 AirQualityAnswer AirQualityService::latest(const Poco::URI::QueryParameters& parameters,
                                            const std::string& serviceRoot) {
     try {

@@ -10,6 +10,8 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace citysense::api {
 
@@ -23,6 +25,9 @@ public:
     std::optional<AirQualityAnswer> answer(const std::string& path,
                                            const Poco::URI::QueryParameters& parameters,
                                            const std::string& serviceRoot);
+
+    /// The resources answer() serves, each after an entity of a set: {Datastream, "Aggregates"}, ...
+    static std::vector<std::pair<EntityType, std::string>> resources();
 
     /// /latest.geojson
     AirQualityAnswer latest(const Poco::URI::QueryParameters& parameters, const std::string& serviceRoot);

@@ -1,6 +1,9 @@
 #include "ApiServer.h"
 
 #include "AirQualityService.h"
+#include "ApiRoutes.h"
+#include "ExportService.h"
+#include "OpenApiDocument.h"
 #include "SensingService.h"
 
 #include <Poco/Logger.h>
@@ -31,6 +34,7 @@ struct ApiServer::Shared {
         : store(store),
           sensing(store),
           airQuality(store),
+          exports(store),
           baseUrl(std::move(baseUrl)),
           scheme(std::move(scheme)),
           ownAuthority(std::move(ownAuthority)) {}
@@ -38,6 +42,7 @@ struct ApiServer::Shared {
     ReadingsStore& store;
     SensingService sensing;
     AirQualityService airQuality;
+    ExportService exports;
     RequestMetrics metrics;
     std::string baseUrl;       ///< the configured one, or empty
     std::string scheme;        ///< "http" or "https"
@@ -58,6 +63,7 @@ struct Answer {
     int status = 200;
     std::string contentType = kJson;
     std::string body;
+    bool sent = false;  ///< the route answered the request itself (a streamed export)
 };
 
 /// The request's Host when it is a plain host[:port], else where the server listens.
@@ -95,10 +101,16 @@ public:
         const auto start = std::chrono::steady_clock::now();
         Answer answer;
         try {
-            answer = route(request);
+            answer = route(request, response);
         } catch (const Poco::Exception& error) {
             logStoreError(error);
             answer = fromJson(errorAnswer(503, "the readings store cannot be read now"));
+        }
+        if (answer.sent) {
+            _shared->metrics.record(
+                answer.status,
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+            return;
         }
         if (answer.status == 405)
             response.set("Allow", "GET, HEAD");
@@ -138,7 +150,7 @@ private:
         return {answer.status, std::move(answer.contentType), std::move(answer.body)};
     }
 
-    Answer route(HTTPServerRequest& request) {
+    Answer route(HTTPServerRequest& request, HTTPServerResponse& response) {
         const std::string& method = request.getMethod();
         if (method != Poco::Net::HTTPRequest::HTTP_GET && method != Poco::Net::HTTPRequest::HTTP_HEAD)
             return fromJson(errorAnswer(405, "only GET and HEAD: the API is read-only"));
@@ -153,21 +165,29 @@ private:
         } catch (const Poco::SyntaxException& error) {
             return fromJson(errorAnswer(400, "malformed request target: " + error.message()));
         }
-        if (path == "/health")
-            return health(*_shared);
-        if (path == "/metrics")
-            return {200, "text/plain; version=0.0.4", metrics(*_shared)};
-        const std::string version = "/v1.1";
+        const std::string version = kVersionPath;
         const std::string root =
             (_shared->baseUrl.empty() ? _shared->scheme + "://" + authority(request, _shared->ownAuthority)
                                       : _shared->baseUrl) +
             version;
-        if (path == "/latest.geojson")
-            return fromAirQuality(_shared->airQuality.latest(parameters, root));
+        if (const auto service = servicePath(path)) {
+            switch (*service) {
+                case ServicePath::Health:
+                    return health(*_shared);
+                case ServicePath::Metrics:
+                    return {200, "text/plain; version=0.0.4", metrics(*_shared)};
+                case ServicePath::LatestGeoJson:
+                    return fromAirQuality(_shared->airQuality.latest(parameters, root));
+                case ServicePath::OpenApi:
+                    return {200, kJson, openApiDocument()};
+            }
+        }
         if (path.compare(0, version.size(), version) != 0 ||
             (path.size() > version.size() && path[version.size()] != '/'))
             return fromJson(errorAnswer(404, "nothing here: the API is under /v1.1"));
         const std::string below = path.size() > version.size() ? path.substr(version.size() + 1) : "";
+        if (const auto status = _shared->exports.serve(below, parameters, request, response))
+            return {*status, "", "", true};
         if (auto answer = _shared->airQuality.answer(below, parameters, root))
             return fromAirQuality(std::move(*answer));
         return fromJson(_shared->sensing.answer(below, query, root));

@@ -1,9 +1,12 @@
 // The HTTP(S) server of citysense-api (Poco::Net::HTTPServer, a bounded thread pool): routes
 //   /v1.1, /v1.1/...  the SensorThings API (SensingService), and beside it the air-quality resources
-//                     Datastreams(id)/Aggregates, Things(id)/Compliance, Things(id)/AirQualityIndex
+//                     Datastreams(id)/Aggregates, Things(id)/Compliance, Things(id)/AirQualityIndex,
+//                     and the CSV exports (ExportService), which stream their answers themselves
 //   /latest.geojson   every station's latest values and air-quality index (both AirQualityService)
-//   /health           JSON: whether the readings store answers, and the requests served (503 when it does
-//   not) /metrics          Prometheus text: requests by status code, their durations
+//   /openapi.json     the OpenAPI 3.0 document of every route (ApiRoutes.h lists them)
+//   /health           JSON: whether the readings store answers, and the requests served (503 when it
+//                     does not)
+//   /metrics          Prometheus text: requests by status code, their durations
 // and answers anything else with a JSON 404, methods other than GET and HEAD with a 405. With a
 // certificate and key it speaks HTTPS only, TLS 1.2 or newer.
 #pragma once

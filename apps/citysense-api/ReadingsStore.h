@@ -124,6 +124,7 @@ public:
 
 private:
     friend class AirQualityStore;  // its queries use run(), timeMicros() and time()
+    friend class ExportStore;      // and so do the CSV exports'
     class Pool;
 
     /// Runs `query` on a session of the pool. When it fails, the pool is replaced (its sessions may

@@ -61,6 +61,22 @@ const char* entitySetName(EntityType type) {
     return "";
 }
 
+std::vector<EntityType> entityTypes() {
+    std::vector<EntityType> types;
+    for (const auto& set : kSets)
+        types.push_back(set.first);
+    return types;
+}
+
+std::vector<std::string> navigationNames(EntityType type) {
+    std::vector<std::string> names;
+    for (const auto& entry : kNavigations) {
+        if (entry.from == type)
+            names.emplace_back(entry.name);
+    }
+    return names;
+}
+
 std::optional<EntityType> entitySetByName(const std::string& name) {
     for (const auto& [type, setName] : kSets) {
         if (name == setName)

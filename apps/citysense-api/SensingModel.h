@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace citysense::api {
 
@@ -56,6 +57,12 @@ struct Navigation {
     EntityType target;
     bool single;  ///< to one entity (Datastream/Thing), not to a collection (Thing/Datastreams)
 };
+
+/// Every entity type, in the order of the service root's list of sets.
+std::vector<EntityType> entityTypes();
+
+/// The navigation properties served of `type` ("Locations", "Datastreams" for a Thing), in order.
+std::vector<std::string> navigationNames(EntityType type);
 
 /// The navigation property `name` of `type` (e.g. Datastream "Thing"); nothing when it has none of that name.
 std::optional<Navigation> navigation(EntityType type, const std::string& name);

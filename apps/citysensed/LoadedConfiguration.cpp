@@ -3,8 +3,25 @@
 #include <Poco/Logger.h>
 
 #include <algorithm>
+#include <set>
 
 namespace citysense {
+
+namespace {
+
+/// The plugins the driver, filter and sink sections name (checked later, by the plan).
+std::set<std::string> pluginsNamedIn(const ConfigDocument& document) {
+    std::set<std::string> names;
+    for (const char* kind : {"driver", "filter", "sink"}) {
+        for (const ConfigSection* section : document.ofKind(kind)) {
+            if (const auto plugin = section->values.find("plugin"); plugin != section->values.end())
+                names.insert(plugin->second);
+        }
+    }
+    return names;
+}
+
+}  // namespace
 
 std::unique_ptr<LoadedConfiguration> LoadedConfiguration::build(
     const std::string& path, const std::function<void(const std::string&)>& report) {
@@ -19,7 +36,8 @@ std::unique_ptr<LoadedConfiguration> LoadedConfiguration::build(
     std::vector<ConfigIssue> issues;
     HostSettings host = readHostSettings(document, issues);
     loaded->registry = std::make_unique<PluginRegistry>();
-    loaded->registry->scan(PluginRegistry::searchPath(host.pluginPath));
+    loaded->registry->scanFor(PluginRegistry::searchPath(host.pluginPath), host.pluginPath.size(),
+                              pluginsNamedIn(document));
     loaded->plan = std::make_unique<Plan>(makePlan(document, std::move(host), *loaded->registry, issues));
     if (!hasErrors(issues)) {
         loaded->engine = std::make_unique<Engine>(*loaded->plan, *loaded->registry, issues);
@@ -51,6 +69,8 @@ std::vector<std::string> LoadedConfiguration::unloadableLibraries() const {
 
 void LoadedConfiguration::start() {
     Poco::Logger::setLevel("", Poco::Logger::parseLevel(plan->host.logLevel));
+    for (const std::string& what : plan->notRunning)
+        Poco::Logger::get("citysensed").notice("not started: " + what);
     engine->start();
 }
 

@@ -2,6 +2,14 @@
 
 namespace citysense {
 
+namespace {
+
+const char* const kEnabledDescription =
+    "false mutes the instance without deleting its section: it is checked but not started, and its "
+    "pipelines run without it";
+
+}  // namespace
+
 const OptionTable& hostOptions(const std::string& kind) {
     static const OptionTable host = {
         Option::string("system", "", "First topic level: the system, e.g. hypo_city").mandatory(),
@@ -25,6 +33,7 @@ const OptionTable& hostOptions(const std::string& kind) {
     };
     static const OptionTable driver = {
         Option::string("plugin", "", "The driver plugin this instance runs").mandatory(),
+        Option::boolean("enabled", "true", kEnabledDescription),
         Option::duration("interval", "10s", "Time between reads of a polled driver").range(0.001, 86400),
         Option::duration("max_backoff", "5m", "Longest wait between retries of a failing driver")
             .range(0.001, 86400),
@@ -34,6 +43,7 @@ const OptionTable& hostOptions(const std::string& kind) {
     };
     static const OptionTable sink = {
         Option::string("plugin", "", "The sink plugin this instance runs").mandatory(),
+        Option::boolean("enabled", "true", kEnabledDescription),
         Option::integer("queue_size", "100000",
                         "Samples the sink's queue holds before the oldest are dropped")
             .range(1, 100000000),

@@ -160,6 +160,58 @@ void checkUsed(const std::vector<InstancePlan>& instances, const std::vector<Pip
     }
 }
 
+/// Takes out of the plan the drivers and sinks with enabled = false, the pipelines they leave without a
+/// driver or a sink, and the instances only such pipelines used, noting each in plan.notRunning.
+void setAsideDisabled(Plan& plan) {
+    std::set<std::string> disabled;  // qualified names
+    for (auto* instances : {&plan.drivers, &plan.sinks}) {
+        for (const auto& instance : *instances) {
+            if (instance.options.has("enabled") && !instance.options.getBool("enabled")) {
+                disabled.insert(instance.qualifiedName());
+                plan.notRunning.push_back(instance.qualifiedName() + " (enabled = false)");
+            }
+        }
+    }
+    if (disabled.empty())
+        return;
+    const auto dropDisabled = [&](std::vector<std::string>& names, const std::string& kind) {
+        names.erase(
+            std::remove_if(names.begin(), names.end(),
+                           [&](const std::string& name) { return disabled.count(kind + "." + name); }),
+            names.end());
+    };
+    for (auto pipeline = plan.pipelines.begin(); pipeline != plan.pipelines.end();) {
+        dropDisabled(pipeline->drivers, "driver");
+        dropDisabled(pipeline->sinks, "sink");
+        if (!pipeline->drivers.empty() && !pipeline->sinks.empty()) {
+            ++pipeline;
+            continue;
+        }
+        plan.notRunning.push_back("pipeline." + pipeline->name + " (no " +
+                                  (pipeline->drivers.empty() ? "driver" : "sink") + " of it is enabled)");
+        pipeline = plan.pipelines.erase(pipeline);
+    }
+    const auto keepUsed = [&](std::vector<InstancePlan>& instances,
+                              std::vector<std::string> PipelinePlan::*member) {
+        std::set<std::string> used;
+        for (const auto& pipeline : plan.pipelines)
+            used.insert((pipeline.*member).begin(), (pipeline.*member).end());
+        for (auto instance = instances.begin(); instance != instances.end();) {
+            if (used.count(instance->name)) {
+                ++instance;
+                continue;
+            }
+            if (!disabled.count(instance->qualifiedName()))
+                plan.notRunning.push_back(instance->qualifiedName() +
+                                          " (only its pipelines that do not run use it)");
+            instance = instances.erase(instance);
+        }
+    };
+    keepUsed(plan.drivers, &PipelinePlan::drivers);
+    keepUsed(plan.filters, &PipelinePlan::filters);
+    keepUsed(plan.sinks, &PipelinePlan::sinks);
+}
+
 /// Why `address` (HOST:PORT, [IPv6]:PORT) cannot be listened on, or empty; names are not resolved here.
 std::string listenAddressProblem(const std::string& address) {
     const auto colon = address.rfind(':');
@@ -264,6 +316,7 @@ Plan makePlan(const ConfigDocument& document, HostSettings host, const PluginReg
     checkUsed(plan.drivers, plan.pipelines, &PipelinePlan::drivers, true, issues);
     checkUsed(plan.filters, plan.pipelines, &PipelinePlan::filters, false, issues);
     checkUsed(plan.sinks, plan.pipelines, &PipelinePlan::sinks, false, issues);
+    setAsideDisabled(plan);
     attributeFiles(document, issues);
     return plan;
 }

@@ -48,6 +48,9 @@ struct Plan {
     std::vector<InstancePlan> filters;
     std::vector<InstancePlan> sinks;
     std::vector<PipelinePlan> pipelines;
+    /// What the configuration has but does not run, and why: "driver.no2 (enabled = false)". The
+    /// instances and pipelines above are only those that run.
+    std::vector<std::string> notRunning;
 
     /// The plugin names the plan uses.
     std::set<std::string> plugins() const;

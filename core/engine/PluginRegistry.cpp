@@ -44,6 +44,10 @@ std::string executableDirectory() {
     return error ? std::string() : self.parent_path().string();
 }
 
+/// What a plugin name may hold to be looked up as a file (citysense-NAME.so).
+constexpr const char* kPluginNameCharacters =
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-";
+
 std::string abiText(unsigned major, unsigned minor) {
     return std::to_string(major) + "." + std::to_string(minor);
 }
@@ -101,6 +105,31 @@ void PluginRegistry::scan(const std::vector<std::string>& directories) {
         for (const auto& file : files)
             load(file);
     }
+}
+
+void PluginRegistry::scanFor(const std::vector<std::string>& directories, std::size_t scannedWhole,
+                             const std::set<std::string>& wanted) {
+    const auto split =
+        directories.begin() + static_cast<std::ptrdiff_t>(std::min(scannedWhole, directories.size()));
+    scan({directories.begin(), split});
+    const std::vector<std::string> others(split, directories.end());
+    const auto missing = [&](const std::string& name) { return _entries.count(name) == 0; };
+    for (const std::string& name : wanted) {
+        // Only a plain name becomes part of a file name.
+        if (!missing(name) || name.empty() ||
+            name.find_first_not_of(kPluginNameCharacters) != std::string::npos)
+            continue;
+        for (const std::string& directory : others) {
+            const std::string file = directory + "/citysense-" + name + Poco::SharedLibrary::suffix();
+            std::error_code error;
+            if (std::filesystem::is_regular_file(file, error)) {
+                load(file);
+                break;
+            }
+        }
+    }
+    if (std::any_of(wanted.begin(), wanted.end(), missing))
+        scan(others);
 }
 
 void PluginRegistry::fail(const std::string& path, const std::string& name, const std::string& message) {

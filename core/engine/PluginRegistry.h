@@ -53,6 +53,14 @@ public:
     /// two libraries carry the same plugin name, the first one found wins and the other is an error.
     void scan(const std::vector<std::string>& directories);
 
+    /// For a host that runs the `wanted` plugins: scans the first `scannedWhole` directories (the
+    /// operator's plugin_path, whose every library is checked at each start), then loads from the others
+    /// only citysense-NAME for each wanted NAME not found yet, so that a gateway never maps the libraries
+    /// (SQL connectors, MQTT) of plugins it does not run. A name still missing then (a library named
+    /// otherwise, or no such plugin) makes it scan the others whole.
+    void scanFor(const std::vector<std::string>& directories, std::size_t scannedWhole,
+                 const std::set<std::string>& wanted);
+
     /// Loads one library: ABI check, manifest, and a probe instance for the option table. A failure
     /// is recorded in errors(), never thrown.
     void load(const std::string& path);

@@ -251,6 +251,53 @@ TEST_F(MariaDbMigrate, MigratesOverTheSocket) {
         << migrated.output;
 }
 
+TEST_F(MariaDbMigrate, CreatesAReaderThatMaySelectAndNothingElse) {
+    TemporaryDirectory directory;
+    const std::string readerPassword = directory.path() + "/reader.password";
+    writeSecret(readerPassword, "read-only secret\n");
+    const std::vector<std::string> asRoot = {migrateTool, "--mariadb", "--socket",   server->socket(),
+                                             "--user",    "root",      "--database", database};
+    std::vector<std::string> command = asRoot;
+    command.insert(command.end(), {"--reader", "api_reader", "--reader-password-file", readerPassword,
+                                   "--reader-host", "127.0.0.1"});
+    const CommandResult created = runProgram(command);
+    ASSERT_EQ(created.status, 0) << created.output;
+    EXPECT_NE(created.output.find("'api_reader'@'127.0.0.1' may read (only SELECT) database"),
+              std::string::npos)
+        << created.output;
+    EXPECT_EQ(created.output.find("read-only secret"), std::string::npos) << created.output;
+
+    const auto asReader = [&](const std::string& sql) {
+        return runProgram({"mariadb", "--no-defaults", "--protocol=tcp", "--host=127.0.0.1",
+                           "--port=" + std::to_string(server->port()), "--user=api_reader",
+                           "--password=read-only secret", "--database=" + database, "--batch",
+                           "--skip-column-names", "--execute=" + sql});
+    };
+    const CommandResult selected = asReader("SELECT version FROM schema_version");
+    EXPECT_EQ(selected.status, 0) << selected.output;
+    EXPECT_NE(selected.output.find("1"), std::string::npos) << selected.output;
+    const CommandResult inserted =
+        asReader("INSERT INTO stations (system, city, street) VALUES ('a', 'b', 'c')");
+    EXPECT_NE(inserted.status, 0);
+    EXPECT_NE(inserted.output.find("INSERT command denied"), std::string::npos) << inserted.output;
+
+    // Run again with another password: the user stays, its password changes.
+    writeSecret(readerPassword, "another secret\n");
+    ASSERT_EQ(runProgram(command).status, 0);
+    EXPECT_NE(asReader("SELECT 1").status, 0) << "the old password is refused";
+}
+
+TEST_F(MariaDbMigrate, RefusesAReaderPasswordThatWouldBreakTheStatement) {
+    TemporaryDirectory directory;
+    const std::string readerPassword = directory.path() + "/reader.password";
+    writeSecret(readerPassword, "it's\n");
+    const CommandResult refused =
+        migrate({"--reader", "api_reader", "--reader-password-file", readerPassword});
+    EXPECT_EQ(refused.status, 1) << refused.output;
+    EXPECT_NE(refused.output.find("may not hold a quote"), std::string::npos) << refused.output;
+    EXPECT_EQ(migrate({"--reader", "x;y", "--reader-password-file", readerPassword}).status, 64);
+}
+
 TEST_F(MariaDbMigrate, ExplainsAnUnreachableServer) {
     server->stop();
     const CommandResult refused = migrate();

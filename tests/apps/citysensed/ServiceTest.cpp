@@ -304,6 +304,43 @@ std::string stuckStation(const std::string& spool, const std::string& sink, cons
            sink + extra;
 }
 
+TEST_F(ServiceTest, SighupEnablingAndDisablingADriverStartsAndStopsItsReadings) {
+    const auto station = [&](const char* enabled) {
+        return sequenceStation("5ms") +
+               "[driver.quiet]\nplugin = simulated\ninterval = 5ms\nquantities = so2\n" +
+               "enabled = " + enabled + "\n[pipeline.second]\ndrivers = quiet\nsinks = out\n";
+    };
+    const auto so2Lines = [&] {
+        std::ifstream file(path("out.jsonl"));
+        std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+        std::size_t count = 0;
+        for (std::size_t at = text.find("\"so2\""); at != std::string::npos;
+             at = text.find("\"so2\"", at + 1))
+            ++count;
+        return count;
+    };
+    write("station.ini", station("false"));
+    ServiceProcess service({"-c", path("station.ini")});
+    ASSERT_TRUE(service.waitForLog("not started: driver.quiet (enabled = false)")) << service.log();
+    ASSERT_TRUE(eventually([&] { return values().size() >= 20; })) << service.log();
+    EXPECT_EQ(so2Lines(), 0u);
+
+    write("station.ini", station("true"));
+    service.signal(SIGHUP);
+    ASSERT_TRUE(service.waitForLog("reloaded: 2 pipeline(s)")) << service.log();
+    ASSERT_TRUE(eventually([&] { return so2Lines() >= 10; })) << service.log();
+
+    write("station.ini", station("false"));
+    service.signal(SIGHUP);
+    ASSERT_TRUE(service.waitForLog("reloaded: 1 pipeline(s)")) << service.log();
+    const std::size_t so2AtReload = so2Lines();
+    const std::size_t atReload = values().size();
+    ASSERT_TRUE(eventually([&] { return values().size() >= atReload + 20; })) << service.log();
+    EXPECT_EQ(so2Lines(), so2AtReload) << "the muted driver reads no more";
+    service.signal(SIGTERM);
+    EXPECT_EQ(service.wait(), 0) << service.log();
+}
+
 TEST_F(ServiceTest, OnceWithASinkStuckInWriteExitsSeventyNamingIt) {
     write("station.ini", stuckStation(path("spool"), "plugin = fixture_stuck_sink\n") +
                              "[pipeline.main]\ndrivers = street\nsinks = out\n");
