@@ -39,11 +39,7 @@ protected:
 
     /// GETs `target`, which must answer `status` with a JSON object.
     Poco::JSON::Object::Ptr json(const std::string& target, int status = 200) const {
-        const ApiAnswer answer = _service->get(target);
-        EXPECT_EQ(answer.status, status) << target << ": " << answer.body;
-        if (!answer.json)
-            throw std::runtime_error(target + ": not a JSON object: " + answer.body);
-        return answer.json;
+        return _service->json(target, status);
     }
 
     /// The `value` array of a collection.

@@ -113,4 +113,12 @@ ApiAnswer ApiService::get(const std::string& target) const {
     return answer;
 }
 
+Poco::JSON::Object::Ptr ApiService::json(const std::string& target, int status) const {
+    const ApiAnswer answer = get(target);
+    EXPECT_EQ(answer.status, status) << target << ": " << answer.body;
+    if (!answer.json)
+        throw std::runtime_error(target + ": not a JSON object: " + answer.body);
+    return answer.json;
+}
+
 }  // namespace citysense::test

@@ -62,6 +62,8 @@ public:
 
     /// GET `target` ("/v1.1/Things"), or a full URL this service gave out (an @iot.nextLink).
     ApiAnswer get(const std::string& target) const;
+    /// GETs `target`, which must answer `status` (checked) with a JSON object (else it throws).
+    Poco::JSON::Object::Ptr json(const std::string& target, int status = 200) const;
 
     unsigned port() const { return _port; }
     ServiceProcess& process() { return _process; }
