@@ -6,67 +6,40 @@
 #include "ReadingsStore.h"
 
 #include <engine/Plan.h>
+#include <engine/ServiceApplication.h>
 #include <engine/SystemdNotify.h>
 
-#include <Poco/AutoPtr.h>
-#include <Poco/ConsoleChannel.h>
-#include <Poco/FormattingChannel.h>
 #include <Poco/Logger.h>
-#include <Poco/PatternFormatter.h>
-#include <Poco/SyslogChannel.h>
-#include <Poco/Util/HelpFormatter.h>
-#include <Poco/Util/Option.h>
-#include <Poco/Util/OptionSet.h>
-#include <Poco/Util/ServerApplication.h>
 
-#include <filesystem>
 #include <iostream>
-#include <map>
 #include <optional>
 
 namespace citysense::api {
 
-using Poco::Util::OptionCallback;
-using Poco::Util::OptionSet;
+class CitysenseApi : public ServiceApplication {
+public:
+    CitysenseApi()
+        : ServiceApplication(
+              "citysense-api", "-c FILE [--check | --daemon [--pidfile FILE]]",
+              "The citysense city data API: the readings store over HTTP(S), as OGC SensorThings API 1.1.") {}
 
-class CitysenseApi : public Poco::Util::ServerApplication {
 protected:
-    void initialize(Poco::Util::Application& self) override {
-        ServerApplication::initialize(self);
-        setUpLogging(config().getBool("application.runAsDaemon", false));
-    }
-
-    void defineOptions(OptionSet& options) override {
-        ServerApplication::defineOptions(options);
-        const auto add = [&](const char* name, const char* shortName, const char* help, const char* argument,
-                             void (CitysenseApi::*handler)(const std::string&, const std::string&)) {
-            Poco::Util::Option option(name, shortName, help);
-            if (argument)
-                option.argument(argument);
-            options.addOption(option.repeatable(false).callback(OptionCallback<CitysenseApi>(this, handler)));
-        };
-        add("help", "h", "print this help and exit", nullptr, &CitysenseApi::onHelp);
-        add("config", "c", "the configuration file (.ini or .xml)", "FILE", &CitysenseApi::onValue);
-        add("check", "", "validate the configuration, print every problem, exit non-zero if there is one",
-            nullptr, &CitysenseApi::onValue);
-    }
-
     int main(const ArgVec& arguments) override {
-        if (_helpShown)
+        if (helpShown())
             return EXIT_OK;
         if (!arguments.empty()) {
             std::cerr << "citysense-api: unexpected argument '" << arguments.front() << "' (see --help)\n";
             return EXIT_USAGE;
         }
-        if (!_values.count("config")) {
+        if (!values().count("config")) {
             std::cerr << "citysense-api: no configuration given: use -c FILE (see --help)\n";
             return EXIT_USAGE;
         }
-        const std::optional<ApiSettings> settings = load(_values["config"]);
+        const std::optional<ApiSettings> settings = load(values()["config"]);
         if (!settings)
             return EXIT_CONFIG;
-        if (_values.count("check")) {
-            std::cout << _values["config"] << ": configuration is valid\n";
+        if (values().count("check")) {
+            std::cout << values()["config"] << ": configuration is valid\n";
             return EXIT_OK;
         }
         Poco::Logger::setLevel("", Poco::Logger::parseLevel(settings->server.logLevel));
@@ -74,35 +47,6 @@ protected:
     }
 
 private:
-    void onHelp(const std::string&, const std::string&) {
-        Poco::Util::HelpFormatter help(options());
-        help.setCommand(commandName());
-        help.setUsage("-c FILE [--check | --daemon [--pidfile FILE]]");
-        help.setHeader(
-            "The citysense city data API: the readings store over HTTP(S), as OGC SensorThings API 1.1.");
-        help.format(std::cout);
-        _helpShown = true;
-        stopOptionsProcessing();
-    }
-
-    void onValue(const std::string& name, const std::string& value) {
-        // Options are handled before a daemon changes to "/": make the configuration path absolute now.
-        _values[name] = name == "config" ? std::filesystem::absolute(value).string() : value;
-    }
-
-    void setUpLogging(bool toSyslog) {
-        Poco::AutoPtr<Poco::Channel> sink;
-        if (toSyslog)
-            sink = new Poco::SyslogChannel("citysense-api");
-        else
-            sink = new Poco::ConsoleChannel;
-        Poco::AutoPtr<Poco::PatternFormatter> format(
-            new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S.%i %p %s: %t"));
-        Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(format, sink));
-        Poco::Logger::root().setChannel(channel);
-        Poco::Logger::get("citysense-api").setChannel(channel);
-    }
-
     /// The settings, or nothing after printing every problem of the file to standard error.
     static std::optional<ApiSettings> load(const std::string& path) {
         try {
@@ -145,9 +89,6 @@ private:
         log.information("stopped");
         return EXIT_OK;
     }
-
-    std::map<std::string, std::string> _values;
-    bool _helpShown = false;
 };
 
 }  // namespace citysense::api

@@ -5,81 +5,63 @@
 
 #include <engine/AbandonedInstances.h>
 #include <engine/HealthServer.h>
+#include <engine/ServiceApplication.h>
 #include <engine/SystemdNotify.h>
 
-#include <Poco/AutoPtr.h>
-#include <Poco/ConsoleChannel.h>
-#include <Poco/FormattingChannel.h>
 #include <Poco/Logger.h>
-#include <Poco/PatternFormatter.h>
-#include <Poco/SyslogChannel.h>
-#include <Poco/Util/HelpFormatter.h>
-#include <Poco/Util/Option.h>
 #include <Poco/Util/OptionSet.h>
-#include <Poco/Util/ServerApplication.h>
 
 #include <csignal>
-#include <filesystem>
 #include <iostream>
 #include <mutex>
 
 namespace citysense {
 
-using Poco::Util::OptionCallback;
 using Poco::Util::OptionSet;
 
-class Citysensed : public Poco::Util::ServerApplication {
-protected:
-    void initialize(Poco::Util::Application& self) override {
-        ServerApplication::initialize(self);
-        setUpLogging(config().getBool("application.runAsDaemon", false));
-    }
+class Citysensed : public ServiceApplication {
+public:
+    Citysensed()
+        : ServiceApplication("citysensed",
+                             "-c FILE [--check | --once | --daemon [--pidfile FILE]] | --list-plugins | "
+                             "--describe NAME [--format markdown]",
+                             "The citysense host: runs sensor drivers, filters and sinks as configured.") {}
 
+protected:
     void defineOptions(OptionSet& options) override {
-        ServerApplication::defineOptions(options);
-        const auto add = [&](const char* name, const char* shortName, const char* help, const char* argument,
-                             void (Citysensed::*handler)(const std::string&, const std::string&)) {
-            Poco::Util::Option option(name, shortName, help);
-            if (argument)
-                option.argument(argument);
-            options.addOption(option.repeatable(false).callback(OptionCallback<Citysensed>(this, handler)));
-        };
-        add("help", "h", "print this help and exit", nullptr, &Citysensed::onHelp);
-        add("config", "c", "the configuration file (.ini or .xml)", "FILE", &Citysensed::onValue);
-        add("check", "", "validate the configuration, print every problem, exit non-zero if there is one",
-            nullptr, &Citysensed::onValue);
-        add("list-plugins", "", "list the plugins found and the files that failed to load", nullptr,
-            &Citysensed::onValue);
-        add("describe", "", "print a plugin's options and channels", "NAME", &Citysensed::onValue);
-        add("format", "", "of --describe: text (the default) or markdown, the tables of the plugin's README",
-            "FORMAT", &Citysensed::onValue);
-        add("once", "", "read every polled driver once, deliver, and exit", nullptr, &Citysensed::onValue);
+        ServiceApplication::defineOptions(options);
+        addValueOption(options, "list-plugins", "list the plugins found and the files that failed to load");
+        addValueOption(options, "describe", "print a plugin's options and channels", "NAME");
+        addValueOption(options, "format",
+                       "of --describe: text (the default) or markdown, the tables of the plugin's README",
+                       "FORMAT");
+        addValueOption(options, "once", "read every polled driver once, deliver, and exit");
     }
 
     int main(const ArgVec& arguments) override {
-        if (_helpShown)
+        if (helpShown())
             return EXIT_OK;
         if (!arguments.empty()) {
             std::cerr << "citysensed: unexpected argument '" << arguments.front() << "' (see --help)\n";
             return EXIT_USAGE;
         }
-        if (_values.count("list-plugins") || _values.count("describe"))
+        if (values().count("list-plugins") || values().count("describe"))
             return describe();
-        if (!_values.count("config")) {
+        if (!values().count("config")) {
             std::cerr << "citysensed: no configuration given: use -c FILE (see --help)\n";
             return EXIT_USAGE;
         }
-        if (_values.count("check"))
+        if (values().count("check"))
             Poco::Logger::setLevel("", Poco::Message::PRIO_WARNING);  // only the verdict and the problems
         std::unique_ptr<LoadedConfiguration> loaded = LoadedConfiguration::build(
-            _values["config"], [](const std::string& line) { std::cerr << line << "\n"; });
+            values()["config"], [](const std::string& line) { std::cerr << line << "\n"; });
         if (!loaded)
             return EXIT_CONFIG;
-        if (_values.count("check")) {
-            std::cout << _values["config"] << ": configuration is valid\n";
+        if (values().count("check")) {
+            std::cout << values()["config"] << ": configuration is valid\n";
             return EXIT_OK;
         }
-        if (_values.count("once")) {
+        if (values().count("once")) {
             Poco::Logger::setLevel("", Poco::Logger::parseLevel(loaded->plan->host.logLevel));
             const bool allRead = loaded->engine->runOnce();
             logSummary(*loaded->engine);
@@ -90,36 +72,6 @@ protected:
     }
 
 private:
-    void onHelp(const std::string&, const std::string&) {
-        Poco::Util::HelpFormatter help(options());
-        help.setCommand(commandName());
-        help.setUsage(
-            "-c FILE [--check | --once | --daemon [--pidfile FILE]] | --list-plugins | --describe NAME "
-            "[--format markdown]");
-        help.setHeader("The citysense host: runs sensor drivers, filters and sinks as configured.");
-        help.format(std::cout);
-        _helpShown = true;
-        stopOptionsProcessing();
-    }
-
-    void onValue(const std::string& name, const std::string& value) {
-        // Options are handled before a daemon changes to "/": make the configuration path absolute now.
-        _values[name] = name == "config" ? std::filesystem::absolute(value).string() : value;
-    }
-
-    void setUpLogging(bool toSyslog) {
-        Poco::AutoPtr<Poco::Channel> sink;
-        if (toSyslog)
-            sink = new Poco::SyslogChannel("citysensed");
-        else
-            sink = new Poco::ConsoleChannel;  // standard error: standard output belongs to the console sink
-        Poco::AutoPtr<Poco::PatternFormatter> format(
-            new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S.%i %p %s: %t"));
-        Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(format, sink));
-        Poco::Logger::root().setChannel(channel);
-        Poco::Logger::get("citysensed").setChannel(channel);
-    }
-
     /// Blocks the signals the service waits for; worker threads inherit the mask, so these signals
     /// reach only sigwait() in serve().
     static sigset_t blockServiceSignals() {
@@ -134,29 +86,30 @@ private:
     int describe() {
         PluginRegistry registry;
         std::vector<std::string> configured;
-        if (_values.count("config")) {
+        if (values().count("config")) {
             try {
                 std::vector<ConfigIssue> ignored;
-                configured = readHostSettings(readConfigFile(_values["config"]), ignored).pluginPath;
+                configured = readHostSettings(readConfigFile(values()["config"]), ignored).pluginPath;
             } catch (const ConfigFileError& error) {
                 std::cerr << error.what() << "\n";
                 return EXIT_CONFIG;
             }
         }
         registry.scan(PluginRegistry::searchPath(configured));
-        if (_values.count("list-plugins")) {
+        if (values().count("list-plugins")) {
             printPluginList(std::cout, registry);
             return EXIT_OK;
         }
-        const std::string format = _values.count("format") ? _values["format"] : "text";
+        const std::string format = values().count("format") ? values()["format"] : "text";
         if (format != "text" && format != "markdown") {
             std::cerr << "citysensed: --format: '" << format << "' is not text or markdown\n";
             return EXIT_USAGE;
         }
-        if (!printPluginDescription(std::cout, registry, _values["describe"],
+        if (!printPluginDescription(std::cout, registry, values()["describe"],
                                     format == "markdown" ? DescribeFormat::Markdown : DescribeFormat::Text)) {
-            std::cerr << "citysensed: no plugin named '" << _values["describe"] << "' (see --list-plugins)\n";
-            for (const auto& error : registry.errorsConcerning(_values["describe"]))
+            std::cerr << "citysensed: no plugin named '" << values()["describe"]
+                      << "' (see --list-plugins)\n";
+            for (const auto& error : registry.errorsConcerning(values()["describe"]))
                 std::cerr << "  " << error.path << ": " << error.message << "\n";
             return EXIT_USAGE;
         }
@@ -186,9 +139,9 @@ private:
         notifySystemd("READY=1");
         for (int signal = 0; sigwait(&signals, &signal) == 0 && signal == SIGHUP;) {
             notifySystemd("RELOADING=1");
-            log.information("SIGHUP: reloading " + _values["config"]);
+            log.information("SIGHUP: reloading " + values()["config"]);
             std::unique_ptr<LoadedConfiguration> next = LoadedConfiguration::build(
-                _values["config"], [&](const std::string& line) { log.error(line); });
+                values()["config"], [&](const std::string& line) { log.error(line); });
             if (!next) {
                 log.error("reload refused: the running configuration stays in effect");
             } else {
@@ -265,9 +218,6 @@ private:
             log.information(status.name + " (" + status.plugin + "): " + stateName(status.state) + counts);
         }
     }
-
-    std::map<std::string, std::string> _values;
-    bool _helpShown = false;
 };
 
 }  // namespace citysense
