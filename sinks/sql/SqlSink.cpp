@@ -5,10 +5,13 @@
 // (a name over 255 characters, a time outside years 1000-9999, a non-finite value) is refused and counted. A
 // write that fails throws and the host keeps the batch in its spool; one the database refuses for its data
 // (a constraint, a value it cannot hold) throws PermanentWriteError, and the host sets the refused samples
-// aside. See README.md for the options.
+// aside. A station's announcement sets its position and its sensors' intervals (AnnouncementRecord.h).
+// See README.md for the options.
+#include "AnnouncementRecord.h"
 #include "DataRefusal.h"
 #include "ReadingsInsert.h"
 #include "Schema.h"
+#include "StationRows.h"
 
 #include <citysense/Export.h>
 #include <citysense/Format.h>
@@ -153,6 +156,30 @@ public:
             countDropped(reason, counted.first, counted.second);
     }
 
+    /// Records the station's position and its sensors' intervals (AnnouncementRecord.h) in a transaction
+    /// of its own. A station whose names the schema cannot hold is refused and counted, as its readings are.
+    void announce(const Announcement& announcement) override {
+        std::string problem = stationNameProblem(announcement.station);
+        for (const AnnouncedChannel& channel : announcement.channels)
+            if (problem.empty())
+                problem = nameLengthProblem("driver", channel.driver);
+        if (!problem.empty()) {
+            countDropped("name_too_long", 1, "an announcement whose " + problem);
+            return;
+        }
+        if (!_session)
+            open();
+        try {
+            _session->begin();
+            sql::recordAnnouncement(*_session, _sqlite, announcement);
+            _session->commit();
+        } catch (const Poco::Exception& error) {
+            abandon();
+            throw std::runtime_error("cannot record an announcement in " + describe() + ": " +
+                                     error.displayText());
+        }
+    }
+
     void close() override {
         _fullInsert.reset();
         _session.reset();
@@ -197,14 +224,6 @@ private:
         return std::nullopt;
     }
 
-    /// A row the key says is there already is skipped; any other problem is an error (unlike INSERT
-    /// IGNORE, which turns errors into warnings and cuts or zeroes what does not fit).
-    std::string insertUnlessPresent(const std::string& into, const std::string& keyColumn) const {
-        return "INSERT INTO " + into +
-               (_sqlite ? " ON CONFLICT DO NOTHING"
-                        : " ON DUPLICATE KEY UPDATE " + keyColumn + " = " + keyColumn);
-    }
-
     std::int64_t sensorId(const Sample& sample,
                           std::map<std::pair<const Source*, Quantity>, std::int64_t>& created) {
         const std::pair<const Source*, Quantity> key{sample.source, sample.quantity};
@@ -214,27 +233,9 @@ private:
             return found->second;
         static const Source unknown{};
         const Source& source = sample.source ? *sample.source : unknown;
-        const Station& station = source.station;
-        Poco::Nullable<double> latitude, longitude;
-        if (station.hasPosition) {
-            latitude = station.latitude;
-            longitude = station.longitude;
-        }
-        *_session << insertUnlessPresent(
-            "stations (system, city, street, latitude, longitude) VALUES (?, ?, ?, ?, ?)", "id"),
-            bind(station.system), bind(station.city), bind(station.street), bind(latitude), bind(longitude),
-            now;
-        std::int64_t stationId = 0;
-        *_session << "SELECT id FROM stations WHERE system = ? AND city = ? AND street = ?", into(stationId),
-            bind(station.system), bind(station.city), bind(station.street), now;
-        const QuantityInfo& quantity = info(sample.quantity);
-        *_session << insertUnlessPresent("sensors (station_id, quantity, unit, driver) VALUES (?, ?, ?, ?)",
-                                         "id"),
-            bind(stationId), bind(std::string(quantity.name)), bind(std::string(quantity.unit)),
-            bind(source.instance), now;
-        std::int64_t sensor = 0;
-        *_session << "SELECT id FROM sensors WHERE station_id = ? AND quantity = ? AND driver = ?",
-            into(sensor), bind(stationId), bind(std::string(quantity.name)), bind(source.instance), now;
+        const std::int64_t station = sql::stationRow(*_session, _sqlite, source.station);
+        const std::int64_t sensor =
+            sql::sensorRow(*_session, _sqlite, station, sample.quantity, source.instance);
         created[key] = sensor;
         return sensor;
     }

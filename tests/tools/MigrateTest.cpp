@@ -121,8 +121,9 @@ TEST_F(MariaDbMigrate, CreatesTheSchemaAndASecondRunAppliesNothing) {
     ASSERT_EQ(first.status, 0) << first.output;
     EXPECT_NE(first.output.find("applying 001_initial.sql"), std::string::npos) << first.output;
     EXPECT_NE(first.output.find("applying 002_readings_time_index.sql"), std::string::npos) << first.output;
-    EXPECT_NE(first.output.find("at version 2"), std::string::npos) << first.output;
-    EXPECT_EQ(query("SELECT version FROM schema_version ORDER BY version"), "1\n2\n");
+    EXPECT_NE(first.output.find("applying 003_announced_intervals.sql"), std::string::npos) << first.output;
+    EXPECT_NE(first.output.find("at version 3"), std::string::npos) << first.output;
+    EXPECT_EQ(query("SELECT version FROM schema_version ORDER BY version"), "1\n2\n3\n");
     EXPECT_EQ(
         query("SELECT GROUP_CONCAT(column_name ORDER BY seq_in_index) FROM information_schema.statistics "
               "WHERE table_schema = DATABASE() AND table_name = 'readings' AND index_name = 'readings_time'"),
@@ -137,8 +138,8 @@ TEST_F(MariaDbMigrate, CreatesTheSchemaAndASecondRunAppliesNothing) {
     const CommandResult second = migrate();
     ASSERT_EQ(second.status, 0) << second.output;
     EXPECT_EQ(second.output.find("applying"), std::string::npos) << second.output;
-    EXPECT_NE(second.output.find("is at version 2; nothing to apply"), std::string::npos) << second.output;
-    EXPECT_EQ(query("SELECT COUNT(*) FROM schema_version"), "2\n");
+    EXPECT_NE(second.output.find("is at version 3; nothing to apply"), std::string::npos) << second.output;
+    EXPECT_EQ(query("SELECT COUNT(*) FROM schema_version"), "3\n");
 }
 
 TEST_F(MariaDbMigrate, UpgradesAnOlderSchema) {
@@ -166,7 +167,7 @@ TEST_F(MariaDbMigrate, RefusesANewerSchema) {
 
     const CommandResult refused = migrate();
     EXPECT_EQ(refused.status, 1) << refused.output;
-    EXPECT_NE(refused.output.find("at version 99, newer than the newest migration known here (2"),
+    EXPECT_NE(refused.output.find("at version 99, newer than the newest migration known here (3"),
               std::string::npos)
         << refused.output;
 }
@@ -239,7 +240,7 @@ TEST_F(MariaDbMigrate, ExplainsAMissingDatabaseAndCreatesItWhenAsked) {
                             "FROM information_schema.schemata WHERE schema_name = 'granted'",
                             ""),
               "utf8mb4\tutf8mb4_bin\n");
-    EXPECT_EQ(server->query("SELECT MAX(version) FROM schema_version", "granted"), "2\n");
+    EXPECT_EQ(server->query("SELECT MAX(version) FROM schema_version", "granted"), "3\n");
 }
 
 TEST_F(MariaDbMigrate, MigratesOverTheSocket) {
@@ -247,7 +248,7 @@ TEST_F(MariaDbMigrate, MigratesOverTheSocket) {
     const CommandResult migrated = runProgram(
         {migrateTool, "--mariadb", "--socket", server->socket(), "--user", "root", "--database", database});
     ASSERT_EQ(migrated.status, 0) << migrated.output;
-    EXPECT_NE(migrated.output.find("at " + server->socket() + " is at version 2"), std::string::npos)
+    EXPECT_NE(migrated.output.find("at " + server->socket() + " is at version 3"), std::string::npos)
         << migrated.output;
 }
 
@@ -382,14 +383,15 @@ TEST_F(SqliteMigrate, CreatesTheSchemaAndASecondRunAppliesNothing) {
     ASSERT_EQ(first.status, 0) << first.output;
     EXPECT_NE(first.output.find("applying 001_initial.sql"), std::string::npos) << first.output;
     EXPECT_NE(first.output.find("applying 002_readings_time_index.sql"), std::string::npos) << first.output;
-    EXPECT_EQ(query("SELECT version FROM schema_version ORDER BY version"), "1\n2\n");
+    EXPECT_NE(first.output.find("applying 003_announced_intervals.sql"), std::string::npos) << first.output;
+    EXPECT_EQ(query("SELECT version FROM schema_version ORDER BY version"), "1\n2\n3\n");
     EXPECT_EQ(query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"),
               "readings\nschema_version\nsensors\nstations\n");
     EXPECT_EQ(query("SELECT group_concat(name) FROM pragma_index_info('readings_time')"), "time,sensor_id\n");
 
     const CommandResult second = migrate();
     ASSERT_EQ(second.status, 0) << second.output;
-    EXPECT_NE(second.output.find("is at version 2; nothing to apply"), std::string::npos) << second.output;
+    EXPECT_NE(second.output.find("is at version 3; nothing to apply"), std::string::npos) << second.output;
 }
 
 TEST_F(SqliteMigrate, UpgradesAnOlderSchemaAndLeavesNothingOfAFailedMigration) {
@@ -442,7 +444,7 @@ TEST_F(SqliteMigrate, RefusesANewerSchema) {
     query("INSERT INTO schema_version (version, applied_at) VALUES (99, 'later')");
     const CommandResult refused = migrate();
     EXPECT_EQ(refused.status, 1) << refused.output;
-    EXPECT_NE(refused.output.find("at version 99, newer than the newest migration known here (2"),
+    EXPECT_NE(refused.output.find("at version 99, newer than the newest migration known here (3"),
               std::string::npos)
         << refused.output;
 }
