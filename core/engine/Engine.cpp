@@ -106,6 +106,8 @@ Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIss
     for (const auto& filter : plan.filters) {
         filters[filter.name] = &filter;
         _filterPlugins[filter.qualifiedName()] = filter.plugin;
+        // status() reports every filter, one that no pipeline uses (a warning only) included.
+        dropCountsOf(filter.qualifiedName());
     }
     std::set<std::string> filtersChecked;
     const auto sinksByName = byName(_sinks);

@@ -1,7 +1,8 @@
 // Announcements on the host's side: what a host announces to each sink from its plan (interval, window
 // period, deadband silence, position), how a sink runner hands announcements over (on its thread,
 // before the next write, the newest of a station only, again after a failure), and that a sink of
-// ABI 1.2, which has no announce() in its vtable, is never asked.
+// ABI 1.2, which has no announce() in its vtable, is never asked. And the status of an engine with a
+// filter that no pipeline uses (which the reload test of the mqtt sink's announcements met).
 #include "Gate.h"
 #include "LoadingSupport.h"
 
@@ -15,6 +16,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <stdexcept>
@@ -279,6 +281,25 @@ TEST(EngineAnnouncements, ASinkOfAbi1_2IsNeverAskedToAnnounce) {
     ASSERT_THAT(issues, IsEmpty());
     EXPECT_TRUE(engine.runOnce());  // the fixture's announce() would abort the process
     EXPECT_EQ(engine.status().back().delivered, 1u);
+}
+
+TEST(EngineStatus, AFilterNoPipelineUsesIsReportedWithoutFailing) {
+    // Such a filter is only a warning; status() once looked its drop counts up and threw (map::at), which
+    // a reload of such a configuration met when it logged the replaced configuration's counts.
+    const test::ScratchDir dir;
+    const LoadedPlan loaded =
+        load(dir,
+             test::configText({},
+                              "spool_dir =\n[driver.air]\nplugin = simulated\nquantities = no2\n"
+                              "[filter.idle]\nplugin = deadband\n[sink.out]\nplugin = console\n"
+                              "[pipeline.p]\ndrivers = air\nsinks = out\n"),
+             {});
+    std::vector<ConfigIssue> issues;
+    Engine engine(loaded.plan, *loaded.registry, issues);
+    std::vector<InstanceStatus> status;
+    ASSERT_NO_THROW(status = engine.status());
+    EXPECT_TRUE(std::any_of(status.begin(), status.end(),
+                            [](const InstanceStatus& instance) { return instance.name == "filter.idle"; }));
 }
 
 }  // namespace

@@ -1,16 +1,21 @@
 // The mqtt sink's announcement against a real Mosquitto: the document is published retained on
 // `{system}/{city}/{street}/about` at once when the sink is connected, at the connect when it came
 // before, and again at every reconnect, so that a subscriber arriving later reads it; an empty
-// announce_topic publishes none.
+// announce_topic publishes none. A real gateway announces its position and each series' interval at
+// start, and again after a reload that changes them.
 #include "MqttTestSupport.h"
 #include "PluginHarness.h"
+#include "ServiceProcess.h"
 #include "Subscriber.h"
 
 #include <payload/AnnouncementJson.h>
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 namespace citysense {
 namespace {
@@ -100,6 +105,47 @@ TEST_F(MqttAnnouncement, EveryReconnectPublishesItAgain) {
     EXPECT_EQ(decodeAnnouncement(about(subscriber.messages()).back().payload).channels[0].interval,
               10 * kMicrosPerSecond);
     sink->close();
+}
+
+TEST_F(MqttAnnouncement, AGatewayAnnouncesAtStartAndAgainAfterAReload) {
+    const auto config = [&](const std::string& name, const std::string& driverKeys,
+                            const std::string& filters) {
+        const std::string path = _broker.directory() + "/" + name;
+        std::ofstream(path) << "[host]\nsystem = hypo_city\ncity = city_01\nstreet = street_01\n"
+                               "latitude = 52.52\nlongitude = 13.405\nspool_dir = "
+                            << _broker.directory() << "/spool\nhttp_listen = off\n"
+                            << "[driver.air]\nplugin = simulated\nquantities = no2\n"
+                            << driverKeys << "[filter.quiet]\nplugin = deadband\nmax_silence = 15m\n"
+                            << "[sink.broker]\nplugin = mqtt\nuri = " << _broker.tlsUri()
+                            << "\nusername = " << _gateway.username
+                            << "\npassword_file = " << _gateway.passwordFile
+                            << "\nca_file = " << _broker.caFile() << "\n[pipeline.main]\ndrivers = air\n"
+                            << filters << "sinks = broker\n";
+        return path;
+    };
+    Subscriber subscriber(_broker, _reader, kAboutTopic);
+    const std::string path = config("gateway.ini", "interval = 5s\n", "");
+    ServiceProcess gateway({"-c", path});
+    ASSERT_TRUE(subscriber.waitFor([](const auto& messages) { return !messages.empty(); })) << gateway.log();
+    const Announcement first = decodeAnnouncement(subscriber.messages().back().payload);
+    EXPECT_DOUBLE_EQ(first.station.latitude, 52.52);
+    EXPECT_DOUBLE_EQ(first.station.longitude, 13.405);
+    ASSERT_EQ(first.channels.size(), 1u);
+    EXPECT_EQ(first.channels[0].driver, "driver.air");
+    EXPECT_EQ(first.channels[0].plugin, "simulated");
+    EXPECT_EQ(first.channels[0].interval, 5 * kMicrosPerSecond);
+    EXPECT_FALSE(first.channels[0].onChange);
+
+    std::filesystem::rename(config("next.ini", "interval = 2s\n", "filters = quiet\n"), path);
+    gateway.signal(SIGHUP);
+    ASSERT_TRUE(subscriber.waitFor([](const auto& messages) {
+        return decodeAnnouncement(messages.back().payload).channels.at(0).interval == 2 * kMicrosPerSecond;
+    })) << gateway.log();
+    const Announcement reloaded = decodeAnnouncement(subscriber.messages().back().payload);
+    EXPECT_TRUE(reloaded.channels[0].onChange);
+    EXPECT_EQ(reloaded.channels[0].maxSilence, 15 * 60 * kMicrosPerSecond);
+    gateway.signal(SIGTERM);
+    EXPECT_EQ(gateway.wait(), 0) << gateway.log();
 }
 
 TEST_F(MqttAnnouncement, AnEmptyAnnounceTopicPublishesNone) {
