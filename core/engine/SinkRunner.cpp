@@ -181,7 +181,15 @@ void SinkRunner::deliverAnnouncements() {
         return;
     try {
         _announcements.handOver([this](const Announcement& announcement) {
-            _watch.call("announce()", [&] { _sink->announce(announcement); });
+            try {
+                _watch.call("announce()", [&] { _sink->announce(announcement); });
+            } catch (const PermanentWriteError& error) {
+                // Refused for what it says, it would be refused again: counted, not offered again.
+                _sink->countDropped("announcement_refused", 1,
+                                    "the announcement of " + announcement.station.system + "/" +
+                                        announcement.station.city + "/" + announcement.station.street + ": " +
+                                        error.what());
+            }
         });
     } catch (const CallWatch::Abandoned&) {
         throw;

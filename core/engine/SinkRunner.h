@@ -101,7 +101,8 @@ private:
     bool probe(SampleBatch& batch, Failure& failure);
     void closeSink();
     /// On the runner's thread, with the sink open: hands it what waits. A failure is logged; what
-    /// failed waits for the next write.
+    /// failed waits for the next write, unless the sink refused it (PermanentWriteError): that is counted
+    /// as dropped (announcement_refused).
     void deliverAnnouncements();
 
     std::unique_ptr<Sink> _sink;

@@ -157,7 +157,8 @@ public:
     }
 
     /// Records the station's position and its sensors' intervals (AnnouncementRecord.h) in a transaction
-    /// of its own. A station whose names the schema cannot hold is refused and counted, as its readings are.
+    /// of its own. A station whose names the schema cannot hold is refused and counted, as its readings are;
+    /// one the database refuses (PermanentWriteError) is counted by the host.
     void announce(const Announcement& announcement) override {
         std::string problem = stationNameProblem(announcement.station);
         for (const AnnouncedChannel& channel : announcement.channels)
@@ -175,8 +176,11 @@ public:
             _session->commit();
         } catch (const Poco::Exception& error) {
             abandon();
-            throw std::runtime_error("cannot record an announcement in " + describe() + ": " +
-                                     error.displayText());
+            const std::string why =
+                "cannot record an announcement in " + describe() + ": " + error.displayText();
+            if (sql::refusesTheData(error))
+                throw PermanentWriteError(why);
+            throw std::runtime_error(why);
         }
     }
 

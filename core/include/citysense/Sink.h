@@ -36,7 +36,8 @@ public:
     /// again after every reload, and those an event-driven driver emits for other stations (an
     /// ingest's). Called on the sink's thread, after open() and before the next write(); a newer
     /// announcement of a station replaces one not yet handed over. A throw is logged and the
-    /// announcement offered again before the next write. The default ignores it. Added at the end of
+    /// announcement offered again before the next write; PermanentWriteError refuses it for good (it is
+    /// counted as dropped). The default ignores it. Added at the end of
     /// Sink's vtable in ABI 1.3: the host calls it only on sinks built for 1.3 or later.
     virtual void announce(const Announcement& announcement);
 };

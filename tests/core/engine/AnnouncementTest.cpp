@@ -165,6 +165,7 @@ public:
     std::mutex mutex;
     std::vector<std::string> calls;
     std::atomic<bool> failAnnounce{false};
+    std::atomic<bool> refuseAnnounce{false};
     std::thread::id announcingThread;
     std::thread::id writingThread;
 
@@ -182,6 +183,8 @@ public:
         announcingThread = std::this_thread::get_id();
         if (failAnnounce)
             throw std::runtime_error("cannot record it");
+        if (refuseAnnounce)
+            throw PermanentWriteError("a name the store cannot hold");
         record("announce " + announcement.station.street);
     }
     std::vector<std::string> seen() {
@@ -253,6 +256,21 @@ TEST(SinkRunnerAnnouncements, OneTheSinkFailsIsOfferedAgainAndTheSamplesGoOn) {
     ASSERT_TRUE(eventually([&] { return sink->seen().size() == 4; }));
     runner->stop(kSecond);
     EXPECT_THAT(sink->seen(), ElementsAre("open", "write 1", "announce street_01", "write 1"));
+}
+
+TEST(SinkRunnerAnnouncements, OneTheSinkRefusesIsCountedAndNotOfferedAgain) {
+    auto [sink, runner] = makeRunner(true);
+    sink->refuseAnnounce = true;
+    runner->announce(of("street_01", kSecond));
+    runner->start();
+    runner->enqueue(one());
+    ASSERT_TRUE(eventually([&] { return sink->seen().size() == 2; }));
+    sink->refuseAnnounce = false;
+    runner->enqueue(one());
+    ASSERT_TRUE(eventually([&] { return sink->seen().size() == 3; }));
+    runner->stop(kSecond);
+    EXPECT_THAT(sink->seen(), ElementsAre("open", "write 1", "write 1"));
+    EXPECT_EQ(sink->dropCounts().count("announcement_refused"), 1u);
 }
 
 TEST(SinkRunnerAnnouncements, ASinkThatTakesNoneIsNeverAsked) {
