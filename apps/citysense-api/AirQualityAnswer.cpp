@@ -37,10 +37,11 @@ Poco::Dynamic::Var valueOrNull(const std::optional<double>& value) {
     return value ? Poco::Dynamic::Var(*value) : Poco::Dynamic::Var();
 }
 
-void setInterval(Poco::JSON::Object& object, const std::optional<Micros>& interval) {
-    if (interval) {
-        object.set("sensor_interval_seconds", static_cast<double>(*interval) / kMicrosPerSecond);
-        object.set("interval_source", "median_spacing");
+void setInterval(Poco::JSON::Object& object, const std::optional<KnownTiming>& timing) {
+    if (timing) {
+        object.set("sensor_interval_seconds",
+                   static_cast<double>(timing->timing.interval) / kMicrosPerSecond);
+        object.set("interval_source", intervalSourceName(timing->source));
     } else {
         object.set("sensor_interval_seconds", Poco::Dynamic::Var());
         object.set("interval_source", Poco::Dynamic::Var());

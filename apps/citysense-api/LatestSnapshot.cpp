@@ -3,6 +3,7 @@
 // the last whole hour. A handful of set-based queries, whatever the number of stations.
 #include "AirQualityResources.h"
 #include "HourlySeries.h"
+#include "SensorIntervals.h"
 #include "airquality/Calendar.h"
 #include "airquality/Concentration.h"
 
@@ -48,15 +49,30 @@ Poco::Dynamic::Var geometry(const StationRow& station) {
     return point;
 }
 
-/// The median spacing of the sensor's last four readings.
-std::optional<Micros> intervalOf(const LatestReading& latest) {
+/// The timings its gateway announced, by sensor.
+using Announced = std::map<std::int64_t, KnownTiming>;
+
+/// The sensor's timing as announced, or else from the median spacing of its last four readings.
+std::optional<KnownTiming> latestTiming(const LatestReading& latest, const Announced& announced) {
+    if (const auto found = announced.find(latest.sensor); found != announced.end())
+        return found->second;
     std::vector<Micros> times = latest.earlierTimes;
     times.push_back(latest.time);
-    return medianSpacing(times);
+    if (const auto interval = medianSpacing(times))
+        return KnownTiming{timingOf(*interval), IntervalSource::MedianSpacing};
+    return std::nullopt;
 }
 
-Poco::JSON::Object::Ptr latestJson(const LatestReading& latest, Micros now) {
-    const auto interval = intervalOf(latest);
+/// Stale: older than two of the longest a reading stands (its interval, or a publish-on-change
+/// sensor's maximum silence); null when that is not known or unbounded.
+Poco::Dynamic::Var staleness(const std::optional<KnownTiming>& timing, Micros age) {
+    if (!timing || timing->timing.hold == airquality::kUnboundedHold)
+        return {};
+    return age > 2 * timing->timing.hold;
+}
+
+Poco::JSON::Object::Ptr latestJson(const LatestReading& latest, Micros now, const Announced& announced) {
+    const auto timing = latestTiming(latest, announced);
     const Micros age = now - latest.time;
     const auto quantity = quantityByName(latest.quantity);
     auto object = orderedObject();
@@ -65,8 +81,8 @@ Poco::JSON::Object::Ptr latestJson(const LatestReading& latest, Micros now) {
     object->set("unit", quantity ? std::string(info(*quantity).unit) : latest.unit);
     object->set("time", formatIsoTime(latest.time));
     object->set("age_seconds", static_cast<double>(age) / kMicrosPerSecond);
-    object->set("stale", interval ? Poco::Dynamic::Var(age > 2 * *interval) : Poco::Dynamic::Var());
-    setInterval(*object, interval);
+    object->set("stale", staleness(timing, age));
+    setInterval(*object, timing);
     Poco::JSON::Array::Ptr quality = new Poco::JSON::Array;
     for (const auto& name : qualityNames(latest.quality))
         quality->add(name);
@@ -79,22 +95,24 @@ struct Pollutant {
     const LatestReading* sensor;
     Quantity quantity;
     double factor;  ///< to µg/m³
-    std::optional<Micros> interval;
+    std::optional<KnownTiming> timing;
 };
 
-/// The readings of `pollutants` (with an interval) in the hour from `hour` and in the interval before
-/// it: no reading before that stands into the hour. Sensors of like intervals are read together.
+/// The readings of `pollutants` (with a timing) in the hour from `hour` and in the longest a reading
+/// stands before it (a day at most): no reading before that stands into the hour. Sensors of like holds
+/// are read together.
 std::map<std::int64_t, std::vector<airquality::Reading>> readingsOfHour(
     AirQualityStore& store, std::vector<const Pollutant*> pollutants, Micros hour) {
-    std::sort(pollutants.begin(), pollutants.end(),
-              [](const Pollutant* a, const Pollutant* b) { return *a->interval < *b->interval; });
+    std::sort(pollutants.begin(), pollutants.end(), [](const Pollutant* a, const Pollutant* b) {
+        return a->timing->timing.hold < b->timing->timing.hold;
+    });
     std::map<std::int64_t, std::vector<airquality::Reading>> readings;
     for (std::size_t first = 0; first < pollutants.size(); first += kSensorsAQuery) {
         const std::size_t last = std::min(pollutants.size(), first + kSensorsAQuery);
         std::vector<std::int64_t> sensors;
         for (std::size_t at = first; at < last; ++at)
             sensors.push_back(pollutants[at]->sensor->sensor);
-        const Micros before = std::min(*pollutants[last - 1]->interval, kMostLookBack);
+        const Micros before = std::min(pollutants[last - 1]->timing->timing.hold, kMostLookBack);
         for (const SensorReading& reading :
              store.readingsOfSensors(sensors, hour - before, hour + airquality::kMicrosPerHour))
             readings[reading.sensor].push_back(reading.reading);
@@ -105,27 +123,27 @@ std::map<std::int64_t, std::vector<airquality::Reading>> readingsOfHour(
 /// The index of each station with a NO2 or SO2 sensor, for the hour from `hour`.
 std::map<std::int64_t, airquality::StationIndex> stationIndexes(AirQualityStore& store,
                                                                 const std::vector<LatestReading>& latest,
-                                                                Micros hour) {
+                                                                const Announced& announced, Micros hour) {
     std::vector<Pollutant> pollutants;
     for (const LatestReading& sensor : latest) {
         const auto quantity = quantityByName(sensor.quantity);
         const auto factor = quantity ? airquality::microgramsPerCubicMetrePerPpb(*quantity) : std::nullopt;
         if (factor)
-            pollutants.push_back({&sensor, *quantity, *factor, intervalOf(sensor)});
+            pollutants.push_back({&sensor, *quantity, *factor, latestTiming(sensor, announced)});
     }
     std::vector<const Pollutant*> timed;
     for (const Pollutant& pollutant : pollutants) {
-        if (pollutant.interval)
+        if (pollutant.timing)
             timed.push_back(&pollutant);
     }
     auto readings = readingsOfHour(store, timed, hour);
     std::map<std::int64_t, std::vector<airquality::PollutantHour>> hours;
     for (const Pollutant& pollutant : pollutants) {
         airquality::Aggregate aggregate;  // not valid, unless readings say otherwise
-        if (pollutant.interval) {
+        if (pollutant.timing) {
             auto aggregates = airquality::aggregate(readings[pollutant.sensor->sensor], hour,
                                                     hour + airquality::kMicrosPerHour,
-                                                    timingOf(*pollutant.interval), airquality::Period::Hour);
+                                                    pollutant.timing->timing, airquality::Period::Hour);
             airquality::scaleValues(aggregates, pollutant.factor);
             aggregate = aggregates.front();
         }
@@ -146,7 +164,11 @@ AirQualityAnswer latestSnapshot(AirQualityStore& store, const Poco::URI::QueryPa
     const Micros hour = airquality::hourStart(now) - airquality::kMicrosPerHour;  // the last whole hour
     const auto stations = allStations(store.readingsStore());
     const auto latest = store.latestReadings();
-    const auto indexes = stationIndexes(store, latest, hour);
+    std::vector<std::int64_t> sensors;
+    for (const LatestReading& reading : latest)
+        sensors.push_back(reading.sensor);
+    const Announced announced = announcedTimings(store, sensors);
+    const auto indexes = stationIndexes(store, latest, announced, hour);
     // Each station's latest reading of each quantity (of two sensors of one quantity, the later).
     std::map<std::int64_t, std::map<std::string, const LatestReading*>> byStation;
     for (const LatestReading& reading : latest) {
@@ -162,7 +184,7 @@ AirQualityAnswer latestSnapshot(AirQualityStore& store, const Poco::URI::QueryPa
         properties->set("Thing@iot.selfLink", serviceRoot + "/Things(" + std::to_string(station.id) + ")");
         auto values = orderedObject();
         for (const auto& [quantity, reading] : byStation[station.id])
-            values->set(quantity, latestJson(*reading, now));
+            values->set(quantity, latestJson(*reading, now, announced));
         properties->set("latest", values);
         const auto index = indexes.find(station.id);
         if (index != indexes.end()) {

@@ -35,6 +35,10 @@ void Emitter::emitDurably(SampleBatch& batch) {
     emit(batch);
 }
 
+void Emitter::announce(const Announcement&) {}
+
+void Sink::announce(const Announcement&) {}
+
 void Plugin::attach(const InstanceContext& context) {
     _identity = {context.name, context.station, context.source};
     auto lent = std::make_unique<Lent>(

@@ -1,12 +1,15 @@
 // mqtt: publishes samples to an MQTT broker (paho.mqtt.cpp), over TLS with the gateway's own
 // credentials by default, with a retained status topic (`online` at connect, `offline` as the last
-// will). Reconnecting, backoff and the durable spool are the host's: a write that fails throws, and
-// the host retries it; a message an MQTT 5 broker refuses for itself throws PermanentWriteError, and the
+// will) and the station's announcement retained on a topic of its own (RetainedDocument.h).
+// Reconnecting, backoff and the durable spool are the host's: a write that fails throws, and the host
+// retries it; a message an MQTT 5 broker refuses for itself throws PermanentWriteError, and the
 // host sets its samples aside. See README.md for the options.
 #include "Messages.h"
+#include "RetainedDocument.h"
 
 #include <citysense/Export.h>
 #include <mqtt-client/Connection.h>
+#include <payload/AnnouncementJson.h>
 
 #include <Poco/Logger.h>
 
@@ -56,6 +59,9 @@ public:
                                              "value, unit, time, quality; senml: RFC 8428 packs"));
             options.push_back(Option::string("status_topic", "{system}/{city}/{street}/status",
                                              "Retained topic saying online/offline; empty for none"));
+            options.push_back(Option::string("announce_topic", "{system}/{city}/{street}/about",
+                                             "Retained topic of the station's announcement (position, each "
+                                             "series' interval), published at each connect; empty for none"));
             options.push_back(
                 Option::integer("max_inflight", "1000", "Most messages published and not yet acknowledged")
                     .range(1, 65535));
@@ -90,7 +96,16 @@ public:
         }
         _statusTopic.clear();
         if (options.has("status_topic"))
-            _statusTopic = renderStatusTopic(options.getString("status_topic"));
+            _statusTopic = renderTopic("status_topic", options.getString("status_topic"));
+        _about.setTopic(options.has("announce_topic")
+                            ? renderTopic("announce_topic", options.getString("announce_topic"))
+                            : std::string());
+    }
+
+    void announce(const Announcement& announcement) override {
+        _about.setPayload(encodeAnnouncement(announcement));
+        if (_client && _client->connected())
+            _about.publish(*_client, _ackTimeout);
     }
 
     void open() override { connect(); }
@@ -137,7 +152,7 @@ public:
     }
 
 private:
-    std::string renderStatusTopic(const std::string& text) const {
+    std::string renderTopic(const char* key, const std::string& text) const {
         std::string topic = text;
         const std::pair<const char*, const std::string*> fields[] = {
             {"{system}", &station().system}, {"{city}", &station().city}, {"{street}", &station().street}};
@@ -146,7 +161,7 @@ private:
                  at = topic.find(placeholder))
                 topic.replace(at, std::strlen(placeholder), *value);
         if (topic.find_first_of("{}+#") != std::string::npos)
-            throw OptionError("status_topic", "'" + text + "' may use only {system}, {city} and {street}");
+            throw OptionError(key, "'" + text + "' may use only {system}, {city} and {street}");
         return topic;
     }
 
@@ -174,6 +189,12 @@ private:
                         : client->explain(error);
                 throw std::runtime_error("cannot publish online status on " + _statusTopic + ": " + why);
             }
+        }
+        try {
+            _about.publish(*client, _ackTimeout);
+        } catch (const std::runtime_error& error) {
+            // The readings matter more than the announcement: they go on, and the next connect tries again.
+            logger().warning(std::string("announcement not published: ") + error.what());
         }
         logger().information("connected to " + client->describe());
         _client = std::move(client);
@@ -237,6 +258,7 @@ private:
     std::chrono::milliseconds _ackTimeout{10000};
     std::unique_ptr<MessageBuilder> _messages;
     std::string _statusTopic;
+    RetainedDocument _about;
     std::unique_ptr<Client> _client;
     std::atomic<bool> _lost{false};
     std::vector<OutgoingMessage> _outgoing;

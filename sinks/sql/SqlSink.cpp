@@ -6,11 +6,14 @@
 // write that fails throws and the host keeps the batch in its spool; one the database refuses for its data
 // (a constraint, a value it cannot hold) throws PermanentWriteError, and the host sets the refused samples
 // aside. With several MariaDB servers (`hosts`, e.g. a Galera cluster's nodes) a failed write moves it to
-// the next, and a transaction the cluster aborted for a conflict is run again at once. See README.md.
+// the next, and a transaction the cluster aborted for a conflict is run again at once. A station's
+// announcement sets its position and its sensors' intervals (AnnouncementRecord.h). See README.md.
+#include "AnnouncementRecord.h"
 #include "DataRefusal.h"
 #include "ReadingsInsert.h"
 #include "Schema.h"
 #include "ServerList.h"
+#include "StationRows.h"
 
 #include <citysense/Export.h>
 #include <citysense/Format.h>
@@ -131,17 +134,32 @@ public:
     }
 
     void write(const SampleBatch& batch) override {
-        for (int attempt = 1;; ++attempt) {
-            try {
-                return writeOnce(batch);
-            } catch (const Conflict& conflict) {
-                if (attempt == kConflictAttempts)
-                    throw std::runtime_error(conflict.what());
-                logger().information(
-                    "a write to " + describe() +
-                    " was aborted for a conflict with another transaction; running it again");
-            }
+        againAfterConflicts([&] { writeOnce(batch); });
+    }
+
+    /// Records the station's position and its sensors' intervals (AnnouncementRecord.h) in a transaction
+    /// of its own. A station whose names the schema cannot hold is refused and counted, as its readings are;
+    /// one the database refuses (PermanentWriteError) is counted by the host.
+    void announce(const Announcement& announcement) override {
+        std::string problem = stationNameProblem(announcement.station);
+        for (const AnnouncedChannel& channel : announcement.channels)
+            if (problem.empty())
+                problem = nameLengthProblem("driver", channel.driver);
+        if (!problem.empty()) {
+            countDropped("name_too_long", 1, "an announcement whose " + problem);
+            return;
         }
+        againAfterConflicts([&] {
+            if (!_session)
+                open();
+            try {
+                _session->begin();
+                sql::recordAnnouncement(*_session, _sqlite, announcement);
+                _session->commit();
+            } catch (const Poco::Exception& error) {
+                failed(error, "cannot record an announcement in ");
+            }
+        });
     }
 
     void close() override {
@@ -154,6 +172,39 @@ private:
     struct Conflict : std::runtime_error {
         using std::runtime_error::runtime_error;
     };
+
+    /// Runs `transaction` again when the server aborted it for a conflict, up to kConflictAttempts times.
+    template <typename Transaction>
+    void againAfterConflicts(Transaction&& transaction) {
+        for (int attempt = 1;; ++attempt) {
+            try {
+                return transaction();
+            } catch (const Conflict& conflict) {
+                if (attempt == kConflictAttempts)
+                    throw std::runtime_error(conflict.what());
+                logger().information(
+                    "a write to " + describe() +
+                    " was aborted for a conflict with another transaction; running it again");
+            }
+        }
+    }
+
+    /// After a failed transaction: drops the connection and throws what the failure calls for.
+    [[noreturn]] void failed(const Poco::Exception& error, const std::string& what) {
+        abandon();
+        const std::string why = what + describe() + ": " + error.displayText();
+        if (sql::refusesTheData(error))
+            throw PermanentWriteError(why);
+        if (sql::isConflict(error))
+            throw Conflict(why);
+        // The server may be down or out of its cluster: the next write tries the next one, and looks
+        // its sensors up again there (a cluster's nodes agree on the ids; other servers need not).
+        if (_servers.size() > 1) {
+            _servers.advance();
+            _sensors.clear();
+        }
+        throw std::runtime_error(why);
+    }
 
     /// Whether a Poco connection string has a host or port key.
     static bool namesServer(const std::string& connection) {
@@ -217,19 +268,7 @@ private:
                 insert(rows, at, std::min(rows.size(), at + kRowsPerInsert));
             _session->commit();
         } catch (const Poco::Exception& error) {
-            abandon();
-            const std::string why = "cannot write to " + describe() + ": " + error.displayText();
-            if (sql::refusesTheData(error))
-                throw PermanentWriteError(why);
-            if (sql::isConflict(error))
-                throw Conflict(why);
-            // The server may be down or out of its cluster: the next write tries the next one, and looks
-            // its sensors up again there (a cluster's nodes agree on the ids; other servers need not).
-            if (_servers.size() > 1) {
-                _servers.advance();
-                _sensors.clear();
-            }
-            throw std::runtime_error(why);
+            failed(error, "cannot write to ");
         }
         // Rows made in a transaction exist only once it commits; a batch that failed is written again,
         // so what it refused is counted only now.
@@ -279,14 +318,6 @@ private:
         return std::nullopt;
     }
 
-    /// A row the key says is there already is skipped; any other problem is an error (unlike INSERT
-    /// IGNORE, which turns errors into warnings and cuts or zeroes what does not fit).
-    std::string insertUnlessPresent(const std::string& into, const std::string& keyColumn) const {
-        return "INSERT INTO " + into +
-               (_sqlite ? " ON CONFLICT DO NOTHING"
-                        : " ON DUPLICATE KEY UPDATE " + keyColumn + " = " + keyColumn);
-    }
-
     std::int64_t sensorId(const Sample& sample,
                           std::map<std::pair<const Source*, Quantity>, std::int64_t>& created) {
         const std::pair<const Source*, Quantity> key{sample.source, sample.quantity};
@@ -296,27 +327,9 @@ private:
             return found->second;
         static const Source unknown{};
         const Source& source = sample.source ? *sample.source : unknown;
-        const Station& station = source.station;
-        Poco::Nullable<double> latitude, longitude;
-        if (station.hasPosition) {
-            latitude = station.latitude;
-            longitude = station.longitude;
-        }
-        *_session << insertUnlessPresent(
-            "stations (system, city, street, latitude, longitude) VALUES (?, ?, ?, ?, ?)", "id"),
-            bind(station.system), bind(station.city), bind(station.street), bind(latitude), bind(longitude),
-            now;
-        std::int64_t stationId = 0;
-        *_session << "SELECT id FROM stations WHERE system = ? AND city = ? AND street = ?", into(stationId),
-            bind(station.system), bind(station.city), bind(station.street), now;
-        const QuantityInfo& quantity = info(sample.quantity);
-        *_session << insertUnlessPresent("sensors (station_id, quantity, unit, driver) VALUES (?, ?, ?, ?)",
-                                         "id"),
-            bind(stationId), bind(std::string(quantity.name)), bind(std::string(quantity.unit)),
-            bind(source.instance), now;
-        std::int64_t sensor = 0;
-        *_session << "SELECT id FROM sensors WHERE station_id = ? AND quantity = ? AND driver = ?",
-            into(sensor), bind(stationId), bind(std::string(quantity.name)), bind(source.instance), now;
+        const std::int64_t station = sql::stationRow(*_session, _sqlite, source.station);
+        const std::int64_t sensor =
+            sql::sensorRow(*_session, _sqlite, station, sample.quantity, source.instance);
         created[key] = sensor;
         return sensor;
     }

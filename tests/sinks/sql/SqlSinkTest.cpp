@@ -2,7 +2,8 @@
 // with their microseconds, non-finite values counted as dropped, names verbatim whatever they hold, data the
 // database refuses told apart from a database that is away (PermanentWriteError only for the first), and
 // clear errors for a missing or newer schema, a wrong password, and a server that went away (the next write
-// reconnects), and several hosts tried in turn.
+// reconnects), and several hosts tried in turn; announcements that make or update the station's position
+// and its sensors' intervals.
 #include "MariaDb.h"
 #include "PluginHarness.h"
 
@@ -213,6 +214,68 @@ TEST_P(SqlSink, ASchemaNewerThanTheSinkKnowsIsRefused) {
     query("INSERT INTO schema_version (version, applied_at) VALUES (99, '2030-01-01 00:00:00')");
     EXPECT_THAT(errorOf([&] { makeSink("sql", options())->open(); }),
                 HasSubstr("schema version 99 is newer than this sink knows"));
+}
+
+/// What the gateway of testStation() announces: no2 of driver.test every 10 s, on change, silent for up
+/// to 15 minutes, and temperature of driver.air every minute.
+Announcement testAnnouncement() {
+    Announcement announcement;
+    announcement.station = {"hypo_city", "city_01", "street_01", 52.37, 4.89, true};
+    announcement.channels = {{"driver.test", Quantity::NO2, "alphasense", "1.2.0", 10 * kMicrosPerSecond,
+                              true, 900 * kMicrosPerSecond},
+                             {"driver.air", Quantity::Temperature, "bme280", "1.0.0", 60 * kMicrosPerSecond}};
+    return announcement;
+}
+
+const char* const kSensorsAnnounced =
+    "SELECT st.latitude, st.longitude, se.quantity, se.unit, se.driver, se.interval_us, se.on_change, "
+    "se.max_silence_us, se.plugin, se.plugin_version FROM sensors se JOIN stations st ON st.id = "
+    "se.station_id "
+    "ORDER BY se.driver";
+
+TEST_P(SqlSink, AnAnnouncementBeforeTheFirstReadingMakesTheRowsAndTheReadingUsesThem) {
+    auto sink = makeSink("sql", options());
+    sink->open();
+    sink->announce(testAnnouncement());
+    const std::string null = mariadb() ? "NULL" : "";
+    EXPECT_EQ(query(kSensorsAnnounced),
+              "52.37\t4.89\ttemperature\tCel\tdriver.air\t60000000\t0\t" + null +
+                  "\tbme280\t1.0.0\n"
+                  "52.37\t4.89\tno2\tppb\tdriver.test\t10000000\t1\t900000000\talphasense\t1.2.0\n");
+    sink->write({testSample(Quantity::NO2, 1.5, kTime)});
+    EXPECT_EQ(query("SELECT count(*) FROM sensors"), "2\n");
+    EXPECT_EQ(query("SELECT se.driver, r.value FROM readings r JOIN sensors se ON se.id = r.sensor_id"),
+              "driver.test\t1.5\n");
+}
+
+TEST_P(SqlSink, ALaterAnnouncementUpdatesTheRowsOfReadingsThatCameFirst) {
+    auto sink = makeSink("sql", options());
+    sink->open();
+    sink->write({testSample(Quantity::NO2, 1.5, kTime)});
+    EXPECT_EQ(query("SELECT latitude IS NULL, interval_us IS NULL FROM stations, sensors"), "1\t1\n");
+    Announcement announcement = testAnnouncement();
+    announcement.channels[0].maxSilence = 0;  // unbounded: stored as NULL
+    sink->announce(announcement);
+    EXPECT_EQ(query("SELECT latitude, interval_us, on_change, max_silence_us IS NULL FROM stations, sensors "
+                    "WHERE driver = 'driver.test'"),
+              "52.37\t10000000\t1\t1\n");
+    // A station that announces no position keeps the one it has.
+    announcement.station.hasPosition = false;
+    announcement.channels[0].interval = 5 * kMicrosPerSecond;
+    sink->announce(announcement);
+    EXPECT_EQ(query("SELECT latitude, interval_us FROM stations, sensors WHERE driver = 'driver.test'"),
+              "52.37\t5000000\n");
+    EXPECT_EQ(query("SELECT count(*) FROM readings"), "1\n");
+}
+
+TEST_P(SqlSink, AnAnnouncementWhoseNamesTheSchemaCannotHoldIsCountedNotStored) {
+    auto sink = makeSink("sql", options());
+    sink->open();
+    Announcement announcement = testAnnouncement();
+    announcement.station.street = std::string(300, 's');
+    sink->announce(announcement);
+    EXPECT_EQ(query("SELECT count(*) FROM stations"), "0\n");
+    EXPECT_EQ(sink->dropCounts().byReason(), (std::map<std::string, std::uint64_t>{{"name_too_long", 1}}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Connectors, SqlSink, ::testing::Values("sqlite", "mysql"));
