@@ -437,7 +437,9 @@ TEST_F(BrokerTools, AddGatewayRefusesAnExistingUserAndBadTopicLevels) {
 
     // Nothing of the refused identities reached the broker's files.
     EXPECT_EQ(readFile(directory + "/acl"),
-              "user gw_city_01_street_01\ntopic write hypo_city/city_01/street_01/#\n");
+              "user gw_city_01_street_01\ntopic write hypo_city/city_01/street_01/#\n"
+              "topic read config/hypo_city/city_01/street_01/desired\n"
+              "topic write config/hypo_city/city_01/street_01/reported\n");
     EXPECT_EQ(lines(readFile(directory + "/passwd")).size(), 1u);
 }
 

@@ -6,6 +6,7 @@
 // them aside (the dead-letter file) instead of retrying them forever ahead of everything else.
 #pragma once
 
+#include <citysense/ControlChannel.h>
 #include <citysense/Plugin.h>
 
 #include <stdexcept>
@@ -30,6 +31,10 @@ public:
     virtual void write(const SampleBatch& batch) = 0;
     /// Called after the last write, at shutdown.
     virtual void close() {}
+    /// A channel over the sink's own connection that the host may use for messages about the station
+    /// (ControlChannel.h), or nullptr (the default). Owned by the sink and valid as long as it is.
+    /// Since ABI 1.3: the host asks only sinks built for 1.3 or later.
+    virtual ControlChannel* controlChannel() { return nullptr; }
 };
 
 }  // namespace citysense
