@@ -21,7 +21,7 @@ namespace {
 
 const char* const kUsage = R"(usage: citysense-ctl config sign-key --key FILE
        citysense-ctl config set GATEWAY KIND.NAME.KEY=VALUE ... --key FILE [connection] [--expires D]
-                                [--replace] [--wait SECONDS]
+                                [--replace] [--version N] [--wait SECONDS]
        citysense-ctl config show GATEWAY [connection]
   GATEWAY              the station, SYSTEM/CITY/STREET
   sign-key             makes the operator's Ed25519 key pair: FILE (private, mode 0600) and FILE.pub,
@@ -33,6 +33,7 @@ const char* const kUsage = R"(usage: citysense-ctl config sign-key --key FILE
                        expired, ignored-stale (or none)
   --key FILE           the operator's private key
   --expires D          how long the document may still be applied, e.g. 30m, 1d (default 1d)
+  --version N          this version instead of the next one (a gateway ignores one it has seen or passed)
   --wait SECONDS       after set, wait this long for the gateway's report and show it (exit 1 unless applied)
 connection (the operator's MQTT identity, which alone may write desired documents):
   --uri URI            the broker (default ssl://localhost:8883)
@@ -48,6 +49,7 @@ struct Arguments {
     std::string keyFile;
     Micros expires = 24 * 3600 * kMicrosPerSecond;
     bool replace = false;
+    std::int64_t version = 0;  ///< 0: the next one
     double wait = 0;
     citysense::mqtt::ConnectionSettings connection;
 };
@@ -57,17 +59,13 @@ Arguments parseArguments(int argc, char** argv) {
     arguments.connection.uri = "ssl://localhost:8883";
     arguments.connection.mqttVersion = MQTTVERSION_5;  // so that a refused publish says so
     arguments.connection.connectTimeout = std::chrono::seconds(5);
-    static const option longOptions[] = {{"key", required_argument, nullptr, 'k'},
-                                         {"expires", required_argument, nullptr, 'e'},
-                                         {"replace", no_argument, nullptr, 'r'},
-                                         {"wait", required_argument, nullptr, 'w'},
-                                         {"uri", required_argument, nullptr, 'U'},
-                                         {"username", required_argument, nullptr, 'u'},
-                                         {"pw-file", required_argument, nullptr, 'P'},
-                                         {"cafile", required_argument, nullptr, 'c'},
-                                         {"insecure", no_argument, nullptr, 'I'},
-                                         {"help", no_argument, nullptr, 'h'},
-                                         {nullptr, 0, nullptr, 0}};
+    static const option longOptions[] = {
+        {"key", required_argument, nullptr, 'k'},      {"expires", required_argument, nullptr, 'e'},
+        {"replace", no_argument, nullptr, 'r'},        {"wait", required_argument, nullptr, 'w'},
+        {"version", required_argument, nullptr, 'v'},  {"uri", required_argument, nullptr, 'U'},
+        {"username", required_argument, nullptr, 'u'}, {"pw-file", required_argument, nullptr, 'P'},
+        {"cafile", required_argument, nullptr, 'c'},   {"insecure", no_argument, nullptr, 'I'},
+        {"help", no_argument, nullptr, 'h'},           {nullptr, 0, nullptr, 0}};
     std::string passwordFile;
     for (int choice; (choice = getopt_long(argc, argv, ":u:", longOptions, nullptr)) != -1;) {
         try {
@@ -83,6 +81,11 @@ Arguments parseArguments(int argc, char** argv) {
                     break;
                 case 'w':
                     arguments.wait = std::stod(optarg);
+                    break;
+                case 'v':
+                    arguments.version = std::stoll(optarg);
+                    if (arguments.version <= 0)
+                        throw std::invalid_argument("a version is a positive integer");
                     break;
                 case 'U':
                     arguments.connection.uri = citysense::mqtt::normalizeUri(optarg);
@@ -220,7 +223,7 @@ int set(const Arguments& arguments, citysense::mqtt::Client& client) {
     if (current.reported)
         document.version =
             std::max({document.version, current.reported->version, current.reported->appliedVersion});
-    ++document.version;
+    document.version = arguments.version > 0 ? arguments.version : document.version + 1;
     document.gateway = gateway;
     document.request = randomRequestId();
     document.expires = nowMicros() + arguments.expires;
