@@ -6,12 +6,46 @@ namespace citysense {
 
 namespace {
 
-/// What is never changed remotely, whatever remote_keys says.
+/// What is never changed remotely, whatever remote_keys says: the plugins, where data goes and who
+/// the gateway is there, devices, files and credentials.
 const char* const kNever[] = {
-    "host.*",   "pipeline.*", "*.plugin", "*.plugin_path", "*spool*",    "*dead_letter*", "*_dir",
-    "*_file",   "*path*",     "*uri*",    "*url*",         "*user*",     "*password*",    "*secret*",
-    "*.*_env",  "*.host",     "*.port",   "*.address",     "*.database", "*.client_id",   "*topic*",
-    "*.verify", "*.tls*",     "*.ca_*",   "*.key*",        "*.cert*",
+    "host.*",
+    "pipeline.*",
+    "*.plugin",
+    "*path*",
+    "*spool*",
+    "*dead_letter*",
+    "*_dir",
+    "*_file",
+    "*_env",
+    "*uri*",
+    "*url*",
+    "*user*",
+    "*password*",
+    "*secret*",
+    "*.connection",
+    "*.database",
+    "*.host",
+    "*.port",
+    "*.address",
+    "*.bus",
+    "*.chip",
+    "*.line",
+    "*.serial",
+    "*.iio_device",
+    "*.output",
+    "*.client_id",
+    "*topic*",
+    "*share_group*",
+    "*.verify",
+    "*tls*",
+    "*.ca_*",
+    "*.key*",
+    "*.cert*",
+    "*.protocol",
+    "*.mqtt_version",
+    "*.create_schema",
+    "*.persistent_session",
 };
 
 bool matches(const std::string& pattern, const std::string& text) {
