@@ -75,6 +75,8 @@ TEST_F(RemoteDocumentsTest, MalformedEnvelopesAndDocumentsAreRefusedSayingWhy) {
     EXPECT_NE(refusalOf("not json", _key).find("not JSON"), std::string::npos);
     EXPECT_NE(refusalOf("[1]", _key).find("not a JSON object"), std::string::npos);
     EXPECT_NE(refusalOf(R"({"document": "{}"})", _key).find("\"signature\""), std::string::npos);
+    EXPECT_NE(refusalOf(R"({"document": "{}", "signature": "*not base64*"})", _key).find("not base64"),
+              std::string::npos);
     EXPECT_NE(refusalOf(std::string(kMaxSignedDocumentBytes + 1, ' '), _key).find("at most"),
               std::string::npos);
 
