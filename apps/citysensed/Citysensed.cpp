@@ -162,7 +162,12 @@ private:
         const RemoteConfig::Apply applyRemote = [&](const FragmentText& candidate, bool commit) {
             std::vector<ConfigIssue> issues;
             std::unique_ptr<LoadedConfiguration> next = LoadedConfiguration::build(path, candidate, issues);
-            if (!next || !commit)
+            if (next && !next->engine->controlChannel())
+                issues.push_back({"", "",
+                                  "no sink would offer the control channel remote configuration comes over "
+                                  "(the mqtt sink disabled?): the gateway could not be configured remotely "
+                                  "again"});
+            if (!next || !commit || hasErrors(issues))
                 return issues;
             try {
                 writeFileAtomically(candidate.path, candidate.text);

@@ -194,6 +194,18 @@ TEST_F(RemoteConfigTest, AnInvalidChangeIsRejectedWholeWithEveryErrorAndNothingA
     stop(gateway);
 }
 
+TEST_F(RemoteConfigTest, AChangeThatWouldCutTheGatewayOffFromRemoteConfigurationIsRejected) {
+    ServiceProcess gateway({"-c", writeConfig()});
+    ASSERT_TRUE(gateway.waitForLog("connected to")) << gateway.log();
+    const CommandResult result = set({"sink.broker.enabled=false"});
+    EXPECT_EQ(result.status, 1) << result.output;
+    EXPECT_NE(result.output.find("state     rejected"), std::string::npos) << result.output;
+    EXPECT_NE(result.output.find("no sink would offer the control channel"), std::string::npos)
+        << result.output;
+    EXPECT_FALSE(std::filesystem::exists(_directory + "/conf.d/99-remote.ini"));
+    stop(gateway);
+}
+
 TEST_F(RemoteConfigTest, TheBrokerRefusesADesiredDocumentFromAGatewaysIdentity) {
     const BrokerCredentials other = _broker.addGateway("hypo_city", "city_01", "street_02");
     for (const BrokerCredentials* who : {&other, static_cast<const BrokerCredentials*>(&_gateway)}) {
