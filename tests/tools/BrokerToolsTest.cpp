@@ -443,6 +443,18 @@ TEST_F(BrokerTools, AddGatewayRefusesAnExistingUserAndBadTopicLevels) {
     EXPECT_EQ(lines(readFile(directory + "/passwd")).size(), 1u);
 }
 
+TEST_F(BrokerTools, AddOperatorMayWriteDesiredDocumentsOnlyAndTakesOneName) {
+    const std::string directory = _broker.directory();
+    const CommandResult added = runProgram({tools + "add-operator", "--dir", directory, "config_operator"});
+    ASSERT_EQ(added.status, 0) << added.output;
+    EXPECT_EQ(readFile(directory + "/acl"),
+              "user config_operator\ntopic write config/+/+/+/desired\ntopic read config/#\n");
+    EXPECT_NE(runProgram({tools + "add-operator", "--dir", directory, "config_operator"}).status, 0);
+    const CommandResult twoNames = runProgram({tools + "add-operator", "--dir", directory, "a", "b"});
+    EXPECT_EQ(twoNames.status, 64);
+    EXPECT_NE(twoNames.output.find("usage: tools/add-operator"), std::string::npos) << twoNames.output;
+}
+
 TEST_F(BrokerTools, AddGatewayUsesAGivenPasswordFileAndKeepsSecretsPrivate) {
     const std::string passwordFile = _broker.directory() + "/given.password";
     std::ofstream(passwordFile) << "a given password\n";
