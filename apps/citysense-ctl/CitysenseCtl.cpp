@@ -13,6 +13,7 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <thread>
 
 using namespace citysense;
@@ -206,23 +207,26 @@ int set(const Arguments& arguments, citysense::mqtt::Client& client) {
         usageError("set needs --key FILE, the operator's private key");
     const Ed25519Key key = Ed25519Key::readPrivate(arguments.keyFile);
     const GatewayDocuments current = readGatewayDocuments(client, gateway, std::chrono::seconds(1));
+    // The current changes are signed again, so they are taken only from a document this key signed:
+    // otherwise whoever could write at the broker would have the operator sign their changes.
     DesiredDocument document;
-    if (current.desired) {
+    if (current.desired && !arguments.replace) {
         try {
-            document = readUnverifiedDocument(*current.desired);
+            document = openSignedDocument(*current.desired, key);
         } catch (const DocumentError& error) {
-            if (!arguments.replace)
-                throw std::runtime_error("the current desired document is unreadable (" +
-                                         std::string(error.what()) + "): use --replace");
+            throw std::runtime_error("the current desired document cannot be built on (" +
+                                     std::string(error.what()) +
+                                     "): check how it got there, then start from nothing with --replace");
         }
     }
-    if (arguments.replace)
-        document.changes.clear();
     for (std::size_t i = 3; i < arguments.words.size(); ++i)
         assign(document.changes, arguments.words[i]);
     if (current.reported)
         document.version =
             std::max({document.version, current.reported->version, current.reported->appliedVersion});
+    if (arguments.version == 0 && document.version >= std::numeric_limits<std::int64_t>::max() / 2)
+        throw std::runtime_error("version " + std::to_string(document.version) +
+                                 " seen: too large to count on from (give --version)");
     document.version = arguments.version > 0 ? arguments.version : document.version + 1;
     document.gateway = gateway;
     document.request = randomRequestId();

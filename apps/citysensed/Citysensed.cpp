@@ -175,15 +175,16 @@ private:
                 issues.push_back({"", "", error.what()});
                 return issues;
             }
+            notifySystemd("RELOADING=1");
             log.information("remote configuration: applying " + candidate.path);
             switchTo(std::move(next));
             return issues;
         };
         for (int signal = 0; sigwait(&signals, &signal) == 0 && (signal == SIGHUP || signal == SIGUSR1);) {
-            notifySystemd("RELOADING=1");
             if (signal == SIGUSR1) {
                 remote.process(applyRemote);
             } else {
+                notifySystemd("RELOADING=1");
                 log.information("SIGHUP: reloading " + path);
                 std::unique_ptr<LoadedConfiguration> next =
                     LoadedConfiguration::build(path, [&](const std::string& line) { log.error(line); });

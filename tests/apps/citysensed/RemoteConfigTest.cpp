@@ -248,8 +248,17 @@ TEST_F(RemoteConfigTest, TheGatewayRefusesADocumentNotSignedWithTheOperatorsKey)
         return shown.find("version 5 (request tampered): rejected") != std::string::npos;
     })) << shown;
     EXPECT_NE(shown.find("the signature does not verify"), std::string::npos) << shown;
-    stop(gateway);
     EXPECT_EQ(gateway.log().find("reloaded"), std::string::npos) << gateway.log();
+
+    // citysense-ctl signs the current changes again only if it signed them: here it refuses to build on
+    // the tampered document, until told to start from nothing.
+    const CommandResult onTop = set({"driver.no2.interval=1s"});
+    EXPECT_EQ(onTop.status, 1) << onTop.output;
+    EXPECT_NE(onTop.output.find("cannot be built on"), std::string::npos) << onTop.output;
+    const CommandResult replaced = set({"driver.no2.interval=1s"}, {"--replace"});
+    EXPECT_EQ(replaced.status, 0) << replaced.output << gateway.log();
+    EXPECT_EQ(readFile(_directory + "/conf.d/99-remote.ini").find("so2"), std::string::npos);
+    stop(gateway);
 }
 
 TEST_F(RemoteConfigTest, AMuteStopsADriversReadingsAndAnUnmuteBringsThemBackLosingNothingElse) {
