@@ -1,8 +1,18 @@
 #include "HostOptions.h"
 
+#include "RemoteKeys.h"
+
 namespace citysense {
 
 namespace {
+
+/// RemoteKeys::defaults() as a list option's default.
+std::string defaultRemoteKeys() {
+    std::string text;
+    for (const auto& pattern : RemoteKeys::defaults())
+        text += (text.empty() ? "" : ", ") + pattern;
+    return text;
+}
 
 const char* const kEnabledDescription =
     "false mutes the instance without deleting its section: it is checked but not started, and its "
@@ -35,9 +45,7 @@ const OptionTable& hostOptions(const std::string& kind) {
         Option::path("remote_config_key", "",
                      "The operator's Ed25519 public key (PEM) every remote configuration document must be "
                      "signed with; needed with remote_config = on"),
-        Option::list("remote_keys",
-                     "driver.*.interval, driver.*.enabled, sink.*.enabled, filter.*.absolute, "
-                     "filter.*.relative, filter.*.min, filter.*.max",
+        Option::list("remote_keys", defaultRemoteKeys(),
                      "Patterns of the KIND.NAME.KEY the operator may change remotely ('*': any text); "
                      "plugins, paths, spools, credentials, addresses and [host] never are"),
         Option::choice("log_level", {"error", "warning", "notice", "information", "debug", "trace"},
