@@ -124,20 +124,24 @@ private:
     int serve(std::unique_ptr<LoadedConfiguration> loaded) {
         auto& log = Poco::Logger::get("citysensed");
         const sigset_t signals = blockServiceSignals();
-        std::mutex loadedMutex;  // the health endpoint reads the configuration that is current
-        const StatusSource status = [&] {
-            std::vector<InstanceStatus> instances;
-            {
-                std::lock_guard<std::mutex> lock(loadedMutex);
-                instances = loaded->engine->status();
-            }
-            for (auto& abandoned : AbandonedInstances::process().statuses())
-                instances.push_back(std::move(abandoned));
-            return instances;
-        };
         const std::string& path = values()["config"];
         // Woken from the control channel's thread; the document is decided on here, between signals.
         RemoteConfig remote(path, [] { ::kill(::getpid(), SIGUSR1); });
+        std::mutex loadedMutex;  // the health endpoint reads the configuration that is current
+        const StatusSource status = [&] {
+            std::vector<InstanceStatus> instances;
+            bool remoteConfig = false;
+            {
+                std::lock_guard<std::mutex> lock(loadedMutex);
+                instances = loaded->engine->status();
+                remoteConfig = loaded->plan->host.remote.enabled;
+            }
+            for (auto& abandoned : AbandonedInstances::process().statuses())
+                instances.push_back(std::move(abandoned));
+            if (remoteConfig)
+                instances.push_back(remote.status());
+            return instances;
+        };
         warnUnloadable(*loaded);
         loaded->start();
         useRemote(remote, *loaded);

@@ -31,6 +31,19 @@ RemoteConfig::RemoteConfig(std::string configPath, std::function<void()> wake)
     const RemoteFragmentOrigin origin = readRemoteFragmentOrigin(remoteFragmentPath(_configPath));
     _appliedVersion = _decidedVersion = origin.version;
     _decidedRequest = origin.request;
+    _status.name = "remote_config";
+    _status.plugin = "host";
+    _status.state = InstanceState::Stopped;
+}
+
+InstanceStatus RemoteConfig::status() const {
+    std::lock_guard<std::mutex> lock(_statusMutex);
+    return _status;
+}
+
+void RemoteConfig::setState(InstanceState state) {
+    std::lock_guard<std::mutex> lock(_statusMutex);
+    _status.state = state;
 }
 
 std::string RemoteConfig::desiredTopic(const Station& station) {
@@ -48,6 +61,7 @@ void RemoteConfig::use(const Station& station, const RemoteConfigSettings& setti
     _channel = nullptr;
     _station = station;
     _settings = settings;
+    setState(InstanceState::Stopped);
     if (!settings.enabled)
         return;
     _key = std::make_unique<Ed25519Key>(Ed25519Key::readPublic(settings.keyPath));
@@ -56,6 +70,7 @@ void RemoteConfig::use(const Station& station, const RemoteConfigSettings& setti
         return;
     }
     _channel = channel;
+    setState(InstanceState::Running);
     _channel->subscribe(desiredTopic(station),
                         [this](const std::string&, const std::string& payload) { received(payload); });
 }
@@ -88,6 +103,15 @@ void RemoteConfig::process(const Apply& apply) {
     for (const auto& error : report->errors)
         message += "; " + (error.section.empty() ? "" : error.section + " ") +
                    (error.key.empty() ? "" : error.key + ": ") + error.message;
+    {
+        std::lock_guard<std::mutex> lock(_statusMutex);
+        _status.message = printable(message);
+        if (report->status != ReportStatus::Applied) {
+            std::string reason = reportStatusName(report->status);
+            std::replace(reason.begin(), reason.end(), '-', '_');
+            ++_status.droppedByReason[reason];
+        }
+    }
     if (report->status == ReportStatus::Applied)
         log().information(message);
     else

@@ -18,6 +18,7 @@
 
 #include "Config.h"
 #include "Ed25519Key.h"
+#include "InstanceStatus.h"
 #include "Plan.h"
 #include "SignedDocument.h"
 
@@ -54,11 +55,17 @@ public:
     /// Decides on the document that arrived last, if one did, and publishes the report.
     void process(const Apply& apply);
 
+    /// For /health and /metrics, as "remote_config": running while it listens on a channel, the last
+    /// decision as its message, and the documents not applied counted by what was done with them
+    /// ("rejected", "expired", "ignored_stale"). Callable from any thread.
+    InstanceStatus status() const;
+
     static std::string desiredTopic(const Station& station);
     static std::string reportedTopic(const Station& station);
 
 private:
     void received(const std::string& payload);
+    void setState(InstanceState state);
     /// Decides on `payload` and says what was done; nothing for a repeat of the last decided version.
     std::optional<ReportedDocument> decide(const std::string& payload, const Apply& apply);
     /// Checks the changes themselves, before any validation: the problems that keep a change out of
@@ -76,6 +83,9 @@ private:
 
     std::mutex _pendingMutex;
     std::optional<std::string> _pending;  ///< the newest document received and not yet decided
+
+    mutable std::mutex _statusMutex;
+    InstanceStatus _status;
 
     std::int64_t _appliedVersion = 0;  ///< the version of the fragment in use
     std::int64_t _decidedVersion = 0;  ///< the last version decided on, applied or not

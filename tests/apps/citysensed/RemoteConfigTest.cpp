@@ -48,7 +48,7 @@ protected:
     std::string writeConfig(const std::string& interval = "500ms") const {
         const std::string path = _directory + "/gateway.ini";
         std::ofstream(path) << "[host]\nsystem = hypo_city\ncity = city_01\nstreet = street_01\n"
-                            << "spool_dir = " << _directory << "/spool\nhttp_listen = off\n"
+                            << "spool_dir = " << _directory << "/spool\nhttp_listen = 127.0.0.1:0\n"
                             << "remote_config = on\nremote_config_key = " << _key << ".pub\n"
                             << "[driver.no2]\nplugin = simulated\ninterval = " << interval
                             << "\nquantities = no2\n"
@@ -191,6 +191,12 @@ TEST_F(RemoteConfigTest, AnInvalidChangeIsRejectedWholeWithEveryErrorAndNothingA
     const std::size_t so2 = countOn(reader, kSo2);
     EXPECT_TRUE(eventually([&] { return countOn(reader, kSo2) >= so2 + 3; }));
     EXPECT_EQ(gateway.log().find("reloaded"), std::string::npos) << gateway.log();
+    int status = 0;
+    const std::string metrics = httpGet(gateway.healthPort(), "/metrics", status);
+    EXPECT_NE(metrics.find(
+                  R"(citysense_dropped_total{instance="remote_config",plugin="host",reason="rejected"} 1)"),
+              std::string::npos)
+        << metrics;
     stop(gateway);
 }
 
@@ -267,12 +273,14 @@ TEST_F(RemoteConfigTest, AMuteStopsADriversReadingsAndAnUnmuteBringsThemBackLosi
     ASSERT_TRUE(gateway.waitForLog("connected to")) << gateway.log();
     ASSERT_TRUE(eventually([&] { return countOn(reader, kSo2) >= 5; }));
 
-    ASSERT_EQ(set({"driver.so2.enabled=false"}).status, 0) << gateway.log();
+    const CommandResult mute = set({"driver.so2.enabled=false"});
+    ASSERT_EQ(mute.status, 0) << mute.output << gateway.log();
     std::this_thread::sleep_for(std::chrono::milliseconds(500));  // what was queued at the mute arrives
     EXPECT_EQ(countDuring(reader, kSo2, std::chrono::seconds(2)), 0u);
     EXPECT_GE(countDuring(reader, kNo2, std::chrono::seconds(1)), 5u);
 
-    ASSERT_EQ(set({"driver.so2.enabled=true"}).status, 0) << gateway.log();
+    const CommandResult unmute = set({"driver.so2.enabled=true"});
+    ASSERT_EQ(unmute.status, 0) << unmute.output << gateway.log();
     EXPECT_GE(countDuring(reader, kSo2, std::chrono::seconds(2)), 5u);
     stop(gateway);
 
@@ -286,7 +294,8 @@ TEST_F(RemoteConfigTest, AMuteStopsADriversReadingsAndAnUnmuteBringsThemBackLosi
 TEST_F(RemoteConfigTest, StaleAndExpiredVersionsAreReportedAndNotApplied) {
     ServiceProcess gateway({"-c", writeConfig()});
     ASSERT_TRUE(gateway.waitForLog("connected to")) << gateway.log();
-    ASSERT_EQ(set({"driver.no2.interval=1s"}, {"--version", "5"}).status, 0) << gateway.log();
+    const CommandResult five = set({"driver.no2.interval=1s"}, {"--version", "5"});
+    ASSERT_EQ(five.status, 0) << five.output << gateway.log();
 
     const CommandResult stale = set({"driver.so2.enabled=false"}, {"--version", "4"});
     EXPECT_EQ(stale.status, 1) << stale.output;
