@@ -61,6 +61,7 @@ void RemoteConfig::use(const Station& station, const RemoteConfigSettings& setti
     _channel = nullptr;
     _station = station;
     _settings = settings;
+    _key.reset();
     setState(InstanceState::Stopped);
     if (!settings.enabled)
         return;

@@ -41,15 +41,15 @@ public:
     using Apply = std::function<std::vector<ConfigIssue>(const FragmentText& candidate, bool commit)>;
 
     /// For the configuration at `configPath`; `wake` is called, on the channel's thread, when a
-    /// document has arrived.
-    /// It must outlive the channels it used: their receivers call it.
+    /// document has arrived. It must outlive the channels it used: their receivers call it.
     RemoteConfig(std::string configPath, std::function<void()> wake);
     RemoteConfig(const RemoteConfig&) = delete;
     RemoteConfig& operator=(const RemoteConfig&) = delete;
 
     /// Takes the settings of the configuration now running and its control channel (either may have
-    /// changed with a reload): subscribes to the desired document, or with remote_config = off or no
-    /// channel, leaves the previous channel alone. Throws KeyError when the key cannot be read.
+    /// changed with a reload): ends the subscription on the previous channel, which must still exist,
+    /// and subscribes to the desired document on `channel`; with remote_config = off or no channel it
+    /// listens on none. Throws KeyError, listening on none, when the key cannot be read.
     void use(const Station& station, const RemoteConfigSettings& settings, ControlChannel* channel);
 
     /// Decides on the document that arrived last, if one did, and publishes the report.
