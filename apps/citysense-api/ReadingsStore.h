@@ -117,8 +117,9 @@ public:
     /// The readings of `page`; Selection::id is not used here (see observation()). Throws QueryError
     /// for a filter Observations cannot answer.
     std::vector<ReadingRow> observations(const Selection& selection, const ObservationPage& page);
-    /// How many readings observations() pages through: for all readings without a filter on MariaDB,
-    /// the estimate of the table statistics (a COUNT(*) reads the whole table); otherwise exact.
+    /// How many readings observations() pages through: for all readings without a filter on MariaDB
+    /// (and no station list limiting the request), the estimate of the table statistics (a COUNT(*)
+    /// reads the whole table); otherwise exact.
     ObservationCount countObservations(const Selection& selection, const Expression* filter);
     std::optional<ReadingRow> observation(const ObservationKey& key);
 
@@ -127,7 +128,8 @@ private:
     friend class ExportStore;      // and so do the CSV exports'
     class Pool;
 
-    /// Runs `query` on a session of the pool. When it fails, the pool is replaced (its sessions may
+    /// Runs `query` on a session of the pool, restricted to what the request this thread answers may
+    /// read (ReadingsAccess.h). When it fails, the pool is replaced (its sessions may
     /// be connections the server dropped) and the query tried once more; a second failure throws.
     Rows run(const BoundQuery& query);
 
