@@ -25,6 +25,8 @@ constexpr Micros kCallGrace = kMicrosPerSecond;
 constexpr unsigned kTakeOverAbiMinor = 2;
 /// The first ABI whose Sink has announce() in its vtable.
 constexpr unsigned kAnnounceAbiMinor = 3;
+/// The first ABI whose Sink has controlChannel() in its vtable.
+constexpr unsigned kControlChannelAbiMinor = 3;
 
 /// Creates, attaches and configures an instance; a problem it reports becomes an issue of its
 /// section. Nothing if the plugin's constructor failed.
@@ -352,6 +354,17 @@ std::vector<InstanceStatus> Engine::status() const {
         }
     }
     return result;
+}
+
+ControlChannel* Engine::controlChannel() const {
+    for (const auto& sink : _sinks) {
+        const PluginEntry* plugin = _registry.find(sink->status().plugin);
+        if (!plugin || plugin->abiMinor < kControlChannelAbiMinor)
+            continue;
+        if (ControlChannel* channel = sink->controlChannel())
+            return channel;
+    }
+    return nullptr;
 }
 
 }  // namespace citysense

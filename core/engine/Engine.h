@@ -59,6 +59,10 @@ public:
     /// Every driver's, filter's and sink's status, in that order.
     std::vector<InstanceStatus> status() const;
 
+    /// The control channel of the first sink that offers one (Sink::controlChannel(), sinks of ABI 1.3
+    /// and later), or nullptr. It lives as long as the engine.
+    ControlChannel* controlChannel() const;
+
 private:
     /// Samples still queued per sink name ("sink.out"), handed from an engine to its replacement.
     using Backlog = std::map<std::string, std::deque<SampleBatch>>;

@@ -75,6 +75,8 @@ public:
 
     InstanceStatus status() const;
     const std::string& name() const { return _sink->instanceName(); }
+    /// The sink's Sink::controlChannel(): only for a sink built for ABI 1.3 or later.
+    ControlChannel* controlChannel() const { return _sink->controlChannel(); }
     /// How far the sink got with what it was given (pushed(), settled()), for drivers' journals.
     const SinkBacklog& backlog() const { return _backlog; }
 

@@ -28,6 +28,7 @@ Plugin::~Plugin() = default;
 Driver::~Driver() = default;
 Filter::~Filter() = default;
 Sink::~Sink() = default;
+ControlChannel::~ControlChannel() = default;
 PermanentWriteError::~PermanentWriteError() = default;
 Emitter::~Emitter() = default;
 

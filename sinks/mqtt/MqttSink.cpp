@@ -4,6 +4,7 @@
 // Reconnecting, backoff and the durable spool are the host's: a write that fails throws, and the host
 // retries it; a message an MQTT 5 broker refuses for itself throws PermanentWriteError, and the
 // host sets its samples aside. See README.md for the options.
+#include "ControlTopics.h"
 #include "Messages.h"
 #include "RetainedDocument.h"
 
@@ -110,6 +111,8 @@ public:
 
     void open() override { connect(); }
 
+    ControlChannel* controlChannel() override { return &_control; }
+
     void write(const SampleBatch& batch) override {
         if (!_client || !_client->connected())
             connect();
@@ -126,7 +129,7 @@ public:
             return;
         // Mosquitto closes the connection right after it refuses a message, so what followed it may not
         // have gone out, and the refusal is the news: a new connection for the host's next write.
-        _client.reset();
+        dropClient();
         throw PermanentWriteError("the broker refused " + std::to_string(_refused.count) + " of " +
                                   std::to_string(_outgoing.size()) + " messages, the first " +
                                   _refused.first);
@@ -147,6 +150,7 @@ public:
                 logger().warning("could not publish offline status: " + std::string(error.what()));
             }
         }
+        _control.disconnected();
         _client->disconnect(std::chrono::seconds(2));
         _client.reset();
     }
@@ -166,7 +170,7 @@ private:
     }
 
     void connect() {
-        _client.reset();
+        dropClient();
         auto client = std::make_unique<Client>(_settings);
         client->paho().set_connection_lost_handler([this](const std::string&) { _lost = true; });
         _lost = false;
@@ -197,7 +201,13 @@ private:
             logger().warning(std::string("announcement not published: ") + error.what());
         }
         logger().information("connected to " + client->describe());
+        _control.connected(*client);
         _client = std::move(client);
+    }
+
+    void dropClient() {
+        _control.disconnected();
+        _client.reset();
     }
 
     /// Publishes _outgoing, at most max_inflight unacknowledged at a time, and waits for the last.
@@ -247,7 +257,7 @@ private:
 
     /// Drops the connection (a new one is made on the next write) and reports the failure.
     [[noreturn]] void fail(const std::string& reason) {
-        _client.reset();
+        dropClient();
         throw std::runtime_error(reason);
     }
 
@@ -266,6 +276,7 @@ private:
         std::size_t count = 0;
         std::string first;  ///< the first refused message's topic and reason
     } _refused;             ///< of the current write
+    ControlTopics _control{*this};
 };
 
 CITYSENSE_SINK(MqttSink, "mqtt", "1.0.0", "Publishes samples to an MQTT broker (TLS, status topic, QoS 0-2)")

@@ -102,6 +102,10 @@ BrokerCredentials Broker::addSubscriber(const std::string& name, const std::stri
     return provision({toolsDirectory + "add-subscriber", name, filter}, name, filter);
 }
 
+BrokerCredentials Broker::addOperator(const std::string& name) {
+    return provision({toolsDirectory + "add-operator", name}, name, "config/#");
+}
+
 BrokerCredentials Broker::provision(std::vector<std::string> command, const std::string& user,
                                     const std::string& filter) {
     command.insert(command.begin() + 1, {"--dir", directory()});

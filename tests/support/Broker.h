@@ -50,6 +50,10 @@ public:
     /// Provisions a reader allowed to subscribe to `filter` (e.g. "hypo_city/#"). Reloads a running broker.
     BrokerCredentials addSubscriber(const std::string& name, const std::string& filter);
 
+    /// Provisions the operator (tools/add-operator): may write every gateway's desired configuration
+    /// and read every gateway's documents under config/. Reloads a running broker.
+    BrokerCredentials addOperator(const std::string& name);
+
 private:
     /// Runs the provisioning `command` for `user`; once a running broker lets the user in on `filter`,
     /// the user's credentials.

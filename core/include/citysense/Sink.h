@@ -7,6 +7,7 @@
 #pragma once
 
 #include <citysense/Announcement.h>
+#include <citysense/ControlChannel.h>
 #include <citysense/Plugin.h>
 
 #include <stdexcept>
@@ -40,6 +41,11 @@ public:
     /// counted as dropped). The default ignores it. Added at the end of
     /// Sink's vtable in ABI 1.3: the host calls it only on sinks built for 1.3 or later.
     virtual void announce(const Announcement& announcement);
+
+    /// A channel over the sink's own connection that the host may use for messages about the station
+    /// (ControlChannel.h), or nullptr (the default). Owned by the sink and valid as long as it is.
+    /// Since ABI 1.3: the host asks only sinks built for 1.3 or later.
+    virtual ControlChannel* controlChannel() { return nullptr; }
 };
 
 }  // namespace citysense
