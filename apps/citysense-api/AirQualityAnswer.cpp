@@ -47,6 +47,17 @@ void setInterval(Poco::JSON::Object& object, const std::optional<Micros>& interv
     }
 }
 
+void writeInterval(JsonWriter& out, const std::optional<Micros>& interval) {
+    if (interval)
+        out.key("sensor_interval_seconds").number(static_cast<double>(*interval) / kMicrosPerSecond);
+    else
+        out.key("sensor_interval_seconds").null();
+    if (interval)
+        out.key("interval_source").string("median_spacing");
+    else
+        out.key("interval_source").null();
+}
+
 void setIndex(Poco::JSON::Object& object, const airquality::StationIndex& index) {
     if (index.band) {
         auto band = orderedObject();
@@ -60,6 +71,25 @@ void setIndex(Poco::JSON::Object& object, const airquality::StationIndex& index)
     object.set("pollutant", index.pollutant ? Poco::Dynamic::Var(std::string(info(*index.pollutant).name))
                                             : Poco::Dynamic::Var());
     object.set("incomplete", index.incomplete);
+}
+
+void writeIndex(JsonWriter& out, const airquality::StationIndex& index) {
+    out.key("band");
+    if (index.band) {
+        out.beginObject();
+        out.key("name").string(airquality::bandName(*index.band));
+        out.key("number").integer(static_cast<int>(*index.band));
+        out.key("colour").string(airquality::bandColour(*index.band));
+        out.endObject();
+    } else {
+        out.null();
+    }
+    out.key("pollutant");
+    if (index.pollutant)
+        out.string(info(*index.pollutant).name);
+    else
+        out.null();
+    out.key("incomplete").boolean(index.incomplete);
 }
 
 }  // namespace citysense::api

@@ -1,7 +1,5 @@
 #include "BoundQuery.h"
 
-#include <Poco/Data/Statement.h>
-
 namespace citysense::api {
 
 BoundQuery& BoundQuery::sql(const char* text) {
@@ -27,13 +25,18 @@ BoundQuery& BoundQuery::value(std::string text) {
     return *this;
 }
 
-Poco::Data::RecordSet BoundQuery::run(Poco::Data::Session& session) const {
+Poco::Data::Statement BoundQuery::bound(Poco::Data::Session& session) const {
     Poco::Data::Statement statement(session);
     statement << _text;
     for (const auto& value : _values) {
         // bind() copies the value into the statement, which outlives this loop.
         std::visit([&](const auto& bound) { statement, Poco::Data::Keywords::bind(bound); }, value);
     }
+    return statement;
+}
+
+Poco::Data::RecordSet BoundQuery::run(Poco::Data::Session& session) const {
+    Poco::Data::Statement statement = bound(session);
     statement.execute();
     return Poco::Data::RecordSet(statement);
 }
