@@ -1,5 +1,6 @@
 #include "ApiServer.h"
 
+#include "AccessControl.h"
 #include "AirQualityService.h"
 #include "ApiRoutes.h"
 #include "ExportService.h"
@@ -30,8 +31,10 @@ using Poco::Net::HTTPServerRequest;
 using Poco::Net::HTTPServerResponse;
 
 struct ApiServer::Shared {
-    Shared(ReadingsStore& store, std::string baseUrl, std::string scheme, std::string ownAuthority)
+    Shared(ReadingsStore& store, const AccessSettings& access, std::string baseUrl, std::string scheme,
+           std::string ownAuthority)
         : store(store),
+          access(access, store),
           sensing(store),
           airQuality(store),
           exports(store),
@@ -40,6 +43,7 @@ struct ApiServer::Shared {
           ownAuthority(std::move(ownAuthority)) {}
 
     ReadingsStore& store;
+    AccessControl access;
     SensingService sensing;
     AirQualityService airQuality;
     ExportService exports;
@@ -66,6 +70,15 @@ struct Answer {
     bool sent = false;  ///< the route answered the request itself (a streamed export)
 };
 
+/// The path of the request's target; empty when it does not parse (the route answers that).
+std::string targetPath(const HTTPServerRequest& request) {
+    try {
+        return Poco::URI(request.getURI()).getPath();
+    } catch (const Poco::SyntaxException&) {
+        return "";
+    }
+}
+
 /// The request's Host when it is a plain host[:port], else where the server listens.
 std::string authority(const HTTPServerRequest& request, const std::string& own) {
     const std::string host = request.getHost();
@@ -85,7 +98,7 @@ Answer health(ApiServer::Shared& shared) {
 }
 
 std::string metrics(const ApiServer::Shared& shared) {
-    return shared.metrics.prometheusText() +
+    return shared.metrics.prometheusText() + shared.access.prometheusText() +
            "# HELP citysense_api_refused_connections_total Connections closed unanswered: every request "
            "thread busy and the queue full\n"
            "# TYPE citysense_api_refused_connections_total counter\n"
@@ -101,7 +114,16 @@ public:
         const auto start = std::chrono::steady_clock::now();
         Answer answer;
         try {
-            answer = route(request, response);
+            const Admission admission =
+                _shared->access.admit(request, targetPath(request), nowMicros(), steadyMicros());
+            for (const auto& [name, value] : admission.headers)
+                response.set(name, value);
+            if (admission.status != 200) {
+                answer = {admission.status, kJson, admission.body};
+            } else {
+                const ReadingsAccessScope scope(admission.readings);
+                answer = route(request, response);
+            }
         } catch (const Poco::Exception& error) {
             logStoreError(error);
             answer = fromJson(errorAnswer(503, "the readings store cannot be read now"));
@@ -224,7 +246,8 @@ Poco::Net::ServerSocket listen(const ServerSettings& settings) {
 
 }  // namespace
 
-ApiServer::ApiServer(const ServerSettings& settings, ReadingsStore& store) : _settings(settings) {
+ApiServer::ApiServer(const ServerSettings& settings, const AccessSettings& access, ReadingsStore& store)
+    : _settings(settings) {
     Poco::Net::ServerSocket socket;
     try {
         socket = listen(settings);
@@ -236,9 +259,9 @@ ApiServer::ApiServer(const ServerSettings& settings, ReadingsStore& store) : _se
     const std::string host = settings.listenAddress.find(':') == std::string::npos
                                  ? settings.listenAddress
                                  : "[" + settings.listenAddress + "]";
-    _shared =
-        std::make_shared<Shared>(store, settings.baseUrl, settings.certificateFile.empty() ? "http" : "https",
-                                 host + ":" + std::to_string(_settings.port));
+    _shared = std::make_shared<Shared>(store, access, settings.baseUrl,
+                                       settings.certificateFile.empty() ? "http" : "https",
+                                       host + ":" + std::to_string(_settings.port));
     Poco::Net::HTTPServerParams::Ptr parameters = new Poco::Net::HTTPServerParams;
     parameters->setMaxThreads(settings.threads);
     parameters->setMaxQueued(256);
@@ -261,6 +284,10 @@ unsigned ApiServer::port() const {
 
 std::string ApiServer::url() const {
     return _shared->scheme + "://" + _shared->ownAuthority;
+}
+
+void ApiServer::reconfigure(const AccessSettings& access) {
+    _shared->access.reconfigure(access);
 }
 
 bool ApiServer::drain(Micros timeout) {

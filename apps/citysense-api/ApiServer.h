@@ -6,7 +6,9 @@
 //   /openapi.json     the OpenAPI 3.0 document of every route (ApiRoutes.h lists them)
 //   /health           JSON: whether the readings store answers, and the requests served (503 when it
 //                     does not)
-//   /metrics          Prometheus text: requests by status code, their durations
+//   /metrics          Prometheus text: requests by status code, their durations, refusals
+// and, except for /health and /metrics, admits each request first (AccessControl: keys, rate limits,
+// what it may read),
 // and answers anything else with a JSON 404, methods other than GET and HEAD with a 405. With a
 // certificate and key it speaks HTTPS only, TLS 1.2 or newer.
 #pragma once
@@ -27,13 +29,16 @@ namespace citysense::api {
 class ApiServer {
 public:
     /// Listens and starts answering. Throws std::runtime_error naming the address when it cannot.
-    ApiServer(const ServerSettings& settings, ReadingsStore& store);
+    ApiServer(const ServerSettings& settings, const AccessSettings& access, ReadingsStore& store);
     ~ApiServer();
 
     /// The port actually bound (for port 0).
     unsigned port() const;
     /// "http://127.0.0.1:8280": where it listens.
     std::string url() const;
+
+    /// Takes new access settings (a reload); the listener's own settings need a new ApiServer.
+    void reconfigure(const AccessSettings& access);
 
     /// Stops accepting connections and lets the requests under way finish, for at most `timeout`;
     /// false when some were still running then.

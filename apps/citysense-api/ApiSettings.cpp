@@ -21,6 +21,19 @@ const OptionTable& apiOptions(const std::string& kind) {
         Option::duration("drain_timeout", "10s",
                          "How long a stopping service lets the requests under way finish")
             .range(0, 600),
+        Option::duration("embargo", "1h",
+                         "Requests without a key with live:read see only readings older than this")
+            .range(0, 366 * 86400),
+        Option::path("keys_file", "",
+                     "The API keys (hashes only), written by citysense-api keys add/revoke; empty: no "
+                     "keys, every request is anonymous"),
+        Option::string("rate_limit", "60/min, 2000/h",
+                       "Requests an anonymous client address may make: token buckets, all apply"),
+        Option::string("key_rate_limit", "60/min, 2000/h",
+                       "Requests a key may make, unless it was given its own --rate"),
+        Option::integer("rate_limit_clients", "100000",
+                        "The most client addresses whose rate is tracked (the least recently seen go)")
+            .range(1, 10000000),
         Option::choice("log_level", {"error", "warning", "notice", "information", "debug", "trace"},
                        "information", "Least severe log level written"),
     };
@@ -107,6 +120,25 @@ ServerSettings readServer(const Options& options, std::vector<ConfigIssue>& issu
     return server;
 }
 
+AccessSettings readAccess(const Options& options, std::vector<ConfigIssue>& issues) {
+    AccessSettings access;
+    access.embargo = readOr(issues, "[api]", [&] { return options.getDuration("embargo"); });
+    access.keysFile = options.has("keys_file") ? options.getPath("keys_file") : "";
+    for (const auto& [key, limit] :
+         {std::pair{"rate_limit", &access.anonymousRate}, {"key_rate_limit", &access.keyRate}}) {
+        if (!options.has(key))
+            continue;
+        try {
+            *limit = parseRateLimit(options.getString(key));
+        } catch (const std::invalid_argument& error) {
+            issues.push_back({"[api]", key, error.what()});
+        }
+    }
+    access.clients = static_cast<std::size_t>(
+        readOr(issues, "[api]", [&] { return options.getInt("rate_limit_clients"); }));
+    return access;
+}
+
 StoreSettings readStore(const Options& options, std::vector<ConfigIssue>& issues) {
     StoreSettings store;
     if (!options.has("connection") || !options.has("connector"))
@@ -138,7 +170,9 @@ ApiSettings readApiSettings(const ConfigDocument& document, std::vector<ConfigIs
     if (!document.find("store", ""))
         issues.push_back({"", "", "there is no [store] section (it names the readings store)"});
     ApiSettings settings;
-    settings.server = readServer(readSection(document, "api", issues), issues);
+    const Options api = readSection(document, "api", issues);
+    settings.server = readServer(api, issues);
+    settings.access = readAccess(api, issues);
     settings.store = readStore(readSection(document, "store", issues), issues);
     settings.store.sessions = settings.server.threads;  // a request uses one session at a time
     attributeFiles(document, issues);

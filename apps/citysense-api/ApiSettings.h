@@ -1,7 +1,10 @@
-// citysense-api's configuration: the [api] section (where it listens, the base URL of its links, TLS)
-// and the [store] section (the readings store it reads), each validated against its option table.
-// Every problem of the file is collected at once, naming its file, section and key.
+// citysense-api's configuration: the [api] section (where it listens, the base URL of its links, TLS,
+// and who may see what: keys, the embargo, rate limits) and the [store] section (the readings store it
+// reads), each validated against its option table. Every problem of the file is collected at once, naming its
+// file, section and key.
 #pragma once
+
+#include "RateLimit.h"
 
 #include <engine/Config.h>
 
@@ -23,6 +26,15 @@ struct ServerSettings {
     std::string logLevel;
 };
 
+/// Who may read what, and how often: what a SIGHUP changes in a running service.
+struct AccessSettings {
+    Micros embargo = 0;       ///< anonymous requests see only readings older than this
+    std::string keysFile;     ///< empty: no keys, every request is anonymous
+    RateLimit anonymousRate;  ///< per client address, without a key
+    RateLimit keyRate;        ///< per key, unless the key has its own
+    std::size_t clients = 0;  ///< the most client addresses whose buckets are kept
+};
+
 struct StoreSettings {
     bool sqlite = true;
     std::string connection;  ///< sqlite: the database file; mysql: the Poco connection string
@@ -32,6 +44,7 @@ struct StoreSettings {
 
 struct ApiSettings {
     ServerSettings server;
+    AccessSettings access;
     StoreSettings store;
 };
 

@@ -7,6 +7,8 @@
 #include <Poco/Data/Statement.h>
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -22,6 +24,15 @@ public:
     /// A double's placeholder (not an overload of value(): a literal 0 would be ambiguous).
     BoundQuery& decimal(double number);
     BoundQuery& value(std::string text);
+
+    /// Appends `other`: its text, and its values in their places.
+    BoundQuery& append(const BoundQuery& other);
+
+    /// A copy in which each table named right after FROM or JOIN is replaced by what `replacement`
+    /// gives for its name (a parenthesised SELECT; nothing: the table stays), keeping the table's name as
+    /// the alias where the query gave none. Every value stays bound to its own placeholder.
+    BoundQuery replacingTables(
+        const std::function<std::optional<BoundQuery>(const std::string& table)>& replacement) const;
 
     /// Runs the query; every row it returns.
     Poco::Data::RecordSet run(Poco::Data::Session& session) const;
@@ -39,11 +50,13 @@ public:
     const std::string& text() const { return _text; }
 
 private:
+    using Value = std::variant<std::int64_t, double, std::string>;
+
     /// A statement of the text with every value bound.
     Poco::Data::Statement bound(Poco::Data::Session& session) const;
 
     std::string _text;
-    std::vector<std::variant<std::int64_t, double, std::string>> _values;
+    std::vector<Value> _values;
 };
 
 }  // namespace citysense::api

@@ -1,6 +1,7 @@
 #include "OpenApiDocument.h"
 
 #include "ApiRoutes.h"
+#include "OpenApiAccess.h"
 #include "OpenApiComponents.h"
 
 #include <Poco/JSON/Array.h>
@@ -322,6 +323,9 @@ std::string build() {
         }
         if (!get)
             continue;  // undocumented: the test says which
+        if (route.kind != Route::Kind::Service ||
+            (route.service != ServicePath::Health && route.service != ServicePath::Metrics))
+            addAccessAnswers(*get);
         auto item = object();
         item->set("get", get);
         paths->set(route.path, item);
@@ -333,12 +337,16 @@ std::string build() {
         "description",
         "The city's readings, read-only, as OGC SensorThings API 1.1 (Part 1: Sensing), with the "
         "air-quality figures of Directive 2008/50/EC, the latest values as GeoJSON and CSV exports. "
-        "Errors are JSON: {\"code\":400,\"type\":\"error\",\"parameter\":\"from\",\"message\":\"...\"}.");
+        "Errors are JSON: {\"code\":400,\"type\":\"error\",\"parameter\":\"from\",\"message\":\"...\"}. "
+        "Without a key only readings older than the embargo (1 h by default) are served; /health and "
+        "/metrics are neither limited nor checked.");
     auto document = object();
     document->set("openapi", "3.0.3");
     document->set("info", info);
     document->set("paths", paths);
-    document->set("components", openApiComponents());
+    Object::Ptr components = openApiComponents();
+    components->set("securitySchemes", accessSecuritySchemes());
+    document->set("components", components);
     std::ostringstream text;
     document->stringify(text);
     return text.str();

@@ -123,8 +123,9 @@ public:
     /// The readings of `page`; Selection::id is not used here (see observation()). Throws QueryError
     /// for a filter Observations cannot answer.
     std::vector<ReadingRow> observations(const Selection& selection, const ObservationPage& page);
-    /// How many readings observations() pages through: for all readings without a filter on MariaDB,
-    /// the estimate of the table statistics (a COUNT(*) reads the whole table); otherwise exact.
+    /// How many readings observations() pages through: for all readings without a filter on MariaDB
+    /// (and no station list limiting the request), the estimate of the table statistics (a COUNT(*)
+    /// reads the whole table); otherwise exact.
     ObservationCount countObservations(const Selection& selection, const Expression* filter);
     std::optional<ReadingRow> observation(const ObservationKey& key);
 
@@ -136,11 +137,14 @@ private:
     /// Runs `work` on a session of the pool. When it fails, the pool is replaced (its sessions may be
     /// connections the server dropped) and `work` tried once more; a second failure throws.
     void onSession(const std::function<void(Poco::Data::Session&)>& work);
-    /// Runs `query` (on a session, as onSession()).
+    /// `asked`, restricted to what the request this thread answers may read (ReadingsAccess.h).
+    BoundQuery restricted(const BoundQuery& asked) const;
+    /// Runs `query`, restricted(), on a session (as onSession()).
     Rows run(const BoundQuery& query);
-    /// Runs `query` into typed columns (BoundQuery::extract()), which are emptied first.
+    /// Runs `query`, restricted(), into typed columns (BoundQuery::extract()), which are emptied first.
     template <typename... Column>
-    void select(const BoundQuery& query, std::vector<Column>&... columns) {
+    void select(const BoundQuery& asked, std::vector<Column>&... columns) {
+        const BoundQuery query = restricted(asked);
         onSession([&](Poco::Data::Session& session) {
             (columns.clear(), ...);
             query.extract(session, columns...);

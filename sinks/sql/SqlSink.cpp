@@ -5,10 +5,12 @@
 // (a name over 255 characters, a time outside years 1000-9999, a non-finite value) is refused and counted. A
 // write that fails throws and the host keeps the batch in its spool; one the database refuses for its data
 // (a constraint, a value it cannot hold) throws PermanentWriteError, and the host sets the refused samples
-// aside. See README.md for the options.
+// aside. With several MariaDB servers (`hosts`, e.g. a Galera cluster's nodes) a failed write moves it to
+// the next, and a transaction the cluster aborted for a conflict is run again at once. See README.md.
 #include "DataRefusal.h"
 #include "ReadingsInsert.h"
 #include "Schema.h"
+#include "ServerList.h"
 
 #include <citysense/Export.h>
 #include <citysense/Format.h>
@@ -36,6 +38,10 @@ constexpr std::size_t kRowsPerInsert = 1000;
 // Sensor ids cached at most; beyond, the cache starts over: a look-up is two cheap statements, a memory
 // that grows with every sensor ever seen is not.
 constexpr std::size_t kMostCachedSensors = 100000;
+
+// How often a transaction aborted for a conflict (a deadlock, a Galera certification failure) is run again
+// at once before the write fails and the host's backoff takes over.
+constexpr int kConflictAttempts = 3;
 
 // What MariaDB's DATETIME holds: 1000-01-01 to 9999-12-31 (also kept to with SQLite, so that a store
 // can move between them).
@@ -68,6 +74,10 @@ public:
                            "mysql: a Poco connection string such as "
                            "host=127.0.0.1;port=3306;db=citysense;user=ingest (no password in it)")
                 .mandatory(),
+            Option::list("hosts", "",
+                         "mysql: the servers to write to in turn, host or host:port each (e.g. a Galera "
+                         "cluster's nodes); the connection string then names no host or port. After a "
+                         "failed write the sink moves on to the next"),
             Option::secret("password", "mysql: the password of the connection's user"),
             Option::boolean("create_schema", "false",
                             "Create or upgrade the schema at open (otherwise tools/db-migrate must have)"),
@@ -83,6 +93,18 @@ public:
         _createSchema = options.getBool("create_schema");
         if (_connection.find("password=") != std::string::npos)
             throw OptionError("connection", "put the password in password_file or password_env, not here");
+        try {
+            if (options.has("hosts"))
+                _servers = sql::ServerList(options.getList("hosts"));
+        } catch (const std::invalid_argument& error) {
+            throw OptionError("hosts", error.what());
+        }
+        if (!_servers.empty()) {
+            if (_sqlite)
+                throw OptionError("hosts", "sqlite writes to a file, not to hosts");
+            if (namesServer(_connection))
+                throw OptionError("connection", "names no host or port when hosts is set");
+        }
         _password = options.getSecret("password");
         if (_sqlite && !_password.empty())
             throw OptionError(options.has("password_file") ? "password_file" : "password_env",
@@ -91,8 +113,65 @@ public:
 
     void open() override {
         registerConnectors();
+        if (_servers.size() < 2)
+            return openCurrent();
+        // Each server once, from the current one on; the error names what each said.
+        std::string failures;
+        for (std::size_t tried = 0; tried < _servers.size(); ++tried) {
+            try {
+                return openCurrent();
+            } catch (const std::runtime_error& error) {
+                failures += std::string(failures.empty() ? "" : "; ") + error.what();
+                if (tried + 1 < _servers.size())
+                    logger().warning(std::string(error.what()) + "; trying the next of hosts");
+                _servers.advance();
+            }
+        }
+        throw std::runtime_error("no MariaDB server of hosts could be used: " + failures);
+    }
+
+    void write(const SampleBatch& batch) override {
+        for (int attempt = 1;; ++attempt) {
+            try {
+                return writeOnce(batch);
+            } catch (const Conflict& conflict) {
+                if (attempt == kConflictAttempts)
+                    throw std::runtime_error(conflict.what());
+                logger().information(
+                    "a write to " + describe() +
+                    " was aborted for a conflict with another transaction; running it again");
+            }
+        }
+    }
+
+    void close() override {
         _fullInsert.reset();
-        std::string connection = _connection;
+        _session.reset();
+    }
+
+private:
+    /// A transaction the server aborted for a conflict with another: it may pass when run again.
+    struct Conflict : std::runtime_error {
+        using std::runtime_error::runtime_error;
+    };
+
+    /// Whether a Poco connection string has a host or port key.
+    static bool namesServer(const std::string& connection) {
+        std::size_t start = 0;
+        while (start <= connection.size()) {
+            const std::size_t end = std::min(connection.find(';', start), connection.size());
+            std::string part = connection.substr(start, end - start);
+            part.erase(0, part.find_first_not_of(" \t"));
+            if (part.rfind("host=", 0) == 0 || part.rfind("port=", 0) == 0)
+                return true;
+            start = end + 1;
+        }
+        return false;
+    }
+
+    void openCurrent() {
+        _fullInsert.reset();
+        std::string connection = _servers.connectionPrefix() + _connection;
         if (!_sqlite) {
             if (!_password.empty())
                 connection += ";password=" + _password;
@@ -116,7 +195,7 @@ public:
         logger().information("writing to " + describe());
     }
 
-    void write(const SampleBatch& batch) override {
+    void writeOnce(const SampleBatch& batch) {
         if (!_session)
             open();
         std::map<std::pair<const Source*, Quantity>, std::int64_t> created;
@@ -142,6 +221,14 @@ public:
             const std::string why = "cannot write to " + describe() + ": " + error.displayText();
             if (sql::refusesTheData(error))
                 throw PermanentWriteError(why);
+            if (sql::isConflict(error))
+                throw Conflict(why);
+            // The server may be down or out of its cluster: the next write tries the next one, and looks
+            // its sensors up again there (a cluster's nodes agree on the ids; other servers need not).
+            if (_servers.size() > 1) {
+                _servers.advance();
+                _sensors.clear();
+            }
             throw std::runtime_error(why);
         }
         // Rows made in a transaction exist only once it commits; a batch that failed is written again,
@@ -153,14 +240,9 @@ public:
             countDropped(reason, counted.first, counted.second);
     }
 
-    void close() override {
-        _fullInsert.reset();
-        _session.reset();
-    }
-
-private:
     std::string describe() const {
-        return _sqlite ? "SQLite database " + _connection : "MariaDB (" + _connection + ")";
+        return _sqlite ? "SQLite database " + _connection
+                       : "MariaDB (" + _servers.connectionPrefix() + _connection + ")";
     }
 
     /// A failed transaction may leave the connection unusable: the next write opens a new one.
@@ -253,6 +335,7 @@ private:
 
     bool _sqlite = true;
     std::string _connection;
+    sql::ServerList _servers{{}};
     std::string _password;
     bool _createSchema = false;
     std::unique_ptr<Poco::Data::Session> _session;

@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 
@@ -83,6 +84,18 @@ BrokerCredentials Broker::addGateway(const std::string& system, const std::strin
     const std::string user = "gw_" + city + "_" + street;
     const std::string prefix = system + "/" + city + "/" + street;
     return provision({toolsDirectory + "add-gateway", prefix}, user, prefix + "/#");
+}
+
+BrokerCredentials Broker::addGateway(const std::string& system, const std::string& city,
+                                     const std::string& street, const std::string& password) {
+    // tools/add-gateway takes the password it finds in the identity's password file.
+    const std::string clients = directory() + "/certs/clients";
+    std::filesystem::create_directories(clients);
+    const std::string file = clients + "/gw_" + city + "_" + street + ".password";
+    std::ofstream(file) << password << '\n';
+    std::filesystem::permissions(file,
+                                 std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    return addGateway(system, city, street);
 }
 
 BrokerCredentials Broker::addSubscriber(const std::string& name, const std::string& filter) {

@@ -37,7 +37,8 @@ public:
     std::string sqliteFile() const { return (_directory / "readings.db").string(); }
 
     /// Writes citysense-api's configuration (listening on a free port) with `apiKeys` added to [api];
-    /// its path.
+    /// its path. Unless `apiKeys` sets them, there is no embargo and the rate limits are too high to
+    /// matter (the access tests set them).
     std::string writeConfiguration(const std::string& apiKeys = "") const;
 
     const std::filesystem::path& directory() const { return _directory; }

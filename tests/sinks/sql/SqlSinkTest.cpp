@@ -2,7 +2,7 @@
 // with their microseconds, non-finite values counted as dropped, names verbatim whatever they hold, data the
 // database refuses told apart from a database that is away (PermanentWriteError only for the first), and
 // clear errors for a missing or newer schema, a wrong password, and a server that went away (the next write
-// reconnects).
+// reconnects), and several hosts tried in turn.
 #include "MariaDb.h"
 #include "PluginHarness.h"
 
@@ -265,6 +265,57 @@ TEST(SqlSinkMariaDb, AWriteWhileTheServerIsDownFailsAndTheNextOneAfterItReconnec
     server.start();
     sink->write(during);  // what the host does: the same batch again, from its spool
     EXPECT_EQ(server.query("SELECT count(*), sum(value) FROM readings"), "2\t3\n");
+}
+
+TEST(SqlSinkMariaDb, WithSeveralHostsItOpensOnTheFirstThatAnswersAndMovesOnAfterAFailedWrite) {
+    MariaDb first;
+    MariaDb second;
+    // A loopback port with no server behind it, then the two servers.
+    const unsigned closed = freePorts(1)[0];
+    std::map<std::string, std::string> options = mariadbOptions(first, first.passwordFile());
+    options["connection"] = "db=citysense;user=ingest";
+    options["hosts"] = "127.0.0.1:" + std::to_string(closed) + ", 127.0.0.1:" + std::to_string(first.port()) +
+                       ", 127.0.0.1:" + std::to_string(second.port());
+    // Both servers' users have their own passwords: the second's is made the first's.
+    second.query("ALTER USER 'ingest'@'127.0.0.1' IDENTIFIED BY '" + first.password() + "'", "");
+    auto sink = makeSink("sql", options);
+    sink->open();
+    sink->write({testSample(Quantity::Temperature, 1, kTime)});
+    EXPECT_EQ(first.query("SELECT count(*) FROM readings"), "1\n");
+
+    first.stop();
+    const SampleBatch during = {testSample(Quantity::Temperature, 2, kTime + 1)};
+    const auto [outcome, error] = writeOutcome(*sink, during);
+    EXPECT_EQ(outcome, Outcome::Failed);
+    EXPECT_THAT(error, HasSubstr("port=" + std::to_string(first.port())));
+    sink->write(during);  // the host's retry: on the next server
+    EXPECT_EQ(second.query("SELECT count(*), sum(value) FROM readings"), "1\t2\n");
+}
+
+TEST(SqlSinkMariaDb, WhenNoHostAnswersTheErrorNamesEach) {
+    const std::vector<unsigned> closed = freePorts(2);
+    auto sink = makeSink("sql", {{"connector", "mysql"},
+                                 {"connection", "db=citysense;user=ingest"},
+                                 {"hosts", "127.0.0.1:" + std::to_string(closed[0]) +
+                                               ", 127.0.0.1:" + std::to_string(closed[1])}});
+    const std::string error = errorOf([&] { sink->open(); });
+    EXPECT_THAT(error, HasSubstr("no MariaDB server of hosts could be used"));
+    EXPECT_THAT(error, HasSubstr("port=" + std::to_string(closed[0])));
+    EXPECT_THAT(error, HasSubstr("port=" + std::to_string(closed[1])));
+}
+
+TEST(SqlSinkOptions, HostsAreHostOrHostAndPortForMariaDbWithAConnectionNamingNeither) {
+    const auto keyOf = [](const std::map<std::string, std::string>& options) {
+        return optionKeyOf([&] { makeSink("sql", options); });
+    };
+    EXPECT_EQ(keyOf({{"connector", "mysql"}, {"connection", "db=c"}, {"hosts", "a:3306, b:port"}}), "hosts");
+    EXPECT_EQ(keyOf({{"connector", "mysql"}, {"connection", "db=c"}, {"hosts", "a:0"}}), "hosts");
+    EXPECT_EQ(keyOf({{"connector", "mysql"}, {"connection", "db=c"}, {"hosts", "a;user=root"}}), "hosts");
+    EXPECT_EQ(keyOf({{"connector", "mysql"}, {"connection", "host=a;db=c"}, {"hosts", "a, b"}}),
+              "connection");
+    EXPECT_EQ(keyOf({{"connector", "mysql"}, {"connection", "db=c; port=3307"}, {"hosts", "a"}}),
+              "connection");
+    EXPECT_EQ(keyOf({{"connector", "sqlite"}, {"connection", "x.db"}, {"hosts", "a"}}), "hosts");
 }
 
 TEST(SqlSinkOptions, ThePasswordDoesNotGoInTheConnectionString) {
