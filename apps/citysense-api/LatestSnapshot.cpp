@@ -10,8 +10,6 @@
 #include <citysense/Format.h>
 #include <citysense/Sample.h>
 
-#include <Poco/JSON/Array.h>
-
 #include <algorithm>
 #include <map>
 
@@ -37,16 +35,14 @@ std::vector<StationRow> allStations(ReadingsStore& store) {
     }
 }
 
-Poco::Dynamic::Var geometry(const StationRow& station) {
-    if (!station.hasPosition())
-        return {};
-    Poco::JSON::Array::Ptr coordinates = new Poco::JSON::Array;
-    coordinates->add(*station.longitude);  // GeoJSON: longitude first
-    coordinates->add(*station.latitude);
-    auto point = orderedObject();
-    point->set("type", "Point");
-    point->set("coordinates", coordinates);
-    return point;
+void writeGeometry(JsonWriter& out, const StationRow& station) {
+    if (!station.hasPosition()) {
+        out.null();
+        return;
+    }
+    out.beginObject().key("type").string("Point").key("coordinates").beginArray();
+    out.number(*station.longitude).number(*station.latitude);  // GeoJSON: longitude first
+    out.endArray().endObject();
 }
 
 /// The timings its gateway announced, by sensor.
@@ -65,29 +61,30 @@ std::optional<KnownTiming> latestTiming(const LatestReading& latest, const Annou
 
 /// Stale: older than two of the longest a reading stands (its interval, or a publish-on-change
 /// sensor's maximum silence); null when that is not known or unbounded.
-Poco::Dynamic::Var staleness(const std::optional<KnownTiming>& timing, Micros age) {
+void writeStaleness(JsonWriter& out, const std::optional<KnownTiming>& timing, Micros age) {
     if (!timing || timing->timing.hold == airquality::kUnboundedHold)
-        return {};
-    return age > 2 * timing->timing.hold;
+        out.null();
+    else
+        out.boolean(age > 2 * timing->timing.hold);
 }
 
-Poco::JSON::Object::Ptr latestJson(const LatestReading& latest, Micros now, const Announced& announced) {
+void writeLatest(JsonWriter& out, const LatestReading& latest, Micros now, const Announced& announced) {
     const auto timing = latestTiming(latest, announced);
     const Micros age = now - latest.time;
     const auto quantity = quantityByName(latest.quantity);
-    auto object = orderedObject();
-    object->set("Datastream@iot.id", latest.sensor);
-    object->set("value", latest.value);
-    object->set("unit", quantity ? std::string(info(*quantity).unit) : latest.unit);
-    object->set("time", formatIsoTime(latest.time));
-    object->set("age_seconds", static_cast<double>(age) / kMicrosPerSecond);
-    object->set("stale", staleness(timing, age));
-    setInterval(*object, timing);
-    Poco::JSON::Array::Ptr quality = new Poco::JSON::Array;
+    out.beginObject();
+    out.key("Datastream@iot.id").integer(latest.sensor);
+    out.key("value").number(latest.value);
+    out.key("unit").string(quantity ? std::string_view(info(*quantity).unit) : std::string_view(latest.unit));
+    out.key("time").string(formatIsoTime(latest.time));
+    out.key("age_seconds").number(static_cast<double>(age) / kMicrosPerSecond);
+    out.key("stale");
+    writeStaleness(out, timing, age);
+    writeInterval(out, timing);
+    out.key("quality").beginArray();
     for (const auto& name : qualityNames(latest.quality))
-        quality->add(name);
-    object->set("quality", quality);
-    return object;
+        out.string(name);
+    out.endArray().endObject();
 }
 
 /// A NO2 or SO2 sensor with readings, and what it takes to sum its hour up.
@@ -176,38 +173,46 @@ AirQualityAnswer latestSnapshot(AirQualityStore& store, const Poco::URI::QueryPa
         if (!slot || slot->time < reading.time)
             slot = &reading;
     }
-    Poco::JSON::Array::Ptr features = new Poco::JSON::Array;
+    // Written as it goes: a Poco::JSON object per feature, value and index cost more than the queries.
+    JsonWriter out;
+    out.reserve(stations.size() * 512);
+    out.beginObject();
+    out.key("type").string("FeatureCollection");
+    out.key("time").string(formatIsoTime(now));
+    out.key("features").beginArray();
+    const std::string things = serviceRoot + "/Things(";
     for (const StationRow& station : stations) {
-        auto properties = orderedObject();
-        properties->set("station", station.path());
-        properties->set("Thing@iot.id", station.id);
-        properties->set("Thing@iot.selfLink", serviceRoot + "/Things(" + std::to_string(station.id) + ")");
-        auto values = orderedObject();
-        for (const auto& [quantity, reading] : byStation[station.id])
-            values->set(quantity, latestJson(*reading, now, announced));
-        properties->set("latest", values);
+        const std::string id = std::to_string(station.id);
+        out.beginObject();
+        out.key("type").string("Feature");
+        out.key("id").integer(station.id);
+        out.key("geometry");
+        writeGeometry(out, station);
+        out.key("properties").beginObject();
+        out.key("station").string(station.path());
+        out.key("Thing@iot.id").integer(station.id);
+        out.key("Thing@iot.selfLink").string({things, id, ")"});
+        out.key("latest").beginObject();
+        for (const auto& [quantity, reading] : byStation[station.id]) {
+            out.key(quantity);
+            writeLatest(out, *reading, now, announced);
+        }
+        out.endObject();
+        out.key("eaqi");
         const auto index = indexes.find(station.id);
         if (index != indexes.end()) {
-            auto eaqi = orderedObject();
-            eaqi->set("start", formatIsoTime(hour));
-            eaqi->set("end", formatIsoTime(hour + airquality::kMicrosPerHour));
-            setIndex(*eaqi, index->second);
-            properties->set("eaqi", eaqi);
+            out.beginObject();
+            out.key("start").string(formatIsoTime(hour));
+            out.key("end").string(formatIsoTime(hour + airquality::kMicrosPerHour));
+            writeIndex(out, index->second);
+            out.endObject();
         } else {
-            properties->set("eaqi", Poco::Dynamic::Var());
+            out.null();
         }
-        auto feature = orderedObject();
-        feature->set("type", "Feature");
-        feature->set("id", station.id);
-        feature->set("geometry", geometry(station));
-        feature->set("properties", properties);
-        features->add(feature);
+        out.endObject().endObject();
     }
-    auto collection = orderedObject();
-    collection->set("type", "FeatureCollection");
-    collection->set("time", formatIsoTime(now));
-    collection->set("features", features);
-    return jsonAnswer(collection, "application/geo+json");
+    out.endArray().endObject();
+    return {200, "application/geo+json", out.take()};
 }
 
 }  // namespace citysense::api
