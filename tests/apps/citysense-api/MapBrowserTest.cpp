@@ -73,8 +73,9 @@ protected:
         _stations->add(station);
     }
 
-    /// Runs map.test.js on the page of a service started with `access` in [api].
-    void runBrowser(const std::string& scenario, const std::string& access) {
+    /// Runs map.test.js on the page of a service started with `access` in [api] (without tiles, unless
+    /// it sets map_tiles).
+    void runBrowser(const std::string& scenario, std::string access) {
         _expected->set("scenario", scenario);
         Array::Ptr legend = new Array;
         for (int band = 1; band <= 6; ++band) {
@@ -84,12 +85,14 @@ protected:
             legend->add(entry);
         }
         _expected->set("legend", legend);
+        if (access.find("map_tiles =") == std::string::npos)
+            access += "map_tiles =\n";
         const std::string expectations = (_store->directory() / "expected.json").string();
         std::ofstream file(expectations);
         _expected->stringify(file);
         file.close();
         ApiService service(_store->writeConfiguration(
-            "web_dir = " CITYSENSE_SOURCE_DIR "/apps/citysense-api/web\nmap_tiles =\n" + access));
+            "web_dir = " CITYSENSE_SOURCE_DIR "/apps/citysense-api/web\n" + access));
         const CommandResult result =
             runProgram({"node", kWebTests + "/map.test.js",
                         "http://127.0.0.1:" + std::to_string(service.port()) + "/map/", expectations,
@@ -201,6 +204,19 @@ TEST_F(MapBrowser, WithAKeyFollowsTheStreamRecolouringAStationAndForgetsTheKeyWh
     live->set("colourAfter", airquality::bandColour(airquality::Band::Poor));
     _expected->set("live", live);
     runBrowser("live", access);
+}
+
+TEST_F(MapBrowser, DrawsTheConfiguredTilesWithTheirAttributionAsPlainText) {
+    addStation(1, "tiled", 52.50, 13.40);
+    addSensor(1, 1, "no2", "ppb");
+    addReadings(1, 3 * kHour, 30 * kSecond, 3);
+    expectStation("tiled", 52.50, 13.40, airquality::bandColour(airquality::Band::Good), "band", false);
+    // {a,b,c}.tiles.test answer through the browser's request interception (map.test.js).
+    _expected->set("tileDomain", "tiles.test");
+    _expected->set("attribution", "Tiles <b>of the test</b>");
+    runBrowser("tiles",
+               "map_tiles = https://{s}.tiles.test/{z}/{x}/{y}.png\n"
+               "map_tiles_attribution = Tiles <b>of the test</b>\n");
 }
 
 }  // namespace

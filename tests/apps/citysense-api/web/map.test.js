@@ -190,12 +190,21 @@ async function checkLiveClient(page, streamRequests) {
   console.log('ok: the stream resumed with Last-Event-ID, and the refused key was forgotten');
 }
 
-// Answers the page's /v1.1/live requests: one reading, then a 401.
-async function standInStream(page) {
+// A 1x1 PNG: every tile of the stand-in tile server.
+const kTile = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+
+// Answers, in place of servers a test cannot have, the page's /v1.1/live requests (one reading, then a
+// 401) and its requests to the tile servers of expected.tileDomain (a tile). The stream requests are listed as they come.
+async function standIns(page) {
   const requests = [];
   await page.setRequestInterception(true);
   page.on('request', (request) => {
-    if (!new URL(request.url()).pathname.endsWith('/v1.1/live')) {
+    const url = new URL(request.url());
+    if (expected.tileDomain && url.host.endsWith(`.${expected.tileDomain}`)) {
+      request.respond({ status: 200, contentType: 'image/png', body: kTile });
+      return;
+    }
+    if (!expected.live || !url.pathname.endsWith('/v1.1/live')) {
       request.continue();
       return;
     }
@@ -214,6 +223,22 @@ async function standInStream(page) {
     }
   });
   return requests;
+}
+
+// With a tile layer: its tiles are loaded (the page's policy allows their server) and its attribution
+// is shown as the plain text it was configured as.
+async function checkTiles(page) {
+  await page.waitForFunction(() => [...document.querySelectorAll('img.leaflet-tile')].some((tile) => tile.complete && tile.naturalWidth > 0), { timeout: 10000 });
+  const shown = await page.evaluate(() => ({
+    tiles: [...document.querySelectorAll('img.leaflet-tile')].map((tile) => new URL(tile.src).host),
+    noTiles: document.querySelector('#map').classList.contains('no-tiles'),
+    attribution: document.querySelector('.leaflet-control-attribution').textContent,
+  }));
+  assert(shown.tiles.every((host) => host.endsWith(`.${expected.tileDomain}`)), `tiles from ${expected.tileDomain} only: ${shown.tiles}`);
+  assert(!shown.noTiles, 'no plain background under tiles');
+  assert(shown.attribution.includes(expected.attribution), `the attribution reads ${expected.attribution}: ${shown.attribution}`);
+  await page.screenshot({ path: path.join(artifacts, 'map.png') });
+  console.log(`ok: ${shown.tiles.length} tiles from the configured server, the attribution as plain text`);
 }
 
 async function checkPhone(page) {
@@ -239,7 +264,7 @@ async function main() {
   });
   const page = await browser.newPage();
   const errors = watchForErrors(page);
-  const streamRequests = expected.scenario === 'live' ? await standInStream(page) : [];
+  const streamRequests = await standIns(page);
   try {
     await page.setViewport({ width: 1024, height: 768 });
     await page.goto(url, { waitUntil: 'networkidle0' });
@@ -247,6 +272,8 @@ async function main() {
     if (expected.scenario === 'embargo') {
       await page.screenshot({ path: path.join(artifacts, 'map.png') });
       await checkEmbargo(page);
+    } else if (expected.scenario === 'tiles') {
+      await checkTiles(page);
     } else if (expected.scenario === 'live') {
       await checkLiveClient(page, streamRequests);
     } else {
