@@ -174,6 +174,8 @@ async function checkLiveClient(page, streamRequests) {
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => window.localStorage.getItem('citysense.apiKey') !== null, { timeout: 5000 });
   assert.strictEqual(await page.evaluate(() => window.localStorage.getItem('citysense.apiKey')), key, 'the key is kept');
+  const shown = (selector) => page.$eval(selector, (element) => getComputedStyle(element).display !== 'none');
+  assert(!(await shown('#key-form')) && (await shown('#forget-key')), 'with a key the page offers to forget it');
   const published = Date.now();
   await page.waitForFunction(
     (name, colour) => document.querySelector(`.station-marker[data-station="${name}"]`).dataset.colour === colour,
@@ -186,7 +188,7 @@ async function checkLiveClient(page, streamRequests) {
   assert.strictEqual(streamRequests[0].lastEventId, undefined, 'the first request resumes nothing');
   assert.strictEqual(streamRequests[1].lastEventId, String(reading.id), 'the second resumes after the last event');
   assert.strictEqual(await page.evaluate(() => window.localStorage.getItem('citysense.apiKey')), null, 'a refused key is forgotten');
-  assert(await page.$eval('#key-form', (form) => !form.hidden), 'the key can be entered again');
+  assert((await shown('#key-form')) && !(await shown('#forget-key')), 'the key can be entered again');
   console.log('ok: the stream resumed with Last-Event-ID, and the refused key was forgotten');
 }
 
