@@ -4,6 +4,7 @@
 #include "AirQualityService.h"
 #include "ApiRoutes.h"
 #include "ExportService.h"
+#include "MapSite.h"
 #include "OpenApiDocument.h"
 #include "SensingService.h"
 
@@ -31,13 +32,14 @@ using Poco::Net::HTTPServerRequest;
 using Poco::Net::HTTPServerResponse;
 
 struct ApiServer::Shared {
-    Shared(ReadingsStore& store, const AccessSettings& access, std::string baseUrl, std::string scheme,
-           std::string ownAuthority)
+    Shared(ReadingsStore& store, const AccessSettings& access, const MapSettings& map, std::string baseUrl,
+           std::string scheme, std::string ownAuthority)
         : store(store),
           access(access, store),
           sensing(store),
           airQuality(store),
           exports(store),
+          map(map),
           baseUrl(std::move(baseUrl)),
           scheme(std::move(scheme)),
           ownAuthority(std::move(ownAuthority)) {}
@@ -47,6 +49,7 @@ struct ApiServer::Shared {
     SensingService sensing;
     AirQualityService airQuality;
     ExportService exports;
+    MapSite map;
     RequestMetrics metrics;
     std::string baseUrl;       ///< the configured one, or empty
     std::string scheme;        ///< "http" or "https"
@@ -187,6 +190,8 @@ private:
         } catch (const Poco::SyntaxException& error) {
             return fromJson(errorAnswer(400, "malformed request target: " + error.message()));
         }
+        if (MapSite::owns(path))
+            return {_shared->map.serve(path, request, response), "", "", true};
         const std::string version = kVersionPath;
         const std::string root =
             (_shared->baseUrl.empty() ? _shared->scheme + "://" + authority(request, _shared->ownAuthority)
@@ -259,7 +264,7 @@ ApiServer::ApiServer(const ServerSettings& settings, const AccessSettings& acces
     const std::string host = settings.listenAddress.find(':') == std::string::npos
                                  ? settings.listenAddress
                                  : "[" + settings.listenAddress + "]";
-    _shared = std::make_shared<Shared>(store, access, settings.baseUrl,
+    _shared = std::make_shared<Shared>(store, access, settings.map, settings.baseUrl,
                                        settings.certificateFile.empty() ? "http" : "https",
                                        host + ":" + std::to_string(_settings.port));
     Poco::Net::HTTPServerParams::Ptr parameters = new Poco::Net::HTTPServerParams;
