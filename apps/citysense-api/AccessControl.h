@@ -1,6 +1,7 @@
 // Who may read what, and how often, decided for each request before it is answered:
 // - the key, from "Authorization: Bearer KEY" or "X-API-Key: KEY" (none: anonymous); an unknown or
-//   expired key is a 401 whose JSON says which, a key with neither live:read nor history:read a 403;
+//   expired key is a 401 whose JSON says which, a key with neither live:read nor history:read a 403
+//   (except on the admin routes, which check for the admin scope themselves: GatewayConfigService.h);
 // - the rate: token buckets per key, or per client address for anonymous requests and unknown keys,
 //   a 429 with Retry-After when they are empty, and the X-RateLimit-* headers on every answer;
 // - what the request may read (ReadingsAccess): readings older than the embargo, unless the key has
@@ -32,6 +33,8 @@ struct Admission {
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;  ///< for the answer, either way
     ReadingsAccess readings;
+    std::string keyName;  ///< the key's name, when the request presents a valid one
+    Scopes scopes = 0;    ///< and its scopes
 };
 
 class AccessControl {

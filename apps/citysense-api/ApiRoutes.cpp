@@ -52,6 +52,9 @@ std::vector<Route> servedRoutes() {
     for (const auto& [set, name] : resources)
         routes.push_back(
             {Route::Kind::Resource, entityPath(set) + "/" + name, ServicePath::Health, set, name});
+    routes.push_back({Route::Kind::Admin,
+                      std::string(kVersionPath) + "/admin/gateways/{system}/{city}/{street}/config",
+                      ServicePath::Health, EntityType::Thing, ""});
     return routes;
 }
 

@@ -1,8 +1,8 @@
 // Every route citysense-api serves, in one list derived from the tables its router dispatches on: the
 // service's own paths (below), the SensorThings entity model (each entity set, its entities and their
-// navigation properties: SensingModel), the air-quality resources (AirQualityService) and the exports
-// (ExportService). The OpenAPI document is built over this list, and its test checks that every route
-// in it is documented and answered.
+// navigation properties: SensingModel), the air-quality resources (AirQualityService), the exports
+// (ExportService) and the admin route (GatewayConfigService). The OpenAPI document is built over this list,
+// and its test checks that every route in it is documented and answered.
 #pragma once
 
 #include "SensingModel.h"
@@ -30,6 +30,7 @@ struct Route {
         Entity,      ///< /v1.1/Things({id})
         Navigation,  ///< /v1.1/Things({id})/Datastreams
         Resource,    ///< /v1.1/Things({id})/Compliance, beyond the standard
+        Admin,       ///< /v1.1/admin/gateways/{system}/{city}/{street}/config (GatewayConfigService)
     };
 
     Kind kind;

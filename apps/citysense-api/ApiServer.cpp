@@ -4,6 +4,7 @@
 #include "AirQualityService.h"
 #include "ApiRoutes.h"
 #include "ExportService.h"
+#include "GatewayConfigService.h"
 #include "MapSite.h"
 #include "OpenApiDocument.h"
 #include "SensingService.h"
@@ -32,15 +33,16 @@ using Poco::Net::HTTPServerRequest;
 using Poco::Net::HTTPServerResponse;
 
 struct ApiServer::Shared {
-    Shared(ReadingsStore& store, const AccessSettings& access, const MapSettings& map, std::string baseUrl,
+    Shared(ReadingsStore& store, const AccessSettings& access, const ServerSettings& server,
            std::string scheme, std::string ownAuthority)
         : store(store),
           access(access, store),
           sensing(store),
           airQuality(store),
           exports(store),
-          map(map),
-          baseUrl(std::move(baseUrl)),
+          map(server.map),
+          gatewayConfig(server.admin),
+          baseUrl(server.baseUrl),
           scheme(std::move(scheme)),
           ownAuthority(std::move(ownAuthority)) {}
 
@@ -50,6 +52,7 @@ struct ApiServer::Shared {
     AirQualityService airQuality;
     ExportService exports;
     MapSite map;
+    GatewayConfigService gatewayConfig;
     RequestMetrics metrics;
     std::string baseUrl;       ///< the configured one, or empty
     std::string scheme;        ///< "http" or "https"
@@ -117,12 +120,15 @@ public:
         const auto start = std::chrono::steady_clock::now();
         Answer answer;
         try {
-            const Admission admission =
-                _shared->access.admit(request, targetPath(request), nowMicros(), steadyMicros());
+            const std::string path = targetPath(request);
+            const Admission admission = _shared->access.admit(request, path, nowMicros(), steadyMicros());
             for (const auto& [name, value] : admission.headers)
                 response.set(name, value);
             if (admission.status != 200) {
                 answer = {admission.status, kJson, admission.body};
+            } else if (GatewayConfigService::owns(path)) {
+                answer = fromJson(_shared->gatewayConfig.answer(request, response, path,
+                                                                {admission.keyName, admission.scopes}));
             } else {
                 const ReadingsAccessScope scope(admission.readings);
                 answer = route(request, response);
@@ -137,7 +143,7 @@ public:
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
             return;
         }
-        if (answer.status == 405)
+        if (answer.status == 405 && !response.has("Allow"))
             response.set("Allow", "GET, HEAD");
         response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(answer.status));
         response.setContentType(answer.contentType);
@@ -264,9 +270,9 @@ ApiServer::ApiServer(const ServerSettings& settings, const AccessSettings& acces
     const std::string host = settings.listenAddress.find(':') == std::string::npos
                                  ? settings.listenAddress
                                  : "[" + settings.listenAddress + "]";
-    _shared = std::make_shared<Shared>(store, access, settings.map, settings.baseUrl,
-                                       settings.certificateFile.empty() ? "http" : "https",
-                                       host + ":" + std::to_string(_settings.port));
+    _shared =
+        std::make_shared<Shared>(store, access, settings, settings.certificateFile.empty() ? "http" : "https",
+                                 host + ":" + std::to_string(_settings.port));
     Poco::Net::HTTPServerParams::Ptr parameters = new Poco::Net::HTTPServerParams;
     parameters->setMaxThreads(settings.threads);
     parameters->setMaxQueued(256);

@@ -7,10 +7,10 @@
 //   /health           JSON: whether the readings store answers, and the requests served (503 when it
 //                     does not)
 //   /metrics          Prometheus text: requests by status code, their durations, refusals
+//   /v1.1/admin/...   gateways' remote configuration, for keys with the admin scope (GatewayConfigService)
 // and, except for /health and /metrics, admits each request first (AccessControl: keys, rate limits,
-// what it may read),
-// and answers anything else with a JSON 404, methods other than GET and HEAD with a 405. With a
-// certificate and key it speaks HTTPS only, TLS 1.2 or newer.
+// what it may read), and answers anything else with a JSON 404, methods other than GET and HEAD
+// (outside /v1.1/admin) with a 405. With a certificate and key it speaks HTTPS only, TLS 1.2 or newer.
 #pragma once
 
 #include "ApiSettings.h"

@@ -190,8 +190,8 @@ ApiSettings readApiSettings(const ConfigDocument& document, std::vector<ConfigIs
     for (const auto& section : document.sections) {
         if (section.values.count("") && section.name.empty())
             issues.push_back({"", section.kind, "a key outside any section", false, section.file});
-        else if (section.kind != "api" && section.kind != "store")
-            issues.push_back({section.label(), "", "unknown section (expected [api] and [store])"});
+        else if (section.kind != "api" && section.kind != "store" && section.kind != "admin")
+            issues.push_back({section.label(), "", "unknown section (expected [api], [store] and [admin])"});
         else if (!section.name.empty())
             issues.push_back({section.label(), "", "write [" + section.kind + "], without a name"});
     }
@@ -201,6 +201,7 @@ ApiSettings readApiSettings(const ConfigDocument& document, std::vector<ConfigIs
     const Options api = readSection(document, "api", issues);
     settings.server = readServer(api, issues);
     settings.access = readAccess(api, issues);
+    settings.server.admin = readAdminSettings(document, issues);
     settings.store = readStore(readSection(document, "store", issues), issues);
     settings.store.sessions = settings.server.threads;  // a request uses one session at a time
     attributeFiles(document, issues);

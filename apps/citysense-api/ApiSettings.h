@@ -1,9 +1,10 @@
 // citysense-api's configuration: the [api] section (where it listens, the base URL of its links, TLS,
-// and who may see what: keys, the embargo, rate limits) and the [store] section (the readings store it
-// reads), each validated against its option table. Every problem of the file is collected at once, naming its
-// file, section and key.
+// and who may see what: keys, the embargo, rate limits), the [store] section (the readings store it
+// reads) and the optional [admin] section (AdminSettings.h), each validated against its option table. Every
+// problem of the file is collected at once, naming its file, section and key.
 #pragma once
 
+#include "AdminSettings.h"
 #include "RateLimit.h"
 
 #include <engine/Config.h>
@@ -33,6 +34,7 @@ struct ServerSettings {
     Micros drainTimeout = 0;
     std::string logLevel;
     MapSettings map;
+    AdminSettings admin;  ///< [admin]: the gateway configuration routes
 };
 
 /// Who may read what, and how often: what a SIGHUP changes in a running service.

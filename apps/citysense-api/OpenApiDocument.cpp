@@ -2,6 +2,7 @@
 
 #include "ApiRoutes.h"
 #include "OpenApiAccess.h"
+#include "OpenApiAdmin.h"
 #include "OpenApiComponents.h"
 
 #include <Poco/JSON/Array.h>
@@ -304,6 +305,10 @@ Object::Ptr rootOperation() {
 std::string build() {
     auto paths = object();
     for (const Route& route : servedRoutes()) {
+        if (route.kind == Route::Kind::Admin) {
+            paths->set(route.path, gatewayConfigPathItem());
+            continue;
+        }
         Object::Ptr get;
         switch (route.kind) {
             case Route::Kind::Service:
@@ -319,6 +324,8 @@ std::string build() {
                 break;
             case Route::Kind::Resource:
                 get = resourceOperation(route);
+                break;
+            case Route::Kind::Admin:
                 break;
         }
         if (!get)
@@ -339,7 +346,8 @@ std::string build() {
         "air-quality figures of Directive 2008/50/EC, the latest values as GeoJSON and CSV exports. "
         "Errors are JSON: {\"code\":400,\"type\":\"error\",\"parameter\":\"from\",\"message\":\"...\"}. "
         "Without a key only readings older than the embargo (1 h by default) are served; /health and "
-        "/metrics are neither limited nor checked.");
+        "/metrics are neither limited nor checked. Keys with the admin scope may read and change gateways' "
+        "remote configuration under /v1.1/admin.");
     auto document = object();
     document->set("openapi", "3.0.3");
     document->set("info", info);

@@ -1,20 +1,19 @@
 // citysense-ctl: the operator's commands. `config` manages gateways' remote configuration (DESIGN.md,
 // Remote configuration): the operator's signing key, the signed desired document of a gateway, and
 // where the gateway is with it.
-#include "ConfigDocuments.h"
+#include <remote-config-client/ConfigDocuments.h>
+#include <remote-config-client/DesiredChanges.h>
 
 #include <engine/Ed25519Key.h>
 
 #include <citysense/Options.h>
 
 #include <getopt.h>
-#include <openssl/rand.h>
 #include <unistd.h>
 #include <chrono>
 #include <fstream>
 #include <functional>
 #include <iostream>
-#include <limits>
 #include <thread>
 
 using namespace citysense;
@@ -127,19 +126,6 @@ Arguments parseArguments(int argc, char** argv) {
     return arguments;
 }
 
-std::string randomRequestId() {
-    unsigned char bytes[12];
-    if (RAND_bytes(bytes, sizeof bytes) != 1)
-        throw std::runtime_error("no random bytes for a request id");
-    static const char digits[] = "0123456789abcdef";
-    std::string id;
-    for (const unsigned char byte : bytes) {
-        id += digits[byte >> 4];
-        id += digits[byte & 15];
-    }
-    return id;
-}
-
 void printDocuments(const std::string& gateway, const GatewayDocuments& documents) {
     std::cout << "gateway   " << gateway << "\n";
     if (!documents.desired) {
@@ -192,14 +178,7 @@ void assign(RemoteChanges& changes, const std::string& assignment) {
         usageError("'" + assignment + "' is not KIND.NAME.KEY=VALUE");
     const std::string section = path.substr(0, second);
     const std::string key = path.substr(second + 1);
-    const std::string value = assignment.substr(equals + 1);
-    if (!value.empty()) {
-        changes[section][key] = value;
-        return;
-    }
-    changes[section].erase(key);
-    if (changes[section].empty())
-        changes.erase(section);
+    setChange(changes, section, key, assignment.substr(equals + 1));
 }
 
 int set(const Arguments& arguments, citysense::mqtt::Client& client) {
@@ -208,41 +187,17 @@ int set(const Arguments& arguments, citysense::mqtt::Client& client) {
         usageError("set needs --key FILE, the operator's private key");
     const Ed25519Key key = Ed25519Key::readPrivate(arguments.keyFile);
     const GatewayDocuments current = readGatewayDocuments(client, gateway, std::chrono::seconds(1));
-    // The current changes are signed again, so they are taken only from a document this key signed:
-    // otherwise whoever could write at the broker would have the operator sign their changes.
-    DesiredDocument document;
-    if (current.desired && !arguments.replace) {
-        try {
-            document = openSignedDocument(*current.desired, key);
-        } catch (const DocumentError& error) {
-            throw std::runtime_error("the current desired document cannot be built on (" +
-                                     std::string(error.what()) +
-                                     "): check how it got there, then start from nothing with --replace");
-        }
-    }
+    DesiredDocument document = currentDesired(current, key, arguments.replace);
     for (std::size_t i = 3; i < arguments.words.size(); ++i)
         assign(document.changes, arguments.words[i]);
-    if (current.reported)
-        document.version =
-            std::max({document.version, current.reported->version, current.reported->appliedVersion});
-    if (arguments.version == 0 && document.version >= std::numeric_limits<std::int64_t>::max() / 2)
-        throw std::runtime_error("version " + std::to_string(document.version) +
-                                 " seen: too large to count on from (give --version)");
-    document.version = arguments.version > 0 ? arguments.version : document.version + 1;
-    document.gateway = gateway;
-    document.request = randomRequestId();
-    document.expires = nowMicros() + arguments.expires;
+    stampDesired(document, current, gateway, arguments.version, arguments.expires);
     publishDesired(client, gateway, signDocument(document, key));
     std::cout << "citysense-ctl: published version " << document.version << " (request " << document.request
               << ") for " << gateway << "\n";
     if (arguments.wait <= 0)
         return 0;
-    const auto deadline = std::chrono::steady_clock::now() +
-                          std::chrono::milliseconds(static_cast<long>(arguments.wait * 1000));
-    GatewayDocuments documents;
-    do {
-        documents = readGatewayDocuments(client, gateway, std::chrono::milliseconds(500));
-    } while (stateOf(documents) == "pending" && std::chrono::steady_clock::now() < deadline);
+    const GatewayDocuments documents =
+        awaitReport(client, gateway, std::chrono::milliseconds(static_cast<long>(arguments.wait * 1000)));
     printDocuments(gateway, documents);
     return stateOf(documents) == "applied" ? 0 : 1;
 }

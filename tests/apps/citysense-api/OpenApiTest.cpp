@@ -78,7 +78,8 @@ TEST(OpenApiDocument, DocumentsEveryRouteServedWithItsParametersAndAnswers) {
          {"/health", "/metrics", "/latest.geojson", "/openapi.json", "/v1.1", "/v1.1/Things",
           "/v1.1/Things({id})/Datastreams", "/v1.1/Datastreams({id})/Observations",
           "/v1.1/Observations('{id}')/Datastream", "/v1.1/Datastreams({id})/Aggregates",
-          "/v1.1/Things({id})/Compliance", "/v1.1/Things({id})/AirQualityIndex", "/v1.1/Things({id})/Export"})
+          "/v1.1/Things({id})/Compliance", "/v1.1/Things({id})/AirQualityIndex", "/v1.1/Things({id})/Export",
+          "/v1.1/admin/gateways/{system}/{city}/{street}/config"})
         EXPECT_TRUE(paths->has(path)) << path;
 }
 
@@ -104,6 +105,13 @@ TEST(OpenApiDocument, EveryRouteListedIsAnsweredByTheService) {
                            route.set == api::EntityType::Observation        ? "1-1764000000000000"
                            : route.set == api::EntityType::ObservedProperty ? "8"  // no2
                                                                             : "1");
+        // The admin route is off without an [admin] section, and says so.
+        if (route.kind == Route::Kind::Admin) {
+            const ApiAnswer off = service.get("/v1.1/admin/gateways/hypo_city/city_01/street_01/config");
+            EXPECT_EQ(off.status, 404) << target;
+            EXPECT_NE(off.body.find("[admin] remote_config"), std::string::npos) << off.body;
+            continue;
+        }
         // The entities exist: a 404 would be a route the router does not serve. A 400 for a missing
         // parameter is the route answering.
         const int status = service.get(target).status;

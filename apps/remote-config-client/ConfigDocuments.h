@@ -1,5 +1,6 @@
 // The operator's view of a gateway's remote configuration at the broker: the retained desired and
-// reported documents (engine/RemoteConfig.h), read and written as the operator's MQTT identity.
+// reported documents (engine/RemoteConfig.h), read and written as the operator's MQTT identity, by
+// citysense-ctl and by citysense-api's admin route alike.
 #pragma once
 
 #include <engine/SignedDocument.h>
