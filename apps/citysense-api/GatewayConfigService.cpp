@@ -129,6 +129,20 @@ bool GatewayConfigService::owns(const std::string& path) {
 JsonAnswer GatewayConfigService::answer(Poco::Net::HTTPServerRequest& request,
                                         Poco::Net::HTTPServerResponse& response, const std::string& path,
                                         const Requester& requester) {
+    JsonAnswer answer = decide(request, response, path, requester);
+    // What show() and set() did is logged there; a request refused before, here.
+    if (_settings.remoteConfig && (answer.status == 400 || answer.status == 401 || answer.status == 403 ||
+                                   answer.status == 405 || answer.status == 413))
+        adminLog().information(
+            "admin: " +
+            (requester.keyName.empty() ? std::string("no key") : "key '" + requester.keyName + "'") + ": " +
+            request.getMethod() + " " + path + " refused with " + std::to_string(answer.status));
+    return answer;
+}
+
+JsonAnswer GatewayConfigService::decide(Poco::Net::HTTPServerRequest& request,
+                                        Poco::Net::HTTPServerResponse& response, const std::string& path,
+                                        const Requester& requester) {
     if (!_settings.remoteConfig)
         return errorAnswer(404, "the admin routes are off: [admin] remote_config turns them on");
     if (requester.keyName.empty()) {

@@ -54,6 +54,9 @@ public:
 private:
     struct Parameters;
 
+    /// The answer, before it is logged.
+    JsonAnswer decide(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
+                      const std::string& path, const Requester& requester);
     JsonAnswer show(const std::string& gateway, const Requester& requester);
     JsonAnswer set(const std::string& gateway, const Parameters& parameters, const std::string& body,
                    const Requester& requester);

@@ -213,6 +213,11 @@ TEST_F(GatewayConfigApiTest, OnlyAdminKeysAndWellFormedRequestsAreTaken) {
     EXPECT_EQ(large.status, 413) << large.body;
     const Reply deleted = ask(api.port(), "DELETE", kRoute, admin);
     EXPECT_EQ(deleted.status, 405) << deleted.body;
+
+    const std::string log = api.process().log();
+    EXPECT_NE(log.find("admin: no key: GET " + kRoute + " refused with 401"), std::string::npos) << log;
+    EXPECT_NE(log.find("admin: key 'app': POST " + kRoute + " refused with 403"), std::string::npos) << log;
+    EXPECT_EQ(log.find(reader), std::string::npos) << "the key itself is never logged";
 }
 
 TEST_F(GatewayConfigApiTest, WithoutTheBrokerTheAnswerIs503) {
