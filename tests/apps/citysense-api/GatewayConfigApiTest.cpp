@@ -8,6 +8,7 @@
 #include "Programs.h"
 
 #include <engine/Ed25519Key.h>
+#include <engine/SignedDocument.h>
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
@@ -18,6 +19,7 @@
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 
@@ -114,6 +116,13 @@ protected:
                "\nca_file = " + _broker.caFile() + "\nsigning_key = " + _signingKey + "\n";
     }
 
+    /// A mosquitto client `command` as the operator identity at the test broker: its output.
+    std::string operatorTool(std::vector<std::string> command) const {
+        command.insert(command.end(), {"-h", "127.0.0.1", "-p", std::to_string(_broker.tlsPort()), "--cafile",
+                                       _broker.caFile(), "-u", _operator.username, "-P", _operator.password});
+        return runChecked(command);
+    }
+
     /// `keys add NAME --scopes SCOPES`: the key.
     std::string addKey(const std::string& configuration, const std::string& name, const std::string& scopes) {
         const CommandResult added = runProgram({CITYSENSE_BINARY_DIR "/bin/citysense-api", "-c",
@@ -178,6 +187,39 @@ TEST_F(GatewayConfigApiTest, AnAdminKeyMutesADriverTheGatewayAppliesItAndShowSay
     EXPECT_EQ(log.find(admin), std::string::npos) << "the key itself is never logged";
     gateway.signal(SIGTERM);
     EXPECT_EQ(gateway.wait(), 0) << gateway.log();
+
+    // What the API left at the broker verifies with the operator's public key.
+    const std::string retained = operatorTool(
+        {"mosquitto_sub", "-C", "1", "-W", "5", "-t", "config/hypo_city/city_01/street_01/desired"});
+    const DesiredDocument published =
+        openSignedDocument(retained.substr(0, retained.find_last_not_of('\n') + 1),
+                           Ed25519Key::readPublic(_signingKey + ".pub"));
+    EXPECT_EQ(published.version, 4);
+    EXPECT_EQ(published.changes.at("driver.so2").at("enabled"), "true");
+}
+
+TEST_F(GatewayConfigApiTest, ADocumentTheOperatorsKeyDidNotSignIsNotBuiltOnUnlessReplaced) {
+    const std::string configuration = apiConfig(operatorSection());
+    const std::string admin = addKey(configuration, "ops", "admin");
+    const Ed25519Key other = Ed25519Key::generate();
+    const DesiredDocument forged{"hypo_city/city_01/street_01",
+                                 3,
+                                 "forged",
+                                 nowMicros() + 60 * kMicrosPerSecond,
+                                 {{"driver.so2", {{"enabled", "false"}}}}};
+    operatorTool({"mosquitto_pub", "-q", "1", "-r", "-t", "config/hypo_city/city_01/street_01/desired", "-m",
+                  signDocument(forged, other)});
+    ApiService api(configuration);
+
+    const Reply onTop = ask(api.port(), "POST", kRoute, admin, R"({"driver.no2": {"interval": "1s"}})");
+    EXPECT_EQ(onTop.status, 409) << onTop.body;
+    EXPECT_NE(onTop.body.find("cannot be built on"), std::string::npos) << onTop.body;
+    const Reply replaced =
+        ask(api.port(), "POST", kRoute + "?replace=true", admin, R"({"driver.no2": {"interval": "1s"}})");
+    EXPECT_EQ(replaced.status, 202) << replaced.body;
+    EXPECT_EQ(field(replaced, "desired/version"), "1") << replaced.body;
+    EXPECT_EQ(replaced.json->getObject("desired")->getObject("changes")->has("driver.so2"), false)
+        << replaced.body;
 }
 
 TEST_F(GatewayConfigApiTest, OnlyAdminKeysAndWellFormedRequestsAreTaken) {
