@@ -126,6 +126,7 @@ public:
 private:
     friend class AirQualityStore;  // its queries use run(), timeMicros() and time()
     friend class ExportStore;      // and so do the CSV exports'
+    friend class LiveStore;        // and so does the live stream's look-up of sensors
     class Pool;
 
     /// Runs `query` on a session of the pool, restricted to what the request this thread answers may
