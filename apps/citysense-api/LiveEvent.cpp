@@ -22,9 +22,10 @@ std::string liveObservationData(std::int64_t datastream, std::int64_t thing, Qua
     return data + "]}";
 }
 
-std::string formatLiveEvent(const LiveEvent& event) {
-    return "id: " + std::to_string(event.id) + "\nevent: observation\ndata: " + event.observation->data +
-           "\n\n";
+LiveEvent liveEvent(std::uint64_t id, Micros received, std::shared_ptr<const LiveObservation> observation) {
+    auto text = std::make_shared<const std::string>(
+        "id: " + std::to_string(id) + "\nevent: observation\ndata: " + observation->data + "\n\n");
+    return {id, received, std::move(observation), std::move(text)};
 }
 
 }  // namespace citysense::api

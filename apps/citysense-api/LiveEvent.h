@@ -29,9 +29,11 @@ struct LiveEvent {
     std::uint64_t id = 0;  ///< increasing; the first of a run is its start time in µs
     Micros received = 0;   ///< steady time it was published, for the window's age
     std::shared_ptr<const LiveObservation> observation;
+    /// "id: 7\nevent: observation\ndata: {...}\n\n", written once for every stream
+    std::shared_ptr<const std::string> text;
 };
 
-/// "id: 7\nevent: observation\ndata: {...}\n\n"
-std::string formatLiveEvent(const LiveEvent& event);
+/// The event `id` of `observation`, its text included.
+LiveEvent liveEvent(std::uint64_t id, Micros received, std::shared_ptr<const LiveObservation> observation);
 
 }  // namespace citysense::api

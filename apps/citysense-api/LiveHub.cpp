@@ -19,7 +19,7 @@ void LiveHub::forgetOld(Micros steady) {
 
 void LiveHub::publish(std::shared_ptr<const LiveObservation> observation, Micros steady) {
     std::lock_guard<std::mutex> lock(_mutex);
-    const LiveEvent event{++_lastId, steady, std::move(observation)};
+    const LiveEvent event = liveEvent(++_lastId, steady, std::move(observation));
     ++_published;
     if (_windowEvents > 0) {
         _window.push_back(event);

@@ -149,7 +149,7 @@ int LiveService::serve(const Admission& admitted, const Poco::URI::QueryParamete
         if (opening.gap)
             out << "event: gap\ndata: " << *opening.gap << "\n\n";
         for (const LiveEvent& event : opening.backlog)
-            out << formatLiveEvent(event);
+            out << *event.text;
         _hub.countSent(opening.backlog.size());
         out.flush();
         Micros lastWrite = steadyMicros();
@@ -160,7 +160,7 @@ int LiveService::serve(const Admission& admitted, const Poco::URI::QueryParamete
                 break;
             const Micros steady = steadyMicros();
             for (const LiveEvent& event : taken.events)
-                out << formatLiveEvent(event);
+                out << *event.text;
             _hub.countSent(taken.events.size());
             if (!taken.events.empty()) {
                 lastWrite = steady;

@@ -1,8 +1,8 @@
 // The live stream (/v1.1/live) of the real citysense-api, fed by its own subscription to a real
 // Mosquitto, over a SQLite store: readings published by a gateway arrive with their Datastream and
-// Thing ids; the filters; resuming with Last-Event-ID, with and without a gap; 401, 403 and station
-// lists; the per-key stream limit; a slow consumer cut off and counted while a fast one keeps
-// receiving; a revoked key's stream ending.
+// Thing ids, also those of a sensor the store gets only after the reading; the filters; resuming
+// with Last-Event-ID, with and without a gap; 401, 403 and station lists; the per-key stream limit;
+// a slow consumer cut off and counted while a fast one keeps receiving; a revoked key's stream ending.
 #include "ApiTestStore.h"
 #include "Broker.h"
 #include "LiveStreamClient.h"
@@ -140,6 +140,22 @@ TEST_F(LiveStreamTest, APublishedReadingArrivesWithItsDatastreamAndThing) {
     EXPECT_GT(std::stoull(second->id), std::stoull(event->id));
     EXPECT_EQ(parsed(second->data)->getValue<int>("Datastream@iot.id"), 4);
     EXPECT_EQ(metric("citysense_api_live_streams"), "1");
+}
+
+TEST_F(LiveStreamTest, AReadingOfASensorTheStoreDoesNotHaveYetFollowsOnceItDoes) {
+    start();
+    auto client = stream();
+    Gateway gateway(_broker, "street_03");
+    gateway.reading("hypo_city/city_01/street_03/air_pollution/no2_level", 7);
+    EXPECT_FALSE(client->nextEvent(1500ms)) << "nothing to say which Datastream it is yet";
+    _store.execute(
+        "INSERT INTO stations (id, system, city, street) VALUES (7, 'hypo_city', 'city_01', 'street_03');"
+        "INSERT INTO sensors (id, station_id, quantity, unit, driver) VALUES (9, 7, 'no2', 'ppb', "
+        "'driver.ingest');");
+    const auto event = client->nextEvent(5s);
+    ASSERT_TRUE(event);
+    EXPECT_EQ(parsed(event->data)->getValue<int>("Datastream@iot.id"), 9);
+    EXPECT_EQ(parsed(event->data)->getValue<int>("Thing@iot.id"), 7);
 }
 
 TEST_F(LiveStreamTest, FiltersByThingQuantityAndDatastream) {
