@@ -14,6 +14,9 @@ namespace citysense::api {
 namespace {
 
 constexpr Micros kKeyCheckInterval = kMicrosPerSecond;
+// How long a stream's thread, woken by an event, waits for more before it writes: a burst costs one
+// wake-up and one write, not one per event, for at most this much latency.
+constexpr Micros kGatherTime = 20 * 1000;
 
 using Poco::Net::HTTPServerResponse;
 
@@ -155,7 +158,8 @@ int LiveService::serve(const Admission& admitted, const Poco::URI::QueryParamete
         Micros lastWrite = steadyMicros();
         Micros lastKeyCheck = lastWrite;
         while (out) {
-            LiveStream::Taken taken = stream->take(std::min(kKeyCheckInterval, _settings.keepAlive));
+            LiveStream::Taken taken =
+                stream->take(std::min(kKeyCheckInterval, _settings.keepAlive), kGatherTime);
             if (taken.slow || taken.ended || (taken.events.empty() && closedByClient(descriptor)))
                 break;
             const Micros steady = steadyMicros();

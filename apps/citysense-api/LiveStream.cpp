@@ -32,8 +32,10 @@ bool LiveStream::offer(const LiveEvent& event) {
             return false;
         if (_queue.size() < _capacity) {
             _queue.push_back(event);
-            if (_queue.size() == 1)
-                _ready.notify_one();  // a thread with events still to take is not waiting
+            // A thread with events still to take is not waiting for the first, and one gathering more
+            // (take()) writes once half the queue is full.
+            if (_queue.size() == 1 || _queue.size() == (_capacity + 1) / 2)
+                _ready.notify_one();
             return false;
         }
         _slow = true;
@@ -52,10 +54,14 @@ void LiveStream::end() {
     _ready.notify_one();
 }
 
-LiveStream::Taken LiveStream::take(Micros timeout) {
+LiveStream::Taken LiveStream::take(Micros timeout, Micros gather) {
     std::unique_lock<std::mutex> lock(_mutex);
-    _ready.wait_for(lock, std::chrono::microseconds(timeout),
-                    [&] { return !_queue.empty() || _slow || _ended; });
+    const auto done = [&] { return _slow || _ended; };
+    if (_ready.wait_for(lock, std::chrono::microseconds(timeout),
+                        [&] { return !_queue.empty() || done(); }) &&
+        !done() && gather > 0)
+        _ready.wait_for(lock, std::chrono::microseconds(gather),
+                        [&] { return done() || _queue.size() >= (_capacity + 1) / 2; });
     Taken taken;
     taken.slow = _slow;
     taken.ended = _ended;

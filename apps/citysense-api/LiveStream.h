@@ -48,8 +48,10 @@ public:
         bool slow = false;   ///< cut off for letting too many events wait
         bool ended = false;  ///< end() was called
     };
-    /// The events waiting, after waiting at most `timeout` for one.
-    Taken take(Micros timeout);
+    /// The events waiting, after waiting at most `timeout` for one, and then `gather` for more to come
+    /// with it (unless half the queue fills up first): one wake-up and one write for a burst of
+    /// events, not one each.
+    Taken take(Micros timeout, Micros gather);
 
 private:
     const LiveFilter _filter;

@@ -214,16 +214,16 @@ int main(int argc, char** argv) {
         [&] {
             parseOptions(
                 argc, argv,
-                {{"port",
+                {{"--port",
                   [&](const std::string& value) { setup.port = static_cast<unsigned>(std::stoul(value)); }},
-                 {"key-file", [&](const std::string& value) { setup.key = readPassword(value); }},
-                 {"uri", [&](const std::string& value) { setup.uri = value; }},
-                 {"username", [&](const std::string& value) { setup.username = value; }},
-                 {"password-file", [&](const std::string& value) { setup.password = readPassword(value); }},
-                 {"clients", [&](const std::string& value) { setup.clients = std::stoi(value); }},
-                 {"readings", [&](const std::string& value) { setup.readings = std::stoi(value); }},
-                 {"rate", [&](const std::string& value) { setup.rate = std::stod(value); }},
-                 {"api-pid", [&](const std::string& value) { setup.apiPid = std::stol(value); }}});
+                 {"--key-file", [&](const std::string& value) { setup.key = readPassword(value); }},
+                 {"--uri", [&](const std::string& value) { setup.uri = value; }},
+                 {"--username", [&](const std::string& value) { setup.username = value; }},
+                 {"--password-file", [&](const std::string& value) { setup.password = readPassword(value); }},
+                 {"--clients", [&](const std::string& value) { setup.clients = std::stoi(value); }},
+                 {"--readings", [&](const std::string& value) { setup.readings = std::stoi(value); }},
+                 {"--rate", [&](const std::string& value) { setup.rate = std::stod(value); }},
+                 {"--api-pid", [&](const std::string& value) { setup.apiPid = std::stol(value); }}});
             if (setup.port == 0 || setup.key.empty() || setup.username.empty())
                 throw std::invalid_argument("--port, --key-file and --username are required");
         },

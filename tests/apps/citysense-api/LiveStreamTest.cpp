@@ -274,8 +274,10 @@ TEST_F(LiveStreamTest, CutsOffASlowConsumerAndKeepsServingAFastOne) {
     auto fast = stream();
     LiveStreamClient slow(_service->port(), "/v1.1/live", {{"Authorization", "Bearer " + _key}}, 4096);
     ASSERT_EQ(slow.status(), 200);
-    constexpr int kPacks = 200;
-    constexpr int kPerPack = 100;
+    // 10,000 readings a second, for two seconds: more than the slow consumer's socket buffers and
+    // queue hold, while the fast one has 50 ms of its queue to spare.
+    constexpr int kPacks = 400;
+    constexpr int kPerPack = 50;
     std::atomic<int> received{0};
     std::thread reader([&] {
         while (received < kPacks * kPerPack) {
@@ -293,7 +295,7 @@ TEST_F(LiveStreamTest, CutsOffASlowConsumerAndKeepsServingAFastOne) {
             senml += R"(,{"n":"air_pollution/no2_level","v":)" + std::to_string(reading) + R"(,"t":)" +
                      std::to_string(reading) + "}";
         gateway.publish(kNo2Topic, senml + "]");
-        std::this_thread::sleep_for(2ms);
+        std::this_thread::sleep_for(5ms);
     }
     reader.join();
     EXPECT_EQ(received, kPacks * kPerPack) << "the fast consumer got every event";
