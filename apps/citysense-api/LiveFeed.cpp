@@ -99,10 +99,7 @@ void LiveFeed::connectLoop() {
             if (lost)
                 log().warning("live stream: connection to " + client.describe() + " lost; connecting again");
             client.disconnect(std::chrono::milliseconds(1000));
-        } catch (const ::mqtt::exception& error) {
-            lastProblem = error.what();
-            log().warning("live stream: " + lastProblem);
-        } catch (const std::exception& error) {
+        } catch (const std::exception& error) {  // paho's, and Client's own explanations
             if (lastProblem != error.what())
                 log().warning(std::string("live stream: ") + error.what() + " (trying again)");
             lastProblem = error.what();
