@@ -115,6 +115,7 @@ int LiveService::serve(const Admission& admitted, const Poco::URI::QueryParamete
     }
     Poco::Net::StreamSocket& socket = static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket();
     const int descriptor = socket.impl()->sockfd();
+    socket.setNoDelay(true);  // an event goes out when written, not after the client's delayed ACK
     // Ends the connection, and a write blocked on it, from the hub's thread.
     auto cutOff = [descriptor] { ::shutdown(descriptor, SHUT_RDWR); };
     const int keyLimit = key.maxStreams ? *key.maxStreams : _settings.maxStreamsPerKey;
