@@ -82,13 +82,13 @@ AirQualityAnswer aggregatesResource(AirQualityStore& store, std::int64_t id,
                                              " measures " + datastream.quantity + " (" + unit + ")");
         unit = "ug/m3";
     }
-    const auto interval = sensorInterval(store, id, end);
-    if (!interval)
-        return airQualityError(422,
-                               "Datastream " + std::to_string(id) +
-                                   " has fewer than two readings: its interval, which the expected count and "
-                                   "the coverage need, cannot be told from their spacing");
-    auto periods = aggregates(store, id, start, end, timingOf(*interval), period);
+    const auto timing = sensorTiming(store, id, end);
+    if (!timing)
+        return airQualityError(
+            422, "Datastream " + std::to_string(id) +
+                     " has no announced interval and fewer than two readings: its interval, which "
+                     "the expected count and the coverage need, cannot be told from their spacing");
+    auto periods = aggregates(store, id, start, end, timing->timing, period);
     if (factor)
         airquality::scaleValues(periods, *factor);
     if (format)
@@ -101,7 +101,7 @@ AirQualityAnswer aggregatesResource(AirQualityStore& store, std::int64_t id,
     object->set("interval", periodName(period));
     object->set("from", formatIsoTime(start));
     object->set("to", formatIsoTime(end));
-    setInterval(*object, interval);
+    setInterval(*object, timing);
     Poco::JSON::Array::Ptr values = new Poco::JSON::Array;
     for (const auto& aggregate : periods)
         values->add(periodJson(aggregate));

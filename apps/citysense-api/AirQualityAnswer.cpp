@@ -37,13 +37,25 @@ Poco::Dynamic::Var valueOrNull(const std::optional<double>& value) {
     return value ? Poco::Dynamic::Var(*value) : Poco::Dynamic::Var();
 }
 
-void setInterval(Poco::JSON::Object& object, const std::optional<Micros>& interval) {
-    if (interval) {
-        object.set("sensor_interval_seconds", static_cast<double>(*interval) / kMicrosPerSecond);
-        object.set("interval_source", "median_spacing");
+void setInterval(Poco::JSON::Object& object, const std::optional<KnownTiming>& timing) {
+    if (timing) {
+        object.set("sensor_interval_seconds",
+                   static_cast<double>(timing->timing.interval) / kMicrosPerSecond);
+        object.set("interval_source", intervalSourceName(timing->source));
     } else {
         object.set("sensor_interval_seconds", Poco::Dynamic::Var());
         object.set("interval_source", Poco::Dynamic::Var());
+    }
+}
+
+void writeInterval(JsonWriter& out, const std::optional<KnownTiming>& timing) {
+    if (timing) {
+        out.key("sensor_interval_seconds")
+            .number(static_cast<double>(timing->timing.interval) / kMicrosPerSecond);
+        out.key("interval_source").string(intervalSourceName(timing->source));
+    } else {
+        out.key("sensor_interval_seconds").null();
+        out.key("interval_source").null();
     }
 }
 
@@ -60,6 +72,25 @@ void setIndex(Poco::JSON::Object& object, const airquality::StationIndex& index)
     object.set("pollutant", index.pollutant ? Poco::Dynamic::Var(std::string(info(*index.pollutant).name))
                                             : Poco::Dynamic::Var());
     object.set("incomplete", index.incomplete);
+}
+
+void writeIndex(JsonWriter& out, const airquality::StationIndex& index) {
+    out.key("band");
+    if (index.band) {
+        out.beginObject();
+        out.key("name").string(airquality::bandName(*index.band));
+        out.key("number").integer(static_cast<int>(*index.band));
+        out.key("colour").string(airquality::bandColour(*index.band));
+        out.endObject();
+    } else {
+        out.null();
+    }
+    out.key("pollutant");
+    if (index.pollutant)
+        out.string(info(*index.pollutant).name);
+    else
+        out.null();
+    out.key("incomplete").boolean(index.incomplete);
 }
 
 }  // namespace citysense::api

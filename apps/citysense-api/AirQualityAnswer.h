@@ -3,6 +3,8 @@
 #pragma once
 
 #include "AirQualityParameters.h"
+#include "JsonWriter.h"
+#include "SensorIntervals.h"
 #include "airquality/Eaqi.h"
 
 #include <Poco/Dynamic/Var.h>
@@ -34,12 +36,16 @@ AirQualityAnswer parameterAnswer(const ParameterError& error);
 /// The value, or JSON null.
 Poco::Dynamic::Var valueOrNull(const std::optional<double>& value);
 
-/// Sets "sensor_interval_seconds" and "interval_source" ("median_spacing"; both null when the sensor
-/// has fewer than two readings).
-void setInterval(Poco::JSON::Object& object, const std::optional<Micros>& interval);
+/// Sets "sensor_interval_seconds" and "interval_source" ("announced" or "median_spacing"; both null when
+/// the sensor announced no interval and has fewer than two readings).
+void setInterval(Poco::JSON::Object& object, const std::optional<KnownTiming>& timing);
+/// Writes setInterval()'s members into the object open in `out` (for answers written as they go).
+void writeInterval(JsonWriter& out, const std::optional<KnownTiming>& timing);
 
 /// Sets "band" ({"name":"Fair","number":2,"colour":"#50CCAA"}, null when no pollutant's hour is
 /// valid), "pollutant" (the one that set it) and "incomplete".
 void setIndex(Poco::JSON::Object& object, const airquality::StationIndex& index);
+/// Writes setIndex()'s members into the object open in `out`.
+void writeIndex(JsonWriter& out, const airquality::StationIndex& index);
 
 }  // namespace citysense::api

@@ -86,6 +86,27 @@ std::vector<Micros> AirQualityStore::timesFrom(std::int64_t sensor, Micros time,
     return times(_store.run(query));
 }
 
+std::map<std::int64_t, AnnouncedTiming> AirQualityStore::announcedTimings(
+    const std::vector<std::int64_t>& sensors) {
+    std::map<std::int64_t, AnnouncedTiming> result;
+    for (std::size_t first = 0; first < sensors.size(); first += kSensorsAQuery) {
+        BoundQuery query;
+        query.sql("SELECT s.id, s.interval_us, s.on_change, s.max_silence_us FROM sensors s WHERE s.id IN (");
+        idList(query, std::vector<std::int64_t>(
+                          sensors.begin() + static_cast<std::ptrdiff_t>(first),
+                          sensors.begin() +
+                              static_cast<std::ptrdiff_t>(std::min(sensors.size(), first + kSensorsAQuery))));
+        query.sql(" AND s.interval_us IS NOT NULL");
+        for (const Row& row : _store.run(query)) {
+            AnnouncedTiming timing{whole(row, 1), whole(row, 2) != 0, std::nullopt};
+            if (!row[3].isEmpty())
+                timing.maxSilence = whole(row, 3);
+            result[whole(row, 0)] = timing;
+        }
+    }
+    return result;
+}
+
 std::vector<LatestReading> AirQualityStore::latestReadings() {
     // Each subquery is a descent of the primary key (sensor, time) for one sensor: the latest reading,
     // and the three before it, whose spacing tells the sensor's interval. ORDER BY ... LIMIT, not MAX():

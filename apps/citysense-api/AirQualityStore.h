@@ -10,6 +10,7 @@
 #include "airquality/Aggregates.h"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -37,6 +38,13 @@ struct LatestReading {
     std::vector<Micros> earlierTimes;
 };
 
+/// What a sensor's gateway announced of its timing (sensors.interval_us, on_change, max_silence_us).
+struct AnnouncedTiming {
+    Micros interval = 0;
+    bool onChange = false;
+    std::optional<Micros> maxSilence;  ///< on change: none when unbounded
+};
+
 class AirQualityStore {
 public:
     explicit AirQualityStore(ReadingsStore& store) : _store(store) {}
@@ -52,6 +60,9 @@ public:
     std::vector<Micros> timesBefore(std::int64_t sensor, Micros time, std::size_t count);
     /// The times of at most `count` readings of `sensor` at or after `time`, earliest first.
     std::vector<Micros> timesFrom(std::int64_t sensor, Micros time, std::size_t count);
+
+    /// The announced timing of those of `sensors` that have one: a query for every kSensorsAQuery sensors.
+    std::map<std::int64_t, AnnouncedTiming> announcedTimings(const std::vector<std::int64_t>& sensors);
 
     /// Every sensor's latest reading (sensors without readings are left out), by station, then sensor.
     std::vector<LatestReading> latestReadings();

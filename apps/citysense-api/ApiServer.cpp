@@ -5,6 +5,7 @@
 #include "ApiRoutes.h"
 #include "ExportService.h"
 #include "LiveService.h"
+#include "MapSite.h"
 #include "OpenApiDocument.h"
 #include "RequestSlots.h"
 #include "SensingService.h"
@@ -34,8 +35,9 @@ using Poco::Net::HTTPServerRequest;
 using Poco::Net::HTTPServerResponse;
 
 struct ApiServer::Shared {
-    Shared(ReadingsStore& store, const AccessSettings& access, const LiveSettings& liveSettings, int threads,
-           std::string baseUrl, std::string scheme, std::string ownAuthority)
+    Shared(ReadingsStore& store, const AccessSettings& access, const MapSettings& map,
+           const LiveSettings& liveSettings, int threads, std::string baseUrl, std::string scheme,
+           std::string ownAuthority)
         : store(store),
           access(access, store),
           live(liveSettings, store, this->access),
@@ -43,6 +45,7 @@ struct ApiServer::Shared {
           sensing(store),
           airQuality(store),
           exports(store),
+          map(map),
           baseUrl(std::move(baseUrl)),
           scheme(std::move(scheme)),
           ownAuthority(std::move(ownAuthority)) {}
@@ -54,6 +57,7 @@ struct ApiServer::Shared {
     SensingService sensing;
     AirQualityService airQuality;
     ExportService exports;
+    MapSite map;
     RequestMetrics metrics;
     std::string baseUrl;       ///< the configured one, or empty
     std::string scheme;        ///< "http" or "https"
@@ -196,6 +200,8 @@ private:
         } catch (const Poco::SyntaxException& error) {
             return fromJson(errorAnswer(400, "malformed request target: " + error.message()));
         }
+        if (MapSite::owns(path))
+            return {_shared->map.serve(path, request, response), "", "", true};
         const std::string version = kVersionPath;
         const std::string root =
             (_shared->baseUrl.empty() ? _shared->scheme + "://" + authority(request, _shared->ownAuthority)
@@ -273,7 +279,7 @@ ApiServer::ApiServer(const ServerSettings& settings, const AccessSettings& acces
     const std::string host = settings.listenAddress.find(':') == std::string::npos
                                  ? settings.listenAddress
                                  : "[" + settings.listenAddress + "]";
-    _shared = std::make_shared<Shared>(store, access, live, settings.threads, settings.baseUrl,
+    _shared = std::make_shared<Shared>(store, access, settings.map, live, settings.threads, settings.baseUrl,
                                        settings.certificateFile.empty() ? "http" : "https",
                                        host + ":" + std::to_string(_settings.port));
     Poco::Net::HTTPServerParams::Ptr parameters = new Poco::Net::HTTPServerParams;

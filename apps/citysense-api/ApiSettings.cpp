@@ -34,6 +34,14 @@ const OptionTable& apiOptions(const std::string& kind) {
         Option::integer("rate_limit_clients", "100000",
                         "The most client addresses whose rate is tracked (the least recently seen go)")
             .range(1, 10000000),
+        Option::path("web_dir", CITYSENSE_WEB_DIR, "The live map's page (/map/): the folder of its files"),
+        Option::path("leaflet_dir", "/usr/share/javascript/leaflet",
+                     "Leaflet's files for the map (Debian's libjs-leaflet)"),
+        Option::string("map_tiles", "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                       "The map's background tiles: a URL template with {z}, {x}, {y} (and {s}); empty: "
+                       "none, for an air-gapped server"),
+        Option::string("map_tiles_attribution", "\u00a9 OpenStreetMap contributors",
+                       "The tiles' attribution, shown on the map (plain text)"),
         Option::choice("log_level", {"error", "warning", "notice", "information", "debug", "trace"},
                        "information", "Least severe log level written"),
     };
@@ -88,6 +96,25 @@ auto readOr(std::vector<ConfigIssue>& issues, const std::string& section, Read r
     }
 }
 
+MapSettings readMap(const Options& options, std::vector<ConfigIssue>& issues) {
+    MapSettings map;
+    map.webDirectory = options.has("web_dir") ? options.getPath("web_dir") : "";
+    map.leafletDirectory = options.has("leaflet_dir") ? options.getPath("leaflet_dir") : "";
+    map.tiles = options.has("map_tiles") ? options.getString("map_tiles") : "";
+    map.tilesAttribution =
+        options.has("map_tiles_attribution") ? options.getString("map_tiles_attribution") : "";
+    // It goes into the page's Content-Security-Policy too: nothing that could end or add a directive.
+    const bool web = (map.tiles.rfind("http://", 0) == 0 || map.tiles.rfind("https://", 0) == 0) &&
+                     map.tiles.find_first_of(" \t;,'\"") == std::string::npos;
+    if (!map.tiles.empty() &&
+        (!web || map.tiles.find("{z}") == std::string::npos || map.tiles.find("{x}") == std::string::npos ||
+         map.tiles.find("{y}") == std::string::npos))
+        issues.push_back(
+            {"[api]", "map_tiles",
+             "'" + map.tiles + "' is not an http(s) URL template with {z}, {x} and {y} (empty: no tiles)"});
+    return map;
+}
+
 ServerSettings readServer(const Options& options, std::vector<ConfigIssue>& issues) {
     ServerSettings server;
     const auto text = [&](const char* key) {
@@ -119,6 +146,7 @@ ServerSettings readServer(const Options& options, std::vector<ConfigIssue>& issu
     server.threads = static_cast<int>(readOr(issues, "[api]", [&] { return options.getInt("threads"); }));
     server.drainTimeout = readOr(issues, "[api]", [&] { return options.getDuration("drain_timeout"); });
     server.logLevel = text("log_level");
+    server.map = readMap(options, issues);
     return server;
 }
 

@@ -16,6 +16,14 @@
 
 namespace citysense::api {
 
+/// The live map's files and its tile layer (MapSite.h).
+struct MapSettings {
+    std::string webDirectory;      ///< the page's files
+    std::string leafletDirectory;  ///< leaflet.js, leaflet.css, images/
+    std::string tiles;             ///< "https://tile.openstreetmap.org/{z}/{x}/{y}.png"; empty: no tiles
+    std::string tilesAttribution;  ///< plain text shown with the tiles
+};
+
 struct ServerSettings {
     std::string listenAddress;
     unsigned port = 0;
@@ -25,6 +33,7 @@ struct ServerSettings {
     int threads = 0;
     Micros drainTimeout = 0;
     std::string logLevel;
+    MapSettings map;
 };
 
 /// Who may read what, and how often: what a SIGHUP changes in a running service.

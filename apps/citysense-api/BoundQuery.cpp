@@ -1,7 +1,5 @@
 #include "BoundQuery.h"
 
-#include <Poco/Data/Statement.h>
-
 #include <array>
 #include <cctype>
 
@@ -122,13 +120,18 @@ BoundQuery BoundQuery::replacingTables(
     return result;
 }
 
-Poco::Data::RecordSet BoundQuery::run(Poco::Data::Session& session) const {
+Poco::Data::Statement BoundQuery::bound(Poco::Data::Session& session) const {
     Poco::Data::Statement statement(session);
     statement << _text;
     for (const auto& value : _values) {
         // bind() copies the value into the statement, which outlives this loop.
         std::visit([&](const auto& bound) { statement, Poco::Data::Keywords::bind(bound); }, value);
     }
+    return statement;
+}
+
+Poco::Data::RecordSet BoundQuery::run(Poco::Data::Session& session) const {
+    Poco::Data::Statement statement = bound(session);
     statement.execute();
     return Poco::Data::RecordSet(statement);
 }

@@ -60,7 +60,7 @@ AirQualityAnswer complianceResource(AirQualityStore& store, std::int64_t thing,
         auto entry = orderedObject();
         entry->set("Datastream@iot.id", series.datastream.id);
         entry->set("quantity", series.datastream.quantity);
-        setInterval(*entry, series.interval);
+        setInterval(*entry, series.timing);
         Poco::JSON::Array::Ptr limitResults = new Poco::JSON::Array;
         for (const auto& limit : result.limits)
             limitResults->add(limitJson(limit));

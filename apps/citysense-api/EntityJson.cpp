@@ -5,6 +5,8 @@
 
 #include <Poco/JSON/Array.h>
 
+#include <algorithm>
+
 namespace citysense::api {
 
 namespace {
@@ -108,18 +110,32 @@ Poco::JSON::Object::Ptr EntityJson::observedProperty(std::int64_t id) const {
     return object;
 }
 
-Poco::JSON::Object::Ptr EntityJson::observation(const ReadingRow& reading) const {
-    auto object = entity(EntityType::Observation, reading.key);
+void EntityJson::observation(JsonWriter& out, const ReadingRow& reading,
+                             const std::vector<std::string>& keys) const {
+    const auto kept = [&](const char* key) {
+        return keys.empty() || std::find(keys.begin(), keys.end(), key) != keys.end();
+    };
+    const std::string id = observationId(reading.key);
+    const std::string self = _root + "/" + entitySetName(EntityType::Observation) + "('" + id + "')";
     const std::string time = formatIsoTime(reading.key.time);
-    object->set("phenomenonTime", time);
-    object->set("resultTime", time);
-    object->set("result", reading.value);
-    Poco::JSON::Array::Ptr quality = new Poco::JSON::Array;
-    for (const auto& name : qualityNames(reading.quality))
-        quality->add(name);
-    object->set("resultQuality", quality);
-    link(*object, EntityType::Observation, reading.key, "Datastream");
-    return object;
+    if (kept("@iot.id"))
+        out.key("@iot.id").string(id);
+    if (kept("@iot.selfLink"))
+        out.key("@iot.selfLink").string(self);
+    if (kept("phenomenonTime"))
+        out.key("phenomenonTime").string(time);
+    if (kept("resultTime"))
+        out.key("resultTime").string(time);
+    if (kept("result"))
+        out.key("result").number(reading.value);
+    if (kept("resultQuality")) {
+        out.key("resultQuality").beginArray();
+        for (const auto& name : qualityNames(reading.quality))
+            out.string(name);
+        out.endArray();
+    }
+    if (kept("Datastream@iot.navigationLink"))
+        out.key("Datastream@iot.navigationLink").string({self, "/Datastream"});
 }
 
 Poco::JSON::Object::Ptr EntityJson::root() const {

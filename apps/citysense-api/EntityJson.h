@@ -1,12 +1,16 @@
 // The JSON of each SensorThings entity, as the specification shapes it: its properties, `@iot.id`,
-// `@iot.selfLink` and one `@iot.navigationLink` per navigation property served.
+// `@iot.selfLink` and one `@iot.navigationLink` per navigation property served. Observations, a
+// thousand to a page, are written straight into the answer's text; the other entities, a row per
+// station or sensor, are built as Poco::JSON objects.
 #pragma once
 
+#include "JsonWriter.h"
 #include "ReadingsStore.h"
 
 #include <Poco/JSON/Object.h>
 
 #include <string>
+#include <vector>
 
 namespace citysense::api {
 
@@ -23,7 +27,9 @@ public:
     Poco::JSON::Object::Ptr sensor(const SensorRow& sensor) const;
     /// Nothing for an id outside the quantity table.
     Poco::JSON::Object::Ptr observedProperty(std::int64_t id) const;
-    Poco::JSON::Object::Ptr observation(const ReadingRow& reading) const;
+    /// Writes the members of the Observation into the object open in `out`: those `keys` names, in
+    /// the order of the others' objects (all of them when `keys` is empty).
+    void observation(JsonWriter& out, const ReadingRow& reading, const std::vector<std::string>& keys) const;
 
     /// The service root document: the entity sets and the conformance classes served.
     Poco::JSON::Object::Ptr root() const;

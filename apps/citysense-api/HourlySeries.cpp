@@ -48,6 +48,11 @@ std::vector<airquality::Aggregate> hourlyAggregates(AirQualityStore& store, std:
             if (!read.empty())
                 cursor = read.back().time + 1;
             pending.insert(pending.end(), read.begin(), read.end());
+            // A reading that may stand longer than an interval stands until the next, which may come
+            // after `to`: its time ends the last one's stretch (its value is outside the range).
+            if (exhausted && timing.hold > timing.interval && !pending.empty())
+                for (const Micros next : store.timesFrom(sensor, to, 1))
+                    pending.push_back({next, 0.0});
         }
         // Every reading of an hour before the last reading's hour has been read.
         const Micros until = exhausted ? to : airquality::hourStart(pending.back().time);

@@ -1,6 +1,6 @@
 // One sensor's hourly aggregates over a range, read from the store a chunk at a time in time order
 // (never more than an hour of readings and one chunk in memory), summed up by the airquality library;
-// and the sensor's interval, which the store does not record, told from the spacing of its readings.
+// and the interval of a sensor whose gateway announced none, told from the spacing of its readings.
 #pragma once
 
 #include "AirQualityStore.h"

@@ -45,7 +45,7 @@ AirQualityAnswer indexResource(AirQualityStore& store, std::int64_t thing,
         auto entry = orderedObject();
         entry->set("Datastream@iot.id", pollutant.datastream.id);
         entry->set("quantity", pollutant.datastream.quantity);
-        setInterval(*entry, pollutant.interval);
+        setInterval(*entry, pollutant.timing);
         pollutants->add(entry);
     }
     object->set("pollutants", pollutants);

@@ -3,13 +3,12 @@
 // the last whole hour. A handful of set-based queries, whatever the number of stations.
 #include "AirQualityResources.h"
 #include "HourlySeries.h"
+#include "SensorIntervals.h"
 #include "airquality/Calendar.h"
 #include "airquality/Concentration.h"
 
 #include <citysense/Format.h>
 #include <citysense/Sample.h>
-
-#include <Poco/JSON/Array.h>
 
 #include <algorithm>
 #include <map>
@@ -36,42 +35,56 @@ std::vector<StationRow> allStations(ReadingsStore& store) {
     }
 }
 
-Poco::Dynamic::Var geometry(const StationRow& station) {
-    if (!station.hasPosition())
-        return {};
-    Poco::JSON::Array::Ptr coordinates = new Poco::JSON::Array;
-    coordinates->add(*station.longitude);  // GeoJSON: longitude first
-    coordinates->add(*station.latitude);
-    auto point = orderedObject();
-    point->set("type", "Point");
-    point->set("coordinates", coordinates);
-    return point;
+void writeGeometry(JsonWriter& out, const StationRow& station) {
+    if (!station.hasPosition()) {
+        out.null();
+        return;
+    }
+    out.beginObject().key("type").string("Point").key("coordinates").beginArray();
+    out.number(*station.longitude).number(*station.latitude);  // GeoJSON: longitude first
+    out.endArray().endObject();
 }
 
-/// The median spacing of the sensor's last four readings.
-std::optional<Micros> intervalOf(const LatestReading& latest) {
+/// The timings its gateway announced, by sensor.
+using Announced = std::map<std::int64_t, KnownTiming>;
+
+/// The sensor's timing as announced, or else from the median spacing of its last four readings.
+std::optional<KnownTiming> latestTiming(const LatestReading& latest, const Announced& announced) {
+    if (const auto found = announced.find(latest.sensor); found != announced.end())
+        return found->second;
     std::vector<Micros> times = latest.earlierTimes;
     times.push_back(latest.time);
-    return medianSpacing(times);
+    if (const auto interval = medianSpacing(times))
+        return KnownTiming{timingOf(*interval), IntervalSource::MedianSpacing};
+    return std::nullopt;
 }
 
-Poco::JSON::Object::Ptr latestJson(const LatestReading& latest, Micros now) {
-    const auto interval = intervalOf(latest);
+/// Stale: older than two of the longest a reading stands (its interval, or a publish-on-change
+/// sensor's maximum silence); null when that is not known or unbounded.
+void writeStaleness(JsonWriter& out, const std::optional<KnownTiming>& timing, Micros age) {
+    if (!timing || timing->timing.hold == airquality::kUnboundedHold)
+        out.null();
+    else
+        out.boolean(age > 2 * timing->timing.hold);
+}
+
+void writeLatest(JsonWriter& out, const LatestReading& latest, Micros now, const Announced& announced) {
+    const auto timing = latestTiming(latest, announced);
     const Micros age = now - latest.time;
     const auto quantity = quantityByName(latest.quantity);
-    auto object = orderedObject();
-    object->set("Datastream@iot.id", latest.sensor);
-    object->set("value", latest.value);
-    object->set("unit", quantity ? std::string(info(*quantity).unit) : latest.unit);
-    object->set("time", formatIsoTime(latest.time));
-    object->set("age_seconds", static_cast<double>(age) / kMicrosPerSecond);
-    object->set("stale", interval ? Poco::Dynamic::Var(age > 2 * *interval) : Poco::Dynamic::Var());
-    setInterval(*object, interval);
-    Poco::JSON::Array::Ptr quality = new Poco::JSON::Array;
+    out.beginObject();
+    out.key("Datastream@iot.id").integer(latest.sensor);
+    out.key("value").number(latest.value);
+    out.key("unit").string(quantity ? std::string_view(info(*quantity).unit) : std::string_view(latest.unit));
+    out.key("time").string(formatIsoTime(latest.time));
+    out.key("age_seconds").number(static_cast<double>(age) / kMicrosPerSecond);
+    out.key("stale");
+    writeStaleness(out, timing, age);
+    writeInterval(out, timing);
+    out.key("quality").beginArray();
     for (const auto& name : qualityNames(latest.quality))
-        quality->add(name);
-    object->set("quality", quality);
-    return object;
+        out.string(name);
+    out.endArray().endObject();
 }
 
 /// A NO2 or SO2 sensor with readings, and what it takes to sum its hour up.
@@ -79,22 +92,24 @@ struct Pollutant {
     const LatestReading* sensor;
     Quantity quantity;
     double factor;  ///< to µg/m³
-    std::optional<Micros> interval;
+    std::optional<KnownTiming> timing;
 };
 
-/// The readings of `pollutants` (with an interval) in the hour from `hour` and in the interval before
-/// it: no reading before that stands into the hour. Sensors of like intervals are read together.
+/// The readings of `pollutants` (with a timing) in the hour from `hour` and in the longest a reading
+/// stands before it (a day at most): no reading before that stands into the hour. Sensors of like holds
+/// are read together.
 std::map<std::int64_t, std::vector<airquality::Reading>> readingsOfHour(
     AirQualityStore& store, std::vector<const Pollutant*> pollutants, Micros hour) {
-    std::sort(pollutants.begin(), pollutants.end(),
-              [](const Pollutant* a, const Pollutant* b) { return *a->interval < *b->interval; });
+    std::sort(pollutants.begin(), pollutants.end(), [](const Pollutant* a, const Pollutant* b) {
+        return a->timing->timing.hold < b->timing->timing.hold;
+    });
     std::map<std::int64_t, std::vector<airquality::Reading>> readings;
     for (std::size_t first = 0; first < pollutants.size(); first += kSensorsAQuery) {
         const std::size_t last = std::min(pollutants.size(), first + kSensorsAQuery);
         std::vector<std::int64_t> sensors;
         for (std::size_t at = first; at < last; ++at)
             sensors.push_back(pollutants[at]->sensor->sensor);
-        const Micros before = std::min(*pollutants[last - 1]->interval, kMostLookBack);
+        const Micros before = std::min(pollutants[last - 1]->timing->timing.hold, kMostLookBack);
         for (const SensorReading& reading :
              store.readingsOfSensors(sensors, hour - before, hour + airquality::kMicrosPerHour))
             readings[reading.sensor].push_back(reading.reading);
@@ -105,27 +120,27 @@ std::map<std::int64_t, std::vector<airquality::Reading>> readingsOfHour(
 /// The index of each station with a NO2 or SO2 sensor, for the hour from `hour`.
 std::map<std::int64_t, airquality::StationIndex> stationIndexes(AirQualityStore& store,
                                                                 const std::vector<LatestReading>& latest,
-                                                                Micros hour) {
+                                                                const Announced& announced, Micros hour) {
     std::vector<Pollutant> pollutants;
     for (const LatestReading& sensor : latest) {
         const auto quantity = quantityByName(sensor.quantity);
         const auto factor = quantity ? airquality::microgramsPerCubicMetrePerPpb(*quantity) : std::nullopt;
         if (factor)
-            pollutants.push_back({&sensor, *quantity, *factor, intervalOf(sensor)});
+            pollutants.push_back({&sensor, *quantity, *factor, latestTiming(sensor, announced)});
     }
     std::vector<const Pollutant*> timed;
     for (const Pollutant& pollutant : pollutants) {
-        if (pollutant.interval)
+        if (pollutant.timing)
             timed.push_back(&pollutant);
     }
     auto readings = readingsOfHour(store, timed, hour);
     std::map<std::int64_t, std::vector<airquality::PollutantHour>> hours;
     for (const Pollutant& pollutant : pollutants) {
         airquality::Aggregate aggregate;  // not valid, unless readings say otherwise
-        if (pollutant.interval) {
+        if (pollutant.timing) {
             auto aggregates = airquality::aggregate(readings[pollutant.sensor->sensor], hour,
                                                     hour + airquality::kMicrosPerHour,
-                                                    timingOf(*pollutant.interval), airquality::Period::Hour);
+                                                    pollutant.timing->timing, airquality::Period::Hour);
             airquality::scaleValues(aggregates, pollutant.factor);
             aggregate = aggregates.front();
         }
@@ -146,7 +161,11 @@ AirQualityAnswer latestSnapshot(AirQualityStore& store, const Poco::URI::QueryPa
     const Micros hour = airquality::hourStart(now) - airquality::kMicrosPerHour;  // the last whole hour
     const auto stations = allStations(store.readingsStore());
     const auto latest = store.latestReadings();
-    const auto indexes = stationIndexes(store, latest, hour);
+    std::vector<std::int64_t> sensors;
+    for (const LatestReading& reading : latest)
+        sensors.push_back(reading.sensor);
+    const Announced announced = announcedTimings(store, sensors);
+    const auto indexes = stationIndexes(store, latest, announced, hour);
     // Each station's latest reading of each quantity (of two sensors of one quantity, the later).
     std::map<std::int64_t, std::map<std::string, const LatestReading*>> byStation;
     for (const LatestReading& reading : latest) {
@@ -154,38 +173,46 @@ AirQualityAnswer latestSnapshot(AirQualityStore& store, const Poco::URI::QueryPa
         if (!slot || slot->time < reading.time)
             slot = &reading;
     }
-    Poco::JSON::Array::Ptr features = new Poco::JSON::Array;
+    // Written as it goes: a Poco::JSON object per feature, value and index cost more than the queries.
+    JsonWriter out;
+    out.reserve(stations.size() * 512);
+    out.beginObject();
+    out.key("type").string("FeatureCollection");
+    out.key("time").string(formatIsoTime(now));
+    out.key("features").beginArray();
+    const std::string things = serviceRoot + "/Things(";
     for (const StationRow& station : stations) {
-        auto properties = orderedObject();
-        properties->set("station", station.path());
-        properties->set("Thing@iot.id", station.id);
-        properties->set("Thing@iot.selfLink", serviceRoot + "/Things(" + std::to_string(station.id) + ")");
-        auto values = orderedObject();
-        for (const auto& [quantity, reading] : byStation[station.id])
-            values->set(quantity, latestJson(*reading, now));
-        properties->set("latest", values);
+        const std::string id = std::to_string(station.id);
+        out.beginObject();
+        out.key("type").string("Feature");
+        out.key("id").integer(station.id);
+        out.key("geometry");
+        writeGeometry(out, station);
+        out.key("properties").beginObject();
+        out.key("station").string(station.path());
+        out.key("Thing@iot.id").integer(station.id);
+        out.key("Thing@iot.selfLink").string({things, id, ")"});
+        out.key("latest").beginObject();
+        for (const auto& [quantity, reading] : byStation[station.id]) {
+            out.key(quantity);
+            writeLatest(out, *reading, now, announced);
+        }
+        out.endObject();
+        out.key("eaqi");
         const auto index = indexes.find(station.id);
         if (index != indexes.end()) {
-            auto eaqi = orderedObject();
-            eaqi->set("start", formatIsoTime(hour));
-            eaqi->set("end", formatIsoTime(hour + airquality::kMicrosPerHour));
-            setIndex(*eaqi, index->second);
-            properties->set("eaqi", eaqi);
+            out.beginObject();
+            out.key("start").string(formatIsoTime(hour));
+            out.key("end").string(formatIsoTime(hour + airquality::kMicrosPerHour));
+            writeIndex(out, index->second);
+            out.endObject();
         } else {
-            properties->set("eaqi", Poco::Dynamic::Var());
+            out.null();
         }
-        auto feature = orderedObject();
-        feature->set("type", "Feature");
-        feature->set("id", station.id);
-        feature->set("geometry", geometry(station));
-        feature->set("properties", properties);
-        features->add(feature);
+        out.endObject().endObject();
     }
-    auto collection = orderedObject();
-    collection->set("type", "FeatureCollection");
-    collection->set("time", formatIsoTime(now));
-    collection->set("features", features);
-    return jsonAnswer(collection, "application/geo+json");
+    out.endArray().endObject();
+    return {200, "application/geo+json", out.take()};
 }
 
 }  // namespace citysense::api

@@ -89,7 +89,7 @@ constexpr const char* kComponents = R"json({
     "from": {"type": "string", "format": "date-time"},
     "to": {"type": "string", "format": "date-time"},
     "sensor_interval_seconds": {"type": "number", "nullable": true},
-    "interval_source": {"type": "string", "nullable": true, "enum": ["median_spacing"]},
+    "interval_source": {"type": "string", "nullable": true, "enum": ["announced", "median_spacing"]},
     "value": {"type": "array", "items": {"$ref": "#/components/schemas/Aggregate"}}}},
   "LimitResult": {"type": "object", "properties": {
     "averaging": {"type": "string"},
@@ -153,7 +153,7 @@ constexpr const char* kComponents = R"json({
             "age_seconds": {"type": "number"},
             "quality": {"type": "array", "items": {"type": "string"}},
             "sensor_interval_seconds": {"type": "number", "nullable": true},
-            "interval_source": {"type": "string", "nullable": true},
+            "interval_source": {"type": "string", "nullable": true, "enum": ["announced", "median_spacing"]},
             "stale": {"type": "boolean", "nullable": true}}}},
         "eaqi": {"type": "object", "nullable": true}}}}}}}},
   "Health": {"type": "object", "properties": {

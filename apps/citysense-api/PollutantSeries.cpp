@@ -22,9 +22,9 @@ std::vector<PollutantSeries> pollutantSeries(AirQualityStore& store, std::int64_
         const auto factor = quantity ? airquality::microgramsPerCubicMetrePerPpb(*quantity) : std::nullopt;
         if (!factor)
             continue;
-        PollutantSeries series{datastream, *quantity, sensorInterval(store, datastream.id, to), {}};
-        if (series.interval) {
-            series.hours = hourlyAggregates(store, datastream.id, from, to, timingOf(*series.interval));
+        PollutantSeries series{datastream, *quantity, sensorTiming(store, datastream.id, to), {}};
+        if (series.timing) {
+            series.hours = hourlyAggregates(store, datastream.id, from, to, series.timing->timing);
         } else {
             // No readings to weigh: every hour is empty, whatever timing is given; none is expected.
             series.hours = airquality::aggregate({}, from, to, timingOf(airquality::kMicrosPerHour),

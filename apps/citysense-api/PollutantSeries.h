@@ -3,6 +3,7 @@
 #pragma once
 
 #include "AirQualityStore.h"
+#include "SensorIntervals.h"
 #include "airquality/Aggregates.h"
 
 #include <optional>
@@ -13,12 +14,12 @@ namespace citysense::api {
 struct PollutantSeries {
     DatastreamRow datastream;
     Quantity quantity;
-    std::optional<Micros> interval;            ///< none: fewer than two readings
+    std::optional<KnownTiming> timing;         ///< none: not announced, and fewer than two readings
     std::vector<airquality::Aggregate> hours;  ///< [from, to), in µg/m³
 };
 
 /// One for every NO2 and SO2 Datastream of station `thing`, in Datastream order. A Datastream without
-/// an interval has no valid hour (and no expected count).
+/// a timing has no valid hour (and no expected count).
 std::vector<PollutantSeries> pollutantSeries(AirQualityStore& store, std::int64_t thing, Micros from,
                                              Micros to);
 

@@ -51,6 +51,18 @@ void page(BoundQuery& query, const char* id, std::optional<std::int64_t> after, 
     query.sql(" ORDER BY ").sql(id).sql(" LIMIT ").value(static_cast<std::int64_t>(limit));
 }
 
+/// ` AND column IN (?, ...)` of the ids of a Selection::ids(); ` AND 1 = 0` for none.
+void inIds(BoundQuery& query, const char* column, const std::vector<std::int64_t>& ids) {
+    if (ids.empty()) {
+        query.sql(" AND 1 = 0");
+        return;
+    }
+    query.sql(" AND ").sql(column).sql(" IN (");
+    for (std::size_t at = 0; at < ids.size(); ++at)
+        query.sql(at == 0 ? "" : ", ").value(ids[at]);
+    query.sql(")");
+}
+
 std::optional<std::string> quantityOfObservedProperty(std::int64_t id) {
     const auto& table = quantities();
     if (id < 1 || static_cast<std::size_t>(id) > table.size())
@@ -116,12 +128,7 @@ bool ReadingsStore::reachable() {
     }
 }
 
-Rows ReadingsStore::run(const BoundQuery& asked) {
-    const ReadingsAccess* access = ReadingsAccessScope::current();
-    const BoundQuery query =
-        access ? restrictedQuery(asked, *access,
-                                 [this](BoundQuery& restricted, Micros at) { time(restricted, at); })
-               : asked;
+void ReadingsStore::onSession(const std::function<void(Poco::Data::Session&)>& work) {
     for (int attempt = 1;; ++attempt) {
         std::shared_ptr<Pool> pool;
         {
@@ -130,15 +137,8 @@ Rows ReadingsStore::run(const BoundQuery& asked) {
         }
         try {
             Poco::Data::Session session = pool->get();
-            const Poco::Data::RecordSet records = query.run(session);
-            Rows rows(records.rowCount(), Row(records.columnCount()));
-            for (std::size_t row = 0; row < rows.size(); ++row) {
-                for (std::size_t column = 0; column < records.columnCount(); ++column) {
-                    if (!records.isNull(column, row))
-                        rows[row][column] = records.value(column, row);
-                }
-            }
-            return rows;
+            work(session);
+            return;
         } catch (const Poco::Exception&) {
             // A pool keeps sessions whose server went away (a restart, an idle timeout): start a new
             // one, unless another request already did, and try once more on it.
@@ -151,6 +151,28 @@ Rows ReadingsStore::run(const BoundQuery& asked) {
                 throw;
         }
     }
+}
+
+BoundQuery ReadingsStore::restricted(const BoundQuery& asked) const {
+    const ReadingsAccess* access = ReadingsAccessScope::current();
+    return access ? restrictedQuery(asked, *access, [this](BoundQuery& query, Micros at) { time(query, at); })
+                  : asked;
+}
+
+Rows ReadingsStore::run(const BoundQuery& asked) {
+    const BoundQuery query = restricted(asked);
+    Rows rows;
+    onSession([&](Poco::Data::Session& session) {
+        const Poco::Data::RecordSet records = query.run(session);
+        rows.assign(records.rowCount(), Row(records.columnCount()));
+        for (std::size_t row = 0; row < rows.size(); ++row) {
+            for (std::size_t column = 0; column < records.columnCount(); ++column) {
+                if (!records.isNull(column, row))
+                    rows[row][column] = records.value(column, row);
+            }
+        }
+    });
+    return rows;
 }
 
 FilterDialect ReadingsStore::filterDialect() const {
@@ -175,6 +197,8 @@ std::vector<StationRow> ReadingsStore::things(const Selection& selection, std::o
         appendFilter(query.sql(" AND "), EntityType::Thing, *filter, filterDialect());
     if (selection.by == Selection::By::Id)
         query.sql(" AND id = ").value(selection.key);
+    else if (selection.by == Selection::By::Ids)
+        inIds(query, "id", selection.keys);
     else if (selection.by == Selection::By::Related && selection.related == EntityType::Location)
         query.sql(" AND latitude IS NOT NULL AND longitude IS NOT NULL AND id = ").value(selection.key);
     else if (selection.by == Selection::By::Related)
@@ -195,7 +219,7 @@ std::vector<StationRow> ReadingsStore::locations(const Selection& selection,
     if (selection.by == Selection::By::Id ||
         (selection.by == Selection::By::Related && selection.related == EntityType::Thing))
         station = selection.key;
-    else if (selection.by == Selection::By::Related)
+    else if (selection.by != Selection::By::All)
         return {};
     std::vector<StationRow> found;
     if (limit == 0)
@@ -245,6 +269,8 @@ std::vector<DatastreamRow> ReadingsStore::datastreams(const Selection& selection
         appendFilter(query.sql(" AND "), EntityType::Datastream, *filter, filterDialect());
     if (selection.by == Selection::By::Id) {
         query.sql(" AND s.id = ").value(selection.key);
+    } else if (selection.by == Selection::By::Ids) {
+        inIds(query, "s.id", selection.keys);
     } else if (selection.by == Selection::By::Related) {
         switch (selection.related) {
             case EntityType::Thing:
@@ -269,12 +295,14 @@ std::vector<DatastreamRow> ReadingsStore::datastreams(const Selection& selection
         }
     }
     page(query, "s.id", after, limit);
-    const Rows rows = run(query);
+    std::vector<Poco::Int64> ids, stations, sensors;
+    std::vector<std::string> systems, cities, streets, quantities, units, drivers;
+    select(query, ids, stations, systems, cities, streets, quantities, units, drivers, sensors);
     std::vector<DatastreamRow> datastreams;
-    for (const Row& row : rows)
-        datastreams.push_back({whole(row, 0), whole(row, 1),
-                               text(row, 2) + "/" + text(row, 3) + "/" + text(row, 4), text(row, 5),
-                               text(row, 6), text(row, 7), whole(row, 8)});
+    for (std::size_t at = 0; at < ids.size(); ++at)
+        datastreams.push_back({ids[at], stations[at], systems[at] + "/" + cities[at] + "/" + streets[at],
+                               std::move(quantities[at]), std::move(units[at]), std::move(drivers[at]),
+                               sensors[at]});
     return datastreams;
 }
 
@@ -287,21 +315,25 @@ std::vector<SensorRow> ReadingsStore::sensors(const Selection& selection, std::o
         "JOIN stations st ON st.id = g.station_id WHERE 1 = 1");
     if (selection.by == Selection::By::Id)
         query.sql(" AND g.id = ").value(selection.key);
+    else if (selection.by == Selection::By::Ids)
+        inIds(query, "g.id", selection.keys);
     else if (selection.by == Selection::By::Related)
         return {};
     page(query, "g.id", after, limit);
-    const Rows rows = run(query);
+    std::vector<Poco::Int64> ids, stations;
+    std::vector<std::string> systems, cities, streets, drivers;
+    select(query, ids, stations, systems, cities, streets, drivers);
     std::vector<SensorRow> sensors;
-    for (const Row& row : rows)
-        sensors.push_back({whole(row, 0), whole(row, 1),
-                           text(row, 2) + "/" + text(row, 3) + "/" + text(row, 4), text(row, 5)});
+    for (std::size_t at = 0; at < ids.size(); ++at)
+        sensors.push_back({ids[at], stations[at], systems[at] + "/" + cities[at] + "/" + streets[at],
+                           std::move(drivers[at])});
     return sensors;
 }
 
 std::vector<std::int64_t> ReadingsStore::observedProperties(const Selection& selection,
                                                             std::optional<std::int64_t> after,
                                                             std::size_t limit) {
-    if (selection.by == Selection::By::Related)
+    if (selection.by == Selection::By::Related || selection.by == Selection::By::Ids)
         return {};
     const Rows rows = run(BoundQuery().sql("SELECT DISTINCT quantity FROM sensors"));
     std::vector<std::int64_t> ids;
@@ -371,11 +403,12 @@ std::vector<ReadingRow> ReadingsStore::observations(const Selection& selection, 
     query.sql(" LIMIT ").value(static_cast<std::int64_t>(page.limit));
     if (page.skip > 0)
         query.sql(" OFFSET ").value(page.skip);
-    const Rows rows = run(query);
-    std::vector<ReadingRow> readings;
-    for (const Row& row : rows)
-        readings.push_back(
-            {{whole(row, 0), whole(row, 1)}, number(row, 2), static_cast<std::uint16_t>(whole(row, 3))});
+    std::vector<Poco::Int64> sensors, times, qualities;
+    std::vector<double> values;
+    select(query, sensors, times, values, qualities);
+    std::vector<ReadingRow> readings(sensors.size());
+    for (std::size_t at = 0; at < readings.size(); ++at)
+        readings[at] = {{sensors[at], times[at]}, values[at], static_cast<std::uint16_t>(qualities[at])};
     return readings;
 }
 

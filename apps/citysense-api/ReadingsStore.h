@@ -15,6 +15,7 @@
 
 #include <Poco/Data/SessionPool.h>
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -56,16 +57,21 @@ struct ReadingRow {
     std::uint16_t quality = 0;
 };
 
-/// Which rows a query asks for: all, one by id, or those related to one entity (the rows of the
-/// collection `Things(1)/Datastreams` are the Datastreams related to Thing 1).
+/// Which rows a query asks for: all, one by id, those related to one entity (the rows of the
+/// collection `Things(1)/Datastreams` are the Datastreams related to Thing 1), or several by id (the
+/// entities an $expand embeds in a page: things(), datastreams() and sensors() only).
 struct Selection {
-    enum class By { All, Id, Related } by = By::All;
+    enum class By { All, Id, Related, Ids } by = By::All;
     EntityType related = EntityType::Thing;  ///< with By::Related
     std::int64_t key = 0;                    ///< the id, or the related entity's id
+    std::vector<std::int64_t> keys;          ///< with By::Ids
 
     static Selection all() { return {}; }
-    static Selection id(std::int64_t id) { return {By::Id, EntityType::Thing, id}; }
-    static Selection relatedTo(EntityType type, std::int64_t id) { return {By::Related, type, id}; }
+    static Selection id(std::int64_t id) { return {By::Id, EntityType::Thing, id, {}}; }
+    static Selection relatedTo(EntityType type, std::int64_t id) { return {By::Related, type, id, {}}; }
+    static Selection ids(std::vector<std::int64_t> ids) {
+        return {By::Ids, EntityType::Thing, 0, std::move(ids)};
+    }
 };
 
 /// Which page of Observations: the readings `filter` accepts, in `order`, after `after`.
@@ -129,10 +135,22 @@ private:
     friend class LiveStore;        // and so does the live stream's look-up of sensors
     class Pool;
 
-    /// Runs `query` on a session of the pool, restricted to what the request this thread answers may
-    /// read (ReadingsAccess.h). When it fails, the pool is replaced (its sessions may
-    /// be connections the server dropped) and the query tried once more; a second failure throws.
+    /// Runs `work` on a session of the pool. When it fails, the pool is replaced (its sessions may be
+    /// connections the server dropped) and `work` tried once more; a second failure throws.
+    void onSession(const std::function<void(Poco::Data::Session&)>& work);
+    /// `asked`, restricted to what the request this thread answers may read (ReadingsAccess.h).
+    BoundQuery restricted(const BoundQuery& asked) const;
+    /// Runs `query`, restricted(), on a session (as onSession()).
     Rows run(const BoundQuery& query);
+    /// Runs `query`, restricted(), into typed columns (BoundQuery::extract()), which are emptied first.
+    template <typename... Column>
+    void select(const BoundQuery& asked, std::vector<Column>&... columns) {
+        const BoundQuery query = restricted(asked);
+        onSession([&](Poco::Data::Session& session) {
+            (columns.clear(), ...);
+            query.extract(session, columns...);
+        });
+    }
 
     /// Appends the condition of the readings `selection` and `filter` ask for; false when the selection
     /// has none.

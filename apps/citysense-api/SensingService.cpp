@@ -11,12 +11,16 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Stringifier.h>
 
+#include <algorithm>
 #include <limits>
 #include <sstream>
 
 namespace citysense::api {
 
 namespace {
+
+/// About the length of an entity's JSON (an Observation's is 400 bytes with a short service root).
+constexpr std::size_t kEntityBytes = 512;
 
 std::string text(const Poco::JSON::Object::Ptr& object) {
     std::ostringstream out;
@@ -88,13 +92,6 @@ std::string optionText(const std::vector<QueryParameter>& parameters, const std:
     return "";
 }
 
-/// The id of an entity's JSON (read before $select may drop it).
-EntityId idOf(EntityType type, const Poco::JSON::Object& entity) {
-    if (type == EntityType::Observation)
-        return *parseObservationId(entity.getValue<std::string>("@iot.id"));
-    return entity.getValue<Poco::Int64>("@iot.id");
-}
-
 std::string encoded(const std::string& value) {
     std::string result;
     Poco::URI::encode(value, "&=+#%?", result);
@@ -107,10 +104,21 @@ struct PageRequest {
     std::optional<std::string> skipToken;  ///< where the page before ended (cursorToken(), or an @iot.id)
 };
 
-template <typename Row, typename Render>
-void addAll(Poco::JSON::Array& values, const std::vector<Row>& rows, std::size_t most, Render render) {
-    for (std::size_t at = 0; at < rows.size() && at < most; ++at)
-        values.add(render(rows[at]));
+/// A page's JSON object: {"@iot.count":N,"@iot.nextLink":"...","value":[...]}.
+std::string pageText(const CollectionPage& page) {
+    JsonWriter out;
+    out.reserve(page.values.size() + page.nextLink.size() + 128);
+    out.beginObject();
+    if (page.count) {
+        out.key("@iot.count").integer(page.count->value);
+        if (page.count->estimate)
+            out.key("@citysense.countIsEstimate").boolean(true);
+    }
+    if (!page.nextLink.empty())
+        out.key("@iot.nextLink").string(page.nextLink);
+    out.key("value").raw(page.values);
+    out.endObject();
+    return out.take();
 }
 
 }  // namespace
@@ -146,7 +154,7 @@ JsonAnswer SensingService::answer(const std::string& path, const std::string& qu
             return {200, text(json.root())};
         const ResourcePath resource = parseResourcePath(path);
         if (!resource.id)
-            return {200, text(collection(json, resource, resource.set, Selection::all(), request))};
+            return {200, pageText(collection(json, resource, resource.set, Selection::all(), request))};
         EntityType type = resource.set;
         EntityId id = *resource.id;
         auto current = entity(json, type, id);
@@ -155,11 +163,11 @@ JsonAnswer SensingService::answer(const std::string& path, const std::string& qu
                 break;
             const Navigation next = *navigation(type, name);
             if (!next.single)
-                return {200, text(collection(json, resource, next.target,
-                                             Selection::relatedTo(type, number(id)), request))};
+                return {200, pageText(collection(json, resource, next.target,
+                                                 Selection::relatedTo(type, number(id)), request))};
             const auto target = follow(type, id, name);
             type = next.target;
-            current = target ? entity(json, type, *target) : nullptr;
+            current = target ? entity(json, type, *target) : std::nullopt;
             if (target)
                 id = *target;
         }
@@ -170,9 +178,11 @@ JsonAnswer SensingService::answer(const std::string& path, const std::string& qu
         if (options.resultFormat == ResultFormat::DataArray)
             throw QueryError("$resultFormat", 0,
                              "dataArray is the format of a collection, not of one entity");
-        keepOnly(*current, selectedKeys(type, options.select, optionText(parameters, "$select"), "$select"));
-        expandInto(*current, json, type, id, options.expand);
-        return {200, text(current)};
+        JsonWriter out;
+        write(out, json, type, id, *current,
+              selectedKeys(type, options.select, optionText(parameters, "$select"), "$select"),
+              options.expand, expandTargets(json, type, {id}, options.expand));
+        return {200, out.take()};
     } catch (const MalformedPath& error) {
         return errorAnswer(400, error.what());
     } catch (const QueryError& error) {
@@ -182,37 +192,37 @@ JsonAnswer SensingService::answer(const std::string& path, const std::string& qu
     }
 }
 
-Poco::JSON::Object::Ptr SensingService::entity(const EntityJson& json, EntityType type, const EntityId& id) {
+std::optional<Entity> SensingService::entity(const EntityJson& json, EntityType type, const EntityId& id) {
     if (type == EntityType::Observation) {
         const auto reading = _store.observation(std::get<ObservationKey>(id));
-        return reading ? json.observation(*reading) : nullptr;
+        return reading ? std::optional<Entity>(*reading) : std::nullopt;
     }
     const Selection selection = Selection::id(number(id));
     switch (type) {
         case EntityType::Thing: {
             const auto rows = _store.things(selection, std::nullopt, 1);
-            return rows.empty() ? nullptr : json.thing(rows.front());
+            return rows.empty() ? std::nullopt : std::optional<Entity>(json.thing(rows.front()));
         }
         case EntityType::Location: {
             const auto rows = _store.locations(selection, std::nullopt, 1);
-            return rows.empty() ? nullptr : json.location(rows.front());
+            return rows.empty() ? std::nullopt : std::optional<Entity>(json.location(rows.front()));
         }
         case EntityType::Datastream: {
             const auto rows = _store.datastreams(selection, std::nullopt, 1);
-            return rows.empty() ? nullptr : json.datastream(rows.front());
+            return rows.empty() ? std::nullopt : std::optional<Entity>(json.datastream(rows.front()));
         }
         case EntityType::Sensor: {
             const auto rows = _store.sensors(selection, std::nullopt, 1);
-            return rows.empty() ? nullptr : json.sensor(rows.front());
+            return rows.empty() ? std::nullopt : std::optional<Entity>(json.sensor(rows.front()));
         }
         case EntityType::ObservedProperty: {
             const auto rows = _store.observedProperties(selection, std::nullopt, 1);
-            return rows.empty() ? nullptr : json.observedProperty(rows.front());
+            return rows.empty() ? std::nullopt : std::optional<Entity>(json.observedProperty(rows.front()));
         }
         case EntityType::Observation:
             break;
     }
-    return nullptr;
+    return std::nullopt;
 }
 
 std::optional<EntityId> SensingService::follow(EntityType type, const EntityId& id, const std::string& name) {
@@ -230,9 +240,8 @@ std::optional<EntityId> SensingService::follow(EntityType type, const EntityId& 
     return quantity ? std::optional<EntityId>(static_cast<std::int64_t>(*quantity) + 1) : std::nullopt;
 }
 
-Poco::JSON::Object::Ptr SensingService::collection(const EntityJson& json, const ResourcePath& path,
-                                                   EntityType type, const Selection& selection,
-                                                   const CollectionRequest& request) {
+CollectionPage SensingService::collection(const EntityJson& json, const ResourcePath& path, EntityType type,
+                                          const Selection& selection, const CollectionRequest& request) {
     const CollectionOptions& options = request.options;
     const std::vector<QueryParameter>& parameters = request.parameters;
     if (type != EntityType::Observation)
@@ -244,44 +253,58 @@ Poco::JSON::Object::Ptr SensingService::collection(const EntityJson& json, const
     const PageRequest page{static_cast<std::size_t>(options.top), request.skipToken};
     // One row more than the page holds says whether another page follows.
     const std::size_t fetch = page.top + 1;
-    Poco::JSON::Array::Ptr values = new Poco::JSON::Array;
-    std::size_t found = 0;
+    CollectionPage result;
     std::string lastId;
     const auto after = [&] {
         return page.skipToken ? std::optional<std::int64_t>(idAfter(*page.skipToken)) : std::nullopt;
     };
-    const auto collect = [&](const auto& rows, auto render, auto idOf) {
-        found = rows.size();
-        addAll(*values, rows, page.top, render);
-        if (found > page.top && page.top > 0)
-            lastId = idOf(rows[page.top - 1]);
+    const auto noteLast = [&](const auto& rows, auto tokenOf) {
+        if (rows.size() > page.top && page.top > 0)
+            lastId = tokenOf(rows[page.top - 1]);
+    };
+    // `entityOf` and `idOf` a row: what write() takes.
+    const auto writeRows = [&](const auto& rows, auto entityOf, auto idOf, auto tokenOf) {
+        std::vector<EntityId> ids;
+        for (std::size_t at = 0; at < rows.size() && at < page.top; ++at)
+            ids.push_back(idOf(rows[at]));
+        const ExpandTargets targets = expandTargets(json, type, ids, request.expand);
+        JsonWriter out;
+        out.reserve(rows.size() * kEntityBytes);
+        out.beginArray();
+        for (std::size_t at = 0; at < ids.size(); ++at)
+            write(out, json, type, ids[at], entityOf(rows[at]), keys, request.expand, targets);
+        out.endArray();
+        result.values = out.take();
+        noteLast(rows, tokenOf);
     };
     const auto byId = [](const auto& row) { return std::to_string(row.id); };
+    const auto idOf = [](const auto& row) { return EntityId(row.id); };
     switch (type) {
         case EntityType::Thing:
-            collect(
+            writeRows(
                 _store.things(selection, after(), fetch, options.filter.get()),
-                [&](const StationRow& row) { return json.thing(row); }, byId);
+                [&](const StationRow& row) { return Entity(json.thing(row)); }, idOf, byId);
             break;
         case EntityType::Location:
-            collect(
+            writeRows(
                 _store.locations(selection, after(), fetch, area ? &*area : nullptr),
-                [&](const StationRow& row) { return json.location(row); }, byId);
+                [&](const StationRow& row) { return Entity(json.location(row)); }, idOf, byId);
             break;
         case EntityType::Datastream:
-            collect(
+            writeRows(
                 _store.datastreams(selection, after(), fetch, options.filter.get()),
-                [&](const DatastreamRow& row) { return json.datastream(row); }, byId);
+                [&](const DatastreamRow& row) { return Entity(json.datastream(row)); }, idOf, byId);
             break;
         case EntityType::Sensor:
-            collect(
+            writeRows(
                 _store.sensors(selection, after(), fetch),
-                [&](const SensorRow& row) { return json.sensor(row); }, byId);
+                [&](const SensorRow& row) { return Entity(json.sensor(row)); }, idOf, byId);
             break;
         case EntityType::ObservedProperty:
-            collect(
+            writeRows(
                 _store.observedProperties(selection, after(), fetch),
-                [&](std::int64_t id) { return json.observedProperty(id); },
+                [&](std::int64_t id) { return Entity(json.observedProperty(id)); },
+                [](std::int64_t id) { return EntityId(id); },
                 [](std::int64_t id) { return std::to_string(id); });
             break;
         case EntityType::Observation: {
@@ -294,19 +317,24 @@ Poco::JSON::Object::Ptr SensingService::collection(const EntityJson& json, const
                 wanted.skip = options.skip;  // the pages after the first continue from a key
             wanted.limit = fetch;
             const auto rows = _store.observations(selection, wanted);
-            collect(
-                rows, [&](const ReadingRow& row) { return json.observation(row); },
-                [&](const ReadingRow& row) {
-                    return cursorToken(wanted.order, {row.key, row.value});
-                });
-            if (request.format == ResultFormat::DataArray)
-                values = dataArrayValue(json, rows, page.top, dataArrayComponents(keys));
+            const auto tokenOf = [&](const ReadingRow& row) {
+                return cursorToken(wanted.order, {row.key, row.value});
+            };
+            if (request.format == ResultFormat::DataArray) {
+                JsonWriter out;
+                out.poco(dataArrayValue(json, rows, page.top, dataArrayComponents(keys)));
+                result.values = out.take();
+                noteLast(rows, tokenOf);
+            } else {
+                writeRows(
+                    rows, [](const ReadingRow& row) { return Entity(row); },
+                    [](const ReadingRow& row) { return EntityId(row.key); }, tokenOf);
+            }
             break;
         }
     }
-    Poco::JSON::Object::Ptr object = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     if (options.count)
-        setCount(*object, type, selection, options.filter.get());
+        result.count = count(type, selection, options.filter.get());
     if (!lastId.empty()) {
         // The same options (validated above, so their names are plain), then where the next page begins.
         std::string link = json.serviceRoot() + "/" + pathText(path) + "?$top=" + std::to_string(page.top);
@@ -314,22 +342,13 @@ Poco::JSON::Object::Ptr SensingService::collection(const EntityJson& json, const
             if (parameter.name != "$top" && parameter.name != "$skiptoken" && parameter.name != "$skip")
                 link += "&" + parameter.name + "=" + encoded(parameter.value);
         }
-        object->set("@iot.nextLink", link + "&$skiptoken=" + encoded(lastId));
+        result.nextLink = link + "&$skiptoken=" + encoded(lastId);
     }
-    if (request.format != ResultFormat::DataArray) {
-        for (std::size_t at = 0; at < values->size(); ++at) {
-            Poco::JSON::Object& entity = *values->getObject(static_cast<unsigned>(at));
-            const EntityId id = idOf(type, entity);
-            keepOnly(entity, keys);
-            expandInto(entity, json, type, id, request.expand);
-        }
-    }
-    object->set("value", values);
-    return object;
+    return result;
 }
 
-void SensingService::setCount(Poco::JSON::Object& object, EntityType type, const Selection& selection,
-                              const Expression* filter) {
+ObservationCount SensingService::count(EntityType type, const Selection& selection,
+                                       const Expression* filter) {
     // The other sets are small (a row per station or sensor): their rows are counted as read.
     constexpr std::size_t all = std::numeric_limits<std::int64_t>::max();
     const auto area =
@@ -359,16 +378,104 @@ void SensingService::setCount(Poco::JSON::Object& object, EntityType type, const
             count = _store.countObservations(selection, filter);
             break;
     }
-    object.set("@iot.count", count.value);
-    if (count.estimate)
-        object.set("@citysense.countIsEstimate", true);
+    return count;
 }
 
-void SensingService::expandInto(Poco::JSON::Object& object, const EntityJson& json, EntityType type,
-                                const EntityId& id, const std::vector<Expand>& expand) {
+ExpandTargets SensingService::expandTargets(const EntityJson& json, EntityType type,
+                                            const std::vector<EntityId>& ids,
+                                            const std::vector<Expand>& expand) {
+    ExpandTargets targets(expand.size());
+    std::optional<std::vector<DatastreamRow>> datastreams;  // of `ids`, read once for every item
+    const auto entitiesById = [](const auto& rows, auto entityOf) {
+        std::map<std::int64_t, Entity> found;
+        for (const auto& row : rows)
+            found.emplace(row.id, entityOf(row));
+        return found;
+    };
+    const auto distinct = [](std::vector<std::int64_t> keys) {
+        std::sort(keys.begin(), keys.end());
+        keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+        return keys;
+    };
+    for (std::size_t item = 0; item < expand.size(); ++item) {
+        const auto next = navigation(type, expand[item].property);
+        if (!next || !next->single || ids.empty())
+            continue;  // expandInto() refuses what has no navigation, and pages what is a collection
+        auto& embedded = targets[item];
+        if (type == EntityType::Observation) {  // its Datastream: the sensor of its key
+            std::vector<std::int64_t> sensors;
+            for (const EntityId& id : ids)
+                sensors.push_back(std::get<ObservationKey>(id).sensor);
+            sensors = distinct(std::move(sensors));
+            const auto found =
+                entitiesById(_store.datastreams(Selection::ids(sensors), std::nullopt, sensors.size()),
+                             [&](const DatastreamRow& row) { return Entity(json.datastream(row)); });
+            for (const EntityId& id : ids) {
+                const std::int64_t sensor = std::get<ObservationKey>(id).sensor;
+                if (const auto at = found.find(sensor); at != found.end())
+                    embedded.emplace(idLiteral(id), std::make_pair(EntityId(sensor), at->second));
+            }
+            continue;
+        }
+        // A Datastream's Thing, Sensor or ObservedProperty: from its row.
+        if (!datastreams) {
+            std::vector<std::int64_t> numbers;
+            for (const EntityId& id : ids)
+                numbers.push_back(std::get<std::int64_t>(id));
+            datastreams = _store.datastreams(Selection::ids(numbers), std::nullopt, numbers.size());
+        }
+        const std::string& name = expand[item].property;
+        std::vector<std::int64_t> wanted;
+        for (const DatastreamRow& row : *datastreams)
+            wanted.push_back(name == "Thing" ? row.stationId : row.sensorId);
+        wanted = distinct(std::move(wanted));
+        std::map<std::int64_t, Entity> found;
+        if (name == "Thing")
+            found = entitiesById(_store.things(Selection::ids(wanted), std::nullopt, wanted.size()),
+                                 [&](const StationRow& row) { return Entity(json.thing(row)); });
+        else if (name == "Sensor")
+            found = entitiesById(_store.sensors(Selection::ids(wanted), std::nullopt, wanted.size()),
+                                 [&](const SensorRow& row) { return Entity(json.sensor(row)); });
+        for (const DatastreamRow& row : *datastreams) {
+            std::optional<std::int64_t> target;
+            if (name == "ObservedProperty") {
+                // Of the quantity table (SensingModel.h): no query.
+                if (const auto quantity = quantityByName(row.quantity)) {
+                    target = static_cast<std::int64_t>(*quantity) + 1;
+                    if (!found.count(*target))
+                        found.emplace(*target, Entity(json.observedProperty(*target)));
+                }
+            } else {
+                target = name == "Thing" ? row.stationId : row.sensorId;
+            }
+            if (const auto at = target ? found.find(*target) : found.end(); at != found.end())
+                embedded.emplace(idLiteral(EntityId(row.id)), std::make_pair(EntityId(*target), at->second));
+        }
+    }
+    return targets;
+}
+
+void SensingService::write(JsonWriter& out, const EntityJson& json, EntityType type, const EntityId& id,
+                           const Entity& entity, const std::vector<std::string>& keys,
+                           const std::vector<Expand>& expand, const ExpandTargets& targets) {
+    out.beginObject();
+    if (const auto* reading = std::get_if<ReadingRow>(&entity)) {
+        json.observation(out, *reading, keys);
+    } else {
+        Poco::JSON::Object::Ptr object = std::get<Poco::JSON::Object::Ptr>(entity);
+        keepOnly(*object, keys);
+        out.members(object);
+    }
+    expandInto(out, json, type, id, expand, targets);
+    out.endObject();
+}
+
+void SensingService::expandInto(JsonWriter& out, const EntityJson& json, EntityType type, const EntityId& id,
+                                const std::vector<Expand>& expand, const ExpandTargets& targets) {
     const std::optional<std::string> fromTheFirst;
     const std::vector<Expand> oneLevel;
-    for (const Expand& item : expand) {
+    for (std::size_t at = 0; at < expand.size(); ++at) {
+        const Expand& item = expand[at];
         const auto next = navigation(type, item.property);
         if (!next)
             throw QueryError(
@@ -380,22 +487,24 @@ void SensingService::expandInto(Poco::JSON::Object& object, const EntityJson& js
             const CollectionOptions& options = item.options;
             if (options.filter || !options.orderBy.empty() || options.skip != 0 || options.count)
                 throw QueryError("$expand", 0, item.property + " is one entity: only $select applies to it");
-            const auto target = follow(type, id, item.property);
-            if (Poco::JSON::Object::Ptr embedded = target ? entity(json, next->target, *target) : nullptr) {
-                keepOnly(*embedded, keys);
-                object.set(item.property, embedded);
+            const auto target = targets.at(at).find(idLiteral(id));
+            if (target != targets.at(at).end()) {
+                out.key(item.property);
+                write(out, json, next->target, target->second.first, target->second.second, keys, oneLevel,
+                      {});
             }
             continue;
         }
+        // A collection: its first page, a query for each entity of the page.
         const ResourcePath path{type, id, {item.property}};
-        const auto page =
+        const CollectionPage page =
             collection(json, path, next->target, Selection::relatedTo(type, number(id)),
                        {item.options, ResultFormat::Default, fromTheFirst, item.parameters, oneLevel});
-        if (page->has("@iot.count"))
-            object.set(item.property + "@iot.count", page->get("@iot.count"));
-        object.set(item.property, page->getArray("value"));
-        if (page->has("@iot.nextLink"))
-            object.set(item.property + "@iot.nextLink", page->get("@iot.nextLink"));
+        if (page.count)
+            out.key(item.property + "@iot.count").integer(page.count->value);
+        out.key(item.property).raw(page.values);
+        if (!page.nextLink.empty())
+            out.key(item.property + "@iot.nextLink").string(page.nextLink);
     }
 }
 

@@ -12,7 +12,12 @@
 
 #include <Poco/URI.h>
 
+#include <map>
+#include <optional>
 #include <string>
+#include <utility>
+#include <variant>
+#include <vector>
 
 namespace citysense::api {
 
@@ -36,6 +41,22 @@ struct CollectionRequest {
     const std::vector<Expand>& expand;              ///< embedded in each entity of the page
 };
 
+/// A page of a collection, as its JSON object holds it.
+struct CollectionPage {
+    std::optional<ObservationCount> count;  ///< with $count=true
+    std::string nextLink;                   ///< empty on the last page
+    std::string values;                     ///< the JSON array of its entities
+};
+
+/// An entity found: built as a Poco::JSON object, or an Observation's reading, written as it is.
+using Entity = std::variant<Poco::JSON::Object::Ptr, ReadingRow>;
+
+/// What the items of an $expand that name one entity (a Datastream's Thing, Sensor or
+/// ObservedProperty, an Observation's Datastream) embed in the entities of a page, read for the whole
+/// page at once: by item, then by the id literal (idLiteral()) of the entity it is embedded in. Empty
+/// for the items that name a collection.
+using ExpandTargets = std::vector<std::map<std::string, std::pair<EntityId, Entity>>>;
+
 class SensingService {
 public:
     explicit SensingService(ReadingsStore& store) : _store(store) {}
@@ -45,20 +66,29 @@ public:
     JsonAnswer answer(const std::string& path, const std::string& query, const std::string& serviceRoot);
 
 private:
-    /// The entity's JSON; nullptr when there is none.
-    Poco::JSON::Object::Ptr entity(const EntityJson& json, EntityType type, const EntityId& id);
+    /// The entity; nothing when there is none.
+    std::optional<Entity> entity(const EntityJson& json, EntityType type, const EntityId& id);
     /// Where a single-valued navigation property of an existing entity leads; nothing when nowhere.
     std::optional<EntityId> follow(EntityType type, const EntityId& id, const std::string& name);
-    Poco::JSON::Object::Ptr collection(const EntityJson& json, const ResourcePath& path, EntityType type,
-                                       const Selection& selection, const CollectionRequest& request);
-    /// Embeds in `object`, the entity `id` of `type`, each navigation property `expand` names: one
-    /// entity, or the first page of a collection (with its @iot.nextLink while more follow).
-    void expandInto(Poco::JSON::Object& object, const EntityJson& json, EntityType type, const EntityId& id,
-                    const std::vector<Expand>& expand);
+    CollectionPage collection(const EntityJson& json, const ResourcePath& path, EntityType type,
+                              const Selection& selection, const CollectionRequest& request);
+    /// The targets of `expand` from the entities `ids` of `type`: one query per item, whatever the
+    /// number of entities.
+    ExpandTargets expandTargets(const EntityJson& json, EntityType type, const std::vector<EntityId>& ids,
+                                const std::vector<Expand>& expand);
+    /// Writes `entity`, `id` of `type`, as one object: the members `keys` keeps (all when empty), then
+    /// those `expand` embeds (`targets`: expandTargets() of a page that holds the entity).
+    void write(JsonWriter& out, const EntityJson& json, EntityType type, const EntityId& id,
+               const Entity& entity, const std::vector<std::string>& keys, const std::vector<Expand>& expand,
+               const ExpandTargets& targets);
+    /// Writes, into the object of the entity `id` of `type` open in `out`, each navigation property
+    /// `expand` names: one entity (from `targets`), or the first page of a collection (with its
+    /// @iot.nextLink while more follow).
+    void expandInto(JsonWriter& out, const EntityJson& json, EntityType type, const EntityId& id,
+                    const std::vector<Expand>& expand, const ExpandTargets& targets);
 
-    /// Sets @iot.count, and "@citysense.countIsEstimate": true when it is the store's estimate.
-    void setCount(Poco::JSON::Object& object, EntityType type, const Selection& selection,
-                  const Expression* filter);
+    /// @iot.count: exact, or the store's estimate for all Observations.
+    ObservationCount count(EntityType type, const Selection& selection, const Expression* filter);
 
     ReadingsStore& _store;
 };

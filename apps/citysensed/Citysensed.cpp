@@ -5,12 +5,15 @@
 
 #include <engine/AbandonedInstances.h>
 #include <engine/HealthServer.h>
+#include <engine/RemoteConfig.h>
+#include <engine/RemoteFragment.h>
 #include <engine/ServiceApplication.h>
 #include <engine/SystemdNotify.h>
 
 #include <Poco/Logger.h>
 #include <Poco/Util/OptionSet.h>
 
+#include <unistd.h>
 #include <csignal>
 #include <iostream>
 #include <mutex>
@@ -73,11 +76,11 @@ protected:
 
 private:
     /// Blocks the signals the service waits for; worker threads inherit the mask, so these signals
-    /// reach only sigwait() in serve().
+    /// reach only sigwait() in serve(). SIGUSR1 is the remote configuration's wake-up call.
     static sigset_t blockServiceSignals() {
         sigset_t signals;
         sigemptyset(&signals);
-        for (const int signal : {SIGINT, SIGQUIT, SIGTERM, SIGHUP})
+        for (const int signal : {SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGUSR1})
             sigaddset(&signals, signal);
         pthread_sigmask(SIG_BLOCK, &signals, nullptr);
         return signals;
@@ -116,45 +119,83 @@ private:
         return EXIT_OK;
     }
 
-    /// Runs until SIGTERM, SIGINT or SIGQUIT; SIGHUP reloads the configuration.
+    /// Runs until SIGTERM, SIGINT or SIGQUIT; SIGHUP reloads the configuration, and a remote
+    /// configuration document (RemoteConfig.h) is decided on, and maybe applied, when one arrives.
     int serve(std::unique_ptr<LoadedConfiguration> loaded) {
         auto& log = Poco::Logger::get("citysensed");
         const sigset_t signals = blockServiceSignals();
+        const std::string& path = values()["config"];
+        // Woken from the control channel's thread; the document is decided on here, between signals.
+        RemoteConfig remote(path, [] { ::kill(::getpid(), SIGUSR1); });
         std::mutex loadedMutex;  // the health endpoint reads the configuration that is current
         const StatusSource status = [&] {
             std::vector<InstanceStatus> instances;
+            bool remoteConfig = false;
             {
                 std::lock_guard<std::mutex> lock(loadedMutex);
                 instances = loaded->engine->status();
+                remoteConfig = loaded->plan->host.remote.enabled;
             }
             for (auto& abandoned : AbandonedInstances::process().statuses())
                 instances.push_back(std::move(abandoned));
+            if (remoteConfig)
+                instances.push_back(remote.status());
             return instances;
         };
         warnUnloadable(*loaded);
         loaded->start();
+        useRemote(remote, *loaded);
         std::unique_ptr<HealthServer> health = startHealth(loaded->plan->host.httpListen, status);
         log.information("running " + std::to_string(loaded->plan->pipelines.size()) + " pipeline(s) for " +
                         stationPath(loaded->plan->host.station));
         notifySystemd("READY=1");
-        for (int signal = 0; sigwait(&signals, &signal) == 0 && signal == SIGHUP;) {
+        // Replaces the running configuration with `next`, losing no queued sample.
+        const auto switchTo = [&](std::unique_ptr<LoadedConfiguration> next) {
+            warnUnloadable(*next);
+            next->takeOver(*loaded);  // /health goes on reporting the old configuration while it stops
+            {
+                std::lock_guard<std::mutex> lock(loadedMutex);
+                std::swap(loaded, next);
+            }
+            useRemote(remote, *loaded);  // before the old configuration's channel goes
+            log.information("reloaded: " + std::to_string(loaded->plan->pipelines.size()) +
+                            " pipeline(s); the replaced configuration's counts:");
+            logSummary(*next->engine);
+            next.reset();
+        };
+        const RemoteConfig::Apply applyRemote = [&](const FragmentText& candidate, bool commit) {
+            std::vector<ConfigIssue> issues;
+            std::unique_ptr<LoadedConfiguration> next = LoadedConfiguration::build(path, candidate, issues);
+            if (next && !next->engine->controlChannel())
+                issues.push_back({"", "",
+                                  "no sink would offer the control channel remote configuration comes over "
+                                  "(the mqtt sink disabled?): the gateway could not be configured remotely "
+                                  "again"});
+            if (!next || !commit || hasErrors(issues))
+                return issues;
+            try {
+                writeFileAtomically(candidate.path, candidate.text);
+            } catch (const std::runtime_error& error) {
+                issues.push_back({"", "", error.what()});
+                return issues;
+            }
             notifySystemd("RELOADING=1");
-            log.information("SIGHUP: reloading " + values()["config"]);
-            std::unique_ptr<LoadedConfiguration> next = LoadedConfiguration::build(
-                values()["config"], [&](const std::string& line) { log.error(line); });
-            if (!next) {
-                log.error("reload refused: the running configuration stays in effect");
+            log.information("remote configuration: applying " + candidate.path);
+            switchTo(std::move(next));
+            return issues;
+        };
+        for (int signal = 0; sigwait(&signals, &signal) == 0 && (signal == SIGHUP || signal == SIGUSR1);) {
+            if (signal == SIGUSR1) {
+                remote.process(applyRemote);
             } else {
-                warnUnloadable(*next);
-                next->takeOver(*loaded);  // /health goes on reporting the old configuration while it stops
-                {
-                    std::lock_guard<std::mutex> lock(loadedMutex);
-                    std::swap(loaded, next);
-                }
-                log.information("reloaded: " + std::to_string(loaded->plan->pipelines.size()) +
-                                " pipeline(s); the replaced configuration's counts:");
-                logSummary(*next->engine);
-                next.reset();
+                notifySystemd("RELOADING=1");
+                log.information("SIGHUP: reloading " + path);
+                std::unique_ptr<LoadedConfiguration> next =
+                    LoadedConfiguration::build(path, [&](const std::string& line) { log.error(line); });
+                if (next)
+                    switchTo(std::move(next));
+                else
+                    log.error("reload refused: the running configuration stays in effect");
             }
             if (!health || health->address() != loaded->plan->host.httpListen) {
                 health.reset();
@@ -175,6 +216,15 @@ private:
             return EXIT_SOFTWARE;
         }
         return EXIT_OK;
+    }
+
+    /// Points the remote configuration at the running configuration's settings and control channel.
+    static void useRemote(RemoteConfig& remote, const LoadedConfiguration& loaded) {
+        try {
+            remote.use(loaded.plan->host.station, loaded.plan->host.remote, loaded.engine->controlChannel());
+        } catch (const KeyError& error) {
+            Poco::Logger::get("citysensed").error("remote configuration off: " + std::string(error.what()));
+        }
     }
 
     /// A junk file in plugin_path is named at every start, not only by --list-plugins.

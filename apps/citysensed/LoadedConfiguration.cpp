@@ -32,8 +32,32 @@ std::unique_ptr<LoadedConfiguration> LoadedConfiguration::build(
         report(error.what());
         return nullptr;
     }
-    auto loaded = std::make_unique<LoadedConfiguration>();
     std::vector<ConfigIssue> issues;
+    auto loaded = fromDocument(document, issues);
+    for (const auto& issue : issues)
+        report(formatIssue(path, issue));
+    if (!loaded) {
+        const auto errors =
+            std::count_if(issues.begin(), issues.end(), [](const auto& issue) { return !issue.warning; });
+        report(path + ": " + std::to_string(errors) + " error(s); not started");
+    }
+    return loaded;
+}
+
+std::unique_ptr<LoadedConfiguration> LoadedConfiguration::build(const std::string& path,
+                                                                const FragmentText& replacement,
+                                                                std::vector<ConfigIssue>& issues) {
+    try {
+        return fromDocument(readConfigFile(path, replacement), issues);
+    } catch (const ConfigFileError& error) {
+        issues.push_back({"", "", error.what()});
+        return nullptr;
+    }
+}
+
+std::unique_ptr<LoadedConfiguration> LoadedConfiguration::fromDocument(const ConfigDocument& document,
+                                                                       std::vector<ConfigIssue>& issues) {
+    auto loaded = std::make_unique<LoadedConfiguration>();
     HostSettings host = readHostSettings(document, issues);
     loaded->registry = std::make_unique<PluginRegistry>();
     loaded->registry->scanFor(PluginRegistry::searchPath(host.pluginPath), host.pluginPath.size(),
@@ -43,14 +67,8 @@ std::unique_ptr<LoadedConfiguration> LoadedConfiguration::build(
         loaded->engine = std::make_unique<Engine>(*loaded->plan, *loaded->registry, issues);
         attributeFiles(document, issues);
     }
-    for (const auto& issue : issues)
-        report(formatIssue(path, issue));
-    if (hasErrors(issues)) {
-        const auto errors =
-            std::count_if(issues.begin(), issues.end(), [](const auto& issue) { return !issue.warning; });
-        report(path + ": " + std::to_string(errors) + " error(s); not started");
+    if (hasErrors(issues))
         return nullptr;
-    }
     loaded->registry->unloadExcept(loaded->plan->plugins());
     return loaded;
 }

@@ -25,12 +25,22 @@ struct LoadedConfiguration {
     static std::unique_ptr<LoadedConfiguration> build(const std::string& path,
                                                       const std::function<void(const std::string&)>& report);
 
+    /// The same with `replacement` in place of one conf.d fragment (a remote configuration to try),
+    /// the problems as they are (a file that cannot be read: one without section).
+    static std::unique_ptr<LoadedConfiguration> build(const std::string& path,
+                                                      const FragmentText& replacement,
+                                                      std::vector<ConfigIssue>& issues);
+
     /// The libraries in the configured plugin_path directories that failed to load, one line each
     /// ("DIR/junk.so: not a citysense plugin: ..."), for the warnings of every start and reload.
     std::vector<std::string> unloadableLibraries() const;
 
     /// Applies the configured log level and starts the engine.
     void start();
+
+    /// Builds from a document read already; nothing if `issues` then holds an error.
+    static std::unique_ptr<LoadedConfiguration> fromDocument(const ConfigDocument& document,
+                                                             std::vector<ConfigIssue>& issues);
 
     /// Replaces `previous`, which is running: stops it, hands what its sinks still queue to the sinks
     /// of the same names here and the state of its filters to their namesakes, and starts.

@@ -89,15 +89,18 @@ std::vector<ConfigSection> groupSections(const std::vector<ConfigEntry>& entries
     return result;
 }
 
-/// One file, not merged with anything.
-ConfigDocument readOneFile(const std::string& path) {
+/// One file of `text`, not merged with anything.
+ConfigDocument parseOneFile(const std::string& path, const std::string& text) {
     ConfigDocument document;
     document.path = path;
-    const std::string text = readBounded(path);
     document.sections = groupSections(isXml(path) ? readXmlEntries(path, text) : readIniEntries(path, text));
     for (auto& section : document.sections)
         section.file = path;
     return document;
+}
+
+ConfigDocument readOneFile(const std::string& path) {
+    return parseOneFile(path, readBounded(path));
 }
 
 std::vector<std::string> fragmentsBeside(const std::string& path) {
@@ -140,6 +143,21 @@ ConfigDocument readConfigFile(const std::string& path) {
     document.files = {path};
     for (const auto& fragment : fragmentsBeside(path))
         merge(document, readOneFile(fragment));
+    return document;
+}
+
+ConfigDocument readConfigFile(const std::string& path, const FragmentText& replacement) {
+    ConfigDocument document = readOneFile(path);
+    document.files = {path};
+    std::vector<std::string> fragments = fragmentsBeside(path);
+    fragments.erase(std::remove(fragments.begin(), fragments.end(), replacement.path), fragments.end());
+    if (!replacement.text.empty()) {
+        fragments.push_back(replacement.path);
+        std::sort(fragments.begin(), fragments.end());
+    }
+    for (const auto& fragment : fragments)
+        merge(document, fragment == replacement.path ? parseOneFile(fragment, replacement.text)
+                                                     : readOneFile(fragment));
     return document;
 }
 

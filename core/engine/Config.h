@@ -45,6 +45,16 @@ public:
 /// order: a fragment adds sections and overrides keys.
 ConfigDocument readConfigFile(const std::string& path);
 
+/// A conf.d fragment as it is to be: its path (as readConfigFile() spells it) and its text.
+struct FragmentText {
+    std::string path;
+    std::string text;  ///< empty: the fragment is left out
+};
+
+/// Like readConfigFile(), with `replacement` read in place of the fragment at its path (whether or
+/// not that exists), so a fragment can be checked before it is written.
+ConfigDocument readConfigFile(const std::string& path, const FragmentText& replacement);
+
 /// One problem found in a configuration.
 struct ConfigIssue {
     std::string section;  ///< "[driver.air]"; empty for the file as a whole

@@ -104,6 +104,13 @@ void DriverRunner::emitDurably(SampleBatch& batch) {
         batch.clear();  // the host gave up on this instance: what it emits now goes nowhere
 }
 
+void DriverRunner::announce(const Announcement& announcement) {
+    _watch.unlessAbandoned([&] {
+        for (Pipeline* pipeline : _pipelines)
+            pipeline->announce(announcement);
+    });
+}
+
 DriverJournal* DriverRunner::openJournal() {
     if (_journal)
         return _journal->isOpen() ? _journal.get() : nullptr;

@@ -54,6 +54,7 @@ public:
     bool readOnce();
 
     bool eventDriven() const { return _driver->eventDriven(); }
+    std::vector<Channel> channels() const { return _driver->channels(); }
     const std::string& name() const { return _driver->instanceName(); }
     InstanceStatus status() const;
 
@@ -62,6 +63,8 @@ private:
     void emit(SampleBatch& batch) override;
     /// Emitter: journals, fans out, counts as a sign of life; may come from a callback thread.
     void emitDurably(SampleBatch& batch) override;
+    /// Emitter: hands another station's announcement to every pipeline this driver feeds.
+    void announce(const Announcement& announcement) override;
     /// Counts the samples as read and hands those that pass the driver boundary on (deliver()).
     void fanOutToPipelines(SampleBatch& batch);
     /// Records them as the latest readings and hands them to every pipeline this driver feeds.

@@ -2,6 +2,7 @@
 
 #include "AbandonedInstances.h"
 #include "CurrentException.h"
+#include "HostAnnouncement.h"
 
 #include <Poco/Logger.h>
 
@@ -22,6 +23,10 @@ constexpr Micros kFirstSinkRetry = 500 * 1000;
 constexpr Micros kCallGrace = kMicrosPerSecond;
 /// The first ABI whose Filter has takeOver() in its vtable.
 constexpr unsigned kTakeOverAbiMinor = 2;
+/// The first ABI whose Sink has announce() in its vtable.
+constexpr unsigned kAnnounceAbiMinor = 3;
+/// The first ABI whose Sink has controlChannel() in its vtable.
+constexpr unsigned kControlChannelAbiMinor = 3;
 
 /// Creates, attaches and configures an instance; a problem it reports becomes an issue of its
 /// section. Nothing if the plugin's constructor failed.
@@ -83,6 +88,8 @@ Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIss
                 Backoff(kFirstSinkRetry, sink.options.getDuration("max_backoff")), spoolSettings(plan, sink),
                 static_cast<unsigned>(sink.options.getInt("max_attempts"))));
             _sinks.back()->setBatchInterval(sink.options.getDuration("batch_interval"));
+            const PluginEntry* plugin = registry.find(sink.plugin);
+            _sinks.back()->setTakesAnnouncements(plugin && plugin->abiMinor >= kAnnounceAbiMinor);
         }
     }
     for (const auto& driver : plan.drivers) {
@@ -101,6 +108,8 @@ Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIss
     for (const auto& filter : plan.filters) {
         filters[filter.name] = &filter;
         _filterPlugins[filter.qualifiedName()] = filter.plugin;
+        // status() reports every filter, one that no pipeline uses (a warning only) included.
+        dropCountsOf(filter.qualifiedName());
     }
     std::set<std::string> filtersChecked;
     const auto sinksByName = byName(_sinks);
@@ -133,6 +142,11 @@ Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIss
                 driver->second->feed(_pipelines.back().get());
         }
     }
+    _announcements = hostAnnouncements(plan, registry, [&](const std::string& name) {
+        const auto driver = driversByName.find(name);
+        return driver == driversByName.end() || driver->second->eventDriven() ? std::vector<Channel>()
+                                                                              : driver->second->channels();
+    });
 }
 
 Engine::~Engine() {
@@ -169,8 +183,11 @@ DropCounts& Engine::dropCountsOf(const std::string& name) {
 }
 
 void Engine::startSinks() {
-    for (auto& sink : _sinks)
+    for (auto& sink : _sinks) {
         sink->start();
+        if (const auto announcement = _announcements.find(sink->name()); announcement != _announcements.end())
+            sink->announce(announcement->second);
+    }
 }
 
 void Engine::start() {
@@ -337,6 +354,17 @@ std::vector<InstanceStatus> Engine::status() const {
         }
     }
     return result;
+}
+
+ControlChannel* Engine::controlChannel() const {
+    for (const auto& sink : _sinks) {
+        const PluginEntry* plugin = _registry.find(sink->status().plugin);
+        if (!plugin || plugin->abiMinor < kControlChannelAbiMinor)
+            continue;
+        if (ControlChannel* channel = sink->controlChannel())
+            return channel;
+    }
+    return nullptr;
 }
 
 }  // namespace citysense

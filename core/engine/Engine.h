@@ -32,7 +32,8 @@ public:
     Engine(const Engine&) = delete;
     Engine& operator=(const Engine&) = delete;
 
-    /// Starts the sinks, then the drivers, then the timer that flushes filters and logs drop summaries.
+    /// Starts the sinks and offers each the host's announcement (HostAnnouncement.h), then starts the
+    /// drivers, then the timer that flushes filters and logs drop summaries.
     void start();
 
     /// Reads every polled driver once, delivers, drains the sinks. False if any read failed.
@@ -57,6 +58,10 @@ public:
 
     /// Every driver's, filter's and sink's status, in that order.
     std::vector<InstanceStatus> status() const;
+
+    /// The control channel of the first sink that offers one (Sink::controlChannel(), sinks of ABI 1.3
+    /// and later), or nullptr. It lives as long as the engine.
+    ControlChannel* controlChannel() const;
 
 private:
     /// Samples still queued per sink name ("sink.out"), handed from an engine to its replacement.
@@ -91,6 +96,8 @@ private:
     /// What each abandoned instance was stuck in ("driver.x" -> "read() did not return within 2s").
     std::map<std::string, std::string> _abandoned;
     std::vector<std::unique_ptr<SinkRunner>> _sinks;
+    /// What the host announces to each sink, by qualified name.
+    std::map<std::string, Announcement> _announcements;
     std::vector<std::unique_ptr<Pipeline>> _pipelines;
     std::vector<std::unique_ptr<DriverRunner>> _drivers;
     StopToken _tickerStop;

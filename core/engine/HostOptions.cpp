@@ -1,8 +1,18 @@
 #include "HostOptions.h"
 
+#include "RemoteKeys.h"
+
 namespace citysense {
 
 namespace {
+
+/// RemoteKeys::defaults() as a list option's default.
+std::string defaultRemoteKeys() {
+    std::string text;
+    for (const auto& pattern : RemoteKeys::defaults())
+        text += (text.empty() ? "" : ", ") + pattern;
+    return text;
+}
 
 const char* const kEnabledDescription =
     "false mutes the instance without deleting its section: it is checked but not started, and its "
@@ -28,6 +38,16 @@ const OptionTable& hostOptions(const std::string& kind) {
             .range(0, 3600),
         Option::string("http_listen", "127.0.0.1:8180",
                        "Address of the HTTP health and metrics endpoint (host:port; 'off' for none)"),
+        Option::choice(
+            "remote_config", {"off", "on"}, "off",
+            "on: take the operator's signed remote configuration over the control channel of "
+            "the first sink that offers one (the mqtt sink); see remote_config_key and remote_keys"),
+        Option::path("remote_config_key", "",
+                     "The operator's Ed25519 public key (PEM) every remote configuration document must be "
+                     "signed with; needed with remote_config = on"),
+        Option::list("remote_keys", defaultRemoteKeys(),
+                     "Patterns of the KIND.NAME.KEY the operator may change remotely ('*': any text); "
+                     "plugins, paths, spools, credentials, addresses and [host] never are"),
         Option::choice("log_level", {"error", "warning", "notice", "information", "debug", "trace"},
                        "information", "Least severe log level written"),
     };

@@ -38,6 +38,11 @@ void Pipeline::filterAndEnqueue(SampleBatch&& batch) {
     send(std::move(batch));
 }
 
+void Pipeline::announce(const Announcement& announcement) {
+    for (SinkRunner* sink : _sinks)
+        sink->announce(announcement);
+}
+
 void Pipeline::flush(Micros now) {
     SampleBatch due;
     {

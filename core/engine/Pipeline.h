@@ -21,6 +21,9 @@ public:
     /// Runs the batch through the filters and queues the result on every sink.
     void filterAndEnqueue(SampleBatch&& batch);
 
+    /// Hands a station's announcement to every sink, past the filters (they see samples only).
+    void announce(const Announcement& announcement);
+
     /// Lets each filter emit what is due at `now`; that output continues down the chain.
     void flush(Micros now);
 

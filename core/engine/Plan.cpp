@@ -1,5 +1,6 @@
 #include "Plan.h"
 
+#include "Ed25519Key.h"
 #include "HostOptions.h"
 
 #include <Poco/Net/IPAddress.h>
@@ -280,6 +281,21 @@ HostSettings readHostSettings(const ConfigDocument& document, std::vector<Config
         settings.httpListen = text("http_listen");
         if (const std::string problem = listenAddressProblem(settings.httpListen); !problem.empty())
             issues.push_back({host->label(), "http_listen", problem});
+    }
+    settings.remote.enabled = text("remote_config") == "on";
+    settings.remote.keys = options.getList("remote_keys");
+    if (options.has("remote_config_key") && !text("remote_config_key").empty())
+        settings.remote.keyPath = options.getPath("remote_config_key");
+    if (!settings.remote.enabled)
+        return settings;
+    try {
+        if (settings.remote.keyPath.empty())
+            throw KeyError(
+                "missing: remote_config = on takes only documents signed with the operator's key, "
+                "and this names its public half");
+        Ed25519Key::readPublic(settings.remote.keyPath);
+    } catch (const KeyError& error) {
+        issues.push_back({host->label(), "remote_config_key", error.what()});
     }
     return settings;
 }

@@ -15,6 +15,13 @@
 
 namespace citysense {
 
+/// [host]'s remote configuration keys (RemoteConfig.h).
+struct RemoteConfigSettings {
+    bool enabled = false;
+    std::string keyPath;            ///< the operator's public key
+    std::vector<std::string> keys;  ///< RemoteKeys patterns
+};
+
 struct HostSettings {
     Station station;
     std::vector<std::string> pluginPath;
@@ -22,6 +29,7 @@ struct HostSettings {
     std::string logLevel;
     Micros shutdownTimeout = 10 * kMicrosPerSecond;
     std::string httpListen;  ///< address of the health endpoint; empty: none
+    RemoteConfigSettings remote;
 };
 
 /// A driver, filter or sink section: its plugin and validated options (host keys included).

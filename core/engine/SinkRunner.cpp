@@ -128,6 +128,7 @@ bool SinkRunner::attempt(const SampleBatch& batch, Failure& failure) {
             _watch.call("open()", [this] { _sink->open(); });
             _open = true;
         }
+        deliverAnnouncements();
         _watch.call("write()", [&] { _sink->write(batch); });
         _lastWritten = batch.back();
         std::lock_guard<std::mutex> lock(_statusMutex);
@@ -162,6 +163,40 @@ bool SinkRunner::attempt(const SampleBatch& batch, Failure& failure) {
                                  ? "; the sink refuses " + std::to_string(batch.size()) + " sample(s)"
                                  : "; retrying in " + formatDuration(failure.retryDelay)));
     return false;
+}
+
+void SinkRunner::announce(const Announcement& announcement) {
+    if (!_takesAnnouncements)
+        return;
+    if (!_announcements.offer(announcement))
+        _sink->countDropped("announcement_limit", 1,
+                            "the announcement of " + announcement.station.system + "/" +
+                                announcement.station.city + "/" + announcement.station.street + ": " +
+                                std::to_string(PendingAnnouncements::kMaxStations) +
+                                " other stations wait already");
+}
+
+void SinkRunner::deliverAnnouncements() {
+    if (_announcements.empty())
+        return;
+    try {
+        _announcements.handOver([this](const Announcement& announcement) {
+            try {
+                _watch.call("announce()", [&] { _sink->announce(announcement); });
+            } catch (const PermanentWriteError& error) {
+                // Refused for what it says, it would be refused again: counted, not offered again.
+                _sink->countDropped("announcement_refused", 1,
+                                    "the announcement of " + announcement.station.system + "/" +
+                                        announcement.station.city + "/" + announcement.station.street + ": " +
+                                        error.what());
+            }
+        });
+    } catch (const CallWatch::Abandoned&) {
+        throw;
+    } catch (...) {
+        _sink->logger().warning("announce failed: " + currentExceptionText() +
+                                "; offered again before the next write");
+    }
 }
 
 void SinkRunner::closeSink() {

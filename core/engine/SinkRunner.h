@@ -8,6 +8,7 @@
 #include "Backoff.h"
 #include "CallWatch.h"
 #include "InstanceStatus.h"
+#include "PendingAnnouncements.h"
 #include "PoisonSearch.h"
 #include "SinkBacklog.h"
 
@@ -35,7 +36,15 @@ public:
     /// sample is queued; 0 (the default) writes what is queued at once.
     void setBatchInterval(Micros interval) { _batchInterval = interval; }
 
+    /// Before start(): whether the sink takes announcements (Sink::announce(), plugins of ABI 1.3 and
+    /// later); without, announce() ignores them.
+    void setTakesAnnouncements(bool takes) { _takesAnnouncements = takes; }
+
     void start();
+
+    /// Hands `announcement` to the sink on its thread, once it is open and before its next write
+    /// (PendingAnnouncements.h). May be called from any thread.
+    void announce(const Announcement& announcement);
 
     /// Queues the samples (taking them out of `batch`). When the queue is full the oldest queued
     /// samples make room and are counted as dropped.
@@ -66,6 +75,8 @@ public:
 
     InstanceStatus status() const;
     const std::string& name() const { return _sink->instanceName(); }
+    /// The sink's Sink::controlChannel(): only for a sink built for ABI 1.3 or later.
+    ControlChannel* controlChannel() const { return _sink->controlChannel(); }
     /// How far the sink got with what it was given (pushed(), settled()), for drivers' journals.
     const SinkBacklog& backlog() const { return _backlog; }
 
@@ -91,9 +102,15 @@ private:
     /// more, setting it aside if that fails. False when the sink did not take the probe.
     bool probe(SampleBatch& batch, Failure& failure);
     void closeSink();
+    /// On the runner's thread, with the sink open: hands it what waits. A failure is logged; what
+    /// failed waits for the next write, unless the sink refused it (PermanentWriteError): that is counted
+    /// as dropped (announcement_refused).
+    void deliverAnnouncements();
 
     std::unique_ptr<Sink> _sink;
     Micros _batchInterval = 0;
+    bool _takesAnnouncements = false;
+    PendingAnnouncements _announcements;
     SinkBacklog _backlog;
     /// The batch being written: the thread's, and the stopping thread's once the runner is abandoned.
     SampleBatch _inFlight;

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 namespace citysense::mqtt {
@@ -17,7 +18,8 @@ namespace citysense::mqtt {
 OptionTable connectionOptions(const std::string& clientIdDescription) {
     return {
         Option::string("uri", "mqtts://localhost:8883",
-                       "Broker address: tcp://, mqtt:// (plain) or ssl://, mqtts:// (TLS) host[:port]"),
+                       "Broker address: tcp://, mqtt:// (plain) or ssl://, mqtts:// (TLS) host[:port]; "
+                       "several, comma-separated, are tried in turn when the one in use cannot be reached"),
         Option::string("client_id", "", clientIdDescription),
         Option::string("username", "", "User name at the broker (the gateway's identity)"),
         Option::secret("password", "Password at the broker"),
@@ -82,10 +84,24 @@ void checkReadable(const Options& options, const std::string& key) {
 ConnectionSettings readConnectionSettings(const Options& options, const std::string& anonymousClientId) {
     ConnectionSettings settings;
     try {
-        settings.uri = normalizeUri(options.getString("uri"));
+        std::vector<std::string> uris;
+        std::istringstream list(options.getString("uri"));
+        for (std::string uri; std::getline(list, uri, ',');) {
+            uri.erase(0, uri.find_first_not_of(" \t"));
+            uri.erase(uri.find_last_not_of(" \t") + 1);
+            uris.push_back(normalizeUri(uri));
+        }
+        if (uris.empty())
+            throw std::invalid_argument("no broker address");
+        settings.uri = uris.front();
+        settings.fallbackUris.assign(uris.begin() + 1, uris.end());
     } catch (const std::invalid_argument& error) {
         throw OptionError("uri", error.what());
     }
+    for (const std::string& fallback : settings.fallbackUris)
+        if (fallback.substr(0, 6) != settings.uri.substr(0, 6))
+            throw OptionError("uri", "'" + options.getString("uri") +
+                                         "' mixes plain and TLS brokers: give all ssl:// or all tcp://");
     settings.username = optional(options, "username");
     settings.clientId = optional(options, "client_id");
     if (settings.clientId.empty())
@@ -163,8 +179,12 @@ Client::~Client() {
     disconnect(std::chrono::milliseconds(0));
 }
 
+const std::string& Client::currentUri() const {
+    return _current == 0 ? _settings.uri : _settings.fallbackUris[_current - 1];
+}
+
 std::string Client::describe() const {
-    return _settings.uri + (_settings.username.empty() ? "" : " as " + _settings.username);
+    return currentUri() + (_settings.username.empty() ? "" : " as " + _settings.username);
 }
 
 void Client::connect(const ::mqtt::will_options* will) {
@@ -190,6 +210,25 @@ void Client::connect(const ::mqtt::will_options* will) {
         builder.will(*will);
     if (_settings.tls())
         builder.ssl(_ssl);
+    const std::size_t brokers = 1 + _settings.fallbackUris.size();
+    if (brokers == 1)
+        return connectCurrent(builder);
+    std::string failures;
+    for (std::size_t tried = 0; tried < brokers; ++tried) {
+        try {
+            return connectCurrent(builder);
+        } catch (const std::runtime_error& error) {
+            failures += std::string(failures.empty() ? "" : "; ") + error.what();
+            _current = (_current + 1) % brokers;
+        }
+    }
+    throw std::runtime_error("no broker of " + std::to_string(brokers) +
+                             " accepted a connection: " + failures);
+}
+
+void Client::connectCurrent(::mqtt::connect_options_builder builder) {
+    if (!_settings.fallbackUris.empty())
+        builder.servers(std::make_shared<::mqtt::string_collection>(currentUri()));
     try {
         ::mqtt::token_ptr token = _client.connect(builder.finalize());
         if (!token->wait_for(_settings.connectTimeout))
@@ -223,7 +262,7 @@ std::string Client::explain(const ::mqtt::exception& error) const {
 std::string Client::diagnoseTransport() const {
     // paho says only "TCP/TLS connect failure"; a plain connect tells a closed port from a broker
     // that hung up during the handshake.
-    const std::string address = _settings.uri.substr(_settings.uri.find("://") + 3);
+    const std::string address = currentUri().substr(currentUri().find("://") + 3);
     try {
         Poco::Net::StreamSocket socket;
         socket.connect(Poco::Net::SocketAddress(address), Poco::Timespan(2, 0));

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 namespace citysense::mqtt {
 
@@ -21,6 +22,8 @@ constexpr const char* kTls12Ciphers =
 
 struct ConnectionSettings {
     std::string uri;  ///< normalized: tcp://host:port or ssl://host:port
+    /// More brokers, tried in turn when the one in use cannot be reached (same scheme as `uri`).
+    std::vector<std::string> fallbackUris;
     std::string clientId;
     std::string username;
     std::string password;  ///< never logged
@@ -63,9 +66,11 @@ public:
     Client(const Client&) = delete;
     Client& operator=(const Client&) = delete;
 
-    /// Connects, waiting at most the connect timeout, with `will` as the last will when given.
-    /// Throws std::runtime_error: "cannot connect to ssl://127.0.0.1:8883 as gateway_1: bad user
-    /// name or password", "...: TLS: certificate verify failed", "...: no answer within 10s".
+    /// Connects, waiting at most the connect timeout, with `will` as the last will when given. With
+    /// fallback brokers, tries each in turn from the one used last, and stays with the first that
+    /// accepts. Throws std::runtime_error: "cannot connect to ssl://127.0.0.1:8883 as gateway_1: bad
+    /// user name or password", "...: TLS: certificate verify failed", "...: no answer within 10s"; one
+    /// such reason per broker when none accepts.
     void connect(const ::mqtt::will_options* will = nullptr);
 
     /// Disconnects cleanly, waiting at most `timeout`; never throws.
@@ -75,6 +80,8 @@ public:
     ::mqtt::async_client& paho() { return _client; }
     const ConnectionSettings& settings() const { return _settings; }
 
+    /// The broker in use (or tried next): `uri` or one of the fallbacks.
+    const std::string& currentUri() const;
     /// "ssl://127.0.0.1:8883 as gateway_1", for messages.
     std::string describe() const;
 
@@ -83,8 +90,11 @@ public:
 
 private:
     std::string diagnoseTransport() const;
+    /// One attempt at the current broker.
+    void connectCurrent(::mqtt::connect_options_builder builder);
 
     ConnectionSettings _settings;
+    std::size_t _current = 0;  ///< 0: uri, then the fallbacks
     ::mqtt::async_client _client;
     ::mqtt::ssl_options _ssl;
 };

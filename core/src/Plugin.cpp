@@ -28,12 +28,17 @@ Plugin::~Plugin() = default;
 Driver::~Driver() = default;
 Filter::~Filter() = default;
 Sink::~Sink() = default;
+ControlChannel::~ControlChannel() = default;
 PermanentWriteError::~PermanentWriteError() = default;
 Emitter::~Emitter() = default;
 
 void Emitter::emitDurably(SampleBatch& batch) {
     emit(batch);
 }
+
+void Emitter::announce(const Announcement&) {}
+
+void Sink::announce(const Announcement&) {}
 
 void Plugin::attach(const InstanceContext& context) {
     _identity = {context.name, context.station, context.source};

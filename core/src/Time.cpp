@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 
 namespace citysense {
 
@@ -18,6 +17,30 @@ Micros steadyMicros() {
 
 namespace {
 
+/// Howard Hinnant's civil_from_days: the proleptic Gregorian date `days` after 1970-01-01.
+void civilFromDays(std::int64_t days, std::int64_t& year, int& month, int& day) {
+    days += 719468;
+    const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+    const std::int64_t dayOfEra = days - era * 146097;
+    const std::int64_t yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365;
+    const std::int64_t dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+    const std::int64_t shiftedMonth = (5 * dayOfYear + 2) / 153;  // March = 0
+    day = static_cast<int>(dayOfYear - (153 * shiftedMonth + 2) / 5 + 1);
+    month = static_cast<int>(shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9);
+    year = yearOfEra + era * 400 + (month <= 2);
+}
+
+/// `value` (0 <= value < 10^width) as `width` digits at `out`; the end of them.
+char* digits(char* out, std::int64_t value, int width) {
+    for (int at = width - 1; at >= 0; --at) {
+        out[at] = static_cast<char>('0' + value % 10);
+        value /= 10;
+    }
+    return out + width;
+}
+
+// Digits by hand, not snprintf() and gmtime_r() (which takes the time zone lock): an API page of a
+// thousand readings formats two thousand times.
 std::string format(Micros time, char dateTimeSeparator, const char* suffix) {
     Micros seconds = time / kMicrosPerSecond;
     Micros fraction = time % kMicrosPerSecond;
@@ -25,14 +48,35 @@ std::string format(Micros time, char dateTimeSeparator, const char* suffix) {
         fraction += kMicrosPerSecond;
         --seconds;
     }
-    const std::time_t clock = static_cast<std::time_t>(seconds);
-    std::tm utc{};
-    gmtime_r(&clock, &utc);
-    char text[48];
-    std::snprintf(text, sizeof text, "%04d-%02d-%02d%c%02d:%02d:%02d.%06lld%s", utc.tm_year + 1900,
-                  utc.tm_mon + 1, utc.tm_mday, dateTimeSeparator, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                  static_cast<long long>(fraction), suffix);
-    return text;
+    std::int64_t days = seconds / 86400;
+    std::int64_t secondOfDay = seconds % 86400;
+    if (secondOfDay < 0) {
+        secondOfDay += 86400;
+        --days;
+    }
+    std::int64_t year = 0;
+    int month = 0, day = 0;
+    civilFromDays(days, year, month, day);
+    char text[64];
+    char* end = text;
+    if (year >= 0 && year <= 9999) {
+        end = digits(end, year, 4);
+    } else {
+        end += std::snprintf(text, 24, "%04lld", static_cast<long long>(year));
+    }
+    *end++ = '-';
+    end = digits(end, month, 2);
+    *end++ = '-';
+    end = digits(end, day, 2);
+    *end++ = dateTimeSeparator;
+    end = digits(end, secondOfDay / 3600, 2);
+    *end++ = ':';
+    end = digits(end, secondOfDay / 60 % 60, 2);
+    *end++ = ':';
+    end = digits(end, secondOfDay % 60, 2);
+    *end++ = '.';
+    end = digits(end, fraction, 6);
+    return std::string(text, end) + suffix;
 }
 
 }  // namespace

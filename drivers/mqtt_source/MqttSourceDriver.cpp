@@ -1,7 +1,8 @@
 // mqtt_source: subscribes to readings other hosts publish (the server's ingest), optionally as a
 // member of an MQTT 5 shared subscription, and emits them as samples of their own stations. A
-// malformed message is counted as dropped (malformed_payload), never fatal. See README.md for the
-// options.
+// malformed message is counted as dropped (malformed_payload), never fatal. It reads the gateways'
+// retained announcements too (AnnouncementTopic.h, AnnouncementJson.h) and emits them
+// (Emitter::announce()). See README.md for the options.
 //
 // A message is acknowledged only once it is durable. paho.mqtt.c calls the message callback on its
 // receiving thread, one message at a time, and sends the QoS 1 PUBACK when the callback returns; it
@@ -10,14 +11,18 @@
 // host killed at any moment has every acknowledged reading in its journal, its spool or the database,
 // and the broker sends again what was not acknowledged. A malformed message is acknowledged (counted,
 // never retried forever).
+#include "AnnouncementTopic.h"
+
 #include <citysense/Export.h>
 #include <citysense/Format.h>
 #include <mqtt-client/Connection.h>
 #include <mqtt-client/Decoder.h>
+#include <payload/AnnouncementJson.h>
 
 #include <Poco/Environment.h>
 #include <Poco/Logger.h>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -52,6 +57,10 @@ public:
                                "The publishers' topic template, to read station and quantity back"));
             options.push_back(Option::choice("format", {"auto", "tsv", "json", "senml"}, "auto",
                                              "Payload format; auto tells them apart"));
+            options.push_back(Option::string(
+                "announce_topic", AnnouncementTopic::kDefault,
+                "The gateways' announcement topic (their mqtt sinks' announce_topic), subscribed to under "
+                "this station's system, never shared; empty: announcements are not read"));
             options.push_back(
                 Option::integer("max_stations", "20000",
                                 "Stations whose readings this instance takes in all; readings of "
@@ -102,6 +111,17 @@ public:
         for (const std::string& filter : _filters)
             if (const std::string problem = filterProblem(filter); !problem.empty())
                 throw OptionError("topics", "'" + filter + "': " + problem);
+        _announceTopic.reset();
+        _announceFilter.clear();
+        if (options.has("announce_topic") && !options.getString("announce_topic").empty()) {
+            try {
+                _announceTopic.emplace(options.getString("announce_topic"));
+            } catch (const std::invalid_argument& error) {
+                throw OptionError("announce_topic", error.what());
+            }
+            // Not in the share group: a broker sends no retained messages to a shared subscription.
+            _announceFilter = _announceTopic->filter(station().system);
+        }
         if (!group.empty()) {
             if (_settings.mqttVersion != MQTTVERSION_5)
                 throw OptionError("share_group", "shared subscriptions need mqtt_version = 5");
@@ -137,6 +157,13 @@ public:
         std::string emitFailure;
         Client client(_settings);
         client.paho().set_message_callback([&](::mqtt::const_message_ptr message) {
+            if (_announceTopic && _announceTopic->match(message->get_topic())) {
+                const std::optional<Announcement> announcement = receiveAnnouncement(*message);
+                std::lock_guard<std::mutex> lock(emitting);
+                if (target && announcement)
+                    target->announce(*announcement);
+                return;
+            }
             SampleBatch batch;
             receive(*message, batch);
             std::lock_guard<std::mutex> lock(emitting);
@@ -157,7 +184,9 @@ public:
         client.connect();
         try {
             subscribe(client);
-            logger().information("subscribed at " + client.describe() + " to " + joined(_filters));
+            logger().information(
+                "subscribed at " + client.describe() + " to " + joined(_filters) +
+                (_announceFilter.empty() ? "" : " and, for announcements, " + _announceFilter));
             while (!lost && !stop.waitFor(kStopCheckInterval)) {
             }
         } catch (...) {
@@ -185,9 +214,54 @@ private:
         }
     }
 
-    void subscribe(Client& client) {
+    /// The announcement a retained document on an announcement topic carries; nothing, and counted as
+    /// malformed_payload, when it is no valid document of the station its topic names. An empty
+    /// message clears the retained one: there is nothing to announce then.
+    std::optional<Announcement> receiveAnnouncement(const ::mqtt::message& message) {
+        const std::string& topic = message.get_topic();
+        const ::mqtt::binary_ref& payload = message.get_payload_ref();
+        if (payload.empty())
+            return std::nullopt;
         try {
-            for (const std::string& filter : _filters)
+            Announcement announcement = decodeAnnouncement(std::string_view(payload.data(), payload.size()));
+            const Station named = *_announceTopic->match(topic);
+            const Station& said = announcement.station;
+            if (said.system != named.system || said.city != named.city || said.street != named.street)
+                throw PayloadError("about: the document speaks for " +
+                                   quoteText(said.system + "/" + said.city + "/" + said.street) +
+                                   ", not for the station of its topic");
+            asReceivedHere(announcement);
+            return announcement;
+        } catch (const PayloadError& error) {
+            countDropped("malformed_payload", 1,
+                         "an announcement on " + quoteText(topic) + ": " + error.what());
+            return std::nullopt;
+        }
+    }
+
+    /// The samples of this instance name no gateway driver (payloads do not say which made them): they
+    /// are this instance's, one series per station and quantity. So are the announced series: each
+    /// quantity as its first channel announces it.
+    void asReceivedHere(Announcement& announcement) const {
+        std::vector<AnnouncedChannel> series;
+        for (AnnouncedChannel& channel : announcement.channels) {
+            const bool known = std::any_of(series.begin(), series.end(), [&](const AnnouncedChannel& kept) {
+                return kept.quantity == channel.quantity;
+            });
+            if (known)
+                continue;
+            channel.driver = instanceName();
+            series.push_back(std::move(channel));
+        }
+        announcement.channels = std::move(series);
+    }
+
+    void subscribe(Client& client) {
+        std::vector<std::string> filters = _filters;
+        if (!_announceFilter.empty())
+            filters.push_back(_announceFilter);
+        try {
+            for (const std::string& filter : filters)
                 if (!client.paho().subscribe(filter, _qos)->wait_for(_settings.connectTimeout))
                     throw std::runtime_error("cannot subscribe at " + client.describe() + " to " + filter +
                                              ": no answer within " +
@@ -233,6 +307,8 @@ private:
     ConnectionSettings _settings;
     int _qos = 1;
     std::vector<std::string> _filters;
+    std::optional<AnnouncementTopic> _announceTopic;
+    std::string _announceFilter;  ///< empty: announcements are not read
     std::unique_ptr<Decoder> _decoder;
 };
 

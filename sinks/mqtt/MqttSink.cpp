@@ -1,12 +1,16 @@
 // mqtt: publishes samples to an MQTT broker (paho.mqtt.cpp), over TLS with the gateway's own
 // credentials by default, with a retained status topic (`online` at connect, `offline` as the last
-// will). Reconnecting, backoff and the durable spool are the host's: a write that fails throws, and
-// the host retries it; a message an MQTT 5 broker refuses for itself throws PermanentWriteError, and the
+// will) and the station's announcement retained on a topic of its own (RetainedDocument.h).
+// Reconnecting, backoff and the durable spool are the host's: a write that fails throws, and the host
+// retries it; a message an MQTT 5 broker refuses for itself throws PermanentWriteError, and the
 // host sets its samples aside. See README.md for the options.
+#include "ControlTopics.h"
 #include "Messages.h"
+#include "RetainedDocument.h"
 
 #include <citysense/Export.h>
 #include <mqtt-client/Connection.h>
+#include <payload/AnnouncementJson.h>
 
 #include <Poco/Logger.h>
 
@@ -56,6 +60,9 @@ public:
                                              "value, unit, time, quality; senml: RFC 8428 packs"));
             options.push_back(Option::string("status_topic", "{system}/{city}/{street}/status",
                                              "Retained topic saying online/offline; empty for none"));
+            options.push_back(Option::string("announce_topic", "{system}/{city}/{street}/about",
+                                             "Retained topic of the station's announcement (position, each "
+                                             "series' interval), published at each connect; empty for none"));
             options.push_back(
                 Option::integer("max_inflight", "1000", "Most messages published and not yet acknowledged")
                     .range(1, 65535));
@@ -90,10 +97,21 @@ public:
         }
         _statusTopic.clear();
         if (options.has("status_topic"))
-            _statusTopic = renderStatusTopic(options.getString("status_topic"));
+            _statusTopic = renderTopic("status_topic", options.getString("status_topic"));
+        _about.setTopic(options.has("announce_topic")
+                            ? renderTopic("announce_topic", options.getString("announce_topic"))
+                            : std::string());
+    }
+
+    void announce(const Announcement& announcement) override {
+        _about.setPayload(encodeAnnouncement(announcement));
+        if (_client && _client->connected())
+            _about.publish(*_client, _ackTimeout);
     }
 
     void open() override { connect(); }
+
+    ControlChannel* controlChannel() override { return &_control; }
 
     void write(const SampleBatch& batch) override {
         if (!_client || !_client->connected())
@@ -111,7 +129,7 @@ public:
             return;
         // Mosquitto closes the connection right after it refuses a message, so what followed it may not
         // have gone out, and the refusal is the news: a new connection for the host's next write.
-        _client.reset();
+        dropClient();
         throw PermanentWriteError("the broker refused " + std::to_string(_refused.count) + " of " +
                                   std::to_string(_outgoing.size()) + " messages, the first " +
                                   _refused.first);
@@ -132,12 +150,13 @@ public:
                 logger().warning("could not publish offline status: " + std::string(error.what()));
             }
         }
+        _control.disconnected();
         _client->disconnect(std::chrono::seconds(2));
         _client.reset();
     }
 
 private:
-    std::string renderStatusTopic(const std::string& text) const {
+    std::string renderTopic(const char* key, const std::string& text) const {
         std::string topic = text;
         const std::pair<const char*, const std::string*> fields[] = {
             {"{system}", &station().system}, {"{city}", &station().city}, {"{street}", &station().street}};
@@ -146,12 +165,12 @@ private:
                  at = topic.find(placeholder))
                 topic.replace(at, std::strlen(placeholder), *value);
         if (topic.find_first_of("{}+#") != std::string::npos)
-            throw OptionError("status_topic", "'" + text + "' may use only {system}, {city} and {street}");
+            throw OptionError(key, "'" + text + "' may use only {system}, {city} and {street}");
         return topic;
     }
 
     void connect() {
-        _client.reset();
+        dropClient();
         auto client = std::make_unique<Client>(_settings);
         client->paho().set_connection_lost_handler([this](const std::string&) { _lost = true; });
         _lost = false;
@@ -175,8 +194,20 @@ private:
                 throw std::runtime_error("cannot publish online status on " + _statusTopic + ": " + why);
             }
         }
+        try {
+            _about.publish(*client, _ackTimeout);
+        } catch (const std::runtime_error& error) {
+            // The readings matter more than the announcement: they go on, and the next connect tries again.
+            logger().warning(std::string("announcement not published: ") + error.what());
+        }
         logger().information("connected to " + client->describe());
+        _control.connected(*client);
         _client = std::move(client);
+    }
+
+    void dropClient() {
+        _control.disconnected();
+        _client.reset();
     }
 
     /// Publishes _outgoing, at most max_inflight unacknowledged at a time, and waits for the last.
@@ -226,7 +257,7 @@ private:
 
     /// Drops the connection (a new one is made on the next write) and reports the failure.
     [[noreturn]] void fail(const std::string& reason) {
-        _client.reset();
+        dropClient();
         throw std::runtime_error(reason);
     }
 
@@ -237,6 +268,7 @@ private:
     std::chrono::milliseconds _ackTimeout{10000};
     std::unique_ptr<MessageBuilder> _messages;
     std::string _statusTopic;
+    RetainedDocument _about;
     std::unique_ptr<Client> _client;
     std::atomic<bool> _lost{false};
     std::vector<OutgoingMessage> _outgoing;
@@ -244,6 +276,7 @@ private:
         std::size_t count = 0;
         std::string first;  ///< the first refused message's topic and reason
     } _refused;             ///< of the current write
+    ControlTopics _control{*this};
 };
 
 CITYSENSE_SINK(MqttSink, "mqtt", "1.0.0", "Publishes samples to an MQTT broker (TLS, status topic, QoS 0-2)")

@@ -29,4 +29,8 @@ bool refusesTheData(const Poco::Exception& error) {
     return state.rfind("22", 0) == 0 || state.rfind("23", 0) == 0;
 }
 
+bool isConflict(const Poco::Exception& error) {
+    return mariadbSqlState(error) == "40001";
+}
+
 }  // namespace citysense::sql

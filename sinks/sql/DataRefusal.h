@@ -13,4 +13,8 @@ namespace citysense::sql {
 /// type mismatch, a row too big.
 bool refusesTheData(const Poco::Exception& error);
 
+/// MariaDB: SQLSTATE 40001, a transaction aborted for a conflict with another (a deadlock; in a Galera
+/// cluster also a certification failure at commit, error 1213), which may pass when run again.
+bool isConflict(const Poco::Exception& error);
+
 }  // namespace citysense::sql

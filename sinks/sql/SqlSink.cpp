@@ -5,10 +5,15 @@
 // (a name over 255 characters, a time outside years 1000-9999, a non-finite value) is refused and counted. A
 // write that fails throws and the host keeps the batch in its spool; one the database refuses for its data
 // (a constraint, a value it cannot hold) throws PermanentWriteError, and the host sets the refused samples
-// aside. See README.md for the options.
+// aside. With several MariaDB servers (`hosts`, e.g. a Galera cluster's nodes) a failed write moves it to
+// the next, and a transaction the cluster aborted for a conflict is run again at once. A station's
+// announcement sets its position and its sensors' intervals (AnnouncementRecord.h). See README.md.
+#include "AnnouncementRecord.h"
 #include "DataRefusal.h"
 #include "ReadingsInsert.h"
 #include "Schema.h"
+#include "ServerList.h"
+#include "StationRows.h"
 
 #include <citysense/Export.h>
 #include <citysense/Format.h>
@@ -36,6 +41,10 @@ constexpr std::size_t kRowsPerInsert = 1000;
 // Sensor ids cached at most; beyond, the cache starts over: a look-up is two cheap statements, a memory
 // that grows with every sensor ever seen is not.
 constexpr std::size_t kMostCachedSensors = 100000;
+
+// How often a transaction aborted for a conflict (a deadlock, a Galera certification failure) is run again
+// at once before the write fails and the host's backoff takes over.
+constexpr int kConflictAttempts = 3;
 
 // What MariaDB's DATETIME holds: 1000-01-01 to 9999-12-31 (also kept to with SQLite, so that a store
 // can move between them).
@@ -68,6 +77,10 @@ public:
                            "mysql: a Poco connection string such as "
                            "host=127.0.0.1;port=3306;db=citysense;user=ingest (no password in it)")
                 .mandatory(),
+            Option::list("hosts", "",
+                         "mysql: the servers to write to in turn, host or host:port each (e.g. a Galera "
+                         "cluster's nodes); the connection string then names no host or port. After a "
+                         "failed write the sink moves on to the next"),
             Option::secret("password", "mysql: the password of the connection's user"),
             Option::boolean("create_schema", "false",
                             "Create or upgrade the schema at open (otherwise tools/db-migrate must have)"),
@@ -83,6 +96,18 @@ public:
         _createSchema = options.getBool("create_schema");
         if (_connection.find("password=") != std::string::npos)
             throw OptionError("connection", "put the password in password_file or password_env, not here");
+        try {
+            if (options.has("hosts"))
+                _servers = sql::ServerList(options.getList("hosts"));
+        } catch (const std::invalid_argument& error) {
+            throw OptionError("hosts", error.what());
+        }
+        if (!_servers.empty()) {
+            if (_sqlite)
+                throw OptionError("hosts", "sqlite writes to a file, not to hosts");
+            if (namesServer(_connection))
+                throw OptionError("connection", "names no host or port when hosts is set");
+        }
         _password = options.getSecret("password");
         if (_sqlite && !_password.empty())
             throw OptionError(options.has("password_file") ? "password_file" : "password_env",
@@ -91,8 +116,113 @@ public:
 
     void open() override {
         registerConnectors();
+        if (_servers.size() < 2)
+            return openCurrent();
+        // Each server once, from the current one on; the error names what each said.
+        std::string failures;
+        for (std::size_t tried = 0; tried < _servers.size(); ++tried) {
+            try {
+                return openCurrent();
+            } catch (const std::runtime_error& error) {
+                failures += std::string(failures.empty() ? "" : "; ") + error.what();
+                if (tried + 1 < _servers.size())
+                    logger().warning(std::string(error.what()) + "; trying the next of hosts");
+                _servers.advance();
+            }
+        }
+        throw std::runtime_error("no MariaDB server of hosts could be used: " + failures);
+    }
+
+    void write(const SampleBatch& batch) override {
+        againAfterConflicts([&] { writeOnce(batch); });
+    }
+
+    /// Records the station's position and its sensors' intervals (AnnouncementRecord.h) in a transaction
+    /// of its own. A station whose names the schema cannot hold is refused and counted, as its readings are;
+    /// one the database refuses (PermanentWriteError) is counted by the host.
+    void announce(const Announcement& announcement) override {
+        std::string problem = stationNameProblem(announcement.station);
+        for (const AnnouncedChannel& channel : announcement.channels)
+            if (problem.empty())
+                problem = nameLengthProblem("driver", channel.driver);
+        if (!problem.empty()) {
+            countDropped("name_too_long", 1, "an announcement whose " + problem);
+            return;
+        }
+        againAfterConflicts([&] {
+            if (!_session)
+                open();
+            try {
+                _session->begin();
+                sql::recordAnnouncement(*_session, _sqlite, announcement);
+                _session->commit();
+            } catch (const Poco::Exception& error) {
+                failed(error, "cannot record an announcement in ");
+            }
+        });
+    }
+
+    void close() override {
         _fullInsert.reset();
-        std::string connection = _connection;
+        _session.reset();
+    }
+
+private:
+    /// A transaction the server aborted for a conflict with another: it may pass when run again.
+    struct Conflict : std::runtime_error {
+        using std::runtime_error::runtime_error;
+    };
+
+    /// Runs `transaction` again when the server aborted it for a conflict, up to kConflictAttempts times.
+    template <typename Transaction>
+    void againAfterConflicts(Transaction&& transaction) {
+        for (int attempt = 1;; ++attempt) {
+            try {
+                return transaction();
+            } catch (const Conflict& conflict) {
+                if (attempt == kConflictAttempts)
+                    throw std::runtime_error(conflict.what());
+                logger().information(
+                    "a write to " + describe() +
+                    " was aborted for a conflict with another transaction; running it again");
+            }
+        }
+    }
+
+    /// After a failed transaction: drops the connection and throws what the failure calls for.
+    [[noreturn]] void failed(const Poco::Exception& error, const std::string& what) {
+        abandon();
+        const std::string why = what + describe() + ": " + error.displayText();
+        if (sql::refusesTheData(error))
+            throw PermanentWriteError(why);
+        if (sql::isConflict(error))
+            throw Conflict(why);
+        // The server may be down or out of its cluster: the next write tries the next one, and looks
+        // its sensors up again there (a cluster's nodes agree on the ids; other servers need not).
+        if (_servers.size() > 1) {
+            _servers.advance();
+            _sensors.clear();
+        }
+        throw std::runtime_error(why);
+    }
+
+    /// Whether a Poco connection string has a host or port key.
+    static bool namesServer(const std::string& connection) {
+        std::size_t start = 0;
+        while (start <= connection.size()) {
+            const std::size_t end = std::min(connection.find(';', start), connection.size());
+            std::string part = connection.substr(start, end - start);
+            part.erase(0, part.find_first_not_of(" \t"));
+            if (part.rfind("host=", 0) == 0 || part.rfind("port=", 0) == 0)
+                return true;
+            start = end + 1;
+        }
+        return false;
+    }
+
+    void openCurrent() {
+        _fullInsert.reset();
+        std::string connection = _servers.connectionPrefix() + _connection;
         if (!_sqlite) {
             if (!_password.empty())
                 connection += ";password=" + _password;
@@ -116,7 +246,7 @@ public:
         logger().information("writing to " + describe());
     }
 
-    void write(const SampleBatch& batch) override {
+    void writeOnce(const SampleBatch& batch) {
         if (!_session)
             open();
         std::map<std::pair<const Source*, Quantity>, std::int64_t> created;
@@ -138,11 +268,7 @@ public:
                 insert(rows, at, std::min(rows.size(), at + kRowsPerInsert));
             _session->commit();
         } catch (const Poco::Exception& error) {
-            abandon();
-            const std::string why = "cannot write to " + describe() + ": " + error.displayText();
-            if (sql::refusesTheData(error))
-                throw PermanentWriteError(why);
-            throw std::runtime_error(why);
+            failed(error, "cannot write to ");
         }
         // Rows made in a transaction exist only once it commits; a batch that failed is written again,
         // so what it refused is counted only now.
@@ -153,14 +279,9 @@ public:
             countDropped(reason, counted.first, counted.second);
     }
 
-    void close() override {
-        _fullInsert.reset();
-        _session.reset();
-    }
-
-private:
     std::string describe() const {
-        return _sqlite ? "SQLite database " + _connection : "MariaDB (" + _connection + ")";
+        return _sqlite ? "SQLite database " + _connection
+                       : "MariaDB (" + _servers.connectionPrefix() + _connection + ")";
     }
 
     /// A failed transaction may leave the connection unusable: the next write opens a new one.
@@ -197,14 +318,6 @@ private:
         return std::nullopt;
     }
 
-    /// A row the key says is there already is skipped; any other problem is an error (unlike INSERT
-    /// IGNORE, which turns errors into warnings and cuts or zeroes what does not fit).
-    std::string insertUnlessPresent(const std::string& into, const std::string& keyColumn) const {
-        return "INSERT INTO " + into +
-               (_sqlite ? " ON CONFLICT DO NOTHING"
-                        : " ON DUPLICATE KEY UPDATE " + keyColumn + " = " + keyColumn);
-    }
-
     std::int64_t sensorId(const Sample& sample,
                           std::map<std::pair<const Source*, Quantity>, std::int64_t>& created) {
         const std::pair<const Source*, Quantity> key{sample.source, sample.quantity};
@@ -214,27 +327,9 @@ private:
             return found->second;
         static const Source unknown{};
         const Source& source = sample.source ? *sample.source : unknown;
-        const Station& station = source.station;
-        Poco::Nullable<double> latitude, longitude;
-        if (station.hasPosition) {
-            latitude = station.latitude;
-            longitude = station.longitude;
-        }
-        *_session << insertUnlessPresent(
-            "stations (system, city, street, latitude, longitude) VALUES (?, ?, ?, ?, ?)", "id"),
-            bind(station.system), bind(station.city), bind(station.street), bind(latitude), bind(longitude),
-            now;
-        std::int64_t stationId = 0;
-        *_session << "SELECT id FROM stations WHERE system = ? AND city = ? AND street = ?", into(stationId),
-            bind(station.system), bind(station.city), bind(station.street), now;
-        const QuantityInfo& quantity = info(sample.quantity);
-        *_session << insertUnlessPresent("sensors (station_id, quantity, unit, driver) VALUES (?, ?, ?, ?)",
-                                         "id"),
-            bind(stationId), bind(std::string(quantity.name)), bind(std::string(quantity.unit)),
-            bind(source.instance), now;
-        std::int64_t sensor = 0;
-        *_session << "SELECT id FROM sensors WHERE station_id = ? AND quantity = ? AND driver = ?",
-            into(sensor), bind(stationId), bind(std::string(quantity.name)), bind(source.instance), now;
+        const std::int64_t station = sql::stationRow(*_session, _sqlite, source.station);
+        const std::int64_t sensor =
+            sql::sensorRow(*_session, _sqlite, station, sample.quantity, source.instance);
         created[key] = sensor;
         return sensor;
     }
@@ -253,6 +348,7 @@ private:
 
     bool _sqlite = true;
     std::string _connection;
+    sql::ServerList _servers{{}};
     std::string _password;
     bool _createSchema = false;
     std::unique_ptr<Poco::Data::Session> _session;

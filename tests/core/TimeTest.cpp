@@ -19,6 +19,15 @@ TEST(Time, SeedAndIsoTimesReadBack) {
     }
 }
 
+TEST(Time, DatesAreTheProlepticGregorianCalendarsOnEitherSideOf1970) {
+    EXPECT_EQ(formatIsoTime(0), "1970-01-01T00:00:00.000000Z");
+    EXPECT_EQ(formatIsoTime(-1), "1969-12-31T23:59:59.999999Z");
+    EXPECT_EQ(formatIsoTime(951782400LL * kMicrosPerSecond), "2000-02-29T00:00:00.000000Z");
+    EXPECT_EQ(formatSeedTime(4107542399LL * kMicrosPerSecond + 5), "2100-02-28 23:59:59.000005");
+    EXPECT_EQ(formatIsoTime(-62135596800LL * kMicrosPerSecond), "0001-01-01T00:00:00.000000Z");
+    EXPECT_EQ(formatIsoTime(253402300799999999LL), "9999-12-31T23:59:59.999999Z");
+}
+
 TEST(Time, FractionDigitsAreOptional) {
     EXPECT_EQ(parseSeedTime("2026-11-24 10:00:00"), kTime - 123456);
     EXPECT_EQ(parseSeedTime("2026-11-24 10:00:00.1"), kTime - 23456);

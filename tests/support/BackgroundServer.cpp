@@ -64,11 +64,15 @@ void BackgroundServer::stop() {
     const auto deadline = std::chrono::steady_clock::now() + hangLimit;
     while (running() && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    if (running()) {
-        ::kill(_pid, SIGKILL);
-        waitForExit(_pid);
-        _pid = -1;
-    }
+    kill();
+}
+
+void BackgroundServer::kill() {
+    if (!running())
+        return;
+    ::kill(_pid, SIGKILL);
+    waitForExit(_pid);
+    _pid = -1;
 }
 
 void BackgroundServer::start() {
@@ -95,6 +99,14 @@ void BackgroundServer::startOnFreePorts(
             throw std::runtime_error("no free loopback ports for " + commandLine(_launch.command) +
                                      " after 10 attempts:\n" + log());
     }
+}
+
+void BackgroundServer::changeCommand(std::vector<std::string> command) {
+    _launch.command = std::move(command);
+}
+
+const std::vector<std::string>& BackgroundServer::launchedCommand() const {
+    return _launch.command;
 }
 
 bool BackgroundServer::launch() {

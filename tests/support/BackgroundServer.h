@@ -19,6 +19,8 @@ public:
 
     /// Stops the server (SIGTERM) and waits for it to end; SIGKILL when it has not ended within a minute.
     void stop();
+    /// Kills the server (SIGKILL), as a crash or a power cut would end it, and waits for it to end.
+    void kill();
     /// Starts it again as it started last, on the same ports with the same state; returns once it is ready.
     /// A client's closing connection may hold a port for a moment, so a taken one is tried for 10 s.
     void start();
@@ -45,6 +47,11 @@ protected:
     /// meanwhile (the server ended saying "Address already in use"), chooses others, up to 10 times.
     void startOnFreePorts(std::size_t count,
                           const std::function<Launch(const std::vector<unsigned>& ports)>& launchOn);
+    /// The command start() runs from now on, on the same ports (e.g. a cluster's first node, which
+    /// founded the cluster, joins it when it starts again).
+    void changeCommand(std::vector<std::string> command);
+    /// The command start() runs.
+    const std::vector<std::string>& launchedCommand() const;
 
 private:
     /// Starts `_launch` and waits until it is ready: true; false when it ended because its address was in

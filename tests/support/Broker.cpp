@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 
@@ -85,8 +86,24 @@ BrokerCredentials Broker::addGateway(const std::string& system, const std::strin
     return provision({toolsDirectory + "add-gateway", prefix}, user, prefix + "/#");
 }
 
+BrokerCredentials Broker::addGateway(const std::string& system, const std::string& city,
+                                     const std::string& street, const std::string& password) {
+    // tools/add-gateway takes the password it finds in the identity's password file.
+    const std::string clients = directory() + "/certs/clients";
+    std::filesystem::create_directories(clients);
+    const std::string file = clients + "/gw_" + city + "_" + street + ".password";
+    std::ofstream(file) << password << '\n';
+    std::filesystem::permissions(file,
+                                 std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    return addGateway(system, city, street);
+}
+
 BrokerCredentials Broker::addSubscriber(const std::string& name, const std::string& filter) {
     return provision({toolsDirectory + "add-subscriber", name, filter}, name, filter);
+}
+
+BrokerCredentials Broker::addOperator(const std::string& name) {
+    return provision({toolsDirectory + "add-operator", name}, name, "config/#");
 }
 
 BrokerCredentials Broker::provision(std::vector<std::string> command, const std::string& user,

@@ -42,9 +42,17 @@ public:
     /// under `system/city/street/#` only. Reloads a running broker.
     BrokerCredentials addGateway(const std::string& system, const std::string& city,
                                  const std::string& street);
+    /// The same with a given password, e.g. the one another broker gave the gateway: one identity on
+    /// two brokers, as a gateway that fails over between them needs.
+    BrokerCredentials addGateway(const std::string& system, const std::string& city,
+                                 const std::string& street, const std::string& password);
 
     /// Provisions a reader allowed to subscribe to `filter` (e.g. "hypo_city/#"). Reloads a running broker.
     BrokerCredentials addSubscriber(const std::string& name, const std::string& filter);
+
+    /// Provisions the operator (tools/add-operator): may write every gateway's desired configuration
+    /// and read every gateway's documents under config/. Reloads a running broker.
+    BrokerCredentials addOperator(const std::string& name);
 
 private:
     /// Runs the provisioning `command` for `user`; once a running broker lets the user in on `filter`,

@@ -16,6 +16,8 @@ namespace {
 
 /// Debian's server binary, outside the PATH of users other than root.
 const std::string serverProgram = "/usr/sbin/mariadbd";
+/// Debian's galera-4.
+const std::string galeraProvider = "/usr/lib/galera/libgalera_smm.so";
 
 std::string randomPassword() {
     std::random_device random;
@@ -48,7 +50,41 @@ MariaDb::MariaDb()
       _passwordFile(directory() + "/" + _user + ".password"),
       _systemUser(currentUser()) {
     makeDataDirectory();
-    startOnFreePorts(1, [this](const std::vector<unsigned>& ports) {
+    startServer(nullptr);
+    createUserAndDatabase();
+    writePasswordFile();
+}
+
+MariaDb::MariaDb(const GaleraMembership& membership)
+    : BackgroundServer("galera"),
+      _socket(directory() + "/mariadbd.sock"),
+      _password(membership.founder ? membership.founder->password() : randomPassword()),
+      _passwordFile(directory() + "/" + _user + ".password"),
+      _systemUser(::geteuid() == 0 ? "nobody" : currentUser()) {
+    makeDataDirectory();
+    temporaryDirectory();
+    if (::geteuid() == 0) {
+        const CommandResult owned = runProgram({"chown", "-R", _systemUser, directory()});
+        if (owned.status != 0)
+            throw std::runtime_error("cannot give " + directory() + " to " + _systemUser + ":\n" +
+                                     owned.output);
+    }
+    startServer(&membership);
+    if (!membership.founder)
+        createUserAndDatabase();
+    writePasswordFile();
+}
+
+void MariaDb::createUserAndDatabase() {
+    std::string sql;
+    for (const char* host : {"localhost", "127.0.0.1"})
+        sql += "CREATE USER '" + _user + "'@'" + host + "' IDENTIFIED BY '" + _password + "';\n";
+    query(sql, "");
+    createDatabase(_database);
+}
+
+void MariaDb::startServer(const GaleraMembership* membership) {
+    startOnFreePorts(membership ? 4 : 1, [this, membership](const std::vector<unsigned>& ports) {
         _port = ports[0];
         Launch launch;
         launch.command = {serverProgram,
@@ -69,13 +105,32 @@ MariaDb::MariaDb()
         launch.ready = [](const std::string& logged) {
             return logged.find("ready for connections") != std::string::npos;
         };
+        if (!membership)
+            return launch;
+        // A Galera node: replication (gcomm), incremental state transfer and rsync snapshot ports.
+        _replicationPort = ports[1];
+        const std::string address = "127.0.0.1:" + std::to_string(_replicationPort);
+        const std::vector<std::string> galera = {
+            "--wsrep-on=ON",
+            "--wsrep-provider=" + galeraProvider,
+            "--wsrep-cluster-address=gcomm://" + membership->join,
+            "--wsrep-node-address=" + address,
+            "--wsrep-provider-options=gmcast.listen_addr=tcp://" + address +
+                ";ist.recv_addr=127.0.0.1:" + std::to_string(ports[2]) + ";gcache.size=64M",
+            "--wsrep-sst-receive-address=127.0.0.1:" + std::to_string(ports[3]),
+            "--wsrep-sst-method=rsync",
+            "--binlog-format=ROW",
+            "--innodb-autoinc-lock-mode=2"};
+        launch.command.insert(launch.command.end(), galera.begin(), galera.end());
+        // Ready once it has the cluster's state, not when it first accepts connections.
+        launch.ready = [](const std::string& logged) {
+            return logged.find("Synchronized with group") != std::string::npos;
+        };
         return launch;
     });
-    std::string sql;
-    for (const char* host : {"localhost", "127.0.0.1"})
-        sql += "CREATE USER '" + _user + "'@'" + host + "' IDENTIFIED BY '" + _password + "';\n";
-    query(sql, "");
-    createDatabase(_database);
+}
+
+void MariaDb::writePasswordFile() const {
     {
         std::ofstream out(_passwordFile);
         out << _password << '\n';
@@ -135,6 +190,19 @@ std::string MariaDb::query(const std::string& sql, const std::string& database) 
     return result.output;
 }
 
+std::string MariaDb::replicationAddress() const {
+    return "127.0.0.1:" + std::to_string(_replicationPort);
+}
+
+void MariaDb::rejoinThrough(const std::string& addresses) {
+    // What launch() gave it, with the cluster's address changed.
+    std::vector<std::string> command;
+    const std::string option = "--wsrep-cluster-address=";
+    for (const std::string& argument : launchedCommand())
+        command.push_back(argument.rfind(option, 0) == 0 ? option + "gcomm://" + addresses : argument);
+    changeCommand(std::move(command));
+}
+
 std::string MariaDb::temporaryDirectory() const {
     const std::string path = directory() + "/tmp";
     std::filesystem::create_directories(path);
@@ -157,7 +225,7 @@ void MariaDb::makeDataDirectory() {
     const std::vector<std::string> install = {"mariadb-install-db",
                                               "--no-defaults",
                                               "--datadir=" + data,
-                                              "--user=" + _systemUser,
+                                              "--user=" + currentUser(),
                                               "--auth-root-authentication-method=normal",
                                               "--tmpdir=" + temporaryDirectory(),
                                               "--skip-test-db",

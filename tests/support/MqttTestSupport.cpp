@@ -31,6 +31,16 @@ void RunningDriver::emit(SampleBatch& batch) {
     batch.clear();
 }
 
+void RunningDriver::announce(const Announcement& announcement) {
+    std::lock_guard<std::mutex> lock(_mutex);
+    _announcements.push_back(announcement);
+}
+
+std::vector<Announcement> RunningDriver::announcements() const {
+    std::lock_guard<std::mutex> lock(_mutex);
+    return _announcements;
+}
+
 SampleBatch RunningDriver::samples() const {
     std::lock_guard<std::mutex> lock(_mutex);
     return _samples;

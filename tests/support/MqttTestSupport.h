@@ -24,16 +24,20 @@ public:
     ~RunningDriver() override;
 
     SampleBatch samples() const;
+    /// What the driver announced (Emitter::announce()), in order.
+    std::vector<Announcement> announcements() const;
     /// The exception run() ended with, if it ended ("" while it runs).
     std::string failure() const;
 
 private:
     void emit(SampleBatch& batch) override;
+    void announce(const Announcement& announcement) override;
 
     Driver& _driver;
     StopToken _stop;
     mutable std::mutex _mutex;
     SampleBatch _samples;
+    std::vector<Announcement> _announcements;
     std::string _failure;
     std::thread _thread;
 };

@@ -437,8 +437,22 @@ TEST_F(BrokerTools, AddGatewayRefusesAnExistingUserAndBadTopicLevels) {
 
     // Nothing of the refused identities reached the broker's files.
     EXPECT_EQ(readFile(directory + "/acl"),
-              "user gw_city_01_street_01\ntopic write hypo_city/city_01/street_01/#\n");
+              "user gw_city_01_street_01\ntopic write hypo_city/city_01/street_01/#\n"
+              "topic read config/hypo_city/city_01/street_01/desired\n"
+              "topic write config/hypo_city/city_01/street_01/reported\n");
     EXPECT_EQ(lines(readFile(directory + "/passwd")).size(), 1u);
+}
+
+TEST_F(BrokerTools, AddOperatorMayWriteDesiredDocumentsOnlyAndTakesOneName) {
+    const std::string directory = _broker.directory();
+    const CommandResult added = runProgram({tools + "add-operator", "--dir", directory, "config_operator"});
+    ASSERT_EQ(added.status, 0) << added.output;
+    EXPECT_EQ(readFile(directory + "/acl"),
+              "user config_operator\ntopic write config/+/+/+/desired\ntopic read config/#\n");
+    EXPECT_NE(runProgram({tools + "add-operator", "--dir", directory, "config_operator"}).status, 0);
+    const CommandResult twoNames = runProgram({tools + "add-operator", "--dir", directory, "a", "b"});
+    EXPECT_EQ(twoNames.status, 64);
+    EXPECT_NE(twoNames.output.find("usage: tools/add-operator"), std::string::npos) << twoNames.output;
 }
 
 TEST_F(BrokerTools, AddGatewayUsesAGivenPasswordFileAndKeepsSecretsPrivate) {

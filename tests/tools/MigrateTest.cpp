@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -66,6 +67,43 @@ private:
     std::string _path;
 };
 
+/// The numbers of the project's migrations for `engine` (sql/ENGINE/NNN_what.sql), in order.
+std::vector<int> migrationNumbers(const std::string& engine) {
+    std::vector<int> numbers;
+    for (const auto& entry : std::filesystem::directory_iterator(CITYSENSE_SOURCE_DIR "/sql/" + engine))
+        if (entry.path().extension() == ".sql")
+            numbers.push_back(std::stoi(entry.path().filename().string().substr(0, 3)));
+    std::sort(numbers.begin(), numbers.end());
+    return numbers;
+}
+
+std::size_t migrationCount(const std::string& engine) {
+    return migrationNumbers(engine).size();
+}
+
+/// The newest schema version, as text.
+std::string newest(const std::string& engine) {
+    return std::to_string(migrationNumbers(engine).back());
+}
+
+/// Every version, one a line: what schema_version holds after the project's migrations.
+std::string versions(const std::string& engine) {
+    std::string text;
+    for (const int number : migrationNumbers(engine))
+        text += std::to_string(number) + "\n";
+    return text;
+}
+
+/// A migrations directory holding the project's migrations numbered below `version`.
+std::string migrationsBefore(const TemporaryDirectory& directory, const std::string& engine, int version) {
+    const std::string path = directory.path() + "/" + engine;
+    std::filesystem::create_directory(path);
+    for (const auto& entry : std::filesystem::directory_iterator(CITYSENSE_SOURCE_DIR "/sql/" + engine))
+        if (std::stoi(entry.path().filename().string().substr(0, 3)) < version)
+            std::filesystem::copy_file(entry.path(), path + "/" + entry.path().filename().string());
+    return path;
+}
+
 /// A migrations directory holding the project's 001 and whatever a test adds.
 std::string migrationsWith001(const TemporaryDirectory& directory, const std::string& engine) {
     const std::string path = directory.path() + "/" + engine;
@@ -121,8 +159,8 @@ TEST_F(MariaDbMigrate, CreatesTheSchemaAndASecondRunAppliesNothing) {
     ASSERT_EQ(first.status, 0) << first.output;
     EXPECT_NE(first.output.find("applying 001_initial.sql"), std::string::npos) << first.output;
     EXPECT_NE(first.output.find("applying 002_readings_time_index.sql"), std::string::npos) << first.output;
-    EXPECT_NE(first.output.find("at version 2"), std::string::npos) << first.output;
-    EXPECT_EQ(query("SELECT version FROM schema_version ORDER BY version"), "1\n2\n");
+    EXPECT_NE(first.output.find("at version " + newest("mariadb")), std::string::npos) << first.output;
+    EXPECT_EQ(query("SELECT version FROM schema_version ORDER BY version"), versions("mariadb"));
     EXPECT_EQ(
         query("SELECT GROUP_CONCAT(column_name ORDER BY seq_in_index) FROM information_schema.statistics "
               "WHERE table_schema = DATABASE() AND table_name = 'readings' AND index_name = 'readings_time'"),
@@ -137,8 +175,10 @@ TEST_F(MariaDbMigrate, CreatesTheSchemaAndASecondRunAppliesNothing) {
     const CommandResult second = migrate();
     ASSERT_EQ(second.status, 0) << second.output;
     EXPECT_EQ(second.output.find("applying"), std::string::npos) << second.output;
-    EXPECT_NE(second.output.find("is at version 2; nothing to apply"), std::string::npos) << second.output;
-    EXPECT_EQ(query("SELECT COUNT(*) FROM schema_version"), "2\n");
+    EXPECT_NE(second.output.find("is at version " + newest("mariadb") + "; nothing to apply"),
+              std::string::npos)
+        << second.output;
+    EXPECT_EQ(query("SELECT COUNT(*) FROM schema_version"), std::to_string(migrationCount("mariadb")) + "\n");
 }
 
 TEST_F(MariaDbMigrate, UpgradesAnOlderSchema) {
@@ -166,7 +206,8 @@ TEST_F(MariaDbMigrate, RefusesANewerSchema) {
 
     const CommandResult refused = migrate();
     EXPECT_EQ(refused.status, 1) << refused.output;
-    EXPECT_NE(refused.output.find("at version 99, newer than the newest migration known here (2"),
+    EXPECT_NE(refused.output.find("at version 99, newer than the newest migration known here (" +
+                                  newest("mariadb")),
               std::string::npos)
         << refused.output;
 }
@@ -239,7 +280,7 @@ TEST_F(MariaDbMigrate, ExplainsAMissingDatabaseAndCreatesItWhenAsked) {
                             "FROM information_schema.schemata WHERE schema_name = 'granted'",
                             ""),
               "utf8mb4\tutf8mb4_bin\n");
-    EXPECT_EQ(server->query("SELECT MAX(version) FROM schema_version", "granted"), "2\n");
+    EXPECT_EQ(server->query("SELECT MAX(version) FROM schema_version", "granted"), newest("mariadb") + "\n");
 }
 
 TEST_F(MariaDbMigrate, MigratesOverTheSocket) {
@@ -247,7 +288,8 @@ TEST_F(MariaDbMigrate, MigratesOverTheSocket) {
     const CommandResult migrated = runProgram(
         {migrateTool, "--mariadb", "--socket", server->socket(), "--user", "root", "--database", database});
     ASSERT_EQ(migrated.status, 0) << migrated.output;
-    EXPECT_NE(migrated.output.find("at " + server->socket() + " is at version 2"), std::string::npos)
+    EXPECT_NE(migrated.output.find("at " + server->socket() + " is at version " + newest("mariadb")),
+              std::string::npos)
         << migrated.output;
 }
 
@@ -310,6 +352,99 @@ TEST_F(MariaDbMigrate, ExplainsAnUnreachableServer) {
 
     const CommandResult migrated = migrate();
     EXPECT_EQ(migrated.status, 0) << migrated.output;
+}
+
+/// One station with one sensor (id 1), and readings of it at `times` (SQL expressions), values 1, 2, ...
+std::string sensorWithReadingsAt(const std::vector<std::string>& times) {
+    std::string sql =
+        "INSERT INTO stations (system, city, street) VALUES ('hypo', 'city_01', 'street_01');"
+        "INSERT INTO sensors (station_id, quantity, unit, driver) VALUES (1, 'no2', 'ppb', 'driver.gas');";
+    for (std::size_t i = 0; i < times.size(); ++i)
+        sql += "INSERT INTO readings VALUES (1, " + times[i] + ", " + std::to_string(i + 1) + ", 0);";
+    return sql;
+}
+
+TEST_F(MariaDbMigrate, SplitsReadingsByMonthSoOneSensorMonthIsOnePartition) {
+    // A store from before version 4, with readings: upgraded, its rows go to their months.
+    TemporaryDirectory directory;
+    ASSERT_EQ(migrate({"--migrations", migrationsBefore(directory, "mariadb", 4)}).status, 0);
+    query(sensorWithReadingsAt(
+        {"'2026-03-05 10:00:00'", "'2026-03-31 23:59:59.999999'", "'2026-04-01'", "UTC_TIMESTAMP(6)"}));
+    const CommandResult split = migrate({"--months-ahead", "2"});
+    ASSERT_EQ(split.status, 0) << split.output;
+    EXPECT_NE(split.output.find("readings partitioned by month up to"), std::string::npos) << split.output;
+    // From March 2026, the oldest reading's month, to two months beyond this one, then p_future.
+    EXPECT_EQ(query("SELECT partition_name, partition_description FROM information_schema.partitions "
+                    "WHERE table_schema = DATABASE() AND table_name = 'readings' "
+                    "ORDER BY partition_ordinal_position LIMIT 2"),
+              "p202603\t'2026-04-01'\n"
+              "p202604\t'2026-05-01'\n");
+    EXPECT_EQ(
+        query("SELECT partition_name FROM information_schema.partitions WHERE table_schema = DATABASE() "
+              "AND table_name = 'readings' ORDER BY partition_ordinal_position DESC LIMIT 2"),
+        "p_future\np" + query("SELECT DATE_FORMAT(UTC_DATE() + INTERVAL 2 MONTH, '%Y%m')"));
+    EXPECT_EQ(query("SELECT COUNT(*), SUM(value) FROM readings"), "4\t10\n");
+    EXPECT_EQ(query("SELECT table_rows FROM information_schema.partitions WHERE table_schema = DATABASE() "
+                    "AND table_name = 'readings' AND partition_name = 'p_future'"),
+              "0\n");
+
+    // One sensor-month: one partition.
+    const std::string explained = query(
+        "EXPLAIN PARTITIONS SELECT time, value FROM readings WHERE sensor_id = 1 AND "
+        "time >= '2026-03-01' AND time < '2026-04-01'");
+    EXPECT_NE(explained.find("\tp202603\t"), std::string::npos) << explained;
+
+    // Again: nothing to add, nothing moved.
+    const CommandResult again = migrate({"--months-ahead", "2"});
+    ASSERT_EQ(again.status, 0) << again.output;
+    EXPECT_EQ(again.output.find("partitioned"), std::string::npos) << again.output;
+    EXPECT_EQ(query("SELECT COUNT(*) FROM readings PARTITION (p202603)"), "2\n");
+}
+
+TEST_F(MariaDbMigrate, RetentionDropsTheMonthsWhoseEveryReadingIsOlderAndKeepsTheRest) {
+    TemporaryDirectory directory;
+    ASSERT_EQ(migrate({"--migrations", migrationsBefore(directory, "mariadb", 4)}).status, 0);
+    query(
+        sensorWithReadingsAt({"UTC_TIMESTAMP(6) - INTERVAL 30 MONTH", "UTC_TIMESTAMP(6) - INTERVAL 25 MONTH",
+                              "UTC_TIMESTAMP(6) - INTERVAL 23 MONTH", "UTC_TIMESTAMP(6)"}));
+    ASSERT_EQ(migrate().status, 0);  // version 4: months from 30 months ago
+    const CommandResult kept = migrate({"--retention", "24mo"});
+    ASSERT_EQ(kept.status, 0) << kept.output;
+    EXPECT_NE(kept.output.find("dropped the readings of p"), std::string::npos) << kept.output;
+    EXPECT_EQ(query("SELECT GROUP_CONCAT(value ORDER BY value) FROM readings"), "3,4\n");
+    // Whole partitions went: none is left for the months of the two older readings.
+    EXPECT_EQ(query("SELECT COUNT(*) FROM information_schema.partitions WHERE table_schema = DATABASE() "
+                    "AND table_name = 'readings' AND partition_name = CONCAT('p', "
+                    "DATE_FORMAT(UTC_DATE() - INTERVAL 25 MONTH, '%Y%m'))"),
+              "0\n");
+    const CommandResult nothing = migrate({"--retention", "2y"});
+    ASSERT_EQ(nothing.status, 0) << nothing.output;
+    EXPECT_NE(nothing.output.find("no month of readings is older than 24 month(s)"), std::string::npos)
+        << nothing.output;
+}
+
+TEST_F(MariaDbMigrate, RetentionAlsoDeletesOldReadingsStoredAfterTheirMonthWasGone) {
+    // A fresh store's oldest partition is this month's, and it also takes older readings stored later
+    // (an import): those go by row.
+    ASSERT_EQ(migrate().status, 0);
+    query(sensorWithReadingsAt({"UTC_TIMESTAMP(6) - INTERVAL 25 MONTH", "UTC_TIMESTAMP(6)"}));
+    const CommandResult kept = migrate({"--retention", "24mo"});
+    ASSERT_EQ(kept.status, 0) << kept.output;
+    EXPECT_NE(kept.output.find("deleted 1 older reading(s) from the oldest month kept"), std::string::npos)
+        << kept.output;
+    EXPECT_EQ(query("SELECT GROUP_CONCAT(value) FROM readings"), "2\n");
+}
+
+TEST_F(MariaDbMigrate, RefusesARetentionOrMonthsAheadItCannotRead) {
+    for (const std::vector<std::string>& arguments : {std::vector<std::string>{"--retention", "24"},
+                                                      {"--retention", "0mo"},
+                                                      {"--retention", "1w"},
+                                                      {"--months-ahead", "-1"},
+                                                      {"--months-ahead", "121"}}) {
+        const CommandResult refused = migrate(arguments);
+        EXPECT_EQ(refused.status, 64) << arguments[0] << " " << arguments[1];
+        EXPECT_NE(refused.output.find(arguments[0]), std::string::npos) << refused.output;
+    }
 }
 
 TEST_F(MariaDbMigrate, KeepsTheFirstOfTwoReadingsOfOneSensorAndTime) {
@@ -382,14 +517,16 @@ TEST_F(SqliteMigrate, CreatesTheSchemaAndASecondRunAppliesNothing) {
     ASSERT_EQ(first.status, 0) << first.output;
     EXPECT_NE(first.output.find("applying 001_initial.sql"), std::string::npos) << first.output;
     EXPECT_NE(first.output.find("applying 002_readings_time_index.sql"), std::string::npos) << first.output;
-    EXPECT_EQ(query("SELECT version FROM schema_version ORDER BY version"), "1\n2\n");
+    EXPECT_EQ(query("SELECT version FROM schema_version ORDER BY version"), versions("sqlite"));
     EXPECT_EQ(query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"),
               "readings\nschema_version\nsensors\nstations\n");
     EXPECT_EQ(query("SELECT group_concat(name) FROM pragma_index_info('readings_time')"), "time,sensor_id\n");
 
     const CommandResult second = migrate();
     ASSERT_EQ(second.status, 0) << second.output;
-    EXPECT_NE(second.output.find("is at version 2; nothing to apply"), std::string::npos) << second.output;
+    EXPECT_NE(second.output.find("is at version " + newest("sqlite") + "; nothing to apply"),
+              std::string::npos)
+        << second.output;
 }
 
 TEST_F(SqliteMigrate, UpgradesAnOlderSchemaAndLeavesNothingOfAFailedMigration) {
@@ -442,9 +579,23 @@ TEST_F(SqliteMigrate, RefusesANewerSchema) {
     query("INSERT INTO schema_version (version, applied_at) VALUES (99, 'later')");
     const CommandResult refused = migrate();
     EXPECT_EQ(refused.status, 1) << refused.output;
-    EXPECT_NE(refused.output.find("at version 99, newer than the newest migration known here (2"),
-              std::string::npos)
+    EXPECT_NE(
+        refused.output.find("at version 99, newer than the newest migration known here (" + newest("sqlite")),
+        std::string::npos)
         << refused.output;
+}
+
+TEST_F(SqliteMigrate, RetentionDeletesTheReadingsOlderThanIt) {
+    ASSERT_EQ(migrate().status, 0);
+    const std::string now = "CAST(strftime('%s', 'now') AS INTEGER) * 1000000";
+    query(sensorWithReadingsAt({"CAST(strftime('%s', 'now', '-25 months') AS INTEGER) * 1000000",
+                                "CAST(strftime('%s', 'now', '-23 months') AS INTEGER) * 1000000", now}));
+    const CommandResult kept = migrate({"--retention", "2y"});
+    ASSERT_EQ(kept.status, 0) << kept.output;
+    EXPECT_NE(kept.output.find("deleted 1 reading(s) older than 24 month(s)"), std::string::npos)
+        << kept.output;
+    EXPECT_EQ(query("SELECT group_concat(value) FROM (SELECT value FROM readings ORDER BY value)"),
+              "2.0,3.0\n");
 }
 
 TEST_F(SqliteMigrate, KeepsTheFirstOfTwoReadingsOfOneSensorAndTime) {

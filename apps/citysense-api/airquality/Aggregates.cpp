@@ -32,9 +32,12 @@ std::vector<Aggregate> hourly(ReadingIterator first, ReadingIterator last, Micro
         const Reading& reading = *at;
         if (reading.time >= from)
             ++sums[hourIndex(reading.time)].count;
-        Micros standsUntil = reading.time + timing.hold;
-        if (std::next(at) != last)
-            standsUntil = std::min(standsUntil, std::next(at)->time);
+        // Added as a span, never as a time plus kUnboundedHold, which would overflow.
+        const Micros standsFor = std::next(at) != last
+                                     ? std::min(std::next(at)->time - reading.time, timing.hold)
+                                 : timing.hold == kUnboundedHold ? timing.interval
+                                                                 : timing.hold;
+        const Micros standsUntil = reading.time + standsFor;
         // The stretch the reading stands for, cut at the hour boundaries it crosses.
         for (Micros begin = std::max(reading.time, from), end = std::min(standsUntil, to); begin < end;) {
             const Micros hourEnd = hourStart(begin) + kMicrosPerHour;

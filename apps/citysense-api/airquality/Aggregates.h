@@ -5,12 +5,15 @@
 //
 // A reading stands for the time from it until the next reading, but at most `hold`: the sensor's
 // interval, or for a sensor behind a publish-on-change filter its maximum silence, so that its quiet
-// stretches count as covered and are not missing data. Means are weighted by that time.
+// stretches count as covered and are not missing data. A publish-on-change sensor whose silence is
+// unbounded (kUnboundedHold) is covered from each reading to the next; its last reading, which no
+// later one shows the sensor outlived, stands for one interval. Means are weighted by that time.
 #pragma once
 
 #include <citysense/Time.h>
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -21,10 +24,13 @@ struct Reading {
     double value;
 };
 
+/// The hold of a publish-on-change sensor whose silence has no bound.
+constexpr Micros kUnboundedHold = std::numeric_limits<Micros>::max();
+
 /// Both above zero.
 struct SensorTiming {
     Micros interval;  ///< between two readings
-    Micros hold;      ///< how long a reading stands at most: the interval, or the maximum silence
+    Micros hold;  ///< how long a reading stands at most: the interval, the maximum silence, or kUnboundedHold
 };
 
 enum class Period { Hour, Day, Month, Year };

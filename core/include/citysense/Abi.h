@@ -10,9 +10,11 @@
 /// end of Filter's vtable (the host calls it only on filters built for 1.2 or later); the quality flag
 /// QualityPartial. Emitter::emitDurably(), after emit()
 /// in the emitter's virtual table (the host implements Emitter, plugins only call it). PermanentWriteError
-/// (Sink.h).
+/// (Sink.h). 1.3 added announcements (Announcement.h): Sink::announce() and then Sink::controlChannel()
+/// (ControlChannel.h) at the end of Sink's vtable (the host calls them only on sinks built for 1.3 or
+/// later), and Emitter::announce() after emitDurably().
 #define CITYSENSE_ABI_MAJOR 1
-#define CITYSENSE_ABI_MINOR 2
+#define CITYSENSE_ABI_MINOR 3
 
 /// Name of the C function every plugin library exports (see CITYSENSE_PLUGIN in Export.h).
 #define CITYSENSE_PLUGIN_INFO_SYMBOL "citysense_plugin_info"

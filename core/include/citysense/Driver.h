@@ -5,6 +5,7 @@
 // backs off) or by a quality flag on the sample: never by ending the process.
 #pragma once
 
+#include <citysense/Announcement.h>
 #include <citysense/Plugin.h>
 #include <citysense/StopToken.h>
 
@@ -34,6 +35,11 @@ public:
     /// library's callback thread as well, one call at a time and never after run() has returned.
     /// Without a spool_dir it is emit(). Since ABI 1.2.
     virtual void emitDurably(SampleBatch& batch);
+
+    /// Hands what a station announced about itself (Announcement.h, e.g. read from a gateway's retained
+    /// document) to the sinks of the pipelines this driver feeds, past the filters. May be called as
+    /// emitDurably() may. Since ABI 1.3; the default (a host's emitter does better) ignores it.
+    virtual void announce(const Announcement& announcement);
 };
 
 class Driver : public Plugin {

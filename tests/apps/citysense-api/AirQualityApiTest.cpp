@@ -1,7 +1,8 @@
 // citysense-api's air-quality resources over SQLite and a real MariaDB, on hand-computed series:
 // Datastreams(id)/Aggregates (the 75 % rule of an hour at 44 and 45 readings a minute apart, the 18 valid
 // hours of a day, µg/m³, CSV), Things(id)/Compliance on a few days of a year with known exceedances and
-// an alert episode, Things(id)/AirQualityIndex with its bands, and every refusal of a parameter.
+// an alert episode, Things(id)/AirQualityIndex with its bands, and every refusal of a parameter; sensors
+// whose interval (and deadband silence) their gateway announced.
 #include "ApiTestStore.h"
 
 #include <Poco/JSON/Array.h>
@@ -125,6 +126,40 @@ TEST_P(AirQualityApi, AnHourIsValidWith45MinutesCoveredAndNotWith44) {
     EXPECT_NEAR(second->getValue<double>("coverage"), 44.0 / 60, 1e-12);
     EXPECT_FALSE(second->getValue<bool>("valid"));
     EXPECT_EQ(second->getValue<double>("mean"), 10) << "a mean, though not a valid one";
+}
+
+TEST_P(AirQualityApi, AnAnnouncedIntervalIsUsedAndSaidToBe) {
+    // Datastream 4 has one reading: no spacing to tell, but its gateway announced a minute.
+    json("/v1.1/Datastreams(4)/Aggregates?interval=1h&from=2025-03-01T00:00:00Z&to=2025-03-01T01:00:00Z",
+         422);
+    _store->execute("UPDATE sensors SET interval_us = 60000000, plugin = 'alphasense' WHERE id = 4;");
+    const auto answer =
+        json("/v1.1/Datastreams(4)/Aggregates?interval=1h&from=2025-03-01T00:00:00Z&to=2025-03-01T01:00:00Z");
+    EXPECT_EQ(answer->getValue<std::string>("interval_source"), "announced");
+    EXPECT_EQ(answer->getValue<double>("sensor_interval_seconds"), 60);
+    const auto hour = at(answer, "value", 0);
+    EXPECT_EQ(hour->getValue<int>("count"), 1);
+    EXPECT_EQ(hour->getValue<double>("expected"), 60);
+    EXPECT_NEAR(hour->getValue<double>("coverage"), 1.0 / 60, 1e-12);
+}
+
+TEST_P(AirQualityApi, ASensorBehindADeadbandIsCoveredThroughItsQuietStretches) {
+    // Datastream 1 announced as publishing on change every minute, silent without bound: 00:44's reading
+    // stands until 01:00's, so the first hour is covered whole; 01:43's, the last, stands one minute.
+    _store->execute("UPDATE sensors SET interval_us = 60000000, on_change = 1 WHERE id = 1;");
+    const auto answer =
+        json("/v1.1/Datastreams(1)/Aggregates?interval=1h&from=2025-03-01T00:00:00Z&to=2025-03-01T02:00:00Z");
+    EXPECT_EQ(answer->getValue<std::string>("interval_source"), "announced");
+    EXPECT_EQ(at(answer, "value", 0)->getValue<double>("coverage"), 1);
+    EXPECT_TRUE(at(answer, "value", 0)->getValue<bool>("valid"));
+    EXPECT_NEAR(at(answer, "value", 1)->getValue<double>("coverage"), 44.0 / 60, 1e-12);
+    EXPECT_FALSE(at(answer, "value", 1)->getValue<bool>("valid"));
+
+    // With a maximum silence of five minutes, 00:44's reading stands five: 49 minutes covered.
+    _store->execute("UPDATE sensors SET max_silence_us = 300000000 WHERE id = 1;");
+    const auto bounded =
+        json("/v1.1/Datastreams(1)/Aggregates?interval=1h&from=2025-03-01T00:00:00Z&to=2025-03-01T01:00:00Z");
+    EXPECT_NEAR(at(bounded, "value", 0)->getValue<double>("coverage"), 49.0 / 60, 1e-12);
 }
 
 TEST_P(AirQualityApi, ADayIsValidWith18ValidHoursAndConvertsToMicrogramsPerCubicMetre) {

@@ -1,5 +1,6 @@
 // citysense-api's /latest.geojson over SQLite and a real MariaDB, with readings written relative to
-// now: a fresh station, a stale one, one with a single reading and no position, one without sensors.
+// now: a fresh station, a stale one, one with a single reading and no position, one without sensors;
+// and staleness by the timings gateways announced.
 #include "ApiTestStore.h"
 
 #include <Poco/JSON/Array.h>
@@ -104,6 +105,33 @@ TEST_P(LatestGeoJson, OneFeaturePerStationWithItsLatestValuesTheirAgeAndItsIndex
     const auto empty = features->getObject(3)->getObject("properties");
     EXPECT_EQ(empty->getObject("latest")->size(), 0u);
     EXPECT_TRUE(empty->isNull("eaqi"));
+}
+
+TEST_P(LatestGeoJson, AnnouncedTimingsDecideStaleness) {
+    // Station 3's one reading (10 minutes old) from a sensor announced as reporting every minute: stale.
+    // Station 2's no2 (two hours old) behind a deadband silent for up to 2.5 hours: not stale; silent
+    // without bound: nobody can tell (null).
+    _store->execute(
+        "UPDATE sensors SET interval_us = 60000000 WHERE id = 5;"
+        "UPDATE sensors SET interval_us = 60000000, on_change = 1, max_silence_us = 9000000000 WHERE id = "
+        "4;");
+    const auto latest = [&](unsigned feature, const char* quantity) {
+        return _service->json("/latest.geojson")
+            ->getArray("features")
+            ->getObject(feature)
+            ->getObject("properties")
+            ->getObject("latest")
+            ->getObject(quantity);
+    };
+    const auto single = latest(2, "temperature");
+    EXPECT_EQ(single->getValue<std::string>("interval_source"), "announced");
+    EXPECT_EQ(single->getValue<double>("sensor_interval_seconds"), 60);
+    EXPECT_TRUE(single->getValue<bool>("stale"));
+    const auto quiet = latest(1, "no2");
+    EXPECT_EQ(quiet->getValue<std::string>("interval_source"), "announced");
+    EXPECT_FALSE(quiet->getValue<bool>("stale"));
+    _store->execute("UPDATE sensors SET max_silence_us = NULL WHERE id = 4;");
+    EXPECT_TRUE(latest(1, "no2")->isNull("stale"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, LatestGeoJson, ::testing::Values("sqlite", "mysql"),

@@ -2,6 +2,7 @@
 // names the file, the section and the key.
 #include "PluginHarness.h"
 
+#include <engine/Ed25519Key.h>
 #include <engine/Engine.h>
 #include <engine/Plan.h>
 
@@ -303,6 +304,7 @@ TEST_F(ConfigTest, ShippedDemoConfigurationsAreValid) {
         write(password, "secret\n");
         std::filesystem::permissions(path(password), std::filesystem::perms::owner_read);
     }
+    Ed25519Key::generate().writePublic(path("build/demo/operator.key.pub"));
     for (const char* demo : {"/etc/demo.ini", "/etc/demo.xml", "/etc/demo-ingest.ini"}) {
         std::filesystem::copy_file(std::string(CITYSENSE_SOURCE_DIR) + demo, path(demo + 1));
         std::vector<ConfigIssue> issues;

@@ -1,8 +1,10 @@
 // No reading lost: a real gateway (citysensed with the sequence driver at 1000 samples/s and the
 // mqtt sink at QoS 1) through a broker outage, a SIGKILL while the broker is down, and a spool too
 // small for the outage. The test's subscriber keeps a persistent session, so the broker queues what
-// arrives while it is away; every sequence number is accounted for.
+// arrives while it is away; every sequence number is accounted for. And a gateway given two brokers moves
+// to the second when the first stops, losing nothing.
 #include "PluginHarness.h"
+#include "Programs.h"
 #include "ServiceProcess.h"
 #include "Subscriber.h"
 
@@ -68,6 +70,9 @@ protected:
     BrokerCredentials _gateway = _broker.addGateway("hypo_city", "city_01", "street_01");
     BrokerCredentials _reader = _broker.addSubscriber("reader", "hypo_city/#");
     Subscriber _subscriber{_broker, _reader, "hypo_city/#", Subscriber::Session::Persistent};
+    /// The mqtt sink's uri and ca_file.
+    std::string _uri = _broker.tlsUri();
+    std::string _caFile = _broker.caFile();
 
     /// A gateway config: sequences of no2 and so2 from `start`, one read every 2 ms (1000 samples/s).
     std::string gatewayConfig(long start, const std::string& spoolSize = "64M") const {
@@ -77,10 +82,10 @@ protected:
                             << "http_listen = 127.0.0.1:0\nshutdown_timeout = 20s\n"
                             << "[driver.seq]\nplugin = simulated\ninterval = 2ms\nquantities = no2, so2\n"
                             << "pattern = sequence\nstart = " << start << "\n"
-                            << "[sink.broker]\nplugin = mqtt\nuri = " << _broker.tlsUri()
+                            << "[sink.broker]\nplugin = mqtt\nuri = " << _uri
                             << "\nusername = " << _gateway.username
-                            << "\npassword_file = " << _gateway.passwordFile
-                            << "\nca_file = " << _broker.caFile() << "\nqos = 1\nmax_backoff = 500ms\n"
+                            << "\npassword_file = " << _gateway.passwordFile << "\nca_file = " << _caFile
+                            << "\nqos = 1\nmax_backoff = 500ms\n"
                             << "connect_timeout = 2s\nspool_size = " << spoolSize << "\n"
                             << "[pipeline.main]\ndrivers = seq\nsinks = broker\n";
         return path;
@@ -103,6 +108,31 @@ protected:
     static void stopGateway(ServiceProcess& gateway) {
         gateway.signal(SIGTERM);
         EXPECT_EQ(gateway.wait(), 0) << gateway.log();
+    }
+
+    /// What the sequence driver logged it read when it stopped.
+    static long readCount(const ServiceProcess& gateway) {
+        const std::string log = gateway.log();
+        const std::string announcement = "driver.seq (simulated): stopped, read ";
+        const auto at = log.find(announcement);
+        return at == std::string::npos ? -1 : std::stol(log.substr(at + announcement.size()));
+    }
+};
+
+/// A second broker with the same gateway identity and its own reader; the gateway is given both, the
+/// first first, and trusts both brokers' CAs.
+class MqttFailover : public MqttOutage {
+protected:
+    Broker _second;
+    BrokerCredentials _secondGateway =
+        _second.addGateway("hypo_city", "city_01", "street_01", _gateway.password);
+    BrokerCredentials _secondReader = _second.addSubscriber("reader", "hypo_city/#");
+    Subscriber _secondSubscriber{_second, _secondReader, "hypo_city/#", Subscriber::Session::Persistent};
+
+    MqttFailover() {
+        _uri = _broker.tlsUri() + ", " + _second.tlsUri();
+        _caFile = _broker.directory() + "/both-cas.crt";
+        std::ofstream(_caFile) << readFile(_broker.caFile()) << readFile(_second.caFile());
     }
 };
 
@@ -250,6 +280,39 @@ TEST_F(MqttOutage, AGatewayThatDiesIsReportedOfflineByItsLastWill) {
     gateway.signal(SIGKILL);
     gateway.wait();
     ASSERT_TRUE(status.waitFor([](const auto& messages) { return messages.back().payload == "offline"; }));
+}
+
+}  // namespace
+}  // namespace citysense
+
+namespace citysense {
+namespace {
+
+TEST_F(MqttFailover, WhenItsBrokerStopsTheGatewayMovesToTheNextAndLosesNothing) {
+    ServiceProcess gateway({"-c", gatewayConfig(1)});
+    ASSERT_TRUE(_subscriber.waitForCount(500)) << gateway.log();
+    _broker.stop();
+    ASSERT_TRUE(_secondSubscriber.waitForCount(500)) << gateway.log();
+    _broker.start();  // what it had queued for its reader reaches it
+    stopGateway(gateway);
+    const long read = readCount(gateway);
+    ASSERT_GT(read, 1000) << gateway.log();
+
+    // Both brokers' readers together saw every reading of each sensor, in order where first seen.
+    SequenceReport report;
+    ASSERT_TRUE(_subscriber.waitFor([&](const std::vector<ReceivedMessage>& first) {
+        std::vector<ReceivedMessage> all = first;
+        const std::vector<ReceivedMessage> second = _secondSubscriber.messages();
+        all.insert(all.end(), second.begin(), second.end());
+        report = analyse(all, 1, 1000000);
+        return static_cast<long>(report.distinct()) >= read;
+    })) << report.distinct()
+        << " of " << read << " read\n"
+        << gateway.log();
+    EXPECT_EQ(static_cast<long>(report.distinct()), read);
+    for (const auto& [topic, values] : report.firstSeen)
+        EXPECT_TRUE(consecutive(values, 1)) << topic;
+    EXPECT_NE(gateway.log().find("connected to " + _second.tlsUri()), std::string::npos) << gateway.log();
 }
 
 }  // namespace

@@ -2,7 +2,8 @@
 // with their microseconds, non-finite values counted as dropped, names verbatim whatever they hold, data the
 // database refuses told apart from a database that is away (PermanentWriteError only for the first), and
 // clear errors for a missing or newer schema, a wrong password, and a server that went away (the next write
-// reconnects).
+// reconnects), and several hosts tried in turn; announcements that make or update the station's position
+// and its sensors' intervals.
 #include "MariaDb.h"
 #include "PluginHarness.h"
 
@@ -215,6 +216,68 @@ TEST_P(SqlSink, ASchemaNewerThanTheSinkKnowsIsRefused) {
                 HasSubstr("schema version 99 is newer than this sink knows"));
 }
 
+/// What the gateway of testStation() announces: no2 of driver.test every 10 s, on change, silent for up
+/// to 15 minutes, and temperature of driver.air every minute.
+Announcement testAnnouncement() {
+    Announcement announcement;
+    announcement.station = {"hypo_city", "city_01", "street_01", 52.37, 4.89, true};
+    announcement.channels = {{"driver.test", Quantity::NO2, "alphasense", "1.2.0", 10 * kMicrosPerSecond,
+                              true, 900 * kMicrosPerSecond},
+                             {"driver.air", Quantity::Temperature, "bme280", "1.0.0", 60 * kMicrosPerSecond}};
+    return announcement;
+}
+
+const char* const kSensorsAnnounced =
+    "SELECT st.latitude, st.longitude, se.quantity, se.unit, se.driver, se.interval_us, se.on_change, "
+    "se.max_silence_us, se.plugin, se.plugin_version FROM sensors se JOIN stations st ON st.id = "
+    "se.station_id "
+    "ORDER BY se.driver";
+
+TEST_P(SqlSink, AnAnnouncementBeforeTheFirstReadingMakesTheRowsAndTheReadingUsesThem) {
+    auto sink = makeSink("sql", options());
+    sink->open();
+    sink->announce(testAnnouncement());
+    const std::string null = mariadb() ? "NULL" : "";
+    EXPECT_EQ(query(kSensorsAnnounced),
+              "52.37\t4.89\ttemperature\tCel\tdriver.air\t60000000\t0\t" + null +
+                  "\tbme280\t1.0.0\n"
+                  "52.37\t4.89\tno2\tppb\tdriver.test\t10000000\t1\t900000000\talphasense\t1.2.0\n");
+    sink->write({testSample(Quantity::NO2, 1.5, kTime)});
+    EXPECT_EQ(query("SELECT count(*) FROM sensors"), "2\n");
+    EXPECT_EQ(query("SELECT se.driver, r.value FROM readings r JOIN sensors se ON se.id = r.sensor_id"),
+              "driver.test\t1.5\n");
+}
+
+TEST_P(SqlSink, ALaterAnnouncementUpdatesTheRowsOfReadingsThatCameFirst) {
+    auto sink = makeSink("sql", options());
+    sink->open();
+    sink->write({testSample(Quantity::NO2, 1.5, kTime)});
+    EXPECT_EQ(query("SELECT latitude IS NULL, interval_us IS NULL FROM stations, sensors"), "1\t1\n");
+    Announcement announcement = testAnnouncement();
+    announcement.channels[0].maxSilence = 0;  // unbounded: stored as NULL
+    sink->announce(announcement);
+    EXPECT_EQ(query("SELECT latitude, interval_us, on_change, max_silence_us IS NULL FROM stations, sensors "
+                    "WHERE driver = 'driver.test'"),
+              "52.37\t10000000\t1\t1\n");
+    // A station that announces no position keeps the one it has.
+    announcement.station.hasPosition = false;
+    announcement.channels[0].interval = 5 * kMicrosPerSecond;
+    sink->announce(announcement);
+    EXPECT_EQ(query("SELECT latitude, interval_us FROM stations, sensors WHERE driver = 'driver.test'"),
+              "52.37\t5000000\n");
+    EXPECT_EQ(query("SELECT count(*) FROM readings"), "1\n");
+}
+
+TEST_P(SqlSink, AnAnnouncementWhoseNamesTheSchemaCannotHoldIsCountedNotStored) {
+    auto sink = makeSink("sql", options());
+    sink->open();
+    Announcement announcement = testAnnouncement();
+    announcement.station.street = std::string(300, 's');
+    sink->announce(announcement);
+    EXPECT_EQ(query("SELECT count(*) FROM stations"), "0\n");
+    EXPECT_EQ(sink->dropCounts().byReason(), (std::map<std::string, std::uint64_t>{{"name_too_long", 1}}));
+}
+
 INSTANTIATE_TEST_SUITE_P(Connectors, SqlSink, ::testing::Values("sqlite", "mysql"));
 
 /// A sink on `server`'s citysense database as its ingest user, with the password in `passwordFile`.
@@ -265,6 +328,57 @@ TEST(SqlSinkMariaDb, AWriteWhileTheServerIsDownFailsAndTheNextOneAfterItReconnec
     server.start();
     sink->write(during);  // what the host does: the same batch again, from its spool
     EXPECT_EQ(server.query("SELECT count(*), sum(value) FROM readings"), "2\t3\n");
+}
+
+TEST(SqlSinkMariaDb, WithSeveralHostsItOpensOnTheFirstThatAnswersAndMovesOnAfterAFailedWrite) {
+    MariaDb first;
+    MariaDb second;
+    // A loopback port with no server behind it, then the two servers.
+    const unsigned closed = freePorts(1)[0];
+    std::map<std::string, std::string> options = mariadbOptions(first, first.passwordFile());
+    options["connection"] = "db=citysense;user=ingest";
+    options["hosts"] = "127.0.0.1:" + std::to_string(closed) + ", 127.0.0.1:" + std::to_string(first.port()) +
+                       ", 127.0.0.1:" + std::to_string(second.port());
+    // Both servers' users have their own passwords: the second's is made the first's.
+    second.query("ALTER USER 'ingest'@'127.0.0.1' IDENTIFIED BY '" + first.password() + "'", "");
+    auto sink = makeSink("sql", options);
+    sink->open();
+    sink->write({testSample(Quantity::Temperature, 1, kTime)});
+    EXPECT_EQ(first.query("SELECT count(*) FROM readings"), "1\n");
+
+    first.stop();
+    const SampleBatch during = {testSample(Quantity::Temperature, 2, kTime + 1)};
+    const auto [outcome, error] = writeOutcome(*sink, during);
+    EXPECT_EQ(outcome, Outcome::Failed);
+    EXPECT_THAT(error, HasSubstr("port=" + std::to_string(first.port())));
+    sink->write(during);  // the host's retry: on the next server
+    EXPECT_EQ(second.query("SELECT count(*), sum(value) FROM readings"), "1\t2\n");
+}
+
+TEST(SqlSinkMariaDb, WhenNoHostAnswersTheErrorNamesEach) {
+    const std::vector<unsigned> closed = freePorts(2);
+    auto sink = makeSink("sql", {{"connector", "mysql"},
+                                 {"connection", "db=citysense;user=ingest"},
+                                 {"hosts", "127.0.0.1:" + std::to_string(closed[0]) +
+                                               ", 127.0.0.1:" + std::to_string(closed[1])}});
+    const std::string error = errorOf([&] { sink->open(); });
+    EXPECT_THAT(error, HasSubstr("no MariaDB server of hosts could be used"));
+    EXPECT_THAT(error, HasSubstr("port=" + std::to_string(closed[0])));
+    EXPECT_THAT(error, HasSubstr("port=" + std::to_string(closed[1])));
+}
+
+TEST(SqlSinkOptions, HostsAreHostOrHostAndPortForMariaDbWithAConnectionNamingNeither) {
+    const auto keyOf = [](const std::map<std::string, std::string>& options) {
+        return optionKeyOf([&] { makeSink("sql", options); });
+    };
+    EXPECT_EQ(keyOf({{"connector", "mysql"}, {"connection", "db=c"}, {"hosts", "a:3306, b:port"}}), "hosts");
+    EXPECT_EQ(keyOf({{"connector", "mysql"}, {"connection", "db=c"}, {"hosts", "a:0"}}), "hosts");
+    EXPECT_EQ(keyOf({{"connector", "mysql"}, {"connection", "db=c"}, {"hosts", "a;user=root"}}), "hosts");
+    EXPECT_EQ(keyOf({{"connector", "mysql"}, {"connection", "host=a;db=c"}, {"hosts", "a, b"}}),
+              "connection");
+    EXPECT_EQ(keyOf({{"connector", "mysql"}, {"connection", "db=c; port=3307"}, {"hosts", "a"}}),
+              "connection");
+    EXPECT_EQ(keyOf({{"connector", "sqlite"}, {"connection", "x.db"}, {"hosts", "a"}}), "hosts");
 }
 
 TEST(SqlSinkOptions, ThePasswordDoesNotGoInTheConnectionString) {

@@ -74,6 +74,32 @@ TEST(Aggregates, APublishOnChangeSensorIsCoveredUpToItsMaximumSilence) {
     EXPECT_EQ(hour.count, 3u);
 }
 
+TEST(Aggregates, AnUnboundedSilenceCoversFromEachReadingToTheNextAndTheLastForOneInterval) {
+    // Changes at 09:20 (before the hour), 10:25 and 10:50, silence unbounded, reporting every minute:
+    // 09:20's value stands to 10:25 (25 minutes of the hour), 10:25's to 10:50 (25), 10:50's, the last,
+    // for one minute: 51 of 60 minutes covered.
+    const SensorTiming unbounded{kMinute, kUnboundedHold};
+    const Aggregate hour = onlyHour(
+        {{at("2025-06-01T09:20:00Z"), 4}, {at("2025-06-01T10:25:00Z"), 2}, {at("2025-06-01T10:50:00Z"), 8}},
+        unbounded);
+    EXPECT_TRUE(hour.valid);
+    EXPECT_DOUBLE_EQ(hour.coverage, 51.0 / 60);
+    EXPECT_DOUBLE_EQ(*hour.mean, (4 * 25 + 2 * 25 + 8 * 1) / 51.0);
+    EXPECT_EQ(hour.count, 2u);
+    EXPECT_DOUBLE_EQ(hour.expected, 60);
+}
+
+TEST(Aggregates, AMaximumSilenceShorterThanTheGapLeavesTheRestMissing) {
+    // A reading at 10:00 and the next at 11:00, silent for at most 40 minutes: the sensor should have
+    // said something by 10:40, so 40 of 60 minutes are covered and the hour is not valid.
+    const SensorTiming quiet40{kMinute, 40 * kMinute};
+    const Aggregate hour =
+        onlyHour({{at("2025-06-01T10:00:00Z"), 5}, {at("2025-06-01T11:00:00Z"), 6}}, quiet40);
+    EXPECT_FALSE(hour.valid);
+    EXPECT_DOUBLE_EQ(hour.coverage, 40.0 / 60);
+    EXPECT_DOUBLE_EQ(*hour.mean, 5);
+}
+
 TEST(Aggregates, AReadingStandsIntoTheNextHourAndOneBeforeTheStartCounts) {
     // Readings at :30 past every minute, the first at 09:59:30 (before the hour asked for).
     const auto readings = series(at("2025-06-01T09:59:30Z"), 61);
