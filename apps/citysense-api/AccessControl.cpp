@@ -118,7 +118,22 @@ Admission AccessControl::admit(const Poco::Net::HTTPServerRequest& request, cons
         admission.readings.readingsBefore.reset();
     if (!key->stations.empty())
         admission.readings.stations = stationsMatching(key->stations);
+    admission.key = *key;
     return admission;
+}
+
+bool AccessControl::stillAdmits(const ApiKey& key, Micros now) {
+    std::shared_ptr<KeyRing> ring;
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        ring = _keys;
+    }
+    const std::shared_ptr<const KeySet> keys = ring->keys();
+    for (const ApiKey& current : *keys) {
+        if (current.name == key.name && current.hash == key.hash)
+            return !current.expiredAt(now) && current.allows(kLiveRead);
+    }
+    return false;
 }
 
 std::vector<std::int64_t> AccessControl::stationsMatching(const std::vector<std::string>& patterns) {

@@ -21,6 +21,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,6 +33,7 @@ struct Admission {
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;  ///< for the answer, either way
     ReadingsAccess readings;
+    std::optional<ApiKey> key;  ///< the key the request presented, when it is valid
 };
 
 class AccessControl {
@@ -44,6 +46,10 @@ public:
     /// What `request` (for `path`) may do; `now` is the wall-clock time, `steady` the monotonic one.
     Admission admit(const Poco::Net::HTTPServerRequest& request, const std::string& path, Micros now,
                     Micros steady);
+
+    /// Whether `key` (from an Admission) still stands, unrevoked and unexpired at `now`, with live:read:
+    /// for a live stream, which outlasts its request's admission.
+    bool stillAdmits(const ApiKey& key, Micros now);
 
     /// The Prometheus text of the refusals and of the address table.
     std::string prometheusText() const;

@@ -4,8 +4,10 @@
 #include "AirQualityService.h"
 #include "ApiRoutes.h"
 #include "ExportService.h"
+#include "LiveService.h"
 #include "MapSite.h"
 #include "OpenApiDocument.h"
+#include "RequestSlots.h"
 #include "SensingService.h"
 
 #include <Poco/Logger.h>
@@ -19,6 +21,7 @@
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
 
 #include <chrono>
@@ -32,10 +35,13 @@ using Poco::Net::HTTPServerRequest;
 using Poco::Net::HTTPServerResponse;
 
 struct ApiServer::Shared {
-    Shared(ReadingsStore& store, const AccessSettings& access, const MapSettings& map, std::string baseUrl,
-           std::string scheme, std::string ownAuthority)
+    Shared(ReadingsStore& store, const AccessSettings& access, const MapSettings& map,
+           const LiveSettings& liveSettings, int threads, std::string baseUrl, std::string scheme,
+           std::string ownAuthority)
         : store(store),
           access(access, store),
+          live(liveSettings, store, this->access),
+          slots(threads),
           sensing(store),
           airQuality(store),
           exports(store),
@@ -46,6 +52,8 @@ struct ApiServer::Shared {
 
     ReadingsStore& store;
     AccessControl access;
+    LiveService live;
+    RequestSlots slots;  ///< one per [api] thread: what requests other than live streams share
     SensingService sensing;
     AirQualityService airQuality;
     ExportService exports;
@@ -101,7 +109,7 @@ Answer health(ApiServer::Shared& shared) {
 }
 
 std::string metrics(const ApiServer::Shared& shared) {
-    return shared.metrics.prometheusText() + shared.access.prometheusText() +
+    return shared.metrics.prometheusText() + shared.access.prometheusText() + shared.live.prometheusText() +
            "# HELP citysense_api_refused_connections_total Connections closed unanswered: every request "
            "thread busy and the queue full\n"
            "# TYPE citysense_api_refused_connections_total counter\n"
@@ -117,6 +125,7 @@ public:
         const auto start = std::chrono::steady_clock::now();
         Answer answer;
         try {
+            RequestSlot slot(_shared->slots);
             const Admission admission =
                 _shared->access.admit(request, targetPath(request), nowMicros(), steadyMicros());
             for (const auto& [name, value] : admission.headers)
@@ -125,7 +134,7 @@ public:
                 answer = {admission.status, kJson, admission.body};
             } else {
                 const ReadingsAccessScope scope(admission.readings);
-                answer = route(request, response);
+                answer = route(request, response, admission, slot);
             }
         } catch (const Poco::Exception& error) {
             logStoreError(error);
@@ -175,7 +184,8 @@ private:
         return {answer.status, std::move(answer.contentType), std::move(answer.body)};
     }
 
-    Answer route(HTTPServerRequest& request, HTTPServerResponse& response) {
+    Answer route(HTTPServerRequest& request, HTTPServerResponse& response, const Admission& admission,
+                 RequestSlot& slot) {
         const std::string& method = request.getMethod();
         if (method != Poco::Net::HTTPRequest::HTTP_GET && method != Poco::Net::HTTPRequest::HTTP_HEAD)
             return fromJson(errorAnswer(405, "only GET and HEAD: the API is read-only"));
@@ -207,6 +217,10 @@ private:
                     return fromAirQuality(_shared->airQuality.latest(parameters, root));
                 case ServicePath::OpenApi:
                     return {200, kJson, openApiDocument()};
+                case ServicePath::Live:
+                    return {_shared->live.serve(admission, parameters, request, response,
+                                                [&] { slot.release(); }),
+                            "", "", true};
             }
         }
         if (path.compare(0, version.size(), version) != 0 ||
@@ -251,7 +265,8 @@ Poco::Net::ServerSocket listen(const ServerSettings& settings) {
 
 }  // namespace
 
-ApiServer::ApiServer(const ServerSettings& settings, const AccessSettings& access, ReadingsStore& store)
+ApiServer::ApiServer(const ServerSettings& settings, const AccessSettings& access, ReadingsStore& store,
+                     const LiveSettings& live)
     : _settings(settings) {
     Poco::Net::ServerSocket socket;
     try {
@@ -264,21 +279,24 @@ ApiServer::ApiServer(const ServerSettings& settings, const AccessSettings& acces
     const std::string host = settings.listenAddress.find(':') == std::string::npos
                                  ? settings.listenAddress
                                  : "[" + settings.listenAddress + "]";
-    _shared = std::make_shared<Shared>(store, access, settings.map, settings.baseUrl,
+    _shared = std::make_shared<Shared>(store, access, settings.map, live, settings.threads, settings.baseUrl,
                                        settings.certificateFile.empty() ? "http" : "https",
                                        host + ":" + std::to_string(_settings.port));
     Poco::Net::HTTPServerParams::Ptr parameters = new Poco::Net::HTTPServerParams;
-    parameters->setMaxThreads(settings.threads);
+    const int threads = settings.threads + _shared->live.threads();
+    parameters->setMaxThreads(threads);
     parameters->setMaxQueued(256);
     parameters->setTimeout(Poco::Timespan(10, 0));  // the longest wait for a request's next bytes
     parameters->setKeepAliveTimeout(Poco::Timespan(5, 0));
     parameters->setServerName("citysense-api");
-    _server = std::make_unique<Poco::Net::HTTPServer>(new Factory(_shared), socket, parameters);
+    _threads = std::make_unique<Poco::ThreadPool>(2, threads);
+    _server = std::make_unique<Poco::Net::HTTPServer>(new Factory(_shared), *_threads, socket, parameters);
     _shared->server = _server.get();
     _server->start();
 }
 
 ApiServer::~ApiServer() {
+    _shared->live.endAll();
     if (_server)
         _server->stopAll(true);
 }
@@ -296,6 +314,7 @@ void ApiServer::reconfigure(const AccessSettings& access) {
 }
 
 bool ApiServer::drain(Micros timeout) {
+    _shared->live.endAll();   // streams end at once; the requests under way may finish
     _server->stopAll(false);  // no new connections; kept-alive ones end after their request
     const auto end = std::chrono::steady_clock::now() + std::chrono::microseconds(timeout);
     while (_server->currentConnections() > 0 && std::chrono::steady_clock::now() < end)

@@ -60,6 +60,8 @@ const OptionTable& apiOptions(const std::string& kind) {
         return api;
     if (kind == "store")
         return store;
+    if (kind == "live")
+        return liveOptions();
     return none;
 }
 
@@ -190,8 +192,8 @@ ApiSettings readApiSettings(const ConfigDocument& document, std::vector<ConfigIs
     for (const auto& section : document.sections) {
         if (section.values.count("") && section.name.empty())
             issues.push_back({"", section.kind, "a key outside any section", false, section.file});
-        else if (section.kind != "api" && section.kind != "store")
-            issues.push_back({section.label(), "", "unknown section (expected [api] and [store])"});
+        else if (section.kind != "api" && section.kind != "store" && section.kind != "live")
+            issues.push_back({section.label(), "", "unknown section (expected [api], [store], [live])"});
         else if (!section.name.empty())
             issues.push_back({section.label(), "", "write [" + section.kind + "], without a name"});
     }
@@ -202,6 +204,7 @@ ApiSettings readApiSettings(const ConfigDocument& document, std::vector<ConfigIs
     settings.server = readServer(api, issues);
     settings.access = readAccess(api, issues);
     settings.store = readStore(readSection(document, "store", issues), issues);
+    settings.live = readLiveSettings(readSection(document, "live", issues), issues);
     settings.store.sessions = settings.server.threads;  // a request uses one session at a time
     attributeFiles(document, issues);
     return settings;

@@ -1,9 +1,10 @@
 // citysense-api's configuration: the [api] section (where it listens, the base URL of its links, TLS,
-// and who may see what: keys, the embargo, rate limits) and the [store] section (the readings store it
-// reads), each validated against its option table. Every problem of the file is collected at once, naming its
-// file, section and key.
+// and who may see what: keys, the embargo, rate limits), the [store] section (the readings store it
+// reads) and the optional [live] section (the live stream's subscription: LiveSettings.h), each validated
+// against its option table. Every problem of the file is collected at once, naming its file, section and key.
 #pragma once
 
+#include "LiveSettings.h"
 #include "RateLimit.h"
 
 #include <engine/Config.h>
@@ -55,9 +56,10 @@ struct ApiSettings {
     ServerSettings server;
     AccessSettings access;
     StoreSettings store;
+    LiveSettings live;
 };
 
-/// The option tables of "api" and "store" (empty for any other section kind).
+/// The option tables of "api", "store" and "live" (empty for any other section kind).
 const OptionTable& apiOptions(const std::string& kind);
 
 /// Validates `document` and reads it; every problem goes to `issues` (see hasErrors()).
