@@ -112,8 +112,6 @@ Admission AccessControl::admit(const Poco::Net::HTTPServerRequest& request, cons
             RateLimited, 429,
             "too many requests for this key: try again in " + std::to_string(decision.retryAfter) + " s",
             std::move(admission));
-    admission.keyName = key->name;
-    admission.scopes = key->scopes;
     if (!key->allows(kLiveRead) && !key->allows(kHistoryRead) && !GatewayConfigService::owns(path))
         return refuse(MissingScope, 403, "this API key has neither the live:read nor the history:read scope",
                       std::move(admission));
@@ -121,7 +119,22 @@ Admission AccessControl::admit(const Poco::Net::HTTPServerRequest& request, cons
         admission.readings.readingsBefore.reset();
     if (!key->stations.empty())
         admission.readings.stations = stationsMatching(key->stations);
+    admission.key = *key;
     return admission;
+}
+
+bool AccessControl::stillAdmits(const ApiKey& key, Micros now) {
+    std::shared_ptr<KeyRing> ring;
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        ring = _keys;
+    }
+    const std::shared_ptr<const KeySet> keys = ring->keys();
+    for (const ApiKey& current : *keys) {
+        if (current.name == key.name && current.hash == key.hash)
+            return !current.expiredAt(now) && current.allows(kLiveRead);
+    }
+    return false;
 }
 
 std::vector<std::int64_t> AccessControl::stationsMatching(const std::vector<std::string>& patterns) {

@@ -22,6 +22,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,8 +34,7 @@ struct Admission {
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;  ///< for the answer, either way
     ReadingsAccess readings;
-    std::string keyName;  ///< the key's name, when the request presents a valid one
-    Scopes scopes = 0;    ///< and its scopes
+    std::optional<ApiKey> key;  ///< the key the request presented, when it is valid
 };
 
 class AccessControl {
@@ -47,6 +47,10 @@ public:
     /// What `request` (for `path`) may do; `now` is the wall-clock time, `steady` the monotonic one.
     Admission admit(const Poco::Net::HTTPServerRequest& request, const std::string& path, Micros now,
                     Micros steady);
+
+    /// Whether `key` (from an Admission) still stands, unrevoked and unexpired at `now`, with live:read:
+    /// for a live stream, which outlasts its request's admission.
+    bool stillAdmits(const ApiKey& key, Micros now);
 
     /// The Prometheus text of the refusals and of the address table.
     std::string prometheusText() const;

@@ -36,6 +36,7 @@ struct ApiKey {
     std::vector<std::string> stations;  ///< patterns; empty: every station
     std::optional<Micros> expires;      ///< refused from then on
     std::optional<RateLimit> rate;      ///< none: the service's key_rate_limit
+    std::optional<int> maxStreams;      ///< live streams open at once; none: [live] max_streams_per_key
     Micros created = 0;
 
     bool allows(Scope scope) const { return (scopes & scope) != 0; }

@@ -10,11 +10,12 @@ namespace citysense::api {
 
 namespace {
 
-constexpr std::array<std::pair<ServicePath, const char*>, 4> kServicePaths = {{
+constexpr std::array<std::pair<ServicePath, const char*>, 5> kServicePaths = {{
     {ServicePath::Health, "/health"},
     {ServicePath::Metrics, "/metrics"},
     {ServicePath::LatestGeoJson, "/latest.geojson"},
     {ServicePath::OpenApi, "/openapi.json"},
+    {ServicePath::Live, "/v1.1/live"},
 }};
 
 /// "/v1.1/Things({id})", "/v1.1/Observations('{id}')"

@@ -13,8 +13,9 @@
 
 namespace citysense::api {
 
-/// The paths outside the SensorThings tree, which ApiServer answers itself.
-enum class ServicePath { Health, Metrics, LatestGeoJson, OpenApi };
+/// The paths outside the SensorThings entity model, which ApiServer answers itself (the live stream,
+/// /v1.1/live, is beside the model's entity sets).
+enum class ServicePath { Health, Metrics, LatestGeoJson, OpenApi, Live };
 
 /// "/health" → ServicePath::Health; nothing for any other path.
 std::optional<ServicePath> servicePath(const std::string& path);

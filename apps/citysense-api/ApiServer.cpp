@@ -5,8 +5,10 @@
 #include "ApiRoutes.h"
 #include "ExportService.h"
 #include "GatewayConfigService.h"
+#include "LiveService.h"
 #include "MapSite.h"
 #include "OpenApiDocument.h"
+#include "RequestSlots.h"
 #include "SensingService.h"
 
 #include <Poco/Logger.h>
@@ -20,6 +22,7 @@
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
 
 #include <chrono>
@@ -33,21 +36,26 @@ using Poco::Net::HTTPServerRequest;
 using Poco::Net::HTTPServerResponse;
 
 struct ApiServer::Shared {
-    Shared(ReadingsStore& store, const AccessSettings& access, const ServerSettings& server,
+    Shared(ReadingsStore& store, const AccessSettings& access, const MapSettings& map,
+           const LiveSettings& liveSettings, const AdminSettings& admin, int threads, std::string baseUrl,
            std::string scheme, std::string ownAuthority)
         : store(store),
           access(access, store),
+          live(liveSettings, store, this->access),
+          slots(threads),
           sensing(store),
           airQuality(store),
           exports(store),
-          map(server.map),
-          gatewayConfig(server.admin),
-          baseUrl(server.baseUrl),
+          map(map),
+          gatewayConfig(admin),
+          baseUrl(std::move(baseUrl)),
           scheme(std::move(scheme)),
           ownAuthority(std::move(ownAuthority)) {}
 
     ReadingsStore& store;
     AccessControl access;
+    LiveService live;
+    RequestSlots slots;  ///< one per [api] thread: what requests other than live streams share
     SensingService sensing;
     AirQualityService airQuality;
     ExportService exports;
@@ -104,7 +112,7 @@ Answer health(ApiServer::Shared& shared) {
 }
 
 std::string metrics(const ApiServer::Shared& shared) {
-    return shared.metrics.prometheusText() + shared.access.prometheusText() +
+    return shared.metrics.prometheusText() + shared.access.prometheusText() + shared.live.prometheusText() +
            "# HELP citysense_api_refused_connections_total Connections closed unanswered: every request "
            "thread busy and the queue full\n"
            "# TYPE citysense_api_refused_connections_total counter\n"
@@ -120,6 +128,7 @@ public:
         const auto start = std::chrono::steady_clock::now();
         Answer answer;
         try {
+            RequestSlot slot(_shared->slots);
             const std::string path = targetPath(request);
             const Admission admission = _shared->access.admit(request, path, nowMicros(), steadyMicros());
             for (const auto& [name, value] : admission.headers)
@@ -127,11 +136,12 @@ public:
             if (admission.status != 200) {
                 answer = {admission.status, kJson, admission.body};
             } else if (GatewayConfigService::owns(path)) {
-                answer = fromJson(_shared->gatewayConfig.answer(request, response, path,
-                                                                {admission.keyName, admission.scopes}));
+                answer = fromJson(_shared->gatewayConfig.answer(
+                    request, response, path,
+                    {admission.key ? admission.key->name : "", admission.key ? admission.key->scopes : 0}));
             } else {
                 const ReadingsAccessScope scope(admission.readings);
-                answer = route(request, response);
+                answer = route(request, response, admission, slot);
             }
         } catch (const Poco::Exception& error) {
             logStoreError(error);
@@ -181,7 +191,8 @@ private:
         return {answer.status, std::move(answer.contentType), std::move(answer.body)};
     }
 
-    Answer route(HTTPServerRequest& request, HTTPServerResponse& response) {
+    Answer route(HTTPServerRequest& request, HTTPServerResponse& response, const Admission& admission,
+                 RequestSlot& slot) {
         const std::string& method = request.getMethod();
         if (method != Poco::Net::HTTPRequest::HTTP_GET && method != Poco::Net::HTTPRequest::HTTP_HEAD)
             return fromJson(errorAnswer(405, "only GET and HEAD: the API is read-only"));
@@ -213,6 +224,10 @@ private:
                     return fromAirQuality(_shared->airQuality.latest(parameters, root));
                 case ServicePath::OpenApi:
                     return {200, kJson, openApiDocument()};
+                case ServicePath::Live:
+                    return {_shared->live.serve(admission, parameters, request, response,
+                                                [&] { slot.release(); }),
+                            "", "", true};
             }
         }
         if (path.compare(0, version.size(), version) != 0 ||
@@ -257,7 +272,8 @@ Poco::Net::ServerSocket listen(const ServerSettings& settings) {
 
 }  // namespace
 
-ApiServer::ApiServer(const ServerSettings& settings, const AccessSettings& access, ReadingsStore& store)
+ApiServer::ApiServer(const ServerSettings& settings, const AccessSettings& access, ReadingsStore& store,
+                     const LiveSettings& live)
     : _settings(settings) {
     Poco::Net::ServerSocket socket;
     try {
@@ -270,21 +286,24 @@ ApiServer::ApiServer(const ServerSettings& settings, const AccessSettings& acces
     const std::string host = settings.listenAddress.find(':') == std::string::npos
                                  ? settings.listenAddress
                                  : "[" + settings.listenAddress + "]";
-    _shared =
-        std::make_shared<Shared>(store, access, settings, settings.certificateFile.empty() ? "http" : "https",
-                                 host + ":" + std::to_string(_settings.port));
+    _shared = std::make_shared<Shared>(store, access, settings.map, live, settings.admin, settings.threads,
+                                       settings.baseUrl, settings.certificateFile.empty() ? "http" : "https",
+                                       host + ":" + std::to_string(_settings.port));
     Poco::Net::HTTPServerParams::Ptr parameters = new Poco::Net::HTTPServerParams;
-    parameters->setMaxThreads(settings.threads);
+    const int threads = settings.threads + _shared->live.threads();
+    parameters->setMaxThreads(threads);
     parameters->setMaxQueued(256);
     parameters->setTimeout(Poco::Timespan(10, 0));  // the longest wait for a request's next bytes
     parameters->setKeepAliveTimeout(Poco::Timespan(5, 0));
     parameters->setServerName("citysense-api");
-    _server = std::make_unique<Poco::Net::HTTPServer>(new Factory(_shared), socket, parameters);
+    _threads = std::make_unique<Poco::ThreadPool>(2, threads);
+    _server = std::make_unique<Poco::Net::HTTPServer>(new Factory(_shared), *_threads, socket, parameters);
     _shared->server = _server.get();
     _server->start();
 }
 
 ApiServer::~ApiServer() {
+    _shared->live.endAll();
     if (_server)
         _server->stopAll(true);
 }
@@ -302,6 +321,7 @@ void ApiServer::reconfigure(const AccessSettings& access) {
 }
 
 bool ApiServer::drain(Micros timeout) {
+    _shared->live.endAll();   // streams end at once; the requests under way may finish
     _server->stopAll(false);  // no new connections; kept-alive ones end after their request
     const auto end = std::chrono::steady_clock::now() + std::chrono::microseconds(timeout);
     while (_server->currentConnections() > 0 && std::chrono::steady_clock::now() < end)

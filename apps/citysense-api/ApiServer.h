@@ -7,6 +7,8 @@
 //   /health           JSON: whether the readings store answers, and the requests served (503 when it
 //                     does not)
 //   /metrics          Prometheus text: requests by status code, their durations, refusals
+//   /v1.1/live        the live stream, Server-Sent Events for keys with live:read (LiveService), on
+//                     threads beyond `threads` (one per open stream)
 //   /v1.1/admin/...   gateways' remote configuration, for keys with the admin scope (GatewayConfigService)
 // and, except for /health and /metrics, admits each request first (AccessControl: keys, rate limits,
 // what it may read), and answers anything else with a JSON 404, methods other than GET and HEAD
@@ -14,22 +16,28 @@
 #pragma once
 
 #include "ApiSettings.h"
+#include "LiveSettings.h"
 #include "ReadingsStore.h"
 #include "RequestMetrics.h"
 
 #include <memory>
 #include <string>
 
-namespace Poco::Net {
+namespace Poco {
+class ThreadPool;
+namespace Net {
 class HTTPServer;
 }
+}  // namespace Poco
 
 namespace citysense::api {
 
 class ApiServer {
 public:
     /// Listens and starts answering. Throws std::runtime_error naming the address when it cannot.
-    ApiServer(const ServerSettings& settings, const AccessSettings& access, ReadingsStore& store);
+    /// With `live` enabled, it subscribes for the live stream too.
+    ApiServer(const ServerSettings& settings, const AccessSettings& access, ReadingsStore& store,
+              const LiveSettings& live = {});
     ~ApiServer();
 
     /// The port actually bound (for port 0).
@@ -49,6 +57,7 @@ public:
 
 private:
     std::shared_ptr<Shared> _shared;
+    std::unique_ptr<Poco::ThreadPool> _threads;  ///< the server's: outlives it
     std::unique_ptr<Poco::Net::HTTPServer> _server;
     ServerSettings _settings;
 };

@@ -60,6 +60,8 @@ const OptionTable& apiOptions(const std::string& kind) {
         return api;
     if (kind == "store")
         return store;
+    if (kind == "live")
+        return liveOptions();
     return none;
 }
 
@@ -190,8 +192,10 @@ ApiSettings readApiSettings(const ConfigDocument& document, std::vector<ConfigIs
     for (const auto& section : document.sections) {
         if (section.values.count("") && section.name.empty())
             issues.push_back({"", section.kind, "a key outside any section", false, section.file});
-        else if (section.kind != "api" && section.kind != "store" && section.kind != "admin")
-            issues.push_back({section.label(), "", "unknown section (expected [api], [store] and [admin])"});
+        else if (section.kind != "api" && section.kind != "store" && section.kind != "live" &&
+                 section.kind != "admin")
+            issues.push_back(
+                {section.label(), "", "unknown section (expected [api], [store], [live], [admin])"});
         else if (!section.name.empty())
             issues.push_back({section.label(), "", "write [" + section.kind + "], without a name"});
     }
@@ -203,6 +207,7 @@ ApiSettings readApiSettings(const ConfigDocument& document, std::vector<ConfigIs
     settings.access = readAccess(api, issues);
     settings.server.admin = readAdminSettings(document, issues);
     settings.store = readStore(readSection(document, "store", issues), issues);
+    settings.live = readLiveSettings(readSection(document, "live", issues), issues);
     settings.store.sessions = settings.server.threads;  // a request uses one session at a time
     attributeFiles(document, issues);
     return settings;

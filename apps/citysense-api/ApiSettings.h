@@ -1,10 +1,12 @@
 // citysense-api's configuration: the [api] section (where it listens, the base URL of its links, TLS,
 // and who may see what: keys, the embargo, rate limits), the [store] section (the readings store it
-// reads) and the optional [admin] section (AdminSettings.h), each validated against its option table. Every
-// problem of the file is collected at once, naming its file, section and key.
+// reads), the optional [live] section (the live stream's subscription: LiveSettings.h) and the optional
+// [admin] section (gateways' remote configuration: AdminSettings.h), each validated against its option
+// table. Every problem of the file is collected at once, naming its file, section and key.
 #pragma once
 
 #include "AdminSettings.h"
+#include "LiveSettings.h"
 #include "RateLimit.h"
 
 #include <engine/Config.h>
@@ -57,9 +59,10 @@ struct ApiSettings {
     ServerSettings server;
     AccessSettings access;
     StoreSettings store;
+    LiveSettings live;
 };
 
-/// The option tables of "api" and "store" (empty for any other section kind).
+/// The option tables of "api", "store" and "live" (empty for any other section kind).
 const OptionTable& apiOptions(const std::string& kind);
 
 /// Validates `document` and reads it; every problem goes to `issues` (see hasErrors()).

@@ -2,8 +2,9 @@
 // Reads its configuration ([api], [store]), opens the store read-only, answers until SIGTERM or
 // SIGINT, then lets the requests under way finish before it exits. SIGHUP reads the configuration
 // again: a file with problems is reported and the running configuration kept; the keys file, embargo,
-// rate limits and log level change at once, the listener and the store only with a restart (the log
-// says so). Tells systemd when it is ready. `keys ...` manages the keys file instead (KeyCommands.h).
+// rate limits and log level change at once, the listener, the store and the live stream's [live]
+// section only with a restart (the log says so). Tells systemd when it is ready. `keys ...` manages the keys
+// file instead (KeyCommands.h).
 #include "ApiServer.h"
 #include "ApiSettings.h"
 #include "KeyCommands.h"
@@ -28,7 +29,7 @@ public:
         : ServiceApplication(
               "citysense-api",
               "-c FILE [--check | --daemon [--pidfile FILE] | keys add NAME --scopes LIST [--stations LIST] "
-              "[--expires TIME] [--rate LIMIT] | keys list | keys revoke NAME]",
+              "[--expires TIME] [--rate LIMIT] [--max-streams N] | keys list | keys revoke NAME]",
               "The citysense city data API: the readings store over HTTP(S), as OGC SensorThings API 1.1.") {}
 
 protected:
@@ -45,6 +46,10 @@ protected:
                        "from now (90d)",
                        "TIME");
         addValueOption(options, "rate", "keys add: the key's rate limit, e.g. 600/min, 20000/h", "LIMIT");
+        addValueOption(options, "max-streams",
+                       "keys add: live streams the key may have open at once (default: [live] "
+                       "max_streams_per_key)",
+                       "N");
     }
 
     int main(const ArgVec& arguments) override {
@@ -83,6 +88,18 @@ private:
     using Report = std::function<void(const std::string&)>;
 
     static void printProblem(const std::string& line) { std::cerr << line << "\n"; }
+
+    static bool liveChanged(const LiveSettings& next, const LiveSettings& running) {
+        const auto& a = next.connection;
+        const auto& b = running.connection;
+        return next.enabled != running.enabled || next.topics != running.topics ||
+               next.topicTemplate != running.topicTemplate || next.format != running.format ||
+               next.driver != running.driver || next.windowEvents != running.windowEvents ||
+               next.windowAge != running.windowAge || next.queueEvents != running.queueEvents ||
+               next.maxStreamsPerKey != running.maxStreamsPerKey || next.maxStreams != running.maxStreams ||
+               next.keepAlive != running.keepAlive || a.uri != b.uri || a.username != b.username ||
+               a.password != b.password || a.caFile != b.caFile || a.clientId != b.clientId;
+    }
 
     /// The settings, or nothing after reporting every problem of the file.
     static std::optional<ApiSettings> load(const std::string& path, const Report& report) {
@@ -133,6 +150,8 @@ private:
             next->store.connection != running.store.connection ||
             next->store.password != running.store.password)
             log.warning("reload: the [store] section takes effect only when citysense-api is restarted");
+        if (liveChanged(next->live, running.live))
+            log.warning("reload: the [live] section takes effect only when citysense-api is restarted");
         server.reconfigure(next->access);
         Poco::Logger::setLevel("", Poco::Logger::parseLevel(next->server.logLevel));
         running.access = next->access;
@@ -151,7 +170,7 @@ private:
         std::unique_ptr<ApiServer> server;
         try {
             store = std::make_unique<ReadingsStore>(settings.store);
-            server = std::make_unique<ApiServer>(settings.server, settings.access, *store);
+            server = std::make_unique<ApiServer>(settings.server, settings.access, *store, settings.live);
         } catch (const std::exception& error) {
             log.error(error.what());
             return EXIT_UNAVAILABLE;

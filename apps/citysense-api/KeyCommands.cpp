@@ -4,6 +4,7 @@
 
 #include <citysense/Options.h>
 
+#include <Poco/NumberParser.h>
 #include <Poco/Util/Application.h>
 
 #include <algorithm>
@@ -59,6 +60,13 @@ ApiKey keyFrom(const std::string& name, const std::string& key,
     }
     if (!option("rate").empty())
         made.rate = parseRateLimit(option("rate"));
+    if (!option("max-streams").empty()) {
+        Poco::UInt64 most = 0;
+        if (!Poco::NumberParser::tryParseUnsigned64(option("max-streams"), most) || most < 1 || most > 100000)
+            throw std::invalid_argument("--max-streams: '" + option("max-streams") +
+                                        "' is not a number of streams (1 to 100000)");
+        made.maxStreams = static_cast<int>(most);
+    }
     return made;
 }
 
@@ -86,7 +94,7 @@ int runKeyCommand(const std::vector<std::string>& arguments,
     const bool named = command == "add" || command == "revoke";
     if ((command != "list" && !named) || arguments.size() != (named ? 3u : 2u)) {
         err << "citysense-api: use keys add NAME --scopes LIST [--stations LIST] [--expires TIME] [--rate "
-               "LIMIT], "
+               "LIMIT] [--max-streams N], "
                "keys list, or keys revoke NAME\n";
         return App::EXIT_USAGE;
     }

@@ -67,6 +67,11 @@ ApiKey keyOf(const Poco::JSON::Object& object) {
         key.expires = timeOf(object, "expires");
     if (object.has("rate"))
         key.rate = parseRateLimit(object.getValue<std::string>("rate"));
+    if (object.has("max_streams")) {
+        key.maxStreams = object.getValue<int>("max_streams");
+        if (*key.maxStreams < 1)
+            throw std::invalid_argument("key '" + key.name + "': 'max_streams' is not a positive number");
+    }
     key.created = timeOf(object, "created");
     return key;
 }
@@ -82,6 +87,8 @@ Poco::JSON::Object::Ptr objectOf(const ApiKey& key) {
         object->set("expires", formatIsoTime(*key.expires));
     if (key.rate)
         object->set("rate", formatRateLimit(*key.rate));
+    if (key.maxStreams)
+        object->set("max_streams", *key.maxStreams);
     object->set("created", formatIsoTime(key.created));
     return object;
 }

@@ -1,5 +1,7 @@
 #include "OpenApiDocument.h"
 
+#include "LiveOpenApi.h"
+
 #include "ApiRoutes.h"
 #include "OpenApiAccess.h"
 #include "OpenApiAdmin.h"
@@ -213,6 +215,8 @@ Object::Ptr serviceOperation(ServicePath path) {
         case ServicePath::OpenApi:
             responses->set("200", response("this document", content("application/json", csvSchema())));
             return operation("This OpenAPI 3.0 document", nullptr, responses);
+        case ServicePath::Live:
+            return liveOperation();
     }
     return nullptr;
 }

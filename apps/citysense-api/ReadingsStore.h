@@ -132,6 +132,7 @@ public:
 private:
     friend class AirQualityStore;  // its queries use run(), timeMicros() and time()
     friend class ExportStore;      // and so do the CSV exports'
+    friend class LiveStore;        // and so does the live stream's look-up of sensors
     class Pool;
 
     /// Runs `work` on a session of the pool. When it fails, the pool is replaced (its sessions may be

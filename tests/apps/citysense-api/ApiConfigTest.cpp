@@ -1,5 +1,5 @@
 // citysense-api --check: every problem of a configuration at once, each naming its file, section and
-// key; the example configurations of etc/ are valid.
+// key ([live] included); the example configurations of etc/ are valid.
 #include "Programs.h"
 
 #include <gmock/gmock.h>
@@ -53,6 +53,20 @@ TEST_F(ApiConfig, NamesEveryProblemWithItsFileSectionAndKey) {
     EXPECT_THAT(result.output, HasSubstr(path + ": [store] connector: expected choice: 'postgres'"));
     EXPECT_THAT(result.output, HasSubstr(path + ": [cache] unknown section"));
     EXPECT_THAT(result.output, Not(HasSubstr("configuration is valid")));
+}
+
+TEST_F(ApiConfig, ChecksTheLiveSectionAsWell) {
+    const std::string path =
+        write("api.ini",
+              "[store]\nconnection = readings.db\n[live]\nenabled = true\nqueue_events = 0\n"
+              "topic = {system}/{nothing}\nuri = http://broker\nwindow = 5\n");
+    const CommandResult result = check(path);
+    EXPECT_NE(result.status, 0);
+    EXPECT_THAT(result.output,
+                HasSubstr(path + ": [live] queue_events: expected integer: 0 is out of range"));
+    EXPECT_THAT(result.output, HasSubstr(path + ": [live] window: unknown option"));
+    EXPECT_THAT(result.output, HasSubstr(path + ": [live] topic: "));
+    EXPECT_THAT(result.output, HasSubstr(path + ": [live] uri: "));
 }
 
 TEST_F(ApiConfig, AFragmentsProblemNamesTheFragment) {

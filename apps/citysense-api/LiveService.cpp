@@ -1,0 +1,197 @@
+#include "LiveService.h"
+
+#include "SensingService.h"
+
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/StreamSocket.h>
+#include <Poco/NumberParser.h>
+#include <Poco/StringTokenizer.h>
+
+#include <sys/socket.h>
+
+namespace citysense::api {
+
+namespace {
+
+constexpr Micros kKeyCheckInterval = kMicrosPerSecond;
+// How long a stream's thread, woken by an event, waits for more before it writes: a burst costs one
+// wake-up and one write, not one per event, for at most this much latency.
+constexpr Micros kGatherTime = 20 * 1000;
+
+using Poco::Net::HTTPServerResponse;
+
+/// Whether the client has closed its end of the connection (a stream's client sends nothing more).
+bool closedByClient(int descriptor) {
+    char byte = 0;
+    return ::recv(descriptor, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
+int answer(HTTPServerResponse& response, int status, const std::string& message) {
+    const std::string body = errorAnswer(status, message).body;
+    if (status == 401)
+        response.set("WWW-Authenticate",
+                     "Bearer error=\"invalid_token\", error_description=\"" + message + "\"");
+    response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+    response.setContentType("application/json");
+    response.setContentLength(static_cast<std::streamsize>(body.size()));
+    response.sendBuffer(body.data(), body.size());
+    return status;
+}
+
+/// "1,2,3" → {1, 2, 3}; throws std::invalid_argument naming the parameter.
+std::set<std::int64_t> ids(const std::string& name, const std::string& text) {
+    std::set<std::int64_t> result;
+    for (const std::string& item : Poco::StringTokenizer(text, ",", Poco::StringTokenizer::TOK_TRIM)) {
+        Poco::Int64 id = 0;
+        if (!Poco::NumberParser::tryParse64(item, id) || id < 1)
+            throw std::invalid_argument(name + ": '" + item + "' is not an id (a positive integer)");
+        result.insert(id);
+    }
+    return result;
+}
+
+/// The request's filters; throws std::invalid_argument naming a parameter that is wrong.
+LiveFilter requestFilter(const Poco::URI::QueryParameters& parameters) {
+    LiveFilter filter;
+    std::set<std::string> seen;
+    for (const auto& [name, value] : parameters) {
+        if (!seen.insert(name).second)
+            throw std::invalid_argument(name + ": given twice");
+        if (name == "things") {
+            filter.things = ids(name, value);
+        } else if (name == "datastreams") {
+            filter.datastreams = ids(name, value);
+        } else if (name == "quantities") {
+            for (const std::string& item : Poco::StringTokenizer(
+                     value, ",", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY)) {
+                const std::optional<Quantity> quantity = quantityByName(item);
+                if (!quantity)
+                    throw std::invalid_argument("quantities: '" + item + "' is not a quantity");
+                filter.quantities.insert(*quantity);
+            }
+        } else {
+            throw std::invalid_argument(name +
+                                        ": unknown parameter (known: things, datastreams, quantities)");
+        }
+    }
+    return filter;
+}
+
+}  // namespace
+
+LiveService::LiveService(const LiveSettings& settings, ReadingsStore& store, AccessControl& access)
+    : _settings(settings),
+      _access(access),
+      _hub(settings.windowEvents, settings.windowAge, settings.queueEvents) {
+    if (settings.enabled)
+        _feed = std::make_unique<LiveFeed>(settings, store, _hub);
+}
+
+LiveService::~LiveService() = default;
+
+int LiveService::serve(const Admission& admitted, const Poco::URI::QueryParameters& parameters,
+                       Poco::Net::HTTPServerRequest& request, HTTPServerResponse& response,
+                       const std::function<void()>& release) {
+    if (!admitted.key)
+        return answer(response, 401, "the live stream needs an API key with the live:read scope");
+    const ApiKey& key = *admitted.key;
+    if (!key.allows(kLiveRead))
+        return answer(response, 403, "this API key does not have the live:read scope");
+    if (!_settings.enabled)
+        return answer(response, 404, "the live stream is not enabled on this server");
+    LiveFilter filter;
+    try {
+        filter = requestFilter(parameters);
+    } catch (const std::invalid_argument& error) {
+        return answer(response, 400, error.what());
+    }
+    filter.stations = key.stations;
+    std::optional<std::uint64_t> after;
+    if (request.has("Last-Event-ID")) {
+        Poco::UInt64 id = 0;
+        if (!Poco::NumberParser::tryParseUnsigned64(request.get("Last-Event-ID"), id))
+            return answer(response, 400, "Last-Event-ID: not an event id of this stream");
+        after = id;
+    }
+    Poco::Net::StreamSocket& socket = static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket();
+    const int descriptor = socket.impl()->sockfd();
+    socket.setNoDelay(true);  // an event goes out when written, not after the client's delayed ACK
+    // Ends the connection, and a write blocked on it, from the hub's thread.
+    auto cutOff = [descriptor] { ::shutdown(descriptor, SHUT_RDWR); };
+    const int keyLimit = key.maxStreams ? *key.maxStreams : _settings.maxStreamsPerKey;
+    LiveHub::Opening opening =
+        _hub.open(std::move(filter), key.name, keyLimit, _settings.maxStreams, after, cutOff, steadyMicros());
+    switch (opening.refusal) {
+        case LiveHub::Refusal::None:
+            break;
+        case LiveHub::Refusal::KeyLimit:
+            return answer(response, 429,
+                          "this API key has " + std::to_string(keyLimit) +
+                              " live streams open already, as many as it may: close one first");
+        case LiveHub::Refusal::TotalLimit:
+            return answer(response, 503,
+                          "the server has as many live streams open as it may: try again later");
+        case LiveHub::Refusal::Ended:
+            return answer(response, 503, "the service is stopping");
+    }
+    const std::shared_ptr<LiveStream> stream = opening.stream;
+    release();
+    response.setStatus(HTTPServerResponse::HTTP_OK);
+    response.setContentType("text/event-stream; charset=utf-8");
+    response.set("Cache-Control", "no-cache");
+    response.set("X-Accel-Buffering", "no");  // for a proxy in front: pass events on at once
+    response.setKeepAlive(false);             // the body ends when the connection does
+    response.setChunkedTransferEncoding(false);
+    if (request.getMethod() == Poco::Net::HTTPRequest::HTTP_HEAD) {
+        response.send();
+        _hub.close(stream);
+        return 200;
+    }
+    try {
+        std::ostream& out = response.send();
+        out << "retry: 2000\n\n";
+        if (opening.gap)
+            out << "event: gap\ndata: " << *opening.gap << "\n\n";
+        for (const LiveEvent& event : opening.backlog)
+            out << *event.text;
+        _hub.countSent(opening.backlog.size());
+        out.flush();
+        Micros lastWrite = steadyMicros();
+        Micros lastKeyCheck = lastWrite;
+        while (out) {
+            LiveStream::Taken taken =
+                stream->take(std::min(kKeyCheckInterval, _settings.keepAlive), kGatherTime);
+            if (taken.slow || taken.ended || (taken.events.empty() && closedByClient(descriptor)))
+                break;
+            const Micros steady = steadyMicros();
+            for (const LiveEvent& event : taken.events)
+                out << *event.text;
+            _hub.countSent(taken.events.size());
+            if (!taken.events.empty()) {
+                lastWrite = steady;
+            } else if (steady - lastWrite >= _settings.keepAlive) {
+                out << ": keep-alive\n\n";
+                lastWrite = steady;
+            }
+            if (steady - lastKeyCheck >= kKeyCheckInterval) {
+                lastKeyCheck = steady;
+                if (!_access.stillAdmits(key, nowMicros())) {
+                    out << "event: end\ndata: {\"reason\":\"the API key was revoked or has expired\"}\n\n";
+                    out.flush();
+                    break;
+                }
+            }
+            out.flush();
+        }
+    } catch (const Poco::Exception&) {
+        // The client went away, or was cut off.
+    }
+    _hub.close(stream);
+    return 200;
+}
+
+std::string LiveService::prometheusText() const {
+    return _hub.prometheusText() + (_feed ? _feed->prometheusText() : "");
+}
+
+}  // namespace citysense::api

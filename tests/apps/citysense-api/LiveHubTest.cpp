@@ -1,0 +1,108 @@
+// The live stream's hub and streams alone: ids, the resume window and its gap, the per-key and total
+// limits, a slow stream cut off once without holding up the others, and the filters.
+#include "LiveHub.h"
+
+#include <gtest/gtest.h>
+
+namespace citysense::api {
+namespace {
+
+std::shared_ptr<const LiveObservation> observation(std::int64_t datastream, std::int64_t thing,
+                                                   Quantity quantity = Quantity::NO2,
+                                                   const std::string& street = "street_01") {
+    auto made = std::make_shared<LiveObservation>();
+    made->datastream = datastream;
+    made->thing = thing;
+    made->quantity = quantity;
+    made->system = "hypo_city";
+    made->city = "city_01";
+    made->street = street;
+    made->data = "{}";
+    return made;
+}
+
+const auto kNoCutOff = [] {};
+
+TEST(LiveHub, NumbersEventsAndResumesAfterALastEventIdItStillKeeps) {
+    LiveHub hub(3, 60 * kMicrosPerSecond, 500);
+    auto watcher = hub.open({}, "key", 10, 10, std::nullopt, kNoCutOff, 0);
+    for (int reading = 0; reading < 5; ++reading)
+        hub.publish(observation(3, 1), 0);
+    const auto taken = watcher.stream->take(0, 0);
+    ASSERT_EQ(taken.events.size(), 5u);
+    for (std::size_t at = 1; at < 5; ++at)
+        EXPECT_EQ(taken.events[at].id, taken.events[at - 1].id + 1);
+    EXPECT_EQ(*taken.events[0].text,
+              "id: " + std::to_string(taken.events[0].id) + "\nevent: observation\ndata: {}\n\n");
+
+    const auto resumed = hub.open({}, "key", 10, 10, taken.events[2].id, kNoCutOff, 0);
+    EXPECT_FALSE(resumed.gap);
+    ASSERT_EQ(resumed.backlog.size(), 2u);
+    EXPECT_EQ(resumed.backlog[0].id, taken.events[3].id);
+
+    const auto late = hub.open({}, "key", 10, 10, taken.events[0].id, kNoCutOff, 0);
+    ASSERT_TRUE(late.gap);
+    EXPECT_NE(late.gap->find("\"resumesAfter\":" + std::to_string(taken.events[1].id)), std::string::npos);
+    EXPECT_EQ(late.backlog.size(), 3u);
+
+    const auto fromAnotherRun = hub.open({}, "key", 10, 10, taken.events[4].id + 100, kNoCutOff, 0);
+    EXPECT_TRUE(fromAnotherRun.gap);
+}
+
+TEST(LiveHub, ForgetsEventsOlderThanTheWindowsAge) {
+    LiveHub hub(100, 10 * kMicrosPerSecond, 500);
+    hub.publish(observation(3, 1), 0);
+    hub.publish(observation(3, 1), 5 * kMicrosPerSecond);
+    const auto opened = hub.open({}, "key", 10, 10, 0, kNoCutOff, 12 * kMicrosPerSecond);
+    EXPECT_TRUE(opened.gap);
+    EXPECT_EQ(opened.backlog.size(), 1u);
+}
+
+TEST(LiveHub, LimitsStreamsPerKeyAndInAll) {
+    LiveHub hub(10, kMicrosPerSecond, 500);
+    auto first = hub.open({}, "a", 2, 3, std::nullopt, kNoCutOff, 0);
+    auto second = hub.open({}, "a", 2, 3, std::nullopt, kNoCutOff, 0);
+    EXPECT_EQ(hub.open({}, "a", 2, 3, std::nullopt, kNoCutOff, 0).refusal, LiveHub::Refusal::KeyLimit);
+    auto other = hub.open({}, "b", 2, 3, std::nullopt, kNoCutOff, 0);
+    EXPECT_EQ(hub.open({}, "c", 2, 3, std::nullopt, kNoCutOff, 0).refusal, LiveHub::Refusal::TotalLimit);
+    hub.close(first.stream);
+    EXPECT_EQ(hub.open({}, "a", 2, 3, std::nullopt, kNoCutOff, 0).refusal, LiveHub::Refusal::None);
+    hub.endAll();
+    EXPECT_TRUE(second.stream->take(0, 0).ended);
+    EXPECT_EQ(hub.open({}, "d", 2, 3, std::nullopt, kNoCutOff, 0).refusal, LiveHub::Refusal::Ended);
+}
+
+TEST(LiveHub, CutsOffASlowStreamOnceAndKeepsFeedingTheOthers) {
+    LiveHub hub(10, kMicrosPerSecond, 3);
+    int cutOffs = 0;
+    auto slow = hub.open(
+        {}, "key", 10, 10, std::nullopt, [&] { ++cutOffs; }, 0);
+    auto fast = hub.open({}, "key", 10, 10, std::nullopt, kNoCutOff, 0);
+    for (int reading = 0; reading < 6; ++reading) {
+        hub.publish(observation(3, 1), 0);
+        EXPECT_EQ(fast.stream->take(0, 0).events.size(), 1u);
+    }
+    EXPECT_EQ(cutOffs, 1);
+    EXPECT_TRUE(slow.stream->take(0, 0).slow);
+    EXPECT_NE(hub.prometheusText().find("citysense_api_live_slow_consumers_total 1\n"), std::string::npos);
+}
+
+TEST(LiveFilter, KeepsToThingsDatastreamsQuantitiesAndTheKeysStations) {
+    EXPECT_TRUE(LiveFilter{}.accepts(*observation(3, 1)));
+    LiveFilter thing2;
+    thing2.things = {2};
+    EXPECT_FALSE(thing2.accepts(*observation(3, 1)));
+    LiveFilter datastreams;
+    datastreams.datastreams = {3, 4};
+    EXPECT_TRUE(datastreams.accepts(*observation(3, 1)));
+    LiveFilter so2;
+    so2.quantities = {Quantity::SO2};
+    EXPECT_FALSE(so2.accepts(*observation(3, 1)));
+    LiveFilter street2;
+    street2.stations = {"hypo_city/city_01/street_02"};
+    EXPECT_FALSE(street2.accepts(*observation(3, 1)));
+    EXPECT_TRUE(street2.accepts(*observation(5, 2, Quantity::NO2, "street_02")));
+}
+
+}  // namespace
+}  // namespace citysense::api
