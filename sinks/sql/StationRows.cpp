@@ -3,9 +3,29 @@
 #include <Poco/Data/Statement.h>
 #include <Poco/Nullable.h>
 
+#include <stdexcept>
+
 namespace citysense::sql {
 
 using namespace Poco::Data::Keywords;
+
+namespace {
+
+// MariaDB: a locking read sees the row as last committed. A plain SELECT reads the transaction's
+// snapshot, which misses a row another writer (a second ingest) committed after the snapshot was taken,
+// though the INSERT before it found that row's key taken.
+std::string latest(bool sqlite, const std::string& select) {
+    return sqlite ? select : select + " LOCK IN SHARE MODE";
+}
+
+/// Ids start at 1: 0 is no row, which must never become a reading's sensor.
+std::int64_t found(std::int64_t id, const std::string& what) {
+    if (id == 0)
+        throw std::runtime_error("the " + what + " row was neither made nor found");
+    return id;
+}
+
+}  // namespace
 
 std::string insertUnlessPresent(bool sqlite, const std::string& into, const std::string& keyColumn) {
     return "INSERT INTO " + into +
@@ -22,9 +42,9 @@ std::int64_t stationRow(Poco::Data::Session& session, bool sqlite, const Station
         sqlite, "stations (system, city, street, latitude, longitude) VALUES (?, ?, ?, ?, ?)", "id"),
         bind(station.system), bind(station.city), bind(station.street), bind(latitude), bind(longitude), now;
     std::int64_t id = 0;
-    session << "SELECT id FROM stations WHERE system = ? AND city = ? AND street = ?", into(id),
-        bind(station.system), bind(station.city), bind(station.street), now;
-    return id;
+    session << latest(sqlite, "SELECT id FROM stations WHERE system = ? AND city = ? AND street = ?"),
+        into(id), bind(station.system), bind(station.city), bind(station.street), now;
+    return found(id, "station " + station.system + "/" + station.city + "/" + station.street);
 }
 
 std::int64_t sensorRow(Poco::Data::Session& session, bool sqlite, std::int64_t station, Quantity quantity,
@@ -34,9 +54,9 @@ std::int64_t sensorRow(Poco::Data::Session& session, bool sqlite, std::int64_t s
                                    "id"),
         bind(station), bind(std::string(row.name)), bind(std::string(row.unit)), bind(driver), now;
     std::int64_t id = 0;
-    session << "SELECT id FROM sensors WHERE station_id = ? AND quantity = ? AND driver = ?", into(id),
-        bind(station), bind(std::string(row.name)), bind(driver), now;
-    return id;
+    session << latest(sqlite, "SELECT id FROM sensors WHERE station_id = ? AND quantity = ? AND driver = ?"),
+        into(id), bind(station), bind(std::string(row.name)), bind(driver), now;
+    return found(id, std::string(row.name) + " sensor of " + driver);
 }
 
 }  // namespace citysense::sql

@@ -1,6 +1,7 @@
 // The rows of stations and sensors the sql sink writes readings and announcements against: found by
 // their unique keys, made when they are not there yet (a row another writer made meanwhile is
-// found, not made twice). Within the caller's transaction.
+// found, not made twice, even when it committed after the caller's transaction began). Within the
+// caller's transaction; a row neither made nor found throws, so no reading is written against id 0.
 #pragma once
 
 #include <citysense/Sample.h>

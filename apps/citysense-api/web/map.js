@@ -22,6 +22,7 @@
     stations: new Map(), // Thing id → { properties, marker, liveBands }
     clockSkew: 0, // the server's clock minus the browser's, ms
     live: null,
+    refusal: '', // why the last key was refused, shown until another is entered
     openStation: null,
     fitted: false,
   };
@@ -300,7 +301,8 @@
   function refuseKey(message) {
     stopLive();
     forgetKey();
-    setStatus(`The key was refused (${message}): showing the public data, delayed by the embargo.`);
+    state.refusal = message;
+    setStatus(publicStatus());
     refresh();
   }
 
@@ -314,15 +316,22 @@
   async function refresh() {
     try {
       await loadSnapshot();
-      if (!state.key) setStatus(`Public data, delayed by the embargo; updated ${new Date().toLocaleTimeString()}.`);
+      if (!state.key) setStatus(`${publicStatus()} Updated ${new Date().toLocaleTimeString()}.`);
     } catch (error) {
       if (state.key && error.status === 401) refuseKey(error.message);
       else setStatus(`The stations could not be loaded: ${error.message}. Trying again in a minute.`);
     }
   }
 
+  // What the page shows without a key, and why when a key was refused (kept over the refreshes).
+  function publicStatus() {
+    const shown = 'showing the public data, delayed by the embargo.';
+    return state.refusal ? `The key was refused (${state.refusal}): ${shown}` : `Public data: ${shown}`;
+  }
+
   async function useKey(key) {
     state.key = key;
+    state.refusal = '';
     try {
       await loadSnapshot();
     } catch (error) {
