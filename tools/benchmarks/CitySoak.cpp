@@ -6,27 +6,35 @@
 //   citysense-bench-soak --uri ssl://H:P --ca-file FILE --identities FILE --clients N --duration S
 //                        --monitor-user NAME --monitor-password-file FILE
 //                        --host H --port N --database DB --user U --password-file FILE
-//                        [--interval S] [--connect-rate R] [--poll-ms MS] [--lookback S] [--grace S]
-//                        [--watch NAME=PID ...]
+//                        [--processes P] [--interval S] [--connect-rate R] [--poll-ms MS] [--lookback S]
+//                        [--grace S] [--watch NAME=PID ...]
+// The gateways are split into P processes (default one per 500 gateways: SoakFleet.h says why), forked
+// before anything else starts; this one polls the database and reports.
 // Readings: published (handed to a connected client), acknowledged (PUBACK), stored (a row), lost
 // (acknowledged, no row), duplicated (rows beyond the first of a reading; the key (sensor, time) should
 // make that impossible), unexpected (rows of no reading published). Latency: from the reading's time
 // (when its gateway was due to publish it, which the generator keeps to within its printed lag) to the
-// first poll that sees its row: visibility, which is commit plus at most one poll period.
+// first poll that sees its row: visibility, which is commit plus at most one poll period. After the last
+// publish the pipeline drains until every acknowledged reading has its row or the rows stop growing for
+// --grace seconds (default 30).
 // Exits 1 when a reading is lost or duplicated, a row is unexpected, or a gateway could not connect.
 #include "BenchSupport.h"
 #include "MariaDbConnection.h"
 #include "SoakFleet.h"
 #include "SoakLedger.h"
+#include "SoakShared.h"
 #include "SoakStore.h"
 
 #include <mqtt/async_client.h>
 
+#include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <stdexcept>
@@ -48,11 +56,12 @@ struct Setup {
     FleetSettings fleet;
     MariaDbAddress server;
     std::size_t clients = 5000;
+    std::size_t processes = 0;  ///< 0: one per 500 gateways
     double duration = 600;
     double interval = 10;
     double pollMs = 200;
     double lookback = 30;
-    double grace = 60;
+    double grace = 30;
     std::string monitorUser;
     std::string monitorPasswordFile;
     std::vector<WatchedProcess> watched;
@@ -150,88 +159,159 @@ std::size_t acknowledgedSoFar(const SoakLedger& ledger) {
     return count;
 }
 
+/// Waits until `done` or `seconds` have passed.
+template <class Done>
+void waitFor(double seconds, Done done) {
+    const Micros deadline = nowMicros() + static_cast<Micros>(seconds * 1e6);
+    while (!done() && nowMicros() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+}
+
+/// A process of the generator: gateways [first, end) connect, publish once the plan has its start, and
+/// disconnect once the report is made. Its exit status.
+int runSlice(const Setup& setup, SoakLedger& ledger, FleetTally& tally, std::size_t first, std::size_t end) {
+    try {
+        SoakFleet fleet(setup.fleet, ledger, tally, first, end, setup.fleet.connectRate / setup.processes);
+        fleet.connect(60);
+        waitFor(24 * 3600, [&] { return tally.start != 0; });
+        ledger.startAt(tally.start);
+        fleet.publish();
+        fleet.awaitAcknowledgements(30);
+        --tally.publishing;
+        waitFor(24 * 3600, [&] { return tally.disconnect.load(); });
+        fleet.disconnect();
+        return 0;
+    } catch (const std::exception& error) {
+        std::fprintf(stderr, "citysense-bench-soak: gateways %zu to %zu: %s\n", first, end - 1, error.what());
+        --tally.publishing;
+        return 1;
+    }
+}
+
 int run(const Setup& setup) {
     SoakPlan plan;
     plan.gateways = setup.clients;
     plan.interval = static_cast<Micros>(setup.interval * 1e6);
     plan.rounds = std::max<std::size_t>(1, static_cast<std::size_t>(setup.duration / setup.interval + 0.5));
     SoakLedger ledger(plan);
-    const double cpuStart = ownCpuMicros();
-    BrokerMonitor monitor(setup);
-    SoakFleet fleet(setup.fleet, ledger);
-    SoakStore store(setup.server, ledger, setup.pollMs, setup.lookback);
-
+    FleetTally& fleet = *sharedArray<FleetTally>(1);
     std::printf(
-        "city soak: %zu gateways (TLS, one identity and station each), 9 tsv readings every %.0f s at "
-        "QoS 1 (%.0f readings/s), %.0f s; %ld CPUs\n",
-        setup.clients, setup.interval,
+        "city soak: %zu gateways (TLS, one identity and station each; %zu generator processes), 9 tsv "
+        "readings every %.0f s at QoS 1 (%.0f readings/s), %.0f s; %ld CPUs\n",
+        setup.clients, setup.processes, setup.interval,
         static_cast<double>(setup.clients * soakQuantities().size()) / setup.interval, setup.duration,
         sysconf(_SC_NPROCESSORS_ONLN));
     std::fflush(stdout);
-    fleet.connect(60);
-    const FleetCounts ramp = fleet.counts();
+
+    // The slices first, before this process starts any thread; each ends with this process.
+    const Micros rampStart = nowMicros();
+    const pid_t parent = getpid();
+    fleet.publishing = setup.processes;
+    std::vector<pid_t> slices;
+    for (std::size_t k = 0; k < setup.processes; ++k) {
+        const std::size_t first = setup.clients * k / setup.processes;
+        const std::size_t end = setup.clients * (k + 1) / setup.processes;
+        const pid_t pid = fork();
+        if (pid < 0)
+            throw std::runtime_error("fork failed");
+        if (pid == 0) {
+            if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+                _exit(1);
+            _exit(runSlice(setup, ledger, fleet, first, end));
+        }
+        slices.push_back(pid);
+    }
+    BrokerMonitor monitor(setup);
+    SoakStore store(setup.server, ledger, setup.pollMs, setup.lookback);
+    waitFor(setup.clients / setup.fleet.connectRate + 60,
+            [&] { return fleet.connected + fleet.refused >= setup.clients; });
     std::printf("  connections: %zu of %zu accepted, %zu refused, in %.1f s (%.0f/s asked for)\n",
-                ramp.connected, setup.clients, ramp.refused, ramp.rampSeconds, setup.fleet.connectRate);
+                fleet.connected.load(), setup.clients, fleet.refused.load(),
+                static_cast<double>(nowMicros() - rampStart) / 1e6, setup.fleet.connectRate);
     std::fflush(stdout);
 
     ledger.startAt(nowMicros() + kMicrosPerSecond);
+    fleet.start = ledger.plan().start;
     store.start();
-    fleet.publish();
-    fleet.awaitAcknowledgements(30);
+    // Every slice done publishing and answered, or ended: at most 2 minutes after the last round.
+    waitFor(setup.duration + 120, [&] { return fleet.publishing == 0; });
+    // The pipeline drains: until every acknowledged reading has a row, or the rows stop growing for
+    // --grace seconds (only then is a reading without a row lost, not late).
+    const Micros published = nowMicros();
     const std::size_t acknowledged = acknowledgedSoFar(ledger);
-    const Micros graceEnd = nowMicros() + static_cast<Micros>(setup.grace * 1e6);
-    while (store.seen() < acknowledged && nowMicros() < graceEnd && store.error().empty())
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::size_t stored = 0;
+    Micros growing = published;
+    while (store.error().empty()) {
+        const std::size_t now = store.rows();
+        if (now >= acknowledged)
+            break;
+        if (now > stored) {
+            stored = now;
+            growing = nowMicros();
+        } else if (nowMicros() - growing > static_cast<Micros>(setup.grace * 1e6)) {
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+    const double drainSeconds = static_cast<double>(nowMicros() - published) / 1e6;
     store.stop();
     if (!store.error().empty())
         throw std::runtime_error("the poller failed: " + store.error());
 
-    // Before anything stops: what the servers and this process spent, and what the broker counts.
+    // Before anything stops: what the servers and the generator spent, and what the broker counts.
     std::vector<std::pair<double, double>> usage;
     for (const auto& process : setup.watched)
         usage.emplace_back(processCpuMicros(process.pid) / 1e6, peakRssMiB(process.pid));
-    const double ownCpu = (ownCpuMicros() - cpuStart) / 1e6;
-    const double ownRss = peakRssMiB(getpid());
+    double generatorCpu = ownCpuMicros() / 1e6;
+    double generatorRss = peakRssMiB(getpid());
+    for (const pid_t pid : slices) {
+        generatorCpu += processCpuMicros(pid) / 1e6;
+        generatorRss += peakRssMiB(pid);
+    }
     double load[3] = {0, 0, 0};
     getloadavg(load, 3);
 
     const StoreCounts rows = store.scan();
     const Tally counts = tally(ledger);
-    const FleetCounts fleetCounts = fleet.counts();
-    const auto latencies = store.latencies();
+    const auto firstRound = store.latencies(true);
+    const auto laterRounds = store.latencies(false);
     const auto periods = store.pollPeriods();
 
     std::printf(
         "  readings: %zu published, %zu acknowledged, %zu stored; lost %zu (goal 0), duplicated %zu "
-        "(goal 0)\n",
-        counts.published, counts.acknowledged, counts.stored, counts.lost, counts.duplicated);
+        "(goal 0); drained %.1f s after publishing ended\n",
+        counts.published, counts.acknowledged, counts.stored, counts.lost, counts.duplicated, drainSeconds);
     std::printf(
         "    also: %zu not published (gateway not connected), %zu refused by the client or broker, %zu "
         "never answered, %zu stored though unacknowledged, %zu rows of no reading published\n",
-        fleetCounts.skipped, counts.refused, counts.unanswered, counts.storedUnacknowledged, rows.unexpected);
-    std::printf(
-        "  latency ms, reading's time → row visible to a reader: p50 %.0f  p95 %.0f  p99 %.0f  max %.0f  "
-        "(%zu readings timed",
-        ms(nearestRank(latencies, 50)), ms(nearestRank(latencies, 95)), ms(nearestRank(latencies, 99)),
-        latencies.empty() ? 0.0 : ms(latencies.back()), latencies.size());
+        fleet.skipped.load(), counts.refused, counts.unanswered, counts.storedUnacknowledged,
+        rows.unexpected);
+    const auto printLatencies = [](const char* which, const std::vector<Micros>& latencies) {
+        std::printf("    %s: p50 %.0f  p95 %.0f  p99 %.0f  max %.0f  (%zu readings)\n", which,
+                    ms(nearestRank(latencies, 50)), ms(nearestRank(latencies, 95)),
+                    ms(nearestRank(latencies, 99)), latencies.empty() ? 0.0 : ms(latencies.back()),
+                    latencies.size());
+    };
+    std::printf("  latency ms, reading's time → row visible to a reader (commit + at most a poll period):\n");
+    printLatencies("after the first round", laterRounds);
+    printLatencies("first round (the ingests register 9 sensors a station)", firstRound);
     if (counts.untimed)
-        std::printf("; %zu more became visible more than %.0f s after their time and are not timed",
+        std::printf("    %zu more became visible more than %.0f s after their time and are not timed\n",
                     counts.untimed, setup.lookback);
     std::printf(
-        ")\n    resolution: a poll every %.0f ms median, %.0f ms p99; the generator published %.1f ms "
+        "    resolution: a poll every %.0f ms median, %.0f ms p99; the generator published %.1f ms "
         "p99, %.1f ms max after a reading's time\n",
-        ms(nearestRank(periods, 50)), ms(nearestRank(periods, 99)), ms(fleetCounts.schedulingLagP99),
-        ms(fleetCounts.schedulingLagMax));
+        ms(nearestRank(periods, 50)), ms(nearestRank(periods, 99)), fleet.lagPercentile(99), fleet.lagMax());
     std::printf(
         "  broker: %ld clients connected at most ($SYS/broker/clients/connected), %ld at the end; %zu "
         "connections lost during the run\n",
-        monitor.highest(), monitor.latest(), fleetCounts.lost);
+        monitor.highest(), monitor.latest(), fleet.lost.load());
     std::printf("  CPU seconds and peak RSS (VmHWM), each process since its start:\n");
     for (std::size_t i = 0; i < setup.watched.size(); ++i)
         std::printf("    %-12s %8.1f s  %8.1f MiB\n", setup.watched[i].name.c_str(), usage[i].first,
                     usage[i].second);
-    std::printf("    %-12s %8.1f s  %8.1f MiB  (this generator, %zu clients)\n", "gateways", ownCpu, ownRss,
-                setup.clients);
+    std::printf("    %-12s %8.1f s  %8.1f MiB  (the generator, %zu processes together)\n", "gateways",
+                generatorCpu, generatorRss, setup.processes);
     std::printf(
         "  machine load average at the end: %.2f %.2f %.2f (1, 5, 15 min; highest 1-min seen %.2f), "
         "%ld CPUs shared with whatever else runs\n",
@@ -248,12 +328,17 @@ int run(const Setup& setup) {
         fail(std::to_string(counts.duplicated) + " readings were stored more than once");
     if (rows.unexpected)
         fail(std::to_string(rows.unexpected) + " rows are no reading that was published");
-    if (fleetCounts.connected < setup.clients)
-        fail(std::to_string(setup.clients - fleetCounts.connected) + " gateways could not connect");
+    if (fleet.connected < setup.clients)
+        fail(std::to_string(setup.clients - fleet.connected) + " gateways could not connect");
     if (counts.acknowledged == 0)
         fail("no reading was acknowledged");
     std::fflush(stdout);
-    fleet.disconnect();
+    fleet.disconnect = true;
+    for (const pid_t pid : slices) {
+        int sliceStatus = 0;
+        if (waitpid(pid, &sliceStatus, 0) != pid || !WIFEXITED(sliceStatus) || WEXITSTATUS(sliceStatus) != 0)
+            status = 1;
+    }
     return status;
 }
 
@@ -271,6 +356,7 @@ int main(int argc, char** argv) {
              {"--ca-file", [&](const std::string& value) { setup.fleet.caFile = value; }},
              {"--identities", [&](const std::string& value) { setup.fleet.identitiesFile = value; }},
              {"--clients", [&](const std::string& value) { setup.clients = std::stoul(value); }},
+             {"--processes", [&](const std::string& value) { setup.processes = std::stoul(value); }},
              {"--duration", number(setup.duration)},
              {"--interval", number(setup.interval)},
              {"--connect-rate", number(setup.fleet.connectRate)},
@@ -293,6 +379,9 @@ int main(int argc, char** argv) {
             throw std::invalid_argument(
                 "--uri, --ca-file, --identities, --monitor-user, --monitor-password-file, --user and "
                 "--password-file are required");
+        if (setup.processes == 0)
+            setup.processes = std::max<std::size_t>(1, (setup.clients + 499) / 500);
+        setup.processes = std::min(setup.processes, std::max<std::size_t>(1, setup.clients));
         if (setup.clients == 0 || setup.duration <= 0 || setup.interval <= 0 || setup.fleet.connectRate <= 0)
             throw std::invalid_argument(
                 "--clients, --duration, --interval and --connect-rate must be positive");

@@ -31,31 +31,68 @@ std::size_t readingOf(const ::mqtt::token& token) {
 
 }  // namespace
 
+void FleetTally::countLag(Micros lag) {
+    const auto ms = static_cast<std::size_t>(std::max<Micros>(0, lag) / 1000);
+    ++lagMs[std::min(ms, kLagBuckets - 1)];
+}
+
+double FleetTally::lagPercentile(double p) const {
+    std::size_t total = 0;
+    for (const auto& bucket : lagMs)
+        total += bucket;
+    const auto rank = static_cast<std::size_t>(p / 100.0 * static_cast<double>(total));
+    std::size_t below = 0;
+    for (std::size_t ms = 0; ms < kLagBuckets; ++ms) {
+        below += lagMs[ms];
+        if (below > rank)
+            return static_cast<double>(ms + 1);
+    }
+    return 0;
+}
+
+double FleetTally::lagMax() const {
+    for (std::size_t ms = kLagBuckets; ms > 0; --ms)
+        if (lagMs[ms - 1])
+            return static_cast<double>(ms);
+    return 0;
+}
+
 void SoakFleet::ConnectListener::on_success(const ::mqtt::token&) {
-    ++_fleet._connected;
+    ++_fleet._tally.connected;
+    ++_fleet._connectAnswers;
 }
 
 void SoakFleet::ConnectListener::on_failure(const ::mqtt::token&) {
-    ++_fleet._refused;
+    ++_fleet._tally.refused;
+    ++_fleet._connectAnswers;
 }
 
 void SoakFleet::PublishListener::on_success(const ::mqtt::token& token) {
     _fleet._ledger.mark(readingOf(token), SoakLedger::Acknowledged);
-    ++_fleet._answered;
+    _fleet.answered();
 }
 
 void SoakFleet::PublishListener::on_failure(const ::mqtt::token& token) {
     _fleet._ledger.mark(readingOf(token), SoakLedger::Refused);
-    ++_fleet._answered;
+    _fleet.answered();
 }
 
-SoakFleet::SoakFleet(const FleetSettings& settings, SoakLedger& ledger)
-    : _settings(settings), _ledger(ledger) {
+void SoakFleet::answered() {
+    ++_answered;
+    ++_tally.answered;
+}
+
+SoakFleet::SoakFleet(const FleetSettings& settings, SoakLedger& ledger, FleetTally& tally, std::size_t first,
+                     std::size_t end, double connectRate)
+    : _settings(settings), _ledger(ledger), _tally(tally), _first(first), _connectRate(connectRate) {
     std::ifstream identities(settings.identitiesFile);
     if (!identities)
         throw std::runtime_error("cannot read " + settings.identitiesFile);
-    const std::size_t gateways = ledger.plan().gateways;
+    const std::size_t gateways = end - first;
     std::string line;
+    for (std::size_t skipped = 0; skipped < first; ++skipped)
+        if (!std::getline(identities, line))
+            break;
     while (_clients.size() < gateways && std::getline(identities, line)) {
         std::istringstream words(line);
         std::string user, password;
@@ -63,7 +100,7 @@ SoakFleet::SoakFleet(const FleetSettings& settings, SoakLedger& ledger)
             throw std::runtime_error(settings.identitiesFile + ": expected \"user password\": " + line);
         _clients.push_back(std::make_unique<::mqtt::async_client>(
             settings.uri, user, ::mqtt::create_options(MQTTVERSION_3_1_1, 100)));
-        _clients.back()->set_connection_lost_handler([this](const std::string&) { ++_lost; });
+        _clients.back()->set_connection_lost_handler([this](const std::string&) { ++_tally.lost; });
         _passwords.push_back(password);
     }
     if (_clients.size() < gateways)
@@ -83,7 +120,7 @@ void SoakFleet::connect(double timeoutSeconds) {
                          .verify(true)
                          .finalize();
     const Micros start = nowMicros();
-    const auto spacing = static_cast<Micros>(1e6 / _settings.connectRate);
+    const auto spacing = static_cast<Micros>(1e6 / _connectRate);
     for (std::size_t i = 0; i < _clients.size(); ++i) {
         sleepUntil(start + static_cast<Micros>(i) * spacing);
         auto options = ::mqtt::connect_options_builder()
@@ -98,28 +135,27 @@ void SoakFleet::connect(double timeoutSeconds) {
         _clients[i]->connect(options, nullptr, _connectListener);
     }
     const Micros deadline = nowMicros() + static_cast<Micros>(timeoutSeconds * 1e6);
-    while (_connected + _refused < _clients.size() && nowMicros() < deadline)
+    while (_connectAnswers < _clients.size() && nowMicros() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    _rampSeconds = static_cast<double>(nowMicros() - start) / 1e6;
 }
 
 void SoakFleet::publish() {
     const SoakPlan& plan = _ledger.plan();
     const auto& quantities = soakQuantities();
     std::vector<std::string> prefixes;
-    for (std::size_t g = 0; g < plan.gateways; ++g)
-        prefixes.push_back(_settings.system + "/" + _settings.city + "/" + streetOfGateway(g) + "/");
-    _lags.reserve(plan.gateways * plan.rounds);
+    for (std::size_t i = 0; i < _clients.size(); ++i)
+        prefixes.push_back(_settings.system + "/" + _settings.city + "/" + streetOfGateway(_first + i) + "/");
     for (std::size_t round = 0; round < plan.rounds; ++round) {
-        for (std::size_t g = 0; g < plan.gateways; ++g) {
+        for (std::size_t i = 0; i < _clients.size(); ++i) {
+            const std::size_t g = _first + i;
             const Micros time = plan.time(g, round);
             sleepUntil(time);
-            _lags.push_back(nowMicros() - time);
-            auto& client = *_clients[g];
+            _tally.countLag(nowMicros() - time);
+            auto& client = *_clients[i];
             for (std::size_t q = 0; q < quantities.size(); ++q) {
                 const std::size_t reading = plan.reading(g, q, round);
                 if (!client.is_connected()) {
-                    ++_skipped;
+                    ++_tally.skipped;
                     continue;
                 }
                 Sample sample{};
@@ -128,12 +164,13 @@ void SoakFleet::publish() {
                 const std::string payload = encodeTsv(sample);
                 _ledger.mark(reading, SoakLedger::Published);
                 ++_published;
+                ++_tally.published;
                 try {
-                    client.publish(prefixes[g] + quantities[q].leaf, payload.data(), payload.size(), 1, false,
+                    client.publish(prefixes[i] + quantities[q].leaf, payload.data(), payload.size(), 1, false,
                                    context(reading), _publishListener);
                 } catch (const ::mqtt::exception&) {
                     _ledger.mark(reading, SoakLedger::Refused);
-                    ++_answered;
+                    answered();
                 }
             }
         }
@@ -159,22 +196,6 @@ void SoakFleet::disconnect() {
     for (auto& token : tokens)
         token->wait_for(std::chrono::seconds(10));
     _clients.clear();
-}
-
-FleetCounts SoakFleet::counts() const {
-    FleetCounts counts;
-    counts.connected = _connected;
-    counts.refused = _refused;
-    counts.lost = _lost;
-    counts.skipped = _skipped;
-    counts.rampSeconds = _rampSeconds;
-    std::vector<Micros> lags = _lags;
-    std::sort(lags.begin(), lags.end());
-    if (!lags.empty()) {
-        counts.schedulingLagP99 = lags[std::min(lags.size() - 1, lags.size() * 99 / 100)];
-        counts.schedulingLagMax = lags.back();
-    }
-    return counts;
 }
 
 }  // namespace citysense::bench

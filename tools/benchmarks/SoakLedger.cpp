@@ -1,6 +1,8 @@
 // The city soak's plan and ledger (SoakLedger.h).
 #include "SoakLedger.h"
 
+#include "SoakShared.h"
+
 #include <cstdio>
 
 namespace citysense::bench {
@@ -69,7 +71,9 @@ std::optional<std::size_t> quantityIndex(const std::string& quantity) {
 }
 
 SoakLedger::SoakLedger(const SoakPlan& plan)
-    : _plan(plan), _flags(plan.readings()), _stored(plan.readings(), 0) {}
+    : _plan(plan),
+      _flags(sharedArray<std::atomic<std::uint8_t>>(plan.readings())),
+      _stored(plan.readings(), 0) {}
 
 void SoakLedger::mark(std::size_t reading, Flag flag) {
     _flags[reading].fetch_or(flag, std::memory_order_relaxed);

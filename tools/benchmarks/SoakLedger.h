@@ -34,6 +34,7 @@ struct SoakPlan {
     std::size_t readings() const;
     /// The reading of `gateway`'s quantity `quantity` (index into soakQuantities()) in `round`.
     std::size_t reading(std::size_t gateway, std::size_t quantity, std::size_t round) const;
+    std::size_t roundOf(std::size_t reading) const { return reading % rounds; }
     /// The reading a row names, or nothing when no reading of the plan has that gateway, quantity and time.
     std::optional<std::size_t> reading(std::size_t gateway, std::size_t quantity, Micros time) const;
 };
@@ -44,8 +45,8 @@ std::string streetOfGateway(std::size_t gateway);
 /// The index into soakQuantities() of a quantity's name.
 std::optional<std::size_t> quantityIndex(const std::string& quantity);
 
-/// What became of every reading of a plan. Flags are set from any thread; stored counts only by the
-/// final scan.
+/// What became of every reading of a plan. Flags are set from any thread of any of the generator's
+/// processes (they live in shared memory, SoakShared.h); stored counts only by the final scan.
 class SoakLedger {
 public:
     enum Flag : std::uint8_t { Published = 1, Acknowledged = 2, Refused = 4, Seen = 8 };
@@ -64,7 +65,7 @@ public:
 
 private:
     SoakPlan _plan;
-    std::vector<std::atomic<std::uint8_t>> _flags;
+    std::atomic<std::uint8_t>* _flags;
     std::vector<std::uint8_t> _stored;
 };
 

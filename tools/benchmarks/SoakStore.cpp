@@ -64,9 +64,9 @@ void SoakStore::stop() {
         _thread.join();
 }
 
-std::vector<Micros> SoakStore::latencies() {
+std::vector<Micros> SoakStore::latencies(bool firstRound) {
     std::lock_guard<std::mutex> lock(_mutex);
-    std::vector<Micros> sorted = _latencies;
+    std::vector<Micros> sorted = _latencies[firstRound ? 0 : 1];
     std::sort(sorted.begin(), sorted.end());
     return sorted;
 }
@@ -151,16 +151,18 @@ void SoakStore::poll() {
                        if (const auto time = parseSeedTime(row[1]))
                            rows.emplace_back(std::strtoul(row[0], nullptr, 10), *time);
                    });
-        std::vector<Micros> found;
+        std::vector<Micros> found[2];
         for (const auto& [sensor, time] : rows) {
             const auto reading = readingOf(db, sensor, time);
             if (reading && _ledger.markFirst(*reading, SoakLedger::Seen))
-                found.push_back(poll - time);
+                found[_ledger.plan().roundOf(*reading) == 0 ? 0 : 1].push_back(poll - time);
         }
         _peakLoad = std::max(_peakLoad.load(), loadAverage());
         std::lock_guard<std::mutex> lock(_mutex);
-        _latencies.insert(_latencies.end(), found.begin(), found.end());
-        _seen += found.size();
+        for (int i = 0; i < 2; ++i) {
+            _latencies[i].insert(_latencies[i].end(), found[i].begin(), found[i].end());
+            _seen += found[i].size();
+        }
         if (previous)
             _periods.push_back(poll - previous);
         previous = poll;
@@ -171,19 +173,37 @@ StoreCounts SoakStore::scan() {
     MariaDbConnection db(_address, false);
     refreshSensors(db);
     StoreCounts counts;
-    forEachRow(db, "SELECT sensor_id, time FROM readings", [&](MYSQL_ROW row) {
-        ++counts.rows;
-        const auto time = parseSeedTime(row[1]);
-        const auto found = _sensors.find(std::strtoul(row[0], nullptr, 10));
-        const auto reading = time && found != _sensors.end()
-                                 ? _ledger.plan().reading(found->second.first, found->second.second, *time)
+    std::vector<std::pair<unsigned long, Micros>> newSensorRows;  // of sensors made after the refresh
+    const auto count = [&](unsigned long sensor, Micros time) {
+        const auto found = _sensors.find(sensor);
+        const auto reading = found != _sensors.end()
+                                 ? _ledger.plan().reading(found->second.first, found->second.second, time)
                                  : std::nullopt;
         if (reading)
             _ledger.countStored(*reading);
         else
             ++counts.unexpected;
+    };
+    forEachRow(db, "SELECT sensor_id, time FROM readings", [&](MYSQL_ROW row) {
+        ++counts.rows;
+        const auto time = parseSeedTime(row[1]);
+        const unsigned long sensor = std::strtoul(row[0], nullptr, 10);
+        if (!time)
+            ++counts.unexpected;
+        else if (_sensors.count(sensor))
+            count(sensor, *time);
+        else
+            newSensorRows.emplace_back(sensor, *time);
     });
+    refreshSensors(db);
+    for (const auto& [sensor, time] : newSensorRows)
+        count(sensor, time);
     return counts;
+}
+
+std::size_t SoakStore::rows() {
+    MariaDbConnection db(_address, false);
+    return std::stoull(db.select("SELECT COUNT(*) FROM readings").at(0).at(0));
 }
 
 }  // namespace citysense::bench

@@ -43,9 +43,13 @@ public:
     void stop();
     /// Readings seen so far.
     std::size_t seen() const { return _seen; }
-    /// The latencies (microseconds) of the readings seen, sorted; the poll periods, sorted.
-    std::vector<Micros> latencies();
+    /// The latencies (microseconds) of the readings seen, sorted: of the first round (every station's
+    /// first readings, for which the ingests register the station and its sensors) or of the later
+    /// rounds. The poll periods, sorted.
+    std::vector<Micros> latencies(bool firstRound);
     std::vector<Micros> pollPeriods();
+    /// The rows in readings now.
+    std::size_t rows();
     /// Counts every stored row into the ledger (after stop()).
     StoreCounts scan();
     /// The highest 1-minute load average the poller saw.
@@ -74,7 +78,7 @@ private:
     std::map<unsigned long, std::pair<std::size_t, std::size_t>> _sensors;  ///< id → (gateway, quantity)
     std::size_t _cursor = 0;  ///< the oldest (round, gateway) awaited on, as round · gateways + gateway
     std::mutex _mutex;        ///< guards the three below
-    std::vector<Micros> _latencies;
+    std::vector<Micros> _latencies[2];  ///< the first round's, the later rounds'
     std::vector<Micros> _periods;
     std::string _error;
     std::thread _thread;
