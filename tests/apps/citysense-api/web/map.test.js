@@ -23,13 +23,19 @@ function rgb(hex) {
 }
 
 // Every message the page logs as an error, every script error, every request that fails or is refused.
+// A tile the page itself gave up (net::ERR_ABORTED: Leaflet cancels the tiles of a view it left, e.g. when
+// it fits the stations after the first draw) is not a failure.
 function watchForErrors(page) {
   const errors = [];
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console: ${message.text()} (${message.location().url})`);
   });
   page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
-  page.on('requestfailed', (request) => errors.push(`request failed: ${request.url()} ${request.failure().errorText}`));
+  page.on('requestfailed', (request) => {
+    const why = request.failure().errorText;
+    if (why === 'net::ERR_ABORTED' && request.resourceType() === 'image') return;
+    errors.push(`request failed: ${request.url()} ${why}`);
+  });
   page.on('response', (response) => {
     if (response.status() >= 400) errors.push(`${response.status()}: ${response.url()}`);
   });
