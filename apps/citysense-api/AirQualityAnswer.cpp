@@ -6,10 +6,6 @@
 
 namespace citysense::api {
 
-Poco::JSON::Object::Ptr orderedObject() {
-    return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-}
-
 AirQualityAnswer jsonAnswer(const Poco::JSON::Object::Ptr& object, const char* contentType) {
     std::ostringstream out;
     Poco::JSON::Stringifier::stringify(object, out);

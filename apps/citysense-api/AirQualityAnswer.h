@@ -3,6 +3,7 @@
 #pragma once
 
 #include "AirQualityParameters.h"
+#include "JsonObjects.h"
 #include "JsonWriter.h"
 #include "SensorIntervals.h"
 #include "airquality/Eaqi.h"
@@ -20,9 +21,6 @@ struct AirQualityAnswer {
     std::string contentType = "application/json";
     std::string body;
 };
-
-/// An object whose keys keep the order they were set in.
-Poco::JSON::Object::Ptr orderedObject();
 
 /// 200 with the object as JSON.
 AirQualityAnswer jsonAnswer(const Poco::JSON::Object::Ptr& object,

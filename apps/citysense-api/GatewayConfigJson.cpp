@@ -1,5 +1,7 @@
 #include "GatewayConfigJson.h"
 
+#include "JsonObjects.h"
+
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 
@@ -11,10 +13,6 @@ namespace {
 
 using Poco::JSON::Array;
 using Poco::JSON::Object;
-
-Object::Ptr object() {
-    return new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-}
 
 bool isSection(const std::string& section) {
     const auto dot = section.find('.');
@@ -33,7 +31,7 @@ std::string valueText(const Poco::Dynamic::Var& value, const std::string& where)
 }
 
 Object::Ptr desiredJson(const std::string& envelope) {
-    auto result = object();
+    auto result = orderedObject();
     DesiredDocument desired;
     try {
         desired = readUnverifiedDocument(envelope);
@@ -44,9 +42,9 @@ Object::Ptr desiredJson(const std::string& envelope) {
     result->set("version", desired.version);
     result->set("request", desired.request);
     result->set("expires", formatIsoTime(desired.expires));
-    auto changes = object();
+    auto changes = orderedObject();
     for (const auto& [section, keys] : desired.changes) {
-        auto values = object();
+        auto values = orderedObject();
         for (const auto& [key, value] : keys)
             values->set(key, value);
         changes->set(section, values);
@@ -56,7 +54,7 @@ Object::Ptr desiredJson(const std::string& envelope) {
 }
 
 Object::Ptr reportedJson(const ReportedDocument& reported) {
-    auto result = object();
+    auto result = orderedObject();
     result->set("version", reported.version);
     result->set("request", reported.request);
     result->set("status", std::string(reportStatusName(reported.status)));
@@ -64,7 +62,7 @@ Object::Ptr reportedJson(const ReportedDocument& reported) {
     result->set("applied_version", reported.appliedVersion);
     Array::Ptr errors = new Array;
     for (const ReportError& error : reported.errors) {
-        auto each = object();
+        auto each = orderedObject();
         each->set("section", error.section);
         each->set("key", error.key);
         each->set("message", error.message);
@@ -106,7 +104,7 @@ std::vector<RequestedChange> readChanges(const std::string& body) {
 }
 
 Object::Ptr documentsJson(const std::string& gateway, const GatewayDocuments& documents) {
-    auto result = object();
+    auto result = orderedObject();
     result->set("gateway", gateway);
     result->set("state", stateOf(documents));
     if (documents.desired)

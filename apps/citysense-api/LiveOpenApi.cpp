@@ -1,5 +1,8 @@
 #include "LiveOpenApi.h"
 
+#include "JsonObjects.h"
+#include "OpenApiSchemas.h"
+
 #include <Poco/JSON/Array.h>
 
 namespace citysense::api {
@@ -8,39 +11,15 @@ namespace {
 
 using Poco::JSON::Array;
 using Poco::JSON::Object;
-
-Object::Ptr object() {
-    return new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-}
-
-Object::Ptr stringSchema(const std::string& pattern = "") {
-    auto schema = object();
-    schema->set("type", "string");
-    if (!pattern.empty())
-        schema->set("pattern", pattern);
-    return schema;
-}
+using namespace openapi;
 
 Object::Ptr parameter(const char* name, const char* in, const char* description, const std::string& pattern) {
-    auto result = object();
+    auto result = orderedObject();
     result->set("name", name);
     result->set("in", in);
     result->set("required", false);
     result->set("description", description);
     result->set("schema", stringSchema(pattern));
-    return result;
-}
-
-Object::Ptr errorResponse(const std::string& description) {
-    auto schema = object();
-    schema->set("$ref", "#/components/schemas/Error");
-    auto media = object();
-    media->set("schema", schema);
-    auto content = object();
-    content->set("application/json", media);
-    auto result = object();
-    result->set("description", description);
-    result->set("content", content);
     return result;
 }
 
@@ -58,26 +37,26 @@ Object::Ptr liveOperation() {
                               "resume after this event: the kept events after it come first, after an "
                               "`event: gap` when some are no longer kept",
                               "^[0-9]+$"));
-    auto stream = object();
+    auto stream = orderedObject();
     stream->set("schema", stringSchema());
     stream->set(
         "example",
         "id: 1765015200123457\nevent: observation\ndata: {\"Datastream@iot.id\":3,\"Thing@iot.id\":1,"
         "\"ObservedProperty\":\"no2\",\"unit\":\"ppb\",\"phenomenonTime\":\"2026-12-06T10:00:00.123456Z\","
         "\"result\":12.5,\"resultQuality\":[\"ok\"]}\n\n");
-    auto content = object();
+    auto content = orderedObject();
     content->set("text/event-stream", stream);
-    auto ok = object();
+    auto ok = orderedObject();
     ok->set("description",
             "Server-Sent Events, one `observation` per reading as it arrives, a `: keep-alive` comment "
             "after 15 s of silence; `event: end` when the key is revoked or expires");
     ok->set("content", content);
-    auto responses = object();
+    auto responses = orderedObject();
     responses->set("200", ok);
     responses->set("400", errorResponse("a malformed filter or Last-Event-ID, named"));
     responses->set("404", errorResponse("the live stream is not enabled on this server"));
     responses->set("503", errorResponse("the server has as many streams open as it may, or is stopping"));
-    auto operation = object();
+    auto operation = orderedObject();
     operation->set("summary",
                    "The readings as they arrive (Server-Sent Events), for keys with the live:read scope, of "
                    "the stations the key may see; 429 when the key has its max_streams open");

@@ -1,5 +1,8 @@
 #include "OpenApiAccess.h"
 
+#include "JsonObjects.h"
+#include "OpenApiSchemas.h"
+
 #include <Poco/JSON/Array.h>
 
 #include <array>
@@ -12,21 +15,17 @@ namespace {
 using Poco::JSON::Array;
 using Poco::JSON::Object;
 
-Object::Ptr object() {
-    return new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-}
-
 Object::Ptr integerHeader(const std::string& description) {
-    auto schema = object();
+    auto schema = orderedObject();
     schema->set("type", "integer");
-    auto header = object();
+    auto header = orderedObject();
     header->set("description", description);
     header->set("schema", schema);
     return header;
 }
 
 Object::Ptr rateHeaders(bool refused) {
-    auto headers = object();
+    auto headers = orderedObject();
     headers->set("X-RateLimit-Limit", integerHeader("requests allowed in the client's tightest window"));
     headers->set("X-RateLimit-Remaining", integerHeader("requests left in it now"));
     headers->set("X-RateLimit-Reset", integerHeader("seconds until it is full again"));
@@ -36,35 +35,27 @@ Object::Ptr rateHeaders(bool refused) {
 }
 
 Object::Ptr errorAnswer(const std::string& description, bool refused) {
-    auto reference = object();
-    reference->set("$ref", "#/components/schemas/Error");
-    auto media = object();
-    media->set("schema", reference);
-    auto content = object();
-    content->set("application/json", media);
-    auto answer = object();
-    answer->set("description", description);
+    auto answer = openapi::errorResponse(description);
     answer->set("headers", rateHeaders(refused));
-    answer->set("content", content);
     return answer;
 }
 
 }  // namespace
 
 Object::Ptr accessSecuritySchemes() {
-    auto bearer = object();
+    auto bearer = orderedObject();
     bearer->set("type", "http");
     bearer->set("scheme", "bearer");
     bearer->set("description",
                 "An API key (csk_...) from citysense-api keys add. live:read: readings up to now; "
                 "history:read: readings older than the embargo, under the key's own rate limit; a key "
                 "may be limited to some stations, the others then answer 404");
-    auto header = object();
+    auto header = orderedObject();
     header->set("type", "apiKey");
     header->set("in", "header");
     header->set("name", "X-API-Key");
     header->set("description", "The same key in a header of its own");
-    auto schemes = object();
+    auto schemes = orderedObject();
     schemes->set("bearerKey", bearer);
     schemes->set("headerKey", header);
     return schemes;
@@ -72,9 +63,9 @@ Object::Ptr accessSecuritySchemes() {
 
 void addAccessAnswers(Object& operation) {
     Array::Ptr security = new Array;
-    security->add(object());  // anonymous: readings older than the embargo
+    security->add(orderedObject());  // anonymous: readings older than the embargo
     for (const char* scheme : {"bearerKey", "headerKey"}) {
-        auto requirement = object();
+        auto requirement = orderedObject();
         requirement->set(scheme, Array::Ptr(new Array));
         security->add(requirement);
     }

@@ -3,9 +3,11 @@
 #include "LiveOpenApi.h"
 
 #include "ApiRoutes.h"
+#include "JsonObjects.h"
 #include "OpenApiAccess.h"
 #include "OpenApiAdmin.h"
 #include "OpenApiComponents.h"
+#include "OpenApiSchemas.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -19,6 +21,7 @@ namespace {
 
 using Poco::JSON::Array;
 using Poco::JSON::Object;
+using namespace openapi;
 
 /// A parameter of a resource beyond the standard.
 struct ParameterText {
@@ -66,18 +69,11 @@ constexpr std::array<ResourceText, 4> kResources = {{
      true},
 }};
 
-Object::Ptr object() {
-    return new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-}
-
+/// {"$ref": TO}, for the shared parameters.
 Object::Ptr reference(const std::string& to) {
-    auto result = object();
+    auto result = orderedObject();
     result->set("$ref", to);
     return result;
-}
-
-Object::Ptr schemaOf(const std::string& name) {
-    return reference("#/components/schemas/" + name);
 }
 
 /// The schema name of an entity type: "Thing", "ObservedProperty".
@@ -87,56 +83,30 @@ std::string entitySchemaName(EntityType type) {
 }
 
 Object::Ptr collectionSchema(EntityType type) {
-    auto items = schemaOf(entitySchemaName(type));
-    auto value = object();
+    auto items = schemaReference(entitySchemaName(type));
+    auto value = orderedObject();
     value->set("type", "array");
     value->set("items", items);
-    auto count = object();
+    auto count = orderedObject();
     count->set("type", "integer");
-    auto next = schemaOf("Link");
-    auto properties = object();
+    auto next = schemaReference("Link");
+    auto properties = orderedObject();
     properties->set("@iot.count", count);
     properties->set("@iot.nextLink", next);
     properties->set("value", value);
-    auto schema = object();
+    auto schema = orderedObject();
     schema->set("type", "object");
     schema->set("properties", properties);
     return schema;
 }
 
-Object::Ptr content(const std::string& mediaType, const Object::Ptr& schema) {
-    auto media = object();
-    media->set("schema", schema);
-    auto result = object();
-    result->set(mediaType, media);
-    return result;
-}
-
-Object::Ptr response(const std::string& description, const Object::Ptr& contentObject = nullptr) {
-    auto result = object();
-    result->set("description", description);
-    if (contentObject)
-        result->set("content", contentObject);
-    return result;
-}
-
-Object::Ptr errorResponse(const std::string& description) {
-    return response(description, content("application/json", schemaOf("Error")));
-}
-
-Object::Ptr csvSchema() {
-    auto schema = object();
-    schema->set("type", "string");
-    return schema;
-}
-
 Object::Ptr parameter(const ParameterText& text, const char* in = "query") {
-    auto result = object();
+    auto result = orderedObject();
     result->set("name", text.name);
     result->set("in", in);
     result->set("required", text.required);
     result->set("description", text.description);
-    auto schema = object();
+    auto schema = orderedObject();
     const std::string kind = text.schema;
     if (kind == "integer") {
         schema->set("type", "integer");
@@ -159,11 +129,11 @@ Object::Ptr parameter(const ParameterText& text, const char* in = "query") {
 }
 
 Object::Ptr idParameter(EntityType set) {
-    auto result = object();
+    auto result = orderedObject();
     result->set("name", "id");
     result->set("in", "path");
     result->set("required", true);
-    auto schema = object();
+    auto schema = orderedObject();
     if (set == EntityType::Observation) {
         schema->set("type", "string");
         schema->set("pattern", "^[0-9]+-[0-9]+$");
@@ -184,7 +154,7 @@ Array::Ptr queryOptions(std::initializer_list<const char*> names) {
 
 Object::Ptr operation(const std::string& summary, const Array::Ptr& parameters,
                       const Object::Ptr& responses) {
-    auto result = object();
+    auto result = orderedObject();
     result->set("summary", summary);
     if (parameters && parameters->size() > 0)
         result->set("parameters", parameters);
@@ -193,27 +163,30 @@ Object::Ptr operation(const std::string& summary, const Array::Ptr& parameters,
 }
 
 Object::Ptr serviceOperation(ServicePath path) {
-    auto responses = object();
+    auto responses = orderedObject();
     switch (path) {
         case ServicePath::Health:
-            responses->set("200",
-                           response("the store answers", content("application/json", schemaOf("Health"))));
+            responses->set("200", response("the store answers",
+                                           mediaContent("application/json", schemaReference("Health"))));
             responses->set("503", response("the store does not answer",
-                                           content("application/json", schemaOf("Health"))));
+                                           mediaContent("application/json", schemaReference("Health"))));
             return operation("Whether the readings store answers, and the requests served", nullptr,
                              responses);
         case ServicePath::Metrics:
-            responses->set("200", response("Prometheus text exposition", content("text/plain", csvSchema())));
+            responses->set(
+                "200", response("Prometheus text exposition", mediaContent("text/plain", stringSchema())));
             return operation("Requests by status code, their durations, connections refused", nullptr,
                              responses);
         case ServicePath::LatestGeoJson:
-            responses->set("200", response("one Feature per station",
-                                           content("application/geo+json", schemaOf("LatestValues"))));
+            responses->set("200",
+                           response("one Feature per station",
+                                    mediaContent("application/geo+json", schemaReference("LatestValues"))));
             return operation(
                 "Every station's latest value of each quantity, its age, staleness and the current EAQI band",
                 nullptr, responses);
         case ServicePath::OpenApi:
-            responses->set("200", response("this document", content("application/json", csvSchema())));
+            responses->set("200",
+                           response("this document", mediaContent("application/json", stringSchema())));
             return operation("This OpenAPI 3.0 document", nullptr, responses);
         case ServicePath::Live:
             return liveOperation();
@@ -237,14 +210,14 @@ Object::Ptr entityOperation(const Route& route) {
     if (route.kind == Route::Kind::Navigation)
         summary += " of the " + entitySchemaName(route.set) +
                    " (navigation properties can be chained: " + "Datastreams(3)/Thing/Locations)";
-    auto ok = content("application/json",
-                      collection ? collectionSchema(target) : schemaOf(entitySchemaName(target)));
+    auto ok = mediaContent("application/json",
+                           collection ? collectionSchema(target) : schemaReference(entitySchemaName(target)));
     // The Datastream's readings as CSV (ExportService): every one in the range, no row cap, streamed.
     const bool exportable = route.kind == Route::Kind::Navigation && route.set == EntityType::Datastream &&
                             route.name == "Observations";
     if (exportable) {
-        auto csv = object();
-        csv->set("schema", csvSchema());
+        auto csv = orderedObject();
+        csv->set("schema", stringSchema());
         csv->set("example",
                  "phenomenonTime,result (ppb),resultQuality\n2025-11-24T16:00:00.000000Z,21.5,ok\n");
         ok->set("text/csv", csv);
@@ -261,7 +234,7 @@ Object::Ptr entityOperation(const Route& route) {
         parameters->add(
             parameter({"to", false, "date-time", "with $resultFormat=csv: the end of the range"}));
     }
-    auto responses = object();
+    auto responses = orderedObject();
     responses->set("200", response(summary, ok));
     responses->set("400", errorResponse("a malformed path, id or query option, named"));
     responses->set("404", errorResponse("no such entity"));
@@ -280,18 +253,18 @@ Object::Ptr resourceOperation(const Route& route) {
         }
         Object::Ptr ok;
         if (text.schema)
-            ok = content("application/json", schemaOf(text.schema));
+            ok = mediaContent("application/json", schemaReference(text.schema));
         if (text.csv) {
             if (text.schema)
                 parameters->add(
                     parameter({"$resultFormat", false, "csv", "the answer as CSV, its header naming units"}));
             if (!ok)
-                ok = object();
-            auto csv = object();
-            csv->set("schema", csvSchema());
+                ok = orderedObject();
+            auto csv = orderedObject();
+            csv->set("schema", stringSchema());
             ok->set("text/csv", csv);
         }
-        auto responses = object();
+        auto responses = orderedObject();
         responses->set("200", response(text.summary, ok));
         responses->set("400", errorResponse("a parameter missing, malformed, unknown or given twice, named"));
         responses->set("404", errorResponse("no such Thing or Datastream"));
@@ -301,13 +274,14 @@ Object::Ptr resourceOperation(const Route& route) {
 }
 
 Object::Ptr rootOperation() {
-    auto responses = object();
-    responses->set("200", response("the entity sets", content("application/json", schemaOf("ServiceRoot"))));
+    auto responses = orderedObject();
+    responses->set(
+        "200", response("the entity sets", mediaContent("application/json", schemaReference("ServiceRoot"))));
     return operation("The SensorThings service root: its entity sets and conformance", nullptr, responses);
 }
 
 std::string build() {
-    auto paths = object();
+    auto paths = orderedObject();
     for (const Route& route : servedRoutes()) {
         if (route.kind == Route::Kind::Admin) {
             paths->set(route.path, gatewayConfigPathItem());
@@ -337,11 +311,11 @@ std::string build() {
         if (route.kind != Route::Kind::Service ||
             (route.service != ServicePath::Health && route.service != ServicePath::Metrics))
             addAccessAnswers(*get);
-        auto item = object();
+        auto item = orderedObject();
         item->set("get", get);
         paths->set(route.path, item);
     }
-    auto info = object();
+    auto info = orderedObject();
     info->set("title", "citysense-api");
     info->set("version", "1.1");
     info->set(
@@ -352,7 +326,7 @@ std::string build() {
         "Without a key only readings older than the embargo (1 h by default) are served; /health and "
         "/metrics are neither limited nor checked. Keys with the admin scope may read and change gateways' "
         "remote configuration under /v1.1/admin.");
-    auto document = object();
+    auto document = orderedObject();
     document->set("openapi", "3.0.3");
     document->set("info", info);
     document->set("paths", paths);
