@@ -13,8 +13,8 @@ namespace citysense::api {
 
 namespace {
 
-constexpr std::array<const char*, 4> kRefusalNames = {"unknown_key", "expired_key", "missing_scope",
-                                                      "rate_limited"};
+constexpr std::array<const char*, 5> kRefusalNames = {"unknown_key", "expired_key", "missing_scope",
+                                                      "rate_limited", "missing_key"};
 
 /// The key the request presents; empty when it presents none.
 std::string presentedKey(const Poco::Net::HTTPServerRequest& request) {
@@ -137,6 +137,13 @@ bool AccessControl::stillAdmits(const ApiKey& key, Micros now) {
     return false;
 }
 
+void AccessControl::countRouteRefusal(int status) {
+    if (status == 401)
+        ++_refused[MissingKey];
+    else if (status == 403)
+        ++_refused[MissingScope];
+}
+
 std::vector<std::int64_t> AccessControl::stationsMatching(const std::vector<std::string>& patterns) {
     constexpr std::size_t kPage = 10000;
     std::vector<std::int64_t> ids;
@@ -160,7 +167,7 @@ std::vector<std::int64_t> AccessControl::stationsMatching(const std::vector<std:
 std::string AccessControl::prometheusText() const {
     std::ostringstream out;
     out << "# HELP citysense_api_refused_requests_total Requests refused: unknown or expired key (401), "
-           "missing scope (403), rate limited (429)\n"
+           "no key where one is needed (401), missing scope (403), rate limited (429)\n"
         << "# TYPE citysense_api_refused_requests_total counter\n";
     for (std::size_t at = 0; at < kRefusalNames.size(); ++at)
         out << "citysense_api_refused_requests_total{reason=\"" << kRefusalNames[at] << "\"} "

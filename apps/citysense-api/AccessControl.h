@@ -7,7 +7,8 @@
 // - what the request may read (ReadingsAccess): readings older than the embargo, unless the key has
 //   live:read; only the stations the key's patterns match, when it has any.
 // /health and /metrics are outside all this: they are neither limited nor refused. Every refusal is
-// counted for /metrics. No key, nor any part of one, is ever written to the log.
+// counted for /metrics, also those of the routes that check a scope themselves (countRouteRefusal). No key,
+// nor any part of one, is ever written to the log.
 #pragma once
 
 #include "ApiSettings.h"
@@ -52,11 +53,16 @@ public:
     /// for a live stream, which outlasts its request's admission.
     bool stillAdmits(const ApiKey& key, Micros now);
 
+    /// Counts a refusal of a route that checks the key's scope itself (the live stream, the admin
+    /// routes) on a request this admitted: 401 (no key) and 403 (a missing scope); other statuses are
+    /// not refusals.
+    void countRouteRefusal(int status);
+
     /// The Prometheus text of the refusals and of the address table.
     std::string prometheusText() const;
 
 private:
-    enum Refusal { UnknownKey, ExpiredKey, MissingScope, RateLimited, kRefusals };
+    enum Refusal { UnknownKey, ExpiredKey, MissingScope, RateLimited, MissingKey, kRefusals };
 
     Admission refuse(Refusal refusal, int status, const std::string& message, Admission admission);
     /// The ids of the stations `patterns` match.

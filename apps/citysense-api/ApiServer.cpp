@@ -143,6 +143,9 @@ public:
                 const ReadingsAccessScope scope(admission.readings);
                 answer = route(request, response, admission, slot);
             }
+            // The live stream and the admin routes check the key's scope themselves: counted alike.
+            if (admission.status == 200)
+                _shared->access.countRouteRefusal(answer.status);
         } catch (const Poco::Exception& error) {
             logStoreError(error);
             answer = fromJson(errorAnswer(503, "the readings store cannot be read now"));

@@ -26,6 +26,9 @@ public:
 
     void signal(int number);
 
+    /// The process id, for a test's helper that signals the process itself (e.g. SIGHUP from a script).
+    pid_t pid() const { return _pid; }
+
     /// Waits for the process to end; its exit code (128 + signal when killed).
     int wait();
 
