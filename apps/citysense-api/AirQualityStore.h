@@ -25,8 +25,16 @@ struct SensorReading {
     airquality::Reading reading;
 };
 
-/// A sensor's latest reading, and the times of the three readings before it (latest first, as many as
-/// there are), from which its interval is told.
+/// What a sensor's gateway announced of its timing (sensors.interval_us, on_change, max_silence_us).
+struct AnnouncedTiming {
+    Micros interval = 0;
+    bool onChange = false;
+    std::optional<Micros> maxSilence;  ///< on change: none when unbounded
+};
+
+/// A sensor's latest reading with the timing its gateway announced, or, when it announced none, the
+/// times of the three readings before it (latest first, as many as there are), from which its
+/// interval is told.
 struct LatestReading {
     std::int64_t sensor = 0;
     std::int64_t station = 0;
@@ -35,14 +43,8 @@ struct LatestReading {
     Micros time = 0;
     double value = 0;
     std::uint16_t quality = 0;
-    std::vector<Micros> earlierTimes;
-};
-
-/// What a sensor's gateway announced of its timing (sensors.interval_us, on_change, max_silence_us).
-struct AnnouncedTiming {
-    Micros interval = 0;
-    bool onChange = false;
-    std::optional<Micros> maxSilence;  ///< on change: none when unbounded
+    std::optional<AnnouncedTiming> announced;
+    std::vector<Micros> earlierTimes;  ///< empty when announced
 };
 
 class AirQualityStore {
@@ -64,7 +66,8 @@ public:
     /// The announced timing of those of `sensors` that have one: a query for every kSensorsAQuery sensors.
     std::map<std::int64_t, AnnouncedTiming> announcedTimings(const std::vector<std::int64_t>& sensors);
 
-    /// Every sensor's latest reading (sensors without readings are left out), by station, then sensor.
+    /// Every sensor's latest reading (sensors without readings are left out), by station, then sensor:
+    /// one query.
     std::vector<LatestReading> latestReadings();
     /// The usable readings of `sensors` with from <= time < to, by sensor, then time: one range of the
     /// primary key per sensor, a query for every kSensorsAQuery sensors.

@@ -93,9 +93,10 @@ std::string targetPath(const HTTPServerRequest& request) {
     }
 }
 
-/// The request's Host when it is a plain host[:port], else where the server listens.
+/// The request's Host when it is a plain host[:port], else (none, or any other text) where the server
+/// listens.
 std::string authority(const HTTPServerRequest& request, const std::string& own) {
-    const std::string host = request.getHost();
+    const std::string host = request.get(Poco::Net::HTTPRequest::HOST, "");
     const bool plain =
         !host.empty() && host.size() <= 255 &&
         host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==

@@ -38,8 +38,8 @@ public:
     Poco::Data::RecordSet run(Poco::Data::Session& session) const;
 
     /// Runs the query and appends its rows to `columns`, a typed vector a column, filled by the
-    /// connector in bulk: no Dynamic::Var per value, as run()'s RecordSet makes. For columns that are
-    /// never NULL.
+    /// connector in bulk: no Dynamic::Var per value, as run()'s RecordSet makes. A column that may be
+    /// NULL is a vector of Poco::Nullable.
     template <typename... Column>
     void extract(Poco::Data::Session& session, std::vector<Column>&... columns) const {
         Poco::Data::Statement statement = bound(session);

@@ -12,12 +12,12 @@ std::vector<ReadingRow> ExportStore::readings(std::int64_t sensor, Micros from, 
     _store.time(query.sql(after ? " AND r.time > " : " AND r.time >= "), after ? *after : from);
     _store.time(query.sql(" AND r.time < "), to);
     query.sql(" ORDER BY r.time LIMIT ").value(static_cast<std::int64_t>(limit));
-    std::vector<ReadingRow> rows;
-    for (const Row& row : _store.run(query)) {
-        rows.push_back({{sensor, row[0].convert<Poco::Int64>()},
-                        row[1].convert<double>(),
-                        static_cast<std::uint16_t>(row[2].convert<Poco::Int64>())});
-    }
+    std::vector<Poco::Int64> times, qualities;
+    std::vector<double> values;
+    _store.select(query, times, values, qualities);
+    std::vector<ReadingRow> rows(times.size());
+    for (std::size_t at = 0; at < times.size(); ++at)
+        rows[at] = {{sensor, times[at]}, values[at], static_cast<std::uint16_t>(qualities[at])};
     return rows;
 }
 

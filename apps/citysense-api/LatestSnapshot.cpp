@@ -45,13 +45,10 @@ void writeGeometry(JsonWriter& out, const StationRow& station) {
     out.endArray().endObject();
 }
 
-/// The timings its gateway announced, by sensor.
-using Announced = std::map<std::int64_t, KnownTiming>;
-
 /// The sensor's timing as announced, or else from the median spacing of its last four readings.
-std::optional<KnownTiming> latestTiming(const LatestReading& latest, const Announced& announced) {
-    if (const auto found = announced.find(latest.sensor); found != announced.end())
-        return found->second;
+std::optional<KnownTiming> latestTiming(const LatestReading& latest) {
+    if (latest.announced)
+        return KnownTiming{timingOf(*latest.announced), IntervalSource::Announced};
     std::vector<Micros> times = latest.earlierTimes;
     times.push_back(latest.time);
     if (const auto interval = medianSpacing(times))
@@ -68,8 +65,8 @@ void writeStaleness(JsonWriter& out, const std::optional<KnownTiming>& timing, M
         out.boolean(age > 2 * timing->timing.hold);
 }
 
-void writeLatest(JsonWriter& out, const LatestReading& latest, Micros now, const Announced& announced) {
-    const auto timing = latestTiming(latest, announced);
+void writeLatest(JsonWriter& out, const LatestReading& latest, Micros now) {
+    const auto timing = latestTiming(latest);
     const Micros age = now - latest.time;
     const auto quantity = quantityByName(latest.quantity);
     out.beginObject();
@@ -120,13 +117,13 @@ std::map<std::int64_t, std::vector<airquality::Reading>> readingsOfHour(
 /// The index of each station with a NO2 or SO2 sensor, for the hour from `hour`.
 std::map<std::int64_t, airquality::StationIndex> stationIndexes(AirQualityStore& store,
                                                                 const std::vector<LatestReading>& latest,
-                                                                const Announced& announced, Micros hour) {
+                                                                Micros hour) {
     std::vector<Pollutant> pollutants;
     for (const LatestReading& sensor : latest) {
         const auto quantity = quantityByName(sensor.quantity);
         const auto factor = quantity ? airquality::microgramsPerCubicMetrePerPpb(*quantity) : std::nullopt;
         if (factor)
-            pollutants.push_back({&sensor, *quantity, *factor, latestTiming(sensor, announced)});
+            pollutants.push_back({&sensor, *quantity, *factor, latestTiming(sensor)});
     }
     std::vector<const Pollutant*> timed;
     for (const Pollutant& pollutant : pollutants) {
@@ -161,11 +158,7 @@ AirQualityAnswer latestSnapshot(AirQualityStore& store, const Poco::URI::QueryPa
     const Micros hour = airquality::hourStart(now) - airquality::kMicrosPerHour;  // the last whole hour
     const auto stations = allStations(store.readingsStore());
     const auto latest = store.latestReadings();
-    std::vector<std::int64_t> sensors;
-    for (const LatestReading& reading : latest)
-        sensors.push_back(reading.sensor);
-    const Announced announced = announcedTimings(store, sensors);
-    const auto indexes = stationIndexes(store, latest, announced, hour);
+    const auto indexes = stationIndexes(store, latest, hour);
     // Each station's latest reading of each quantity (of two sensors of one quantity, the later).
     std::map<std::int64_t, std::map<std::string, const LatestReading*>> byStation;
     for (const LatestReading& reading : latest) {
@@ -195,7 +188,7 @@ AirQualityAnswer latestSnapshot(AirQualityStore& store, const Poco::URI::QueryPa
         out.key("latest").beginObject();
         for (const auto& [quantity, reading] : byStation[station.id]) {
             out.key(quantity);
-            writeLatest(out, *reading, now, announced);
+            writeLatest(out, *reading, now);
         }
         out.endObject();
         out.key("eaqi");

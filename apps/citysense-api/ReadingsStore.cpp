@@ -8,6 +8,7 @@
 
 #include <Poco/Data/MySQL/Connector.h>
 #include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Nullable.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
@@ -36,6 +37,10 @@ std::string text(const Row& row, std::size_t column) {
 
 double number(const Row& row, std::size_t column) {
     return row[column].convert<double>();
+}
+
+std::optional<double> optional(const Poco::Nullable<double>& value) {
+    return value.isNull() ? std::nullopt : std::optional<double>(value.value());
 }
 
 std::optional<double> optionalNumber(const Row& row, std::size_t column) {
@@ -204,11 +209,18 @@ std::vector<StationRow> ReadingsStore::things(const Selection& selection, std::o
     else if (selection.by == Selection::By::Related)
         return {};
     page(query, "id", after, limit);
-    const Rows rows = run(query);
-    std::vector<StationRow> stations;
-    for (const Row& row : rows)
-        stations.push_back({whole(row, 0), text(row, 1), text(row, 2), text(row, 3), optionalNumber(row, 4),
-                            optionalNumber(row, 5)});
+    std::vector<Poco::Int64> ids;
+    std::vector<std::string> systems, cities, streets;
+    std::vector<Poco::Nullable<double>> latitudes, longitudes;
+    select(query, ids, systems, cities, streets, latitudes, longitudes);
+    std::vector<StationRow> stations(ids.size());
+    for (std::size_t at = 0; at < ids.size(); ++at)
+        stations[at] = {ids[at],
+                        std::move(systems[at]),
+                        std::move(cities[at]),
+                        std::move(streets[at]),
+                        optional(latitudes[at]),
+                        optional(longitudes[at])};
     return stations;
 }
 

@@ -157,21 +157,35 @@ JsonAnswer SensingService::answer(const std::string& path, const std::string& qu
             return {200, pageText(collection(json, resource, resource.set, Selection::all(), request))};
         EntityType type = resource.set;
         EntityId id = *resource.id;
-        auto current = entity(json, type, id);
+        std::optional<Entity> current;  // the entity at `id`, once looked up
+        bool lookedUp = false;
+        const auto found = [&] {
+            if (!lookedUp)
+                current = entity(json, type, id);
+            lookedUp = true;
+            return current.has_value();
+        };
         for (const auto& name : resource.navigations) {
-            if (!current)
-                break;
             const Navigation next = *navigation(type, name);
-            if (!next.single)
-                return {200, pageText(collection(json, resource, next.target,
-                                                 Selection::relatedTo(type, number(id)), request))};
+            if (!next.single) {
+                // The page first: a row in it is related to the entity, which so exists (a round trip
+                // less for every page of a Datastream's Observations). Only an empty page needs the
+                // entity looked up: none is a 404, an entity without related rows an empty page.
+                const CollectionPage page =
+                    collection(json, resource, next.target, Selection::relatedTo(type, number(id)), request);
+                if (page.size == 0 && !found())
+                    break;
+                return {200, pageText(page)};
+            }
+            if (!found())
+                break;
             const auto target = follow(type, id, name);
             type = next.target;
             current = target ? entity(json, type, *target) : std::nullopt;
             if (target)
                 id = *target;
         }
-        if (!current)
+        if (!found())
             return errorAnswer(404, "nothing found at " + quoteText(pathText(resource)));
         if (options.filter)
             throw QueryError("$filter", 0, "filters a collection, not one entity");
@@ -275,6 +289,7 @@ CollectionPage SensingService::collection(const EntityJson& json, const Resource
             write(out, json, type, ids[at], entityOf(rows[at]), keys, request.expand, targets);
         out.endArray();
         result.values = out.take();
+        result.size = ids.size();
         noteLast(rows, tokenOf);
     };
     const auto byId = [](const auto& row) { return std::to_string(row.id); };
@@ -324,6 +339,7 @@ CollectionPage SensingService::collection(const EntityJson& json, const Resource
                 JsonWriter out;
                 out.poco(dataArrayValue(json, rows, page.top, dataArrayComponents(keys)));
                 result.values = out.take();
+                result.size = std::min(rows.size(), page.top);
                 noteLast(rows, tokenOf);
             } else {
                 writeRows(

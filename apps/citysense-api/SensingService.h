@@ -46,6 +46,7 @@ struct CollectionPage {
     std::optional<ObservationCount> count;  ///< with $count=true
     std::string nextLink;                   ///< empty on the last page
     std::string values;                     ///< the JSON array of its entities
+    std::size_t size = 0;                   ///< how many entities it holds
 };
 
 /// An entity found: built as a Poco::JSON object, or an Observation's reading, written as it is.

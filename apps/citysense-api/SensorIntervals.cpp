@@ -27,12 +27,4 @@ std::optional<KnownTiming> sensorTiming(AirQualityStore& store, std::int64_t sen
     return std::nullopt;
 }
 
-std::map<std::int64_t, KnownTiming> announcedTimings(AirQualityStore& store,
-                                                     const std::vector<std::int64_t>& sensors) {
-    std::map<std::int64_t, KnownTiming> result;
-    for (const auto& [sensor, announced] : store.announcedTimings(sensors))
-        result[sensor] = {timingOf(announced), IntervalSource::Announced};
-    return result;
-}
-
 }  // namespace citysense::api

@@ -11,7 +11,6 @@
 #include "airquality/Aggregates.h"
 
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <vector>
 
@@ -33,9 +32,5 @@ airquality::SensorTiming timingOf(const AnnouncedTiming& announced);
 /// The sensor's timing: announced, or else from the median spacing of its readings around `end`
 /// (sensorInterval()); nothing when it announced none and has fewer than two readings.
 std::optional<KnownTiming> sensorTiming(AirQualityStore& store, std::int64_t sensor, Micros end);
-
-/// The timing of each of `sensors` that announced one (a query per kSensorsAQuery sensors).
-std::map<std::int64_t, KnownTiming> announcedTimings(AirQualityStore& store,
-                                                     const std::vector<std::int64_t>& sensors);
 
 }  // namespace citysense::api

@@ -13,7 +13,8 @@
 // The store (built first, unless it holds readings already): --stations stations, the first --sensors
 // of them with an NO2 Datastream of --readings readings a minute apart up to two hours ago; one more NO2
 // Datastream on station 1 with every minute of 2025 (525,600 readings); each other station a
-// temperature Datastream of four readings. Rows go in by LOAD DATA LOCAL INFILE, in key order.
+// temperature Datastream of four readings; every sensor with its announced interval, a minute. Rows go
+// in by LOAD DATA LOCAL INFILE, in key order.
 //   citysense-bench-api --host H --port N --database DB --user U --password-file FILE --api URL
 //                       [--stations N] [--sensors N] [--readings N] [--clients N] [--seconds N]
 // tools/benchmarks/api-throughput starts the server and the service.
@@ -131,11 +132,14 @@ void buildStore(const Setup& setup, MariaDbConnection& connection) {
             flushSql();
     }
     flushSql();
+    // Every sensor reports a minute apart and says so, as a citysense gateway announces it (migration 003).
     const auto addSensor = [&](std::int64_t id, std::size_t station, const char* quantity, const char* unit,
                                const char* driver) {
-        sql += (sql.empty() ? "INSERT INTO sensors (id, station_id, quantity, unit, driver) VALUES " : ", ") +
-               std::string("(") + std::to_string(id) + ", " + std::to_string(station) + ", '" + quantity +
-               "', '" + unit + "', '" + driver + "')";
+        sql +=
+            (sql.empty() ? "INSERT INTO sensors (id, station_id, quantity, unit, driver, interval_us) VALUES "
+                         : ", ") +
+            std::string("(") + std::to_string(id) + ", " + std::to_string(station) + ", '" + quantity +
+            "', '" + unit + "', '" + driver + "', " + std::to_string(kMinute) + ")";
         if (sql.size() > 500000)
             flushSql();
     };

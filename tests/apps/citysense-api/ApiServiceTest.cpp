@@ -4,6 +4,9 @@
 #include "ApiTestStore.h"
 
 #include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -136,6 +139,7 @@ TEST_P(SensingApi, ObservationsCarryTimesResultAndQuality) {
 TEST_P(SensingApi, MissingEntitiesAre404AndMalformedPathsAndIds400) {
     for (const char* missing :
          {"/v1.1/Things(99)", "/v1.1/Things(99)/Datastreams", "/v1.1/Datastreams(99)/Thing",
+          "/v1.1/Datastreams(99)/Observations", "/v1.1/Observations('9-5')/Datastream/Observations",
           "/v1.1/Observations('1-5')", "/v1.1/ObservedProperties(2)", "/v1.1/Sensors(2)", "/v1.1/Foxes",
           "/v1.1/Things(1)/Foxes", "/v1.0/Things", "/"}) {
         const auto error = json(missing, 404);
@@ -155,6 +159,29 @@ TEST_P(SensingApi, MissingEntitiesAre404AndMalformedPathsAndIds400) {
     EXPECT_THAT(json("/v1.1/Things?$filter=id%20eq%201", 400)->getValue<std::string>("message"),
                 HasSubstr("$filter"));
     EXPECT_EQ(ids(values("/v1.1/Things")).size(), 2u) << "the store is as it was";
+}
+
+TEST_P(SensingApi, AnEntityWithoutRelatedRowsHasAnEmptyPage) {
+    // Datastream 3 has no readings, Thing 2 no position: their pages are empty, not 404s.
+    EXPECT_EQ(values("/v1.1/Datastreams(3)/Observations")->size(), 0u);
+    EXPECT_EQ(values("/v1.1/Things(2)/Locations")->size(), 0u);
+    EXPECT_EQ(values("/v1.1/Observations('1-1764000000123456')/Datastream/Observations")->size(), 2u);
+}
+
+TEST_P(SensingApi, ARequestWithoutHostIsAnsweredWithLinksToWhereTheServiceListens) {
+    // HTTP/1.0 has no Host header; links then start with the listening address.
+    Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", _service->port()));
+    const std::string request = "GET /v1.1/Things(1) HTTP/1.0\r\n\r\n";
+    socket.sendBytes(request.data(), static_cast<int>(request.size()));
+    std::string answer;
+    char buffer[4096];
+    for (int read; (read = socket.receiveBytes(buffer, sizeof buffer)) > 0;)
+        answer.append(buffer, static_cast<std::size_t>(read));
+    ASSERT_THAT(answer, ::testing::StartsWith("HTTP/1.0 200"));
+    const auto body = answer.find("\r\n\r\n");
+    ASSERT_NE(body, std::string::npos);
+    const auto thing = Poco::JSON::Parser().parse(answer.substr(body + 4)).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_EQ(thing->getValue<std::string>("@iot.selfLink"), root() + "/Things(1)");
 }
 
 TEST_P(SensingApi, TopTakesThatManyAndLinksTheNextPage) {
