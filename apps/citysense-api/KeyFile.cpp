@@ -93,8 +93,13 @@ Poco::JSON::Object::Ptr objectOf(const ApiKey& key) {
     return object;
 }
 
-/// The keys of the file's `text`. Throws std::invalid_argument or Poco::Exception for what is wrong.
-std::vector<ApiKey> keysOf(const std::string& text) {
+[[noreturn]] void fail(const std::string& path, const std::string& what) {
+    throw std::runtime_error("keys file " + path + ": " + what);
+}
+
+}  // namespace
+
+std::vector<ApiKey> keysOfText(const std::string& text) {
     const Poco::JSON::Object::Ptr root = Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
     if (root->getValue<int>("version") != kVersion)
         throw std::invalid_argument("version " + root->getValue<std::string>("version") + " is not " +
@@ -114,12 +119,6 @@ std::vector<ApiKey> keysOf(const std::string& text) {
     return keys;
 }
 
-[[noreturn]] void fail(const std::string& path, const std::string& what) {
-    throw std::runtime_error("keys file " + path + ": " + what);
-}
-
-}  // namespace
-
 std::vector<ApiKey> readKeyFile(const std::string& path) {
     std::error_code missing;
     if (!std::filesystem::exists(path, missing))
@@ -130,7 +129,7 @@ std::vector<ApiKey> readKeyFile(const std::string& path) {
     std::stringstream text;
     text << in.rdbuf();
     try {
-        return keysOf(text.str());
+        return keysOfText(text.str());
     } catch (const Poco::Exception& error) {
         fail(path, error.displayText());
     } catch (const std::invalid_argument& error) {

@@ -17,6 +17,9 @@
 
 namespace citysense::api {
 
+/// The keys of a keys file's text. Throws std::invalid_argument or Poco::Exception for what is wrong.
+std::vector<ApiKey> keysOfText(const std::string& text);
+
 /// The keys of the file at `path`; none when it does not exist. Throws std::runtime_error naming the
 /// file and what is wrong with it.
 std::vector<ApiKey> readKeyFile(const std::string& path);
