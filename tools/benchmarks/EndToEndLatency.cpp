@@ -206,12 +206,16 @@ int run(const Setup& setup) {
                 percentileMs(latencies, 50), percentileMs(latencies, 90), percentileMs(latencies, 99),
                 latencies.empty() ? 0.0 : ms(latencies.back()),
                 latencies.empty() ? 0.0 : ms(latencies.front()));
-    if (observer)
+    if (observer) {
         std::printf(
             "    of which read -> broker delivery ms: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f  (%zu "
             "delivered)\n",
             percentileMs(deliveries, 50), percentileMs(deliveries, 90), percentileMs(deliveries, 99),
             percentileMs(deliveries, 100), deliveries.size());
+        std::printf("    of which delivery -> row visible ms: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f\n",
+                    percentileMs(ingestParts, 50), percentileMs(ingestParts, 90),
+                    percentileMs(ingestParts, 99), percentileMs(ingestParts, 100));
+    }
     std::printf(
         "    resolution: polls every %.2f ms median, %.2f ms p99 (%zu polls; a query took %.2f ms median, "
         "%.2f ms p99)\n",
