@@ -21,11 +21,12 @@
 // reading's latency splits into read → delivered by the broker and the rest (the ingest, its sql sink,
 // the commit). A timeline then gives, for each second of the window (by the readings' timestamps), the
 // readings stored and both latencies' p50/p99/max: a stall shows as a second whose max jumps, and which
-// of the two jumps says on which side of the broker's delivery it happened.
+// of the two jumps says on which side of the broker's delivery it happened. With --gateway-metrics the
+// timeline also gives the deepest the gateway's sink queue was in each second (QueueWatch.h).
 //   citysense-bench-latency --host H --port N --database DB --user U --password-file FILE
 //                           [--label TEXT] [--warmup S] [--seconds S] [--grace S] [--poll-ms MS]
 //                           [--rate R] [--min-fraction F] [--trace FILE]
-//                           [--timeline on|off] [--stall-ms MS]
+//                           [--timeline on|off] [--stall-ms MS] [--gateway-metrics PORT]
 //                           [--mqtt-uri URI --mqtt-user U --mqtt-password-file FILE [--mqtt-filter F]]
 // Exits 1 when the rate stored in the window is below F (default 0.9) of --rate (default 10000 a second):
 // the latency of a pipeline that does not keep up is only its backlog.
@@ -33,6 +34,7 @@
 #include "LatencyObserver.h"
 #include "LatencyTimeline.h"
 #include "MariaDbConnection.h"
+#include "QueueWatch.h"
 
 #include <citysense/Time.h>
 
@@ -68,6 +70,7 @@ struct Setup {
     double minFraction = 0.9;
     std::string trace;  ///< a file for "timestamp latency" lines (microseconds), one per row
     ObserverSettings observer;
+    unsigned gatewayMetricsPort = 0;  ///< the gateway's /metrics, for its sink queue (QueueWatch); 0: none
     bool timeline = true;
     double stallMs = 100;  ///< a second with a row later than this is named in the timeline's summary
 };
@@ -85,6 +88,9 @@ int run(const Setup& setup) {
     std::unique_ptr<LatencyObserver> observer;
     if (!setup.observer.uri.empty())
         observer = std::make_unique<LatencyObserver>(setup.observer);
+    std::unique_ptr<QueueWatch> gatewayQueue;
+    if (setup.gatewayMetricsPort > 0)
+        gatewayQueue = std::make_unique<QueueWatch>(setup.gatewayMetricsPort, "sink.broker");
     MariaDbConnection db(setup.server, false);
     mysql_autocommit(db.handle(), 1);
     db.run("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
@@ -184,6 +190,9 @@ int run(const Setup& setup) {
                 timeline.add(LatencyTimeline::Ingest, time, visible - found->second);
             }
     }
+    if (gatewayQueue)
+        for (const auto& [at, depth] : gatewayQueue->take())
+            timeline.addQueueDepth(at, depth);
     std::sort(deliveries.begin(), deliveries.end());
     std::sort(ingestParts.begin(), ingestParts.end());
     std::sort(latencies.begin(), latencies.end());
@@ -258,7 +267,10 @@ int main(int argc, char** argv) {
              {"--mqtt-uri", [&](const std::string& value) { setup.observer.uri = value; }},
              {"--mqtt-user", [&](const std::string& value) { setup.observer.username = value; }},
              {"--mqtt-password-file", [&](const std::string& value) { setup.observer.passwordFile = value; }},
-             {"--mqtt-filter", [&](const std::string& value) { setup.observer.filter = value; }}});
+             {"--mqtt-filter", [&](const std::string& value) { setup.observer.filter = value; }},
+             {"--gateway-metrics", [&](const std::string& value) {
+                  setup.gatewayMetricsPort = static_cast<unsigned>(std::stoul(value));
+              }}});
         parseOptions(argc, argv, setters);
         if (setup.server.user.empty() || setup.server.passwordFile.empty())
             throw std::invalid_argument("--user and --password-file are required");

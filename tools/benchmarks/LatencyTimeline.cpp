@@ -30,10 +30,17 @@ void LatencyTimeline::add(Part part, Micros time, Micros latency) {
         second->parts[part].push_back(latency);
 }
 
+void LatencyTimeline::addQueueDepth(Micros at, double depth) {
+    _queueWatched = true;
+    if (Second* second = this->at(at))
+        second->deepestQueue = std::max(second->deepestQueue, depth);
+}
+
 void LatencyTimeline::print(double stallMs) const {
-    std::printf("    timeline (by read time; ms: p50 / p99 / max):\n");
-    std::printf("    %4s %7s   %-24s %-24s %-24s\n", "s", "rows", "read -> broker delivery",
-                "delivery -> row", "read -> row visible");
+    std::printf("    timeline (by read time; ms: p50 / p99 / max%s):\n",
+                _queueWatched ? "; the gateway's sink queue: its deepest in that second" : "");
+    std::printf("    %4s %7s   %-24s %-24s %-24s%s\n", "s", "rows", "read -> broker delivery",
+                "delivery -> row", "read -> row visible", _queueWatched ? " gateway queue" : "");
     std::string stalls;
     for (std::size_t i = 0; i < _seconds.size(); ++i) {
         std::printf("    %4zu %7zu", i, _seconds[i].parts[Row].size());
@@ -49,6 +56,8 @@ void LatencyTimeline::print(double stallMs) const {
             if (part == Row)
                 rowMax = percentileMs(sorted, 100);
         }
+        if (_queueWatched)
+            std::printf("   %7.0f", _seconds[i].deepestQueue);
         std::printf("\n");
         if (rowMax > stallMs)
             stalls += (stalls.empty() ? "" : ", ") + std::to_string(i);

@@ -21,6 +21,9 @@ public:
 
     /// A reading read at `time` got through `part` of the path in `latency`.
     void add(Part part, Micros time, Micros latency);
+    /// The gateway's sink queue held `depth` samples at `at` (QueueWatch.h): the table gets a column of
+    /// each second's deepest, by the wall clock.
+    void addQueueDepth(Micros at, double depth);
 
     /// Prints the table, and the seconds whose row max passes `stallMs`, indented by four spaces.
     void print(double stallMs) const;
@@ -28,11 +31,13 @@ public:
 private:
     struct Second {
         std::vector<Micros> parts[3];  ///< by Part
+        double deepestQueue = -1;      ///< -1: not watched
     };
     Second* at(Micros time);
 
     Micros _start;
     std::vector<Second> _seconds;
+    bool _queueWatched = false;
 };
 
 /// The nearest-rank percentile `p` of `sorted`, in milliseconds; 0 for none.
