@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
@@ -146,8 +147,10 @@ std::string clientIdWarning(const ConnectionSettings& settings) {
 
 namespace {
 
-/// The session expiry interval 0xFFFFFFFF, "never", as paho's int32_t takes it.
-constexpr std::int32_t kSessionNeverExpires = -1;
+/// The session expiry interval of a persistent session: 2^31 - 1 s, 68 years. MQTT's "never",
+/// 0xFFFFFFFF, cannot be given: paho (paho.mqtt.cpp 1.2 over paho.mqtt.c 1.3) takes an int32_t and
+/// sends a negative one as its lowest byte, so -1 asked the broker for 255 s.
+constexpr std::int32_t kSessionNeverExpires = std::numeric_limits<std::int32_t>::max();
 
 ::mqtt::create_options createOptions(const ConnectionSettings& settings) {
     // paho refuses publishes beyond its buffer of unsent commands (100 by default); callers bound
@@ -196,10 +199,14 @@ void Client::connect(const ::mqtt::will_options* will) {
                          std::chrono::seconds(1));
     if (_settings.mqttVersion == MQTTVERSION_5) {
         builder.clean_start(_settings.cleanSession);
+        ::mqtt::properties properties;
         // MQTT 5 ends a session with its connection unless the client gives it an expiry interval
-        // (MQTT 5.0, 3.1.2.11.2): a persistent one never expires, as with MQTT 3.1.1.
+        // (MQTT 5.0, 3.1.2.11.2): a persistent one outlives any outage, as with MQTT 3.1.1.
         if (!_settings.cleanSession)
-            builder.properties({{::mqtt::property::SESSION_EXPIRY_INTERVAL, kSessionNeverExpires}});
+            properties.add({::mqtt::property::SESSION_EXPIRY_INTERVAL, kSessionNeverExpires});
+        if (_settings.receiveMaximum > 0)
+            properties.add({::mqtt::property::RECEIVE_MAXIMUM, _settings.receiveMaximum});
+        builder.properties(properties);
     } else
         builder.clean_session(_settings.cleanSession);
     if (!_settings.username.empty())

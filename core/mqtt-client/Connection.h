@@ -36,6 +36,10 @@ struct ConnectionSettings {
     std::chrono::milliseconds connectTimeout{10000};
     bool cleanSession = true;
     int maxInflight = 1000;  ///< messages sent and not yet acknowledged, and queued in paho unsent
+    /// MQTT 5: QoS 1 and 2 messages the broker may send before this client acknowledged them (the
+    /// CONNECT's Receive Maximum); 0 sends none, and the broker uses its own limit (Mosquitto's
+    /// max_inflight_messages, 20 by default; with MQTT 3.1.1 always that).
+    int receiveMaximum = 0;
 
     bool tls() const { return uri.rfind("ssl://", 0) == 0; }
 };

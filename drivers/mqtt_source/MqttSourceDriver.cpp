@@ -74,6 +74,13 @@ public:
                 Option::integer("new_stations_burst", "5000",
                                 "New stations taken at once, e.g. every station after a restart")
                     .range(1, 100000000));
+            options.push_back(
+                Option::integer("receive_maximum", "1000",
+                                "MQTT 5: messages the broker may send before this instance acknowledged "
+                                "them (Receive Maximum); Mosquitto's own limit, max_inflight_messages (20 "
+                                "by default, always used with MQTT 3.1.1), stalls an ingest whenever an "
+                                "acknowledgement is late")
+                    .range(1, 65535));
             options.push_back(Option::boolean("persistent_session", "true",
                                               "Ask the broker to keep the subscription and queue messages "
                                               "while this host is away"));
@@ -98,6 +105,7 @@ public:
         if (const std::string warning = clientIdWarning(_settings); !warning.empty())
             logger().warning(warning);
         _settings.cleanSession = !options.getBool("persistent_session");
+        _settings.receiveMaximum = static_cast<int>(options.getInt("receive_maximum"));
         _qos = static_cast<int>(options.getInt("qos"));
         std::optional<TopicTemplate> topic;
         try {

@@ -24,11 +24,13 @@
 #include <Poco/Data/Statement.h>
 #include <Poco/Logger.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <tuple>
 
 using namespace citysense;
 using namespace Poco::Data::Keywords;
@@ -253,8 +255,8 @@ private:
         std::map<const char*, std::pair<std::uint64_t, std::string>> refused;  // reason: count, last detail
         try {
             _session->begin();
-            std::vector<sql::ReadingRow> rows;
-            rows.reserve(batch.size());
+            std::vector<const Sample*> storable;
+            storable.reserve(batch.size());
             for (const Sample& sample : batch) {
                 if (auto refusal = unstorable(sample)) {
                     auto& [count, detail] = refused[refusal->reason];
@@ -262,8 +264,13 @@ private:
                     detail = std::move(refusal->detail);
                     continue;
                 }
-                rows.push_back({sensorId(sample, created), sample.time, sample.value, sample.quality});
+                storable.push_back(&sample);
             }
+            makeNewSensors(storable, created);
+            std::vector<sql::ReadingRow> rows;
+            rows.reserve(storable.size());
+            for (const Sample* sample : storable)
+                rows.push_back({sensorId(*sample, created), sample->time, sample->value, sample->quality});
             for (std::size_t at = 0; at < rows.size(); at += kRowsPerInsert)
                 insert(rows, at, std::min(rows.size(), at + kRowsPerInsert));
             _session->commit();
@@ -316,6 +323,32 @@ private:
         if (!problem.empty())
             return Refusal{"name_too_long", "a reading whose " + problem};
         return std::nullopt;
+    }
+
+    /// Makes the stations and sensors of `samples` that are not known yet, in one order whatever the
+    /// batch's: by station, driver and quantity. Two ingests meeting the same new stations (a shared
+    /// subscription hands each its readings as they come) then wait for each other's transaction instead
+    /// of each holding a row the other wants next, a deadlock that aborts one of them.
+    void makeNewSensors(const std::vector<const Sample*>& samples,
+                        std::map<std::pair<const Source*, Quantity>, std::int64_t>& created) {
+        static const Source unknown{};
+        std::map<std::pair<const Source*, Quantity>, const Sample*> firsts;
+        for (const Sample* sample : samples)
+            if (_sensors.count({sample->source, sample->quantity}) == 0)
+                firsts.emplace(std::make_pair(sample->source, sample->quantity), sample);
+        std::vector<const Sample*> ordered;
+        ordered.reserve(firsts.size());
+        for (const auto& first : firsts)
+            ordered.push_back(first.second);
+        const auto names = [](const Sample* sample) {
+            const Source& source = sample->source ? *sample->source : unknown;
+            return std::tie(source.station.system, source.station.city, source.station.street,
+                            source.instance, sample->quantity);
+        };
+        std::sort(ordered.begin(), ordered.end(),
+                  [&](const Sample* a, const Sample* b) { return names(a) < names(b); });
+        for (const Sample* sample : ordered)
+            sensorId(*sample, created);
     }
 
     std::int64_t sensorId(const Sample& sample,

@@ -16,13 +16,25 @@
 // After --warmup seconds the window starts: rows whose timestamps fall in the next --seconds are measured,
 // and polling goes on for --grace seconds after the window so that the window's last rows arrive too. At
 // the end one COUNT(*) of the window's rows checks that the poller saw every row stored.
+//
+// With --mqtt-uri it also subscribes to the readings beside the ingest (LatencyObserver.h), so that each
+// reading's latency splits into read → delivered by the broker and the rest (the ingest, its sql sink,
+// the commit). A timeline then gives, for each second of the window (by the readings' timestamps), the
+// readings stored and both latencies' p50/p99/max: a stall shows as a second whose max jumps, and which
+// of the two jumps says on which side of the broker's delivery it happened. With --gateway-metrics the
+// timeline also gives the deepest the gateway's sink queue was in each second (QueueWatch.h).
 //   citysense-bench-latency --host H --port N --database DB --user U --password-file FILE
 //                           [--label TEXT] [--warmup S] [--seconds S] [--grace S] [--poll-ms MS]
 //                           [--rate R] [--min-fraction F] [--trace FILE]
+//                           [--timeline on|off] [--stall-ms MS] [--gateway-metrics PORT]
+//                           [--mqtt-uri URI --mqtt-user U --mqtt-password-file FILE [--mqtt-filter F]]
 // Exits 1 when the rate stored in the window is below F (default 0.9) of --rate (default 10000 a second):
 // the latency of a pipeline that does not keep up is only its backlog.
 #include "BenchSupport.h"
+#include "LatencyObserver.h"
+#include "LatencyTimeline.h"
 #include "MariaDbConnection.h"
+#include "QueueWatch.h"
 
 #include <citysense/Time.h>
 
@@ -32,13 +44,14 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
-#include <ctime>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -56,31 +69,11 @@ struct Setup {
     double rate = 10000;
     double minFraction = 0.9;
     std::string trace;  ///< a file for "timestamp latency" lines (microseconds), one per row
+    ObserverSettings observer;
+    unsigned gatewayMetricsPort = 0;  ///< the gateway's /metrics, for its sink queue (QueueWatch); 0: none
+    bool timeline = true;
+    double stallMs = 100;  ///< a second with a row later than this is named in the timeline's summary
 };
-
-/// "YYYY-MM-DD HH:MM:SS[.ffffff]" (UTC) to microseconds since the epoch.
-Micros parseTime(const char* text) {
-    int year, month, day, hour, minute, second;
-    char fraction[8] = {0};
-    const int fields = std::sscanf(text, "%d-%d-%d %d:%d:%d.%6[0-9]", &year, &month, &day, &hour, &minute,
-                                   &second, fraction);
-    if (fields < 6)
-        throw std::runtime_error(std::string("cannot read the time ") + text);
-    std::tm tm{};
-    tm.tm_year = year - 1900;
-    tm.tm_mon = month - 1;
-    tm.tm_mday = day;
-    tm.tm_hour = hour;
-    tm.tm_min = minute;
-    tm.tm_sec = second;
-    Micros micros = 0;
-    if (fields == 7) {
-        std::string digits(fraction);
-        digits.resize(6, '0');
-        micros = std::atoll(digits.c_str());
-    }
-    return static_cast<Micros>(timegm(&tm)) * 1000000 + micros;
-}
 
 /// Set up once the ingest has created it: the poller waits for the schema before it polls.
 bool tableExists(MariaDbConnection& db, const std::string& table) {
@@ -91,16 +84,13 @@ bool tableExists(MariaDbConnection& db, const std::string& table) {
                 .empty();
 }
 
-double percentile(const std::vector<Micros>& sorted, double p) {
-    if (sorted.empty())
-        return 0;
-    // Nearest rank.
-    std::size_t rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
-    rank = std::clamp<std::size_t>(rank, 1, sorted.size());
-    return static_cast<double>(sorted[rank - 1]) / 1000.0;
-}
-
 int run(const Setup& setup) {
+    std::unique_ptr<LatencyObserver> observer;
+    if (!setup.observer.uri.empty())
+        observer = std::make_unique<LatencyObserver>(setup.observer);
+    std::unique_ptr<QueueWatch> gatewayQueue;
+    if (setup.gatewayMetricsPort > 0)
+        gatewayQueue = std::make_unique<QueueWatch>(setup.gatewayMetricsPort, "sink.broker");
     MariaDbConnection db(setup.server, false);
     mysql_autocommit(db.handle(), 1);
     db.run("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
@@ -120,12 +110,14 @@ int run(const Setup& setup) {
     const Micros windowEnd = windowStart + static_cast<Micros>(setup.seconds * 1e6);
     const Micros pollEnd = windowEnd + static_cast<Micros>(setup.grace * 1e6);
     const std::string endText = formatSeedTime(windowEnd);
+    LatencyTimeline timeline(windowStart, static_cast<std::size_t>(std::ceil(setup.seconds)));
     std::map<std::string, Micros> newest;  // per sensor: the newest time seen
     for (const auto& sensor : sensors)
         newest[sensor] = windowStart - 1;
 
     FILE* trace = setup.trace.empty() ? nullptr : std::fopen(setup.trace.c_str(), "w");
     std::vector<Micros> latencies;
+    std::vector<std::pair<Micros, Micros>> seen;  // with an observer: each row's time and when it was seen
     latencies.reserve(static_cast<std::size_t>(setup.rate * setup.seconds * 1.2));
     std::size_t visibleInWindow =
         0;  // rows (of any timestamp ≥ the start) first seen by a poll inside the window
@@ -157,10 +149,13 @@ int run(const Setup& setup) {
         previousPoll = poll;
         queryTimes.push_back(answered - poll);
         for (const auto& row : rows) {
-            const Micros time = parseTime(row[1].c_str());
+            const Micros time = parseSqlTime(row[1].c_str());
             Micros& last = newest[row[0]];
             last = std::max(last, time);
             latencies.push_back(poll - time);
+            timeline.add(LatencyTimeline::Row, time, poll - time);
+            if (observer)
+                seen.push_back({time, poll});
             if (trace)
                 std::fprintf(trace, "%lld %lld\n", static_cast<long long>(time),
                              static_cast<long long>(poll - time));
@@ -176,6 +171,30 @@ int run(const Setup& setup) {
                            "' AND time < '" + endText + "'";
     const std::size_t stored = std::stoull(db.select(countSql).at(0).at(0));
 
+    // The broker delivers a read's readings (one a quantity, all with the read's time) to the ingest as
+    // to the observer: the ingest's part of a row's latency is from the last of them to the row.
+    std::vector<Micros> deliveries;
+    std::vector<Micros> ingestParts;
+    if (observer) {
+        std::unordered_map<Micros, Micros> lastDelivery;
+        for (const Delivery& delivery : observer->take())
+            if (delivery.time >= windowStart && delivery.time < windowEnd) {
+                deliveries.push_back(delivery.delivered - delivery.time);
+                timeline.add(LatencyTimeline::Delivery, delivery.time, delivery.delivered - delivery.time);
+                Micros& last = lastDelivery[delivery.time];
+                last = std::max(last, delivery.delivered);
+            }
+        for (const auto& [time, visible] : seen)
+            if (const auto found = lastDelivery.find(time); found != lastDelivery.end()) {
+                ingestParts.push_back(visible - found->second);
+                timeline.add(LatencyTimeline::Ingest, time, visible - found->second);
+            }
+    }
+    if (gatewayQueue)
+        for (const auto& [at, depth] : gatewayQueue->take())
+            timeline.addQueueDepth(at, depth);
+    std::sort(deliveries.begin(), deliveries.end());
+    std::sort(ingestParts.begin(), ingestParts.end());
     std::sort(latencies.begin(), latencies.end());
     std::sort(periods.begin(), periods.end());
     std::sort(queryTimes.begin(), queryTimes.end());
@@ -193,14 +212,26 @@ int run(const Setup& setup) {
     std::printf("\n    achieved: %.0f rows/s became visible during the window (goal %.0f/s)\n", storedRate,
                 setup.rate);
     std::printf("    latency ms: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f  (min %.1f)\n",
-                percentile(latencies, 50), percentile(latencies, 90), percentile(latencies, 99),
+                percentileMs(latencies, 50), percentileMs(latencies, 90), percentileMs(latencies, 99),
                 latencies.empty() ? 0.0 : ms(latencies.back()),
                 latencies.empty() ? 0.0 : ms(latencies.front()));
+    if (observer) {
+        std::printf(
+            "    of which read -> broker delivery ms: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f  (%zu "
+            "delivered)\n",
+            percentileMs(deliveries, 50), percentileMs(deliveries, 90), percentileMs(deliveries, 99),
+            percentileMs(deliveries, 100), deliveries.size());
+        std::printf("    of which delivery -> row visible ms: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f\n",
+                    percentileMs(ingestParts, 50), percentileMs(ingestParts, 90),
+                    percentileMs(ingestParts, 99), percentileMs(ingestParts, 100));
+    }
     std::printf(
         "    resolution: polls every %.2f ms median, %.2f ms p99 (%zu polls; a query took %.2f ms median, "
         "%.2f ms p99)\n",
-        percentile(periods, 50), percentile(periods, 99), periods.size() + 1, percentile(queryTimes, 50),
-        percentile(queryTimes, 99));
+        percentileMs(periods, 50), percentileMs(periods, 99), periods.size() + 1,
+        percentileMs(queryTimes, 50), percentileMs(queryTimes, 99));
+    if (setup.timeline)
+        timeline.print(setup.stallMs);
     int status = 0;
     if (storedRate < setup.minFraction * setup.rate) {
         std::printf(
@@ -230,7 +261,16 @@ int main(int argc, char** argv) {
              {"--poll-ms", [&](const std::string& value) { setup.pollMs = std::stod(value); }},
              {"--rate", [&](const std::string& value) { setup.rate = std::stod(value); }},
              {"--trace", [&](const std::string& value) { setup.trace = value; }},
-             {"--min-fraction", [&](const std::string& value) { setup.minFraction = std::stod(value); }}});
+             {"--min-fraction", [&](const std::string& value) { setup.minFraction = std::stod(value); }},
+             {"--timeline", [&](const std::string& value) { setup.timeline = value != "off"; }},
+             {"--stall-ms", [&](const std::string& value) { setup.stallMs = std::stod(value); }},
+             {"--mqtt-uri", [&](const std::string& value) { setup.observer.uri = value; }},
+             {"--mqtt-user", [&](const std::string& value) { setup.observer.username = value; }},
+             {"--mqtt-password-file", [&](const std::string& value) { setup.observer.passwordFile = value; }},
+             {"--mqtt-filter", [&](const std::string& value) { setup.observer.filter = value; }},
+             {"--gateway-metrics", [&](const std::string& value) {
+                  setup.gatewayMetricsPort = static_cast<unsigned>(std::stoul(value));
+              }}});
         parseOptions(argc, argv, setters);
         if (setup.server.user.empty() || setup.server.passwordFile.empty())
             throw std::invalid_argument("--user and --password-file are required");

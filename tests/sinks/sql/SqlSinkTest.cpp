@@ -6,6 +6,7 @@
 // and its sensors' intervals.
 #include "MariaDb.h"
 #include "PluginHarness.h"
+#include "RecordingLog.h"
 
 #include <citysense/DropCounts.h>
 #include <citysense/Sink.h>
@@ -14,11 +15,13 @@
 #include <gtest/gtest.h>
 
 #include <unistd.h>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <map>
 #include <memory>
+#include <thread>
 
 namespace citysense {
 namespace {
@@ -301,6 +304,50 @@ TEST(SqlSinkMariaDb, AStationNameThatIsNotUtf8IsRefusedAsData) {
     const auto [outcome, error] = writeOutcome(*sink, {sample});
     EXPECT_EQ(outcome, Outcome::Refused) << error;
     EXPECT_THAT(error, HasSubstr("Incorrect string value"));
+}
+
+// Two ingests meeting the same new stations, each in its own order (a shared subscription hands each
+// the readings as they come): the sink makes new stations and sensors in one order whatever the batch's,
+// so that their transactions wait for each other instead of deadlocking and running again.
+TEST(SqlSinkMariaDb, TwoSinksMakingTheSameNewStationsInOppositeOrdersDoNotDeadlock) {
+    MariaDb server;
+    RecordingLog log("sink.test");
+    auto first = makeSink("sql", mariadbOptions(server, server.passwordFile()));
+    auto second = makeSink("sql", mariadbOptions(server, server.passwordFile()));
+    first->open();
+    second->open();
+    constexpr int kRounds = 5;
+    constexpr int kStations = 20;
+    for (int round = 0; round < kRounds; ++round) {
+        SampleBatch forward;
+        for (int i = 0; i < kStations; ++i) {
+            Sample sample = testSample(Quantity::NO2, i, kTime);
+            sample.source = Source::intern(
+                {"hypo_city", "city_01", "street_" + std::to_string(round) + "_" + std::to_string(i)},
+                "driver.test");
+            forward.push_back(sample);
+        }
+        SampleBatch backward(forward.rbegin(), forward.rend());
+        for (Sample& sample : backward)
+            sample.time += 1;  // readings of their own
+        std::atomic<int> ready{0};
+        std::string errors[2];
+        const auto writer = [&](Sink& sink, const SampleBatch& batch, int slot) {
+            ++ready;
+            while (ready < 2)
+                std::this_thread::yield();
+            errors[slot] = writeOutcome(sink, batch).second;
+        };
+        std::thread a(writer, std::ref(*first), std::cref(forward), 0);
+        std::thread b(writer, std::ref(*second), std::cref(backward), 1);
+        a.join();
+        b.join();
+        EXPECT_EQ(errors[0], "") << "round " << round;
+        EXPECT_EQ(errors[1], "") << "round " << round;
+    }
+    EXPECT_EQ(log.count(Poco::Message::PRIO_INFORMATION, "aborted for a conflict"), 0);
+    EXPECT_EQ(server.query("SELECT count(*) FROM stations"), std::to_string(kRounds * kStations) + "\n");
+    EXPECT_EQ(server.query("SELECT count(*) FROM readings"), std::to_string(2 * kRounds * kStations) + "\n");
 }
 
 TEST(SqlSinkMariaDb, AWrongPasswordIsAClearErrorThatDoesNotShowThePassword) {
