@@ -27,7 +27,6 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/URI.h>
 
-#include <functional>
 #include <memory>
 
 namespace citysense::api {
