@@ -58,6 +58,9 @@ public:
     /// collect(). Set before anything is published.
     void wakeWith(std::function<void()> wake);
 
+    /// The events a stream may let wait before it is cut off as slow.
+    std::size_t queueEvents() const { return _queueEvents; }
+
     /// Counts `count` events written to a client.
     void countSent(std::uint64_t count) { _sent += count; }
     /// Counts a client cut off for letting its queue overflow.

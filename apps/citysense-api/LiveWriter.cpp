@@ -113,20 +113,25 @@ void LiveWriter::run() {
             arrivals.swap(_arrivals);
         }
         now = steadyMicros();
+        LiveHub::Collected collected;
         if (due && now - lastRound >= _gather) {
             due = false;
             lastRound = now;
-            const LiveHub::Collected collected = _hub.collect();
+            collected = _hub.collect();
             ended = ended || collected.ended;
-            deliver(collected);
         }
         adopt(arrivals, ended, now);
-        for (const auto& client : _clients) {
-            if (ended || client->stream->slow())
-                finish(*client);  // a slow client's socket may be full: it is cut off without a write
-            else if (!client->finished && !client->blocked)
-                flush(*client, now);
-        }
+        // A round that comes late (this thread did not get the processor for a while) hands its events
+        // over in parts of half a queue, writing in between: only a client whose socket is full lets its
+        // queue overflow.
+        const std::size_t part = std::max<std::size_t>(1, _hub.queueEvents() / 2);
+        std::size_t from = 0;
+        do {
+            const std::size_t to = std::min(collected.events.size(), from + part);
+            deliver(collected.streams, collected.events, from, to);
+            writeAll(ended, now);
+            from = to;
+        } while (from < collected.events.size());
         if (now >= nextCheck) {
             nextCheck = now + checkEvery;
             check(now);
@@ -155,16 +160,26 @@ void LiveWriter::adopt(std::vector<Arrival>& arrivals, bool ended, Micros now) {
     }
 }
 
-void LiveWriter::deliver(const LiveHub::Collected& collected) {
-    if (collected.events.empty())
+void LiveWriter::deliver(const std::vector<std::shared_ptr<LiveStream>>& streams,
+                         const std::vector<LiveEvent>& events, std::size_t from, std::size_t to) {
+    if (from == to)
         return;
-    for (const auto& stream : collected.streams) {
-        for (const LiveEvent& event : collected.events) {
-            if (stream->offer(event)) {
+    for (const auto& stream : streams) {
+        for (std::size_t at = from; at < to; ++at) {
+            if (stream->offer(events[at])) {
                 _hub.countSlow();
                 break;
             }
         }
+    }
+}
+
+void LiveWriter::writeAll(bool ended, Micros now) {
+    for (const auto& client : _clients) {
+        if (ended || client->stream->slow())
+            finish(*client);  // a slow client's socket may be full: it is cut off without a write
+        else if (!client->finished && !client->blocked)
+            flush(*client, now);
     }
 }
 

@@ -4,7 +4,8 @@
 // is free again at once. Then the writer, in rounds at most `gather` apart (a burst of events costs
 // each client one write, not one per event, for at most that much latency):
 // - collects what the hub published since the last round and queues each event for the streams that
-//   want it (LiveStream), cutting off and counting a client that lets its queue overflow;
+//   want it (LiveStream), cutting off and counting a client that lets its queue overflow (a late round
+//   hands its events over in parts, writing in between, so that only a client that does not read does);
 // - writes each client what waits, as far as its socket takes it now; a client whose socket is full
 //   waits for it to be writable, and never holds up the others;
 // - every second (or `keepAlive`, if shorter), ends the stream of a key that no longer admits it (with
@@ -62,7 +63,11 @@ private:
     void run();
     void wake();
     void adopt(std::vector<Arrival>& arrivals, bool ended, Micros now);
-    void deliver(const LiveHub::Collected& collected);
+    /// Offers events [from, to) to each of `streams`.
+    void deliver(const std::vector<std::shared_ptr<LiveStream>>& streams,
+                 const std::vector<LiveEvent>& events, std::size_t from, std::size_t to);
+    /// Writes every client what waits; cuts off the slow ones, and every one when the hub `ended`.
+    void writeAll(bool ended, Micros now);
     /// Writes `client` what waits; finishes it when that fails, or when its end is out.
     void flush(Client& client, Micros now);
     /// Key checks and keep-alives.

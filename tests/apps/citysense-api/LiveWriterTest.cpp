@@ -1,6 +1,7 @@
 // The live streams' writer over real loopback connections: the preamble, then each event a stream wants,
-// in order; a client that does not read cut off and counted while another gets everything; a key that
-// no longer admits its stream ended with `event: end`; keep-alives; a client that goes away closed at once.
+// in order; a client that does not read cut off and counted while another gets everything, and none that
+// reads cut off when one round brings more events than its queue holds; a key that no longer admits its
+// stream ended with `event: end`; keep-alives; a client that goes away closed at once.
 #include "LiveWriter.h"
 
 #include <Poco/Net/ServerSocket.h>
@@ -108,8 +109,8 @@ protected:
         return metric(name) == value;
     }
 
-    void startWriter(Micros keepAlive = kKeepAlive) {
-        _writer = std::make_unique<LiveWriter>(_hub, kGather, keepAlive);
+    void startWriter(Micros keepAlive = kKeepAlive, Micros gather = kGather) {
+        _writer = std::make_unique<LiveWriter>(_hub, gather, keepAlive);
     }
 
     LiveHub _hub{100, 60 * kMicrosPerSecond, 5};
@@ -156,6 +157,17 @@ TEST_F(LiveWriterTest, CutsOffAClientThatDoesNotReadAndCountsItWhileAnotherGetsE
     EXPECT_TRUE(metricWithin("citysense_api_live_slow_consumers_total", "1", 5s));
     EXPECT_TRUE(slow.closedWithin(10s));
     EXPECT_EQ(metric("citysense_api_live_streams"), "1");
+}
+
+TEST_F(LiveWriterTest, ARoundWithMoreEventsThanAQueueHoldsCutsOffNoClientThatReads) {
+    startWriter(kKeepAlive, 500 * 1000);  // the events below all wait for one round
+    Connection connection(_listener);
+    attach(connection);
+    connection.readUntil("retry: 2000\n\n");
+    for (int event = 0; event < 50; ++event)
+        _hub.publish(observation(Quantity::NO2, "{\"n\":" + std::to_string(event) + "}"), 0);
+    EXPECT_NE(connection.readUntil("{\"n\":49}").find("{\"n\":49}"), std::string::npos);
+    EXPECT_EQ(metric("citysense_api_live_slow_consumers_total"), "0");
 }
 
 TEST_F(LiveWriterTest, EndsTheStreamOfAKeyThatNoLongerAdmitsIt) {
