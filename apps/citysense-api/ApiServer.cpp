@@ -8,7 +8,6 @@
 #include "LiveService.h"
 #include "MapSite.h"
 #include "OpenApiDocument.h"
-#include "RequestSlots.h"
 #include "SensingService.h"
 
 #include <Poco/Logger.h>
@@ -37,12 +36,11 @@ using Poco::Net::HTTPServerResponse;
 
 struct ApiServer::Shared {
     Shared(ReadingsStore& store, const AccessSettings& access, const MapSettings& map,
-           const LiveSettings& liveSettings, const AdminSettings& admin, int threads, std::string baseUrl,
+           const LiveSettings& liveSettings, const AdminSettings& admin, std::string baseUrl,
            std::string scheme, std::string ownAuthority)
         : store(store),
           access(access, store),
           live(liveSettings, store, this->access),
-          slots(threads),
           sensing(store),
           airQuality(store),
           exports(store),
@@ -55,7 +53,6 @@ struct ApiServer::Shared {
     ReadingsStore& store;
     AccessControl access;
     LiveService live;
-    RequestSlots slots;  ///< one per [api] thread: what requests other than live streams share
     SensingService sensing;
     AirQualityService airQuality;
     ExportService exports;
@@ -129,7 +126,6 @@ public:
         const auto start = std::chrono::steady_clock::now();
         Answer answer;
         try {
-            RequestSlot slot(_shared->slots);
             const std::string path = targetPath(request);
             const Admission admission = _shared->access.admit(request, path, nowMicros(), steadyMicros());
             for (const auto& [name, value] : admission.headers)
@@ -142,7 +138,7 @@ public:
                     {admission.key ? admission.key->name : "", admission.key ? admission.key->scopes : 0}));
             } else {
                 const ReadingsAccessScope scope(admission.readings);
-                answer = route(request, response, admission, slot);
+                answer = route(request, response, admission);
             }
             // The live stream and the admin routes check the key's scope themselves: counted alike.
             if (admission.status == 200)
@@ -195,8 +191,7 @@ private:
         return {answer.status, std::move(answer.contentType), std::move(answer.body)};
     }
 
-    Answer route(HTTPServerRequest& request, HTTPServerResponse& response, const Admission& admission,
-                 RequestSlot& slot) {
+    Answer route(HTTPServerRequest& request, HTTPServerResponse& response, const Admission& admission) {
         const std::string& method = request.getMethod();
         if (method != Poco::Net::HTTPRequest::HTTP_GET && method != Poco::Net::HTTPRequest::HTTP_HEAD)
             return fromJson(errorAnswer(405, "only GET and HEAD: the API is read-only"));
@@ -229,9 +224,7 @@ private:
                 case ServicePath::OpenApi:
                     return {200, kJson, openApiDocument()};
                 case ServicePath::Live:
-                    return {_shared->live.serve(admission, parameters, request, response,
-                                                [&] { slot.release(); }),
-                            "", "", true};
+                    return {_shared->live.serve(admission, parameters, request, response), "", "", true};
             }
         }
         if (path.compare(0, version.size(), version) != 0 ||
@@ -290,17 +283,16 @@ ApiServer::ApiServer(const ServerSettings& settings, const AccessSettings& acces
     const std::string host = settings.listenAddress.find(':') == std::string::npos
                                  ? settings.listenAddress
                                  : "[" + settings.listenAddress + "]";
-    _shared = std::make_shared<Shared>(store, access, settings.map, live, settings.admin, settings.threads,
-                                       settings.baseUrl, settings.certificateFile.empty() ? "http" : "https",
+    _shared = std::make_shared<Shared>(store, access, settings.map, live, settings.admin, settings.baseUrl,
+                                       settings.certificateFile.empty() ? "http" : "https",
                                        host + ":" + std::to_string(_settings.port));
     Poco::Net::HTTPServerParams::Ptr parameters = new Poco::Net::HTTPServerParams;
-    const int threads = settings.threads + _shared->live.threads();
-    parameters->setMaxThreads(threads);
+    parameters->setMaxThreads(settings.threads);
     parameters->setMaxQueued(256);
     parameters->setTimeout(Poco::Timespan(10, 0));  // the longest wait for a request's next bytes
     parameters->setKeepAliveTimeout(Poco::Timespan(5, 0));
     parameters->setServerName("citysense-api");
-    _threads = std::make_unique<Poco::ThreadPool>(2, threads);
+    _threads = std::make_unique<Poco::ThreadPool>(2, settings.threads);
     _server = std::make_unique<Poco::Net::HTTPServer>(new Factory(_shared), *_threads, socket, parameters);
     _shared->server = _server.get();
     _server->start();

@@ -7,8 +7,8 @@
 //   /health           JSON: whether the readings store answers, and the requests served (503 when it
 //                     does not)
 //   /metrics          Prometheus text: requests by status code, their durations, refusals
-//   /v1.1/live        the live stream, Server-Sent Events for keys with live:read (LiveService), on
-//                     threads beyond `threads` (one per open stream)
+//   /v1.1/live        the live stream, Server-Sent Events for keys with live:read (LiveService),
+//                     handed to the live stream's own writer thread once answered
 //   /v1.1/admin/...   gateways' remote configuration, for keys with the admin scope (GatewayConfigService)
 // and, except for /health and /metrics, admits each request first (AccessControl: keys, rate limits,
 // what it may read), and answers anything else with a JSON 404, methods other than GET and HEAD

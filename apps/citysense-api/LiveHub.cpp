@@ -25,15 +25,27 @@ void LiveHub::publish(std::shared_ptr<const LiveObservation> observation, Micros
         _window.push_back(event);
         forgetOld(steady);
     }
-    for (const auto& stream : _streams) {
-        if (stream->filter().accepts(*event.observation) && stream->offer(event))
-            ++_slow;
-    }
+    _fresh.push_back(event);
+    if (_fresh.size() == 1 && _wake)
+        _wake();
+}
+
+void LiveHub::wakeWith(std::function<void()> wake) {
+    std::lock_guard<std::mutex> lock(_mutex);
+    _wake = std::move(wake);
+}
+
+LiveHub::Collected LiveHub::collect() {
+    Collected collected;
+    std::lock_guard<std::mutex> lock(_mutex);
+    collected.events.swap(_fresh);
+    collected.streams = _streams;
+    collected.ended = _ended;
+    return collected;
 }
 
 LiveHub::Opening LiveHub::open(LiveFilter filter, const std::string& key, int keyLimit, int totalLimit,
-                               std::optional<std::uint64_t> after, std::function<void()> cutOff,
-                               Micros steady) {
+                               std::optional<std::uint64_t> after, Micros steady) {
     Opening opening;
     std::lock_guard<std::mutex> lock(_mutex);
     if (_ended) {
@@ -52,7 +64,7 @@ LiveHub::Opening LiveHub::open(LiveFilter filter, const std::string& key, int ke
         return opening;
     }
     ++ofKey;
-    opening.stream = std::make_shared<LiveStream>(std::move(filter), key, _queueEvents, std::move(cutOff));
+    opening.stream = std::make_shared<LiveStream>(std::move(filter), key, _queueEvents, _lastId);
     _streams.push_back(opening.stream);
     if (!after)
         return opening;
@@ -87,8 +99,8 @@ void LiveHub::close(const std::shared_ptr<LiveStream>& stream) {
 void LiveHub::endAll() {
     std::lock_guard<std::mutex> lock(_mutex);
     _ended = true;
-    for (const auto& stream : _streams)
-        stream->end();
+    if (_fresh.empty() && _wake)
+        _wake();
 }
 
 std::string LiveHub::prometheusText() const {

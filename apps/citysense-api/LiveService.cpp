@@ -7,24 +7,17 @@
 #include <Poco/NumberParser.h>
 #include <Poco/StringTokenizer.h>
 
-#include <sys/socket.h>
+#include <sstream>
 
 namespace citysense::api {
 
 namespace {
 
-constexpr Micros kKeyCheckInterval = kMicrosPerSecond;
-// How long a stream's thread, woken by an event, waits for more before it writes: a burst costs one
-// wake-up and one write, not one per event, for at most this much latency.
+// How long the writer gathers events before it writes them: a burst costs each client one write, not
+// one per event, for at most this much latency.
 constexpr Micros kGatherTime = 20 * 1000;
 
 using Poco::Net::HTTPServerResponse;
-
-/// Whether the client has closed its end of the connection (a stream's client sends nothing more).
-bool closedByClient(int descriptor) {
-    char byte = 0;
-    return ::recv(descriptor, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
-}
 
 int answer(HTTPServerResponse& response, int status, const std::string& message) {
     const std::string body = errorAnswer(status, message).body;
@@ -83,15 +76,16 @@ LiveService::LiveService(const LiveSettings& settings, ReadingsStore& store, Acc
     : _settings(settings),
       _access(access),
       _hub(settings.windowEvents, settings.windowAge, settings.queueEvents) {
-    if (settings.enabled)
-        _feed = std::make_unique<LiveFeed>(settings, store, _hub);
+    if (!settings.enabled)
+        return;
+    _writer = std::make_unique<LiveWriter>(_hub, kGatherTime, settings.keepAlive);
+    _feed = std::make_unique<LiveFeed>(settings, store, _hub);
 }
 
 LiveService::~LiveService() = default;
 
 int LiveService::serve(const Admission& admitted, const Poco::URI::QueryParameters& parameters,
-                       Poco::Net::HTTPServerRequest& request, HTTPServerResponse& response,
-                       const std::function<void()>& release) {
+                       Poco::Net::HTTPServerRequest& request, HTTPServerResponse& response) {
     if (!admitted.key)
         return answer(response, 401, "the live stream needs an API key with the live:read scope");
     const ApiKey& key = *admitted.key;
@@ -113,14 +107,9 @@ int LiveService::serve(const Admission& admitted, const Poco::URI::QueryParamete
             return answer(response, 400, "Last-Event-ID: not an event id of this stream");
         after = id;
     }
-    Poco::Net::StreamSocket& socket = static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket();
-    const int descriptor = socket.impl()->sockfd();
-    socket.setNoDelay(true);  // an event goes out when written, not after the client's delayed ACK
-    // Ends the connection, and a write blocked on it, from the hub's thread.
-    auto cutOff = [descriptor] { ::shutdown(descriptor, SHUT_RDWR); };
     const int keyLimit = key.maxStreams ? *key.maxStreams : _settings.maxStreamsPerKey;
     LiveHub::Opening opening =
-        _hub.open(std::move(filter), key.name, keyLimit, _settings.maxStreams, after, cutOff, steadyMicros());
+        _hub.open(std::move(filter), key.name, keyLimit, _settings.maxStreams, after, steadyMicros());
     switch (opening.refusal) {
         case LiveHub::Refusal::None:
             break;
@@ -135,7 +124,6 @@ int LiveService::serve(const Admission& admitted, const Poco::URI::QueryParamete
             return answer(response, 503, "the service is stopping");
     }
     const std::shared_ptr<LiveStream> stream = opening.stream;
-    release();
     response.setStatus(HTTPServerResponse::HTTP_OK);
     response.setContentType("text/event-stream; charset=utf-8");
     response.set("Cache-Control", "no-cache");
@@ -147,46 +135,25 @@ int LiveService::serve(const Admission& admitted, const Poco::URI::QueryParamete
         _hub.close(stream);
         return 200;
     }
+    // The head, and what comes before the live events, go out on the writer's thread too.
+    std::ostringstream preamble;
+    response.write(preamble);
+    preamble << "retry: 2000\n\n";
+    if (opening.gap)
+        preamble << "event: gap\ndata: " << *opening.gap << "\n\n";
+    for (const LiveEvent& event : opening.backlog)
+        preamble << *event.text;
     try {
-        std::ostream& out = response.send();
-        out << "retry: 2000\n\n";
-        if (opening.gap)
-            out << "event: gap\ndata: " << *opening.gap << "\n\n";
-        for (const LiveEvent& event : opening.backlog)
-            out << *event.text;
-        _hub.countSent(opening.backlog.size());
-        out.flush();
-        Micros lastWrite = steadyMicros();
-        Micros lastKeyCheck = lastWrite;
-        while (out) {
-            LiveStream::Taken taken =
-                stream->take(std::min(kKeyCheckInterval, _settings.keepAlive), kGatherTime);
-            if (taken.slow || taken.ended || (taken.events.empty() && closedByClient(descriptor)))
-                break;
-            const Micros steady = steadyMicros();
-            for (const LiveEvent& event : taken.events)
-                out << *event.text;
-            _hub.countSent(taken.events.size());
-            if (!taken.events.empty()) {
-                lastWrite = steady;
-            } else if (steady - lastWrite >= _settings.keepAlive) {
-                out << ": keep-alive\n\n";
-                lastWrite = steady;
-            }
-            if (steady - lastKeyCheck >= kKeyCheckInterval) {
-                lastKeyCheck = steady;
-                if (!_access.stillAdmits(key, nowMicros())) {
-                    out << "event: end\ndata: {\"reason\":\"the API key was revoked or has expired\"}\n\n";
-                    out.flush();
-                    break;
-                }
-            }
-            out.flush();
-        }
+        Poco::Net::StreamSocket socket =
+            static_cast<Poco::Net::HTTPServerRequestImpl&>(request).detachSocket();
+        socket.setNoDelay(true);  // an event goes out when written, not after the client's delayed ACK
+        _writer->attach(stream, std::move(socket), preamble.str(),
+                        [this, key = key](Micros now) { return _access.stillAdmits(key, now); });
     } catch (const Poco::Exception&) {
-        // The client went away, or was cut off.
+        _hub.close(stream);  // the client went away
+        return 200;
     }
-    _hub.close(stream);
+    _hub.countSent(opening.backlog.size());
     return 200;
 }
 

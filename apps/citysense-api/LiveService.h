@@ -11,23 +11,22 @@
 // second), when the client lets queue_events events wait (a slow consumer: counted), or when the
 // service stops.
 //
-// Each stream is answered by a server thread of its own, which waits for its events and writes them:
-// the HTTPServer's pool has [live] max_streams threads beyond [api] threads, and ordinary requests
-// keep to [api] threads (RequestSlots), so streams never take the threads and database sessions
-// requests need. One thread per stream keeps writing simple (blocking writes, TLS included); the
-// events are queued once per stream without waiting (LiveHub), so a slow stream never holds up others.
+// A stream's request is answered on a server thread, which hands the connection, with the answer's
+// head, to the one writer thread of every stream (LiveWriter) and is free again at once: the streams
+// take none of the server threads and database sessions requests need, and an event is formatted
+// once, collected once and written to each client in one write with whatever else came with it.
 #pragma once
 
 #include "AccessControl.h"
 #include "LiveFeed.h"
 #include "LiveHub.h"
 #include "LiveSettings.h"
+#include "LiveWriter.h"
 
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/URI.h>
 
-#include <functional>
 #include <memory>
 
 namespace citysense::api {
@@ -38,11 +37,10 @@ public:
     LiveService(const LiveSettings& settings, ReadingsStore& store, AccessControl& access);
     ~LiveService();
 
-    /// Serves the stream (or refuses it), until it ends; the status answered. `admitted`: the request
-    /// passed AccessControl::admit(); `release` is called once the stream is open, before it waits.
+    /// Opens the stream, and hands its connection to the writer (or refuses it); the status answered.
+    /// `admitted`: the request passed AccessControl::admit().
     int serve(const Admission& admitted, const Poco::URI::QueryParameters& parameters,
-              Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
-              const std::function<void()>& release);
+              Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
 
     /// Ends every stream and refuses new ones: the service is stopping.
     void endAll() { _hub.endAll(); }
@@ -50,14 +48,12 @@ public:
     /// The Prometheus text of the streams and, when enabled, of the subscription.
     std::string prometheusText() const;
 
-    /// Server threads the streams may take: 0 when the stream is off.
-    int threads() const { return _settings.enabled ? _settings.maxStreams : 0; }
-
 private:
     const LiveSettings _settings;
     AccessControl& _access;
     LiveHub _hub;
-    std::unique_ptr<LiveFeed> _feed;
+    std::unique_ptr<LiveWriter> _writer;  ///< when enabled
+    std::unique_ptr<LiveFeed> _feed;      ///< when enabled; stops before the writer
 };
 
 }  // namespace citysense::api

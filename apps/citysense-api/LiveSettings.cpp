@@ -39,8 +39,7 @@ const OptionTable& liveOptions() {
                                           "own max_streams; the next is refused with 429")
                               .range(1, 100000));
         options.push_back(Option::integer("max_streams", "1000",
-                                          "Streams open at once in all, each on a server thread of its own "
-                                          "beside [api] threads; the next is refused with 503")
+                                          "Streams open at once in all; the next is refused with 503")
                               .range(1, 100000));
         options.push_back(Option::duration("keepalive_interval", "15s",
                                            "The longest silence on a stream: then a comment line")

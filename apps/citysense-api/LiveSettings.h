@@ -28,7 +28,7 @@ struct LiveSettings {
     Micros windowAge = 0;             ///< ...and for how long
     std::size_t queueEvents = 0;      ///< events queued for one client before it is cut off as slow
     int maxStreamsPerKey = 0;         ///< streams a key may have open at once, unless it has its own
-    int maxStreams = 0;               ///< streams open at once in all (each holds a server thread)
+    int maxStreams = 0;               ///< streams open at once in all
     Micros keepAlive = 0;             ///< the longest silence on a stream before a comment line
 };
 

@@ -2,8 +2,6 @@
 
 #include "ApiKeys.h"
 
-#include <chrono>
-
 namespace citysense::api {
 
 bool LiveFilter::accepts(const LiveObservation& observation) const {
@@ -22,50 +20,23 @@ bool LiveFilter::accepts(const LiveObservation& observation) const {
     return false;
 }
 
-LiveStream::LiveStream(LiveFilter filter, std::string key, std::size_t capacity, std::function<void()> cutOff)
-    : _filter(std::move(filter)), _key(std::move(key)), _capacity(capacity), _cutOff(std::move(cutOff)) {}
+LiveStream::LiveStream(LiveFilter filter, std::string key, std::size_t capacity, std::uint64_t after)
+    : _filter(std::move(filter)), _key(std::move(key)), _capacity(capacity), _after(after) {}
 
 bool LiveStream::offer(const LiveEvent& event) {
-    {
-        std::lock_guard<std::mutex> lock(_mutex);
-        if (_slow || _ended)
-            return false;
-        if (_queue.size() < _capacity) {
-            _queue.push_back(event);
-            // A thread with events still to take is not waiting for the first, and one gathering more
-            // (take()) writes once half the queue is full.
-            if (_queue.size() == 1 || _queue.size() == (_capacity + 1) / 2)
-                _ready.notify_one();
-            return false;
-        }
-        _slow = true;
-        _queue.clear();
+    if (_slow || event.id <= _after || !_filter.accepts(*event.observation))
+        return false;
+    if (_queue.size() < _capacity) {
+        _queue.push_back(event);
+        return false;
     }
-    _ready.notify_one();
-    _cutOff();
+    _slow = true;
+    _queue.clear();
     return true;
 }
 
-void LiveStream::end() {
-    {
-        std::lock_guard<std::mutex> lock(_mutex);
-        _ended = true;
-    }
-    _ready.notify_one();
-}
-
-LiveStream::Taken LiveStream::take(Micros timeout, Micros gather) {
-    std::unique_lock<std::mutex> lock(_mutex);
-    const auto done = [&] { return _slow || _ended; };
-    if (_ready.wait_for(lock, std::chrono::microseconds(timeout),
-                        [&] { return !_queue.empty() || done(); }) &&
-        !done() && gather > 0)
-        _ready.wait_for(lock, std::chrono::microseconds(gather),
-                        [&] { return done() || _queue.size() >= (_capacity + 1) / 2; });
-    Taken taken;
-    taken.slow = _slow;
-    taken.ended = _ended;
-    taken.events.assign(_queue.begin(), _queue.end());
+std::vector<LiveEvent> LiveStream::take() {
+    std::vector<LiveEvent> taken(_queue.begin(), _queue.end());
     _queue.clear();
     return taken;
 }

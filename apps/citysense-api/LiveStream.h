@@ -1,17 +1,13 @@
 // One client's live stream: what it asked for (LiveFilter), and the events waiting to be written to it.
-// The hub queues events without ever waiting for the client; the stream's own server thread takes them
-// and writes them. A client that lets `capacity` events wait is slow: its queue takes no more, and its
-// connection is cut off (`cutOff`, which also ends a write the thread is blocked in), so it never holds
-// up the hub or the other streams.
+// Only the writer thread (LiveWriter) touches a stream once it is open: it offers each published event
+// and takes what waits, so a stream needs no lock and never wakes a thread of its own. A stream that
+// lets `capacity` events wait is slow: it takes no more, and the writer cuts its client off.
 #pragma once
 
 #include "LiveEvent.h"
 
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
-#include <functional>
-#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -31,38 +27,28 @@ struct LiveFilter {
 
 class LiveStream {
 public:
-    LiveStream(LiveFilter filter, std::string key, std::size_t capacity, std::function<void()> cutOff);
+    /// `after`: the last event published before it opened; it gets only those after it.
+    LiveStream(LiveFilter filter, std::string key, std::size_t capacity, std::uint64_t after);
 
     const LiveFilter& filter() const { return _filter; }
     /// The name of the key it was opened with.
     const std::string& key() const { return _key; }
 
-    /// Queues `event`, or, when `capacity` events wait already, marks the stream slow and cuts it off;
-    /// true only then (once).
+    /// Queues `event` when the stream wants it (published after it opened, let through by its filter);
+    /// when `capacity` events wait already, marks the stream slow instead. True only then (once).
     bool offer(const LiveEvent& event);
-    /// Ends the stream: the service is stopping.
-    void end();
-
-    struct Taken {
-        std::vector<LiveEvent> events;
-        bool slow = false;   ///< cut off for letting too many events wait
-        bool ended = false;  ///< end() was called
-    };
-    /// The events waiting, after waiting at most `timeout` for one, and then `gather` for more to come
-    /// with it (unless half the queue fills up first): one wake-up and one write for a burst of
-    /// events, not one each.
-    Taken take(Micros timeout, Micros gather);
+    /// Whether it let `capacity` events wait: its client is cut off.
+    bool slow() const { return _slow; }
+    /// The events waiting, in order; none wait after.
+    std::vector<LiveEvent> take();
 
 private:
     const LiveFilter _filter;
     const std::string _key;
     const std::size_t _capacity;
-    const std::function<void()> _cutOff;
-    std::mutex _mutex;
-    std::condition_variable _ready;
+    const std::uint64_t _after;
     std::deque<LiveEvent> _queue;
     bool _slow = false;
-    bool _ended = false;
 };
 
 }  // namespace citysense::api

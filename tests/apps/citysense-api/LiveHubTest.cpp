@@ -1,5 +1,6 @@
-// The live stream's hub and streams alone: ids, the resume window and its gap, the per-key and total
-// limits, a slow stream cut off once without holding up the others, and the filters.
+// The live stream's hub and streams alone: ids, the resume window and its gap, what the writer collects
+// (the events published since, none a stream opened after), the per-key and total limits, a slow
+// stream marked once without holding up the others, and the filters.
 #include "LiveHub.h"
 
 #include <gtest/gtest.h>
@@ -21,31 +22,39 @@ std::shared_ptr<const LiveObservation> observation(std::int64_t datastream, std:
     return made;
 }
 
-const auto kNoCutOff = [] {};
+/// What the writer does with what it collects: offers every event to every stream.
+void deliver(LiveHub& hub) {
+    const LiveHub::Collected collected = hub.collect();
+    for (const auto& stream : collected.streams) {
+        for (const LiveEvent& event : collected.events)
+            stream->offer(event);
+    }
+}
 
 TEST(LiveHub, NumbersEventsAndResumesAfterALastEventIdItStillKeeps) {
     LiveHub hub(3, 60 * kMicrosPerSecond, 500);
-    auto watcher = hub.open({}, "key", 10, 10, std::nullopt, kNoCutOff, 0);
+    auto watcher = hub.open({}, "key", 10, 10, std::nullopt, 0);
     for (int reading = 0; reading < 5; ++reading)
         hub.publish(observation(3, 1), 0);
-    const auto taken = watcher.stream->take(0, 0);
-    ASSERT_EQ(taken.events.size(), 5u);
+    deliver(hub);
+    const auto events = watcher.stream->take();
+    ASSERT_EQ(events.size(), 5u);
+    EXPECT_TRUE(watcher.stream->take().empty());
     for (std::size_t at = 1; at < 5; ++at)
-        EXPECT_EQ(taken.events[at].id, taken.events[at - 1].id + 1);
-    EXPECT_EQ(*taken.events[0].text,
-              "id: " + std::to_string(taken.events[0].id) + "\nevent: observation\ndata: {}\n\n");
+        EXPECT_EQ(events[at].id, events[at - 1].id + 1);
+    EXPECT_EQ(*events[0].text, "id: " + std::to_string(events[0].id) + "\nevent: observation\ndata: {}\n\n");
 
-    const auto resumed = hub.open({}, "key", 10, 10, taken.events[2].id, kNoCutOff, 0);
+    const auto resumed = hub.open({}, "key", 10, 10, events[2].id, 0);
     EXPECT_FALSE(resumed.gap);
     ASSERT_EQ(resumed.backlog.size(), 2u);
-    EXPECT_EQ(resumed.backlog[0].id, taken.events[3].id);
+    EXPECT_EQ(resumed.backlog[0].id, events[3].id);
 
-    const auto late = hub.open({}, "key", 10, 10, taken.events[0].id, kNoCutOff, 0);
+    const auto late = hub.open({}, "key", 10, 10, events[0].id, 0);
     ASSERT_TRUE(late.gap);
-    EXPECT_NE(late.gap->find("\"resumesAfter\":" + std::to_string(taken.events[1].id)), std::string::npos);
+    EXPECT_NE(late.gap->find("\"resumesAfter\":" + std::to_string(events[1].id)), std::string::npos);
     EXPECT_EQ(late.backlog.size(), 3u);
 
-    const auto fromAnotherRun = hub.open({}, "key", 10, 10, taken.events[4].id + 100, kNoCutOff, 0);
+    const auto fromAnotherRun = hub.open({}, "key", 10, 10, events[4].id + 100, 0);
     EXPECT_TRUE(fromAnotherRun.gap);
 }
 
@@ -53,38 +62,71 @@ TEST(LiveHub, ForgetsEventsOlderThanTheWindowsAge) {
     LiveHub hub(100, 10 * kMicrosPerSecond, 500);
     hub.publish(observation(3, 1), 0);
     hub.publish(observation(3, 1), 5 * kMicrosPerSecond);
-    const auto opened = hub.open({}, "key", 10, 10, 0, kNoCutOff, 12 * kMicrosPerSecond);
+    const auto opened = hub.open({}, "key", 10, 10, 0, 12 * kMicrosPerSecond);
     EXPECT_TRUE(opened.gap);
     EXPECT_EQ(opened.backlog.size(), 1u);
 }
 
 TEST(LiveHub, LimitsStreamsPerKeyAndInAll) {
     LiveHub hub(10, kMicrosPerSecond, 500);
-    auto first = hub.open({}, "a", 2, 3, std::nullopt, kNoCutOff, 0);
-    auto second = hub.open({}, "a", 2, 3, std::nullopt, kNoCutOff, 0);
-    EXPECT_EQ(hub.open({}, "a", 2, 3, std::nullopt, kNoCutOff, 0).refusal, LiveHub::Refusal::KeyLimit);
-    auto other = hub.open({}, "b", 2, 3, std::nullopt, kNoCutOff, 0);
-    EXPECT_EQ(hub.open({}, "c", 2, 3, std::nullopt, kNoCutOff, 0).refusal, LiveHub::Refusal::TotalLimit);
+    auto first = hub.open({}, "a", 2, 3, std::nullopt, 0);
+    auto second = hub.open({}, "a", 2, 3, std::nullopt, 0);
+    EXPECT_EQ(hub.open({}, "a", 2, 3, std::nullopt, 0).refusal, LiveHub::Refusal::KeyLimit);
+    auto other = hub.open({}, "b", 2, 3, std::nullopt, 0);
+    EXPECT_EQ(hub.open({}, "c", 2, 3, std::nullopt, 0).refusal, LiveHub::Refusal::TotalLimit);
     hub.close(first.stream);
-    EXPECT_EQ(hub.open({}, "a", 2, 3, std::nullopt, kNoCutOff, 0).refusal, LiveHub::Refusal::None);
+    EXPECT_EQ(hub.open({}, "a", 2, 3, std::nullopt, 0).refusal, LiveHub::Refusal::None);
+    EXPECT_FALSE(hub.collect().ended);
     hub.endAll();
-    EXPECT_TRUE(second.stream->take(0, 0).ended);
-    EXPECT_EQ(hub.open({}, "d", 2, 3, std::nullopt, kNoCutOff, 0).refusal, LiveHub::Refusal::Ended);
+    EXPECT_TRUE(hub.collect().ended);
+    EXPECT_EQ(hub.open({}, "d", 2, 3, std::nullopt, 0).refusal, LiveHub::Refusal::Ended);
 }
 
-TEST(LiveHub, CutsOffASlowStreamOnceAndKeepsFeedingTheOthers) {
+TEST(LiveHub, WakesTheWriterOnceForWhatItHasNotCollectedAndHandsAStreamOnlyLaterEvents) {
+    LiveHub hub(10, kMicrosPerSecond, 500);
+    int wakes = 0;
+    hub.wakeWith([&] { ++wakes; });
+    auto early = hub.open({}, "key", 10, 10, std::nullopt, 0);
+    hub.publish(observation(3, 1), 0);
+    hub.publish(observation(3, 1), 0);
+    EXPECT_EQ(wakes, 1);
+    auto late = hub.open({}, "key", 10, 10, std::nullopt, 0);
+    hub.publish(observation(3, 1), 0);
+    const LiveHub::Collected collected = hub.collect();
+    EXPECT_EQ(collected.events.size(), 3u);
+    EXPECT_EQ(collected.streams.size(), 2u);
+    for (const auto& stream : collected.streams) {
+        for (const LiveEvent& event : collected.events)
+            stream->offer(event);
+    }
+    EXPECT_EQ(early.stream->take().size(), 3u);
+    const auto afterOpening = late.stream->take();
+    ASSERT_EQ(afterOpening.size(), 1u) << "the two before it opened are not its";
+    EXPECT_EQ(afterOpening[0].id, collected.events[2].id);
+    hub.publish(observation(3, 1), 0);
+    EXPECT_EQ(wakes, 2);
+    hub.close(late.stream);
+    EXPECT_EQ(hub.collect().streams.size(), 1u);
+}
+
+TEST(LiveStream, MarksItselfSlowOnceWhenItsQueueOverflows) {
     LiveHub hub(10, kMicrosPerSecond, 3);
-    int cutOffs = 0;
-    auto slow = hub.open(
-        {}, "key", 10, 10, std::nullopt, [&] { ++cutOffs; }, 0);
-    auto fast = hub.open({}, "key", 10, 10, std::nullopt, kNoCutOff, 0);
+    auto slow = hub.open({}, "key", 10, 10, std::nullopt, 0);
+    auto fast = hub.open({}, "key", 10, 10, std::nullopt, 0);
+    int overflows = 0;
     for (int reading = 0; reading < 6; ++reading) {
         hub.publish(observation(3, 1), 0);
-        EXPECT_EQ(fast.stream->take(0, 0).events.size(), 1u);
+        const LiveHub::Collected collected = hub.collect();
+        for (const LiveEvent& event : collected.events) {
+            overflows += slow.stream->offer(event) ? 1 : 0;
+            fast.stream->offer(event);
+        }
+        EXPECT_EQ(fast.stream->take().size(), 1u);
     }
-    EXPECT_EQ(cutOffs, 1);
-    EXPECT_TRUE(slow.stream->take(0, 0).slow);
-    EXPECT_NE(hub.prometheusText().find("citysense_api_live_slow_consumers_total 1\n"), std::string::npos);
+    EXPECT_EQ(overflows, 1);
+    EXPECT_TRUE(slow.stream->slow());
+    EXPECT_TRUE(slow.stream->take().empty());
+    EXPECT_FALSE(fast.stream->slow());
 }
 
 TEST(LiveFilter, KeepsToThingsDatastreamsQuantitiesAndTheKeysStations) {

@@ -2,7 +2,8 @@
 // Mosquitto, over a SQLite store: readings published by a gateway arrive with their Datastream and
 // Thing ids, also those of a sensor the store gets only after the reading; the filters; resuming
 // with Last-Event-ID, with and without a gap; 401, 403 and station lists; the per-key stream limit;
-// a slow consumer cut off and counted while a fast one keeps receiving; a revoked key's stream ending.
+// a slow consumer cut off and counted while a fast one keeps receiving; a revoked key's stream ending;
+// the stream over HTTPS.
 #include "ApiTestStore.h"
 #include "Broker.h"
 #include "LiveStreamClient.h"
@@ -65,8 +66,8 @@ private:
 
 class LiveStreamTest : public ::testing::Test {
 protected:
-    /// Starts the service with [live] enabled, and these lines added to [live].
-    void start(const std::string& liveOptions = "") {
+    /// Starts the service with [live] enabled, and these lines added to [live] and [api].
+    void start(const std::string& liveOptions = "", const std::string& apiOptions = "") {
         _store.execute(
             "INSERT INTO stations (id, system, city, street) VALUES (1, 'hypo_city', 'city_01', "
             "'street_01'), "
@@ -75,8 +76,8 @@ protected:
             "(3, 1, 'no2', 'ppb', 'driver.ingest'), (4, 1, 'so2', 'ppb', 'driver.ingest'), "
             "(5, 2, 'no2', 'ppb', 'driver.ingest');");
         const BrokerCredentials api = _broker.addSubscriber("api", "hypo_city/#");
-        _configuration =
-            _store.writeConfiguration("keys_file = " + (_store.directory() / "keys.json").string());
+        _configuration = _store.writeConfiguration(
+            "keys_file = " + (_store.directory() / "keys.json").string() + "\n" + apiOptions);
         std::ofstream(_configuration, std::ios::app)
             << "[live]\nenabled = true\nuri = " << _broker.tlsUri()
             << "\nusername = api\npassword_file = " << api.passwordFile << "\nca_file = " << _broker.caFile()
@@ -317,6 +318,36 @@ TEST_F(LiveStreamTest, ARevokedKeysStreamEnds) {
     EXPECT_EQ(end->type, "end");
     EXPECT_TRUE(client->endsWithin(2s));
     EXPECT_LT(std::chrono::steady_clock::now() - start, 2500ms);
+}
+
+TEST_F(LiveStreamTest, StreamsOverHttps) {
+    const std::string certificate = (_store.directory() / "api.crt").string();
+    const std::string key = (_store.directory() / "api.key").string();
+    runChecked({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                "-nodes", "-keyout", key, "-out", certificate, "-days", "2", "-subj", "/CN=127.0.0.1",
+                "-addext", "subjectAltName=IP:127.0.0.1"});
+    start("", "certificate_file = " + certificate + "\nkey_file = " + key);
+    Gateway gateway(_broker, "street_01");
+    const std::string origin = "https://127.0.0.1:" + std::to_string(_service->port());
+    std::thread publisher([&] {
+        for (int wait = 0; wait < 60; ++wait) {
+            const CommandResult metrics =
+                runProgram({"curl", "--silent", "--cacert", certificate, origin + "/metrics"});
+            if (metrics.output.find("\ncitysense_api_live_streams 1\n") != std::string::npos)
+                break;
+            std::this_thread::sleep_for(100ms);
+        }
+        gateway.reading(kNo2Topic, 1);
+        gateway.reading(kNo2Topic, 2);
+    });
+    // curl reads until its time is up: the stream's body ends only with the connection.
+    const CommandResult streamed =
+        runProgram({"curl", "--silent", "--no-buffer", "--max-time", "8", "--cacert", certificate, "-H",
+                    "Authorization: Bearer " + _key, origin + "/v1.1/live"});
+    publisher.join();
+    EXPECT_THAT(streamed.output, HasSubstr("retry: 2000\n\n"));
+    for (const char* result : {"\"result\":1,", "\"result\":2,"})
+        EXPECT_THAT(streamed.output, HasSubstr(result)) << streamed.output;
 }
 
 }  // namespace

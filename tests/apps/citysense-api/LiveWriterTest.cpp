@@ -1,0 +1,218 @@
+// The live streams' writer over real loopback connections: the preamble, then each event a stream wants,
+// in order; a client that does not read cut off and counted while another gets everything, and none that
+// reads cut off when one round brings more events than its queue holds; a key that no longer admits its
+// stream ended with `event: end`; keep-alives; a client that goes away closed at once.
+#include "LiveWriter.h"
+
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/StreamSocket.h>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+namespace citysense::api {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr Micros kGather = 1000;
+constexpr Micros kKeepAlive = 15 * kMicrosPerSecond;
+
+std::shared_ptr<const LiveObservation> observation(Quantity quantity, std::string data = "{}") {
+    auto made = std::make_shared<LiveObservation>();
+    made->datastream = 3;
+    made->thing = 1;
+    made->quantity = quantity;
+    made->system = "hypo_city";
+    made->city = "city_01";
+    made->street = "street_01";
+    made->data = std::move(data);
+    return made;
+}
+
+/// A connected pair: the client's end, and the server's end to hand to the writer.
+struct Connection {
+    explicit Connection(Poco::Net::ServerSocket& listener, int receiveBuffer = 0) {
+        if (receiveBuffer)
+            client.setReceiveBufferSize(receiveBuffer);
+        client.connect(listener.address());
+        server = listener.acceptConnection();
+        client.setReceiveTimeout(Poco::Timespan(0, 100 * 1000));
+    }
+
+    /// What the client receives until `text` is in it, or `timeout` passed.
+    std::string readUntil(const std::string& text, std::chrono::milliseconds timeout = 5s) {
+        const auto end = std::chrono::steady_clock::now() + timeout;
+        while (received.find(text) == std::string::npos && std::chrono::steady_clock::now() < end) {
+            char chunk[65536];
+            try {
+                const int count = client.receiveBytes(chunk, sizeof chunk);
+                if (count <= 0)
+                    break;
+                received.append(chunk, static_cast<std::size_t>(count));
+            } catch (const Poco::TimeoutException&) {
+            }
+        }
+        return received;
+    }
+
+    /// Whether the server closed the connection within `timeout` (what it still sends is read).
+    bool closedWithin(std::chrono::milliseconds timeout) {
+        const auto end = std::chrono::steady_clock::now() + timeout;
+        while (std::chrono::steady_clock::now() < end) {
+            char chunk[65536];
+            try {
+                if (client.receiveBytes(chunk, sizeof chunk) <= 0)
+                    return true;
+            } catch (const Poco::TimeoutException&) {
+            } catch (const Poco::Exception&) {
+                return true;  // reset
+            }
+        }
+        return false;
+    }
+
+    Poco::Net::StreamSocket client{Poco::Net::SocketAddress::IPv4};  ///< made now: its buffer is set before
+    Poco::Net::StreamSocket server;
+    std::string received;
+};
+
+class LiveWriterTest : public ::testing::Test {
+protected:
+    /// Opens a stream with `filter` and hands `connection` to the writer.
+    std::shared_ptr<LiveStream> attach(
+        Connection& connection, LiveFilter filter = {},
+        std::function<bool(Micros)> admitted = [](Micros) { return true; }) {
+        auto opening = _hub.open(std::move(filter), "key", 100, 100, std::nullopt, 0);
+        _writer->attach(opening.stream, connection.server, "HTTP/1.1 200 OK\r\n\r\nretry: 2000\n\n",
+                        std::move(admitted));
+        return opening.stream;
+    }
+
+    /// The value of `name` in the hub's metrics.
+    std::string metric(const std::string& name) const {
+        const std::string text = _hub.prometheusText();
+        const auto at = text.find("\n" + name + " ");
+        return at == std::string::npos
+                   ? ""
+                   : text.substr(at + name.size() + 2, text.find('\n', at + 1) - at - name.size() - 2);
+    }
+
+    /// Whether `name` has `value` within `timeout`.
+    bool metricWithin(const std::string& name, const std::string& value, std::chrono::milliseconds timeout) {
+        const auto end = std::chrono::steady_clock::now() + timeout;
+        while (metric(name) != value && std::chrono::steady_clock::now() < end)
+            std::this_thread::sleep_for(10ms);
+        return metric(name) == value;
+    }
+
+    void startWriter(Micros keepAlive = kKeepAlive, Micros gather = kGather) {
+        _writer = std::make_unique<LiveWriter>(_hub, gather, keepAlive);
+    }
+
+    LiveHub _hub{100, 60 * kMicrosPerSecond, 5};
+    Poco::Net::ServerSocket _listener{Poco::Net::SocketAddress("127.0.0.1", 0)};
+    std::unique_ptr<LiveWriter> _writer;
+};
+
+TEST_F(LiveWriterTest, WritesThePreambleThenEachEventItsStreamWantsInOrder) {
+    startWriter();
+    Connection connection(_listener);
+    LiveFilter no2;
+    no2.quantities = {Quantity::NO2};
+    attach(connection, no2);
+    EXPECT_EQ(connection.readUntil("retry: 2000\n\n"), "HTTP/1.1 200 OK\r\n\r\nretry: 2000\n\n");
+    _hub.publish(observation(Quantity::NO2, "{\"n\":1}"), 0);
+    _hub.publish(observation(Quantity::SO2, "{\"n\":2}"), 0);
+    _hub.publish(observation(Quantity::NO2, "{\"n\":3}"), 0);
+    const std::string text = connection.readUntil("{\"n\":3}");
+    const auto first = text.find("data: {\"n\":1}\n\n");
+    ASSERT_NE(first, std::string::npos) << text;
+    EXPECT_GT(text.find("data: {\"n\":3}\n\n"), first);
+    EXPECT_EQ(text.find("\"n\":2"), std::string::npos);
+    EXPECT_TRUE(metricWithin("citysense_api_live_events_sent_total", "2", 2s));
+}
+
+TEST_F(LiveWriterTest, CutsOffAClientThatDoesNotReadAndCountsItWhileAnotherGetsEverything) {
+    startWriter();
+    Connection slow(_listener, 4096);
+    Connection fast(_listener);
+    attach(slow);
+    attach(fast);
+    // Events of 64 KiB, more than the slow client's socket buffers and its queue of 5 hold.
+    constexpr int kEvents = 200;
+    std::thread reader([&] { fast.readUntil("\"n\":" + std::to_string(kEvents - 1) + ",", 30s); });
+    for (int event = 0; event < kEvents; ++event) {
+        _hub.publish(observation(Quantity::NO2,
+                                 "{\"n\":" + std::to_string(event) + "," + std::string(64 * 1024, ' ') + "}"),
+                     0);
+        std::this_thread::sleep_for(1ms);
+    }
+    reader.join();
+    for (int event = 0; event < kEvents; ++event)
+        EXPECT_NE(fast.received.find("\"n\":" + std::to_string(event) + ","), std::string::npos) << event;
+    EXPECT_TRUE(metricWithin("citysense_api_live_slow_consumers_total", "1", 5s));
+    EXPECT_TRUE(slow.closedWithin(10s));
+    EXPECT_EQ(metric("citysense_api_live_streams"), "1");
+}
+
+TEST_F(LiveWriterTest, ARoundWithMoreEventsThanAQueueHoldsCutsOffNoClientThatReads) {
+    startWriter(kKeepAlive, 500 * 1000);  // the events below all wait for one round
+    Connection connection(_listener);
+    attach(connection);
+    connection.readUntil("retry: 2000\n\n");
+    for (int event = 0; event < 50; ++event)
+        _hub.publish(observation(Quantity::NO2, "{\"n\":" + std::to_string(event) + "}"), 0);
+    EXPECT_NE(connection.readUntil("{\"n\":49}").find("{\"n\":49}"), std::string::npos);
+    EXPECT_EQ(metric("citysense_api_live_slow_consumers_total"), "0");
+}
+
+TEST_F(LiveWriterTest, EndsTheStreamOfAKeyThatNoLongerAdmitsIt) {
+    startWriter();
+    Connection connection(_listener);
+    std::atomic<bool> admitted{true};
+    attach(connection, {}, [&](Micros) { return admitted.load(); });
+    connection.readUntil("retry: 2000\n\n");
+    admitted = false;
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_NE(connection.readUntil("event: end\n", 3s).find("the API key was revoked or has expired"),
+              std::string::npos);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 2500ms);
+    EXPECT_TRUE(connection.closedWithin(3s));
+    EXPECT_TRUE(metricWithin("citysense_api_live_streams", "0", 2s));
+}
+
+TEST_F(LiveWriterTest, WritesAKeepAliveAfterASilence) {
+    startWriter(200 * 1000);
+    Connection connection(_listener);
+    attach(connection);
+    EXPECT_NE(connection.readUntil(": keep-alive\n\n", 3s).find(": keep-alive\n\n"), std::string::npos);
+}
+
+TEST_F(LiveWriterTest, ClosesAStreamWhoseClientWentAwayAtOnce) {
+    startWriter();
+    Connection connection(_listener);
+    attach(connection);
+    connection.readUntil("retry: 2000\n\n");
+    EXPECT_EQ(metric("citysense_api_live_streams"), "1");
+    connection.client.close();
+    EXPECT_TRUE(metricWithin("citysense_api_live_streams", "0", 500ms));
+}
+
+TEST_F(LiveWriterTest, EndsEveryStreamWhenTheHubEndsThem) {
+    startWriter();
+    Connection one(_listener);
+    Connection two(_listener);
+    attach(one);
+    attach(two);
+    _hub.endAll();
+    EXPECT_TRUE(one.closedWithin(2s));
+    EXPECT_TRUE(two.closedWithin(2s));
+    EXPECT_TRUE(metricWithin("citysense_api_live_streams", "0", 1s));
+}
+
+}  // namespace
+}  // namespace citysense::api
