@@ -60,8 +60,8 @@ std::unique_ptr<LoadedConfiguration> LoadedConfiguration::fromDocument(const Con
     auto loaded = std::make_unique<LoadedConfiguration>();
     HostSettings host = readHostSettings(document, issues);
     loaded->registry = std::make_unique<PluginRegistry>();
-    loaded->registry->scanFor(PluginRegistry::searchPath(host.pluginPath), host.pluginPath.size(),
-                              pluginsNamedIn(document));
+    loaded->registry->scanFor(PluginRegistry::searchPath(host.pluginPath), pluginsNamedIn(document));
+    loaded->registry->inspectUnloaded(host.pluginPath);
     loaded->plan = std::make_unique<Plan>(makePlan(document, std::move(host), *loaded->registry, issues));
     if (!hasErrors(issues)) {
         loaded->engine = std::make_unique<Engine>(*loaded->plan, *loaded->registry, issues);

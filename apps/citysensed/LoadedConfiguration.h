@@ -31,8 +31,9 @@ struct LoadedConfiguration {
                                                       const FragmentText& replacement,
                                                       std::vector<ConfigIssue>& issues);
 
-    /// The libraries in the configured plugin_path directories that failed to load, one line each
-    /// ("DIR/junk.so: not a citysense plugin: ..."), for the warnings of every start and reload.
+    /// The libraries in the configured plugin_path directories that failed to load, or that the host
+    /// did not need and found unusable from their files, one line each ("DIR/junk.so: not loaded: not
+    /// an ELF file"), for the warnings of every start and reload.
     std::vector<std::string> unloadableLibraries() const;
 
     /// Applies the configured log level and starts the engine.

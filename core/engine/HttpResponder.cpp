@@ -3,8 +3,7 @@
 #include "HttpRequestHead.h"
 #include "SystemError.h"
 
-#include <Poco/Exception.h>
-#include <Poco/Net/SocketAddress.h>
+#include <net/TcpAddress.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -75,13 +74,13 @@ const char* HttpResponder::reasonPhrase(int status) {
 HttpResponder::HttpResponder(const std::string& address, Handler handler, HttpRefusals& refusals)
     : _handler(std::move(handler)), _refusals(refusals) {
     try {
-        const Poco::Net::SocketAddress where(address);
-        _listenFd = ::socket(where.af(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        const net::SocketAddress where = net::resolve(address, true).front();
+        _listenFd = ::socket(where.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (_listenFd < 0)
             throw std::runtime_error(std::string("socket: ") + systemError(errno));
         const int on = 1;
         ::setsockopt(_listenFd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-        if (::bind(_listenFd, where.addr(), where.length()) != 0)
+        if (::bind(_listenFd, where.get(), where.length) != 0)
             throw std::runtime_error(std::string("bind: ") + systemError(errno));
         if (::listen(_listenFd, 64) != 0)
             throw std::runtime_error(std::string("listen: ") + systemError(errno));
@@ -96,8 +95,7 @@ HttpResponder::HttpResponder(const std::string& address, Handler handler, HttpRe
     } catch (const std::exception& error) {
         if (_listenFd >= 0)
             ::close(_listenFd);
-        const auto* poco = dynamic_cast<const Poco::Exception*>(&error);
-        throw std::runtime_error(address + ": " + (poco ? poco->displayText() : error.what()));
+        throw std::runtime_error(address + ": " + error.what());
     }
     _thread = std::thread([this] { loop(); });
 }

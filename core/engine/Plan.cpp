@@ -3,7 +3,7 @@
 #include "Ed25519Key.h"
 #include "HostOptions.h"
 
-#include <Poco/Net/IPAddress.h>
+#include <net/TcpAddress.h>
 
 #include <algorithm>
 #include <cctype>
@@ -225,8 +225,7 @@ std::string listenAddressProblem(const std::string& address) {
     std::string host = address.substr(0, colon);
     if (host.front() == '[' && host.back() == ']')
         host = host.substr(1, host.size() - 2);
-    Poco::Net::IPAddress ip;
-    if (Poco::Net::IPAddress::tryParse(host, ip) ||
+    if (net::isIpAddress(host) ||
         (!host.empty() &&
          host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") ==
              std::string::npos))

@@ -1,6 +1,7 @@
 #include "PluginRegistry.h"
 
 #include "CurrentException.h"
+#include "ElfExports.h"
 #include "HostOptions.h"
 
 #include <citysense/Abi.h>
@@ -48,6 +49,30 @@ std::string executableDirectory() {
 constexpr const char* kPluginNameCharacters =
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-";
 
+/// The shared libraries in `directory`, sorted; none when it does not exist.
+std::vector<std::string> librariesIn(const std::string& directory) {
+    const std::string suffix = Poco::SharedLibrary::suffix();
+    std::vector<std::string> files;
+    std::error_code error;
+    if (!std::filesystem::is_directory(directory, error))
+        return files;
+    for (const auto& item : std::filesystem::directory_iterator(directory, error)) {
+        const std::string file = item.path().string();
+        if (item.is_regular_file(error) && file.size() > suffix.size() &&
+            file.compare(file.size() - suffix.size(), suffix.size(), suffix) == 0)
+            files.push_back(file);
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+/// A file reached twice, by any path, is one file.
+std::string canonicalPath(const std::string& path) {
+    std::error_code error;
+    const auto canonical = std::filesystem::weakly_canonical(path, error);
+    return error ? path : canonical.string();
+}
+
 std::string abiText(unsigned major, unsigned minor) {
     return std::to_string(major) + "." + std::to_string(minor);
 }
@@ -89,47 +114,42 @@ auto PluginRegistry::withLoader(PluginKind kind, Action&& action) {
 }
 
 void PluginRegistry::scan(const std::vector<std::string>& directories) {
-    const std::string suffix = Poco::SharedLibrary::suffix();
     for (const auto& directory : directories) {
-        std::error_code error;
-        if (!std::filesystem::is_directory(directory, error))
-            continue;
-        std::vector<std::string> files;
-        for (const auto& item : std::filesystem::directory_iterator(directory, error)) {
-            const std::string file = item.path().string();
-            if (item.is_regular_file(error) && file.size() > suffix.size() &&
-                file.compare(file.size() - suffix.size(), suffix.size(), suffix) == 0)
-                files.push_back(file);
-        }
-        std::sort(files.begin(), files.end());
-        for (const auto& file : files)
+        for (const auto& file : librariesIn(directory))
             load(file);
     }
 }
 
-void PluginRegistry::scanFor(const std::vector<std::string>& directories, std::size_t scannedWhole,
+void PluginRegistry::scanFor(const std::vector<std::string>& directories,
                              const std::set<std::string>& wanted) {
-    const auto split =
-        directories.begin() + static_cast<std::ptrdiff_t>(std::min(scannedWhole, directories.size()));
-    scan({directories.begin(), split});
-    const std::vector<std::string> others(split, directories.end());
     const auto missing = [&](const std::string& name) { return _entries.count(name) == 0; };
     for (const std::string& name : wanted) {
         // Only a plain name becomes part of a file name.
-        if (!missing(name) || name.empty() ||
-            name.find_first_not_of(kPluginNameCharacters) != std::string::npos)
+        if (name.empty() || name.find_first_not_of(kPluginNameCharacters) != std::string::npos)
             continue;
-        for (const std::string& directory : others) {
+        for (const std::string& directory : directories) {
+            if (!missing(name))
+                break;
             const std::string file = directory + "/citysense-" + name + Poco::SharedLibrary::suffix();
             std::error_code error;
-            if (std::filesystem::is_regular_file(file, error)) {
+            if (std::filesystem::is_regular_file(file, error))
                 load(file);
-                break;
-            }
         }
     }
     if (std::any_of(wanted.begin(), wanted.end(), missing))
-        scan(others);
+        scan(directories);
+}
+
+void PluginRegistry::inspectUnloaded(const std::vector<std::string>& directories) {
+    for (const auto& directory : directories) {
+        for (const auto& file : librariesIn(directory)) {
+            if (_seenFiles.count(canonicalPath(file)))
+                continue;
+            const std::string problem = elfExportProblem(file, CITYSENSE_PLUGIN_INFO_SYMBOL);
+            if (!problem.empty())
+                fail(file, "", problem);
+        }
+    }
 }
 
 void PluginRegistry::fail(const std::string& path, const std::string& name, const std::string& message) {
@@ -137,9 +157,7 @@ void PluginRegistry::fail(const std::string& path, const std::string& name, cons
 }
 
 void PluginRegistry::load(const std::string& path) {
-    std::error_code error;
-    const auto canonical = std::filesystem::weakly_canonical(path, error);
-    if (!_seenFiles.insert(error ? path : canonical.string()).second)
+    if (!_seenFiles.insert(canonicalPath(path)).second)
         return;
     PluginEntry entry;
     entry.path = path;

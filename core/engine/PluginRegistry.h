@@ -53,13 +53,18 @@ public:
     /// two libraries carry the same plugin name, the first one found wins and the other is an error.
     void scan(const std::vector<std::string>& directories);
 
-    /// For a host that runs the `wanted` plugins: scans the first `scannedWhole` directories (the
-    /// operator's plugin_path, whose every library is checked at each start), then loads from the others
-    /// only citysense-NAME for each wanted NAME not found yet, so that a gateway never maps the libraries
-    /// (SQL connectors, MQTT) of plugins it does not run. A name still missing then (a library named
-    /// otherwise, or no such plugin) makes it scan the others whole.
-    void scanFor(const std::vector<std::string>& directories, std::size_t scannedWhole,
-                 const std::set<std::string>& wanted);
+    /// For a host that runs the `wanted` plugins: loads, for each wanted NAME, citysense-NAME.so from the
+    /// first directory whose copy loads (so one dropped into the operator's plugin_path, listed first,
+    /// replaces the built-in one, and a broken one there leaves the built-in one in use), and no other
+    /// library, so that a host never maps what plugins it does not run link (SQL connectors, MQTT). A
+    /// name still missing then (a library named otherwise, or no such plugin) makes it scan every
+    /// directory whole.
+    void scanFor(const std::vector<std::string>& directories, const std::set<std::string>& wanted);
+
+    /// Checks every library in `directories` that was not loaded from its file alone (ElfExports.h),
+    /// without mapping it: one that is no shared library exporting the plugin info function goes to
+    /// errors(), so that junk in plugin_path is named at every start.
+    void inspectUnloaded(const std::vector<std::string>& directories);
 
     /// Loads one library: ABI check, manifest, and a probe instance for the option table. A failure
     /// is recorded in errors(), never thrown.

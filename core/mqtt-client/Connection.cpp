@@ -4,8 +4,7 @@
 
 #include <citysense/Format.h>
 
-#include <Poco/Net/SocketAddress.h>
-#include <Poco/Net/StreamSocket.h>
+#include <net/TcpConnection.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -271,10 +270,9 @@ std::string Client::diagnoseTransport() const {
     // that hung up during the handshake.
     const std::string address = currentUri().substr(currentUri().find("://") + 3);
     try {
-        Poco::Net::StreamSocket socket;
-        socket.connect(Poco::Net::SocketAddress(address), Poco::Timespan(2, 0));
-    } catch (const Poco::Exception& error) {
-        return "cannot reach " + address + ": " + error.displayText();
+        const net::TcpConnection probe(address, std::chrono::seconds(2));
+    } catch (const std::exception& error) {
+        return "cannot reach " + address + ": " + error.what();
     }
     if (_settings.tls())
         return "TLS: " + tlsHandshakeProblem(address, _settings);

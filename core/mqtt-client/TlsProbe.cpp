@@ -1,7 +1,6 @@
 #include "TlsProbe.h"
 
-#include <Poco/Net/SocketAddress.h>
-#include <Poco/Net/StreamSocket.h>
+#include <net/TcpConnection.h>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -52,17 +51,15 @@ std::string tlsHandshakeProblem(const std::string& address, const ConnectionSett
                "': " + lastOpenSslError();
     SSL_CTX_set_verify(context.get(), settings.verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, nullptr);
 
-    Poco::Net::StreamSocket socket;
-    const Poco::Net::SocketAddress target(address);
+    std::unique_ptr<net::TcpConnection> connection;
     try {
-        socket.connect(target, Poco::Timespan(5, 0));
-        socket.setReceiveTimeout(Poco::Timespan(5, 0));
-        socket.setSendTimeout(Poco::Timespan(5, 0));
-    } catch (const Poco::Exception& error) {
-        return "cannot reach " + address + ": " + error.displayText();
+        connection = std::make_unique<net::TcpConnection>(address, std::chrono::seconds(5));
+        connection->setTimeouts(std::chrono::seconds(5));
+    } catch (const std::exception& error) {
+        return "cannot reach " + address + ": " + error.what();
     }
     std::unique_ptr<SSL, SslFree> ssl(SSL_new(context.get()));
-    SSL_set_fd(ssl.get(), socket.impl()->sockfd());
+    SSL_set_fd(ssl.get(), connection->fd());
     std::string host = address.substr(0, address.rfind(':'));
     if (host.size() > 2 && host.front() == '[')
         host = host.substr(1, host.size() - 2);

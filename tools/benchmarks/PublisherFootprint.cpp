@@ -1,9 +1,12 @@
 // What publishing costs a gateway process: subscribes to the broker, lets the publishers warm up, then
 // over a measuring window counts the messages each publisher's topic prefix receives and reads its
 // process's CPU time (utime + stime, /proc/PID/stat) at both ends, and at the end its resident memory
-// (VmRSS, of it RssAnon, the part no other process can share, and the peak VmHWM, /proc/PID/status).
+// (VmRSS, of it RssAnon, the part no other process can share, and the peak VmHWM, /proc/PID/status)
+// and its proportional share (Pss, of it Pss_Anon and Pss_File, /proc/PID/smaps_rollup: a page shared
+// with N processes counts 1/N, so a library the rest of the system maps too costs little).
 // Prints, per publisher, readings/s, CPU µs per reading and memory, then the ratios of the first
-// publisher to the second. Run by tools/benchmarks/vs-collectd.
+// publisher to the second and each against issue 15's goal (CPU per reading <= 0.8, VmRSS and Pss
+// <= 1.0). Exits 2 when a goal is not met. Run by tools/benchmarks/vs-collectd.
 //   citysense-bench-footprint --uri URI --username NAME --password-file FILE [--warmup S] [--seconds S]
 //                             NAME=PREFIX=PID NAME=PREFIX=PID
 // A publisher that publishes nothing in the window fails the run: a silent zero is no benchmark.
@@ -38,14 +41,29 @@ struct Publisher {
     double cpuEnd = 0;
 };
 
-/// A "VmRSS:" style line of /proc/PID/status, in KiB.
-long statusKib(int pid, const std::string& key) {
-    std::ifstream file("/proc/" + std::to_string(pid) + "/status");
-    for (std::string line; std::getline(file, line);) {
+/// A "VmRSS:" style line of /proc/PID/`file` (status, smaps_rollup), in KiB.
+long procKib(int pid, const std::string& file, const std::string& key) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/" + file);
+    for (std::string line; std::getline(in, line);) {
         if (line.rfind(key + ":", 0) == 0)
             return std::stol(line.substr(key.size() + 1));
     }
-    throw std::runtime_error("no " + key + " for process " + std::to_string(pid));
+    throw std::runtime_error("no " + key + " in /proc/" + std::to_string(pid) + "/" + file);
+}
+
+long statusKib(int pid, const std::string& key) {
+    return procKib(pid, "status", key);
+}
+
+long pssKib(int pid, const std::string& key) {
+    return procKib(pid, "smaps_rollup", key);
+}
+
+/// Prints a ratio against its goal (at most `bound`); returns whether it is met.
+bool goal(const char* what, double ratio, double bound) {
+    const bool met = ratio <= bound;
+    std::printf("  goal %-16s <= %.1fx: %.3f %s\n", what, bound, ratio, met ? "met" : "NOT met");
+    return met;
 }
 
 struct Setup {
@@ -134,15 +152,19 @@ int measure(Setup& setup) {
         long rss;
         long anon;
         long hwm;
+        long pss;
+        long pssAnon;
+        long pssFile;
     };
     std::vector<Figures> figures;
     bool silent = false;
     for (const auto& publisher : setup.publishers) {
         const auto messages = static_cast<double>(publisher->messages);
         const double cpu = publisher->cpuEnd - publisher->cpuStart;
-        const Figures figure{messages / window.count(), messages > 0 ? cpu * 1e6 / messages : 0,
+        const Figures figure{messages / window.count(),          messages > 0 ? cpu * 1e6 / messages : 0,
                              statusKib(publisher->pid, "VmRSS"), statusKib(publisher->pid, "RssAnon"),
-                             statusKib(publisher->pid, "VmHWM")};
+                             statusKib(publisher->pid, "VmHWM"), pssKib(publisher->pid, "Pss"),
+                             pssKib(publisher->pid, "Pss_Anon"), pssKib(publisher->pid, "Pss_File")};
         figures.push_back(figure);
         std::printf(
             "  %-10s rate   %7.1f readings/s (%llu messages, %.1f bytes each, under %s)\n",
@@ -153,6 +175,8 @@ int measure(Setup& setup) {
                     100 * cpu / window.count());
         std::printf("  %-10s memory VmRSS %ld KiB (RssAnon %ld KiB), VmHWM %ld KiB\n", "", figure.rss,
                     figure.anon, figure.hwm);
+        std::printf("  %-10s        Pss %ld KiB (Pss_Anon %ld KiB, Pss_File %ld KiB)\n", "", figure.pss,
+                    figure.pssAnon, figure.pssFile);
         if (publisher->messages == 0) {
             std::fprintf(stderr, "citysense-bench-footprint: %s published nothing under %s\n",
                          publisher->name.c_str(), publisher->prefix.c_str());
@@ -167,11 +191,15 @@ int measure(Setup& setup) {
     };
     std::printf(
         "  ratio %s/%s: readings/s %.3f   CPU per reading %.3f   VmRSS %.3f   RssAnon %.3f   "
-        "VmHWM %.3f\n",
+        "VmHWM %.3f   Pss %.3f   Pss_Anon %.3f   Pss_File %.3f\n",
         setup.publishers[0]->name.c_str(), setup.publishers[1]->name.c_str(), ratio(&Figures::rate),
         ratio(&Figures::cpuPerReading), kibRatio(&Figures::rss), kibRatio(&Figures::anon),
-        kibRatio(&Figures::hwm));
-    return 0;
+        kibRatio(&Figures::hwm), kibRatio(&Figures::pss), kibRatio(&Figures::pssAnon),
+        kibRatio(&Figures::pssFile));
+    bool met = goal("CPU per reading", ratio(&Figures::cpuPerReading), 0.8);
+    met = goal("VmRSS", kibRatio(&Figures::rss), 1.0) && met;
+    met = goal("Pss", kibRatio(&Figures::pss), 1.0) && met;
+    return met ? 0 : 2;
 }
 
 }  // namespace

@@ -32,6 +32,17 @@ TEST(CitysensedLoading, CheckFailsNamingTheLibraryWhenTheConfigurationUsesABroke
     EXPECT_THAT(result.output, Not(HasSubstr("configuration is valid")));
 }
 
+TEST(CitysensedLoading, CheckFailsNamingTheFileSectionAndKeyWhenThePluginsOwnLibraryIsBroken) {
+    const test::ScratchDir dir;
+    const std::string broken = dir.write("citysense-nosuch.so", "not a library");
+    const std::string config =
+        dir.write("broken.ini", test::configText({dir.path()}, test::pipelineUsing("nosuch")));
+    const auto result = runCitysensed({"--check", "-c", config});
+    EXPECT_NE(result.status, 0) << result.output;
+    EXPECT_THAT(result.output, HasSubstr(config + ": [driver.air] plugin: no driver plugin named 'nosuch'"));
+    EXPECT_THAT(result.output, HasSubstr(broken + ": cannot load library"));
+}
+
 TEST(CitysensedLoading, CheckPassesWhenBrokenLibrariesAreOnThePathButUnused) {
     const test::ScratchDir dir;
     const std::string config =

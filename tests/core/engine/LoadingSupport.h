@@ -34,6 +34,8 @@ public:
     ScratchDir(const ScratchDir&) = delete;
     ScratchDir& operator=(const ScratchDir&) = delete;
 
+    const std::string& path() const { return _path; }
+
     /// Writes `text` to the file `name` in the directory; returns its path.
     std::string write(const std::string& name, const std::string& text) const;
 
