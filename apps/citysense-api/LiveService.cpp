@@ -5,7 +5,6 @@
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/NumberParser.h>
-#include <Poco/StringTokenizer.h>
 
 #include <sstream>
 
@@ -29,45 +28,6 @@ int answer(HTTPServerResponse& response, int status, const std::string& message)
     response.setContentLength(static_cast<std::streamsize>(body.size()));
     response.sendBuffer(body.data(), body.size());
     return status;
-}
-
-/// "1,2,3" → {1, 2, 3}; throws std::invalid_argument naming the parameter.
-std::set<std::int64_t> ids(const std::string& name, const std::string& text) {
-    std::set<std::int64_t> result;
-    for (const std::string& item : Poco::StringTokenizer(text, ",", Poco::StringTokenizer::TOK_TRIM)) {
-        Poco::Int64 id = 0;
-        if (!Poco::NumberParser::tryParse64(item, id) || id < 1)
-            throw std::invalid_argument(name + ": '" + item + "' is not an id (a positive integer)");
-        result.insert(id);
-    }
-    return result;
-}
-
-/// The request's filters; throws std::invalid_argument naming a parameter that is wrong.
-LiveFilter requestFilter(const Poco::URI::QueryParameters& parameters) {
-    LiveFilter filter;
-    std::set<std::string> seen;
-    for (const auto& [name, value] : parameters) {
-        if (!seen.insert(name).second)
-            throw std::invalid_argument(name + ": given twice");
-        if (name == "things") {
-            filter.things = ids(name, value);
-        } else if (name == "datastreams") {
-            filter.datastreams = ids(name, value);
-        } else if (name == "quantities") {
-            for (const std::string& item : Poco::StringTokenizer(
-                     value, ",", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY)) {
-                const std::optional<Quantity> quantity = quantityByName(item);
-                if (!quantity)
-                    throw std::invalid_argument("quantities: '" + item + "' is not a quantity");
-                filter.quantities.insert(*quantity);
-            }
-        } else {
-            throw std::invalid_argument(name +
-                                        ": unknown parameter (known: things, datastreams, quantities)");
-        }
-    }
-    return filter;
 }
 
 }  // namespace
@@ -95,7 +55,7 @@ int LiveService::serve(const Admission& admitted, const Poco::URI::QueryParamete
         return answer(response, 404, "the live stream is not enabled on this server");
     LiveFilter filter;
     try {
-        filter = requestFilter(parameters);
+        filter = readLiveFilter(parameters);
     } catch (const std::invalid_argument& error) {
         return answer(response, 400, error.what());
     }

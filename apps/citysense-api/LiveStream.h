@@ -5,6 +5,7 @@
 #pragma once
 
 #include "LiveEvent.h"
+#include "LiveFilter.h"
 
 #include <cstdint>
 #include <deque>
@@ -13,17 +14,6 @@
 #include <vector>
 
 namespace citysense::api {
-
-/// Which events a stream gets: those the request's filters (each empty: any) and the key's station
-/// patterns (empty: every station) all let through.
-struct LiveFilter {
-    std::set<std::int64_t> things;
-    std::set<std::int64_t> datastreams;
-    std::set<Quantity> quantities;
-    std::vector<std::string> stations;
-
-    bool accepts(const LiveObservation& observation) const;
-};
 
 class LiveStream {
 public:
