@@ -29,7 +29,8 @@ bool DriverJournal::open() {
     try {
         _spool = std::make_unique<Spool>(
             _directory, kJournalSizeBound, _logger,
-            [this](std::uint64_t count, SpoolLoss why) { forget(count, spoolLossName(why)); });
+            [this](std::uint64_t count, SpoolLoss why) { forget(count, spoolLossName(why)); },
+            SpoolFlush::Background);
     } catch (const std::runtime_error& error) {
         _logger.error(std::string("the journal is unavailable: ") + error.what() +
                       "; what the driver emits durably is not protected against a crash");

@@ -6,7 +6,9 @@
 // acknowledges once emitDurably() returned and still loses nothing.
 //
 // - On disk it is a Spool (Spool.h) in `<spool_dir>/driver.NAME`: one write(2) per record, which a
-//   SIGKILL cannot undo, flushed to the disk at most once a second (a power loss may cost that second).
+//   SIGKILL cannot undo, flushed to the disk at most once a second (a power loss may cost that second)
+//   on a thread of the journal's own (SpoolFlush::Background): the driver's thread, which acknowledges
+//   to its source, never waits for the disk.
 // - Each batch handed over is noted with the count of samples each sink had been pushed right after
 //   it; the batch is settled once every sink's settled count reached that mark. Sinks settle in
 //   order, so the journal is trimmed from its head, a thousand samples or more at a time (reading

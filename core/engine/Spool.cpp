@@ -48,12 +48,14 @@ const char* spoolLossName(SpoolLoss why) {
     return why == SpoolLoss::Full ? "spool full" : "damaged in the spool";
 }
 
-Spool::Spool(std::string directory, std::uint64_t sizeBound, Poco::Logger& logger, LossHandler lost)
+Spool::Spool(std::string directory, std::uint64_t sizeBound, Poco::Logger& logger, LossHandler lost,
+             SpoolFlush flush)
     : _directory(std::move(directory)),
       _sizeBound(sizeBound),
       _segmentSize(std::max(sizeBound / 8, kMinSegmentSize)),
       _logger(logger),
-      _lost(std::move(lost)) {
+      _lost(std::move(lost)),
+      _flusher(flush == SpoolFlush::Background ? std::make_unique<SpoolFlusher>(logger) : nullptr) {
     std::error_code error;
     std::filesystem::create_directories(_directory, error);
     if (error)
@@ -72,6 +74,7 @@ Spool::Spool(std::string directory, std::uint64_t sizeBound, Poco::Logger& logge
 
 Spool::~Spool() {
     closeSegment();
+    _flusher.reset();  // its last flushes done before another process may take the spool
     if (_readFd >= 0)
         ::close(_readFd);
     ::close(_lockFd);
@@ -431,7 +434,7 @@ void Spool::startSegment() {
     // The new name must survive a power loss as well as the records written into the file.
     const int directory = ::open(_directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (directory >= 0) {
-        ::fsync(directory);
+        flushToDisk(directory, SpoolFlusher::Kind::Directory, _directory);
         ::close(directory);
     }
     segment.bytes = segment.end = segment.offset = kSegmentHeaderSize;
@@ -474,7 +477,8 @@ void Spool::writeRecord(const std::string& record, std::size_t samples) {
 }
 
 void Spool::syncIfDue() {
-    if (_unsynced && _writeFd >= 0 && steadyMicros() - _lastSync >= kSyncInterval)
+    if (_unsynced && _writeFd >= 0 && steadyMicros() - _lastSync >= kSyncInterval &&
+        !(_flusher && _flusher->busy()))
         sync();
 }
 
@@ -489,11 +493,16 @@ void Spool::sync(bool closing) {
         _logger.error("cannot write the header of spool segment " + segment.path + ": " +
                       error.code().message());
     }
-    if (::fdatasync(_writeFd) != 0)
-        _logger.error("cannot flush spool segment " + _segments.back().path +
-                      " to disk: " + systemError(errno));
+    flushToDisk(_writeFd, SpoolFlusher::Kind::File, segment.path);
     _unsynced = false;
     _lastSync = steadyMicros();
+}
+
+void Spool::flushToDisk(int fd, SpoolFlusher::Kind kind, const std::string& path) {
+    if (_flusher)
+        _flusher->flush(fd, kind, path);
+    else
+        SpoolFlusher::flushNow(fd, kind, path, _logger);
 }
 
 }  // namespace citysense

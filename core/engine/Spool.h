@@ -7,10 +7,12 @@
 //
 // Every record is one write(2), so a process killed even with SIGKILL loses nothing the spool took;
 // data is flushed to the disk (fdatasync) at most once a second and when a segment is closed, so a
-// power loss may cost the last second. No read position is kept on disk: after a restart, the
-// delivered part of a segment not yet deleted is delivered again (at least once; the server's
-// unique key drops the duplicates). Each open appends to a new segment, never after a tail that a
-// crash may have torn.
+// power loss may cost the last second. A spool made with SpoolFlush::Background hands those flushes
+// to a thread of its own (SpoolFlusher.h), so that append() never waits for the disk; the flush then
+// follows within a second as well (or with the next append, once the previous flush has ended). No read
+// position is kept on disk: after a restart, the delivered part of a segment not yet deleted is delivered
+// again (at least once; the server's unique key drops the duplicates). Each open appends to a new segment,
+// never after a tail that a crash may have torn.
 //
 // A damaged record ends its segment: the rest is skipped. What damage costs is counted and logged as
 // an error naming the file: a segment's header carries its sample count (updated at every flush and
@@ -22,6 +24,7 @@
 // Only one thread may use a Spool.
 #pragma once
 
+#include "SpoolFlusher.h"
 #include "SpoolIndex.h"
 #include "SpoolSegment.h"
 
@@ -30,6 +33,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -64,6 +68,12 @@ enum class SpoolLoss {
     Damaged,  ///< damaged or missing on the disk
 };
 
+/// Where the spool's flushes to the disk are done.
+enum class SpoolFlush {
+    Inline,      ///< on the thread that writes (append(), closing a segment), which waits for them
+    Background,  ///< on a thread of the spool's own (SpoolFlusher.h); the writer never waits for the disk
+};
+
 /// "spool full", "damaged in the spool".
 const char* spoolLossName(SpoolLoss why);
 
@@ -75,8 +85,9 @@ public:
     /// Opens `directory` (creating it and its parents), locks it and scans its segments; damage
     /// found is logged as errors to `logger`. Throws std::runtime_error naming the directory when it
     /// cannot be created or is in use by another process.
-    Spool(std::string directory, std::uint64_t sizeBound, Poco::Logger& logger, LossHandler lost);
-    /// Syncs what was written and releases the lock.
+    Spool(std::string directory, std::uint64_t sizeBound, Poco::Logger& logger, LossHandler lost,
+          SpoolFlush flush = SpoolFlush::Inline);
+    /// Syncs what was written (waiting for a background flush too) and releases the lock.
     ~Spool();
     Spool(const Spool&) = delete;
     Spool& operator=(const Spool&) = delete;
@@ -98,7 +109,8 @@ public:
     /// Bytes the segment files take.
     std::uint64_t bytes() const { return _bytes; }
 
-    /// Flushes appended records to the disk if the last flush is a second old.
+    /// Flushes appended records to the disk if the last flush is a second old (with
+    /// SpoolFlush::Background: starts the flush, unless the one before is still running).
     void syncIfDue();
 
     const std::string& directory() const { return _directory; }
@@ -144,6 +156,8 @@ private:
     void writeRecord(const std::string& record, std::size_t samples);
     /// Writes the header's count (final when `closing`) and flushes the segment to the disk.
     void sync(bool closing = false);
+    /// Flushes `fd` of `path` here, or hands it to _flusher.
+    void flushToDisk(int fd, SpoolFlusher::Kind kind, const std::string& path);
     int readDescriptor(const SpoolSegment& segment);
 
     const std::string _directory;
@@ -167,6 +181,7 @@ private:
     std::uint64_t _readNumber = 0;
     bool _unsynced = false;
     std::int64_t _lastSync = 0;
+    std::unique_ptr<SpoolFlusher> _flusher;  ///< with SpoolFlush::Background
 };
 
 }  // namespace citysense

@@ -23,12 +23,14 @@ class SpoolTest : public test::ScratchTest {
 protected:
     std::string directory() const { return path("sink.out"); }
 
-    std::unique_ptr<Spool> open(std::uint64_t bound = 1024 * 1024) {
-        return std::make_unique<Spool>(directory(), bound, Poco::Logger::get("sink.spool"),
-                                       [this](std::uint64_t count, SpoolLoss why) {
-                                           dropped += count;
-                                           reasons.insert(spoolLossName(why));
-                                       });
+    std::unique_ptr<Spool> open(std::uint64_t bound = 1024 * 1024, SpoolFlush flush = SpoolFlush::Inline) {
+        return std::make_unique<Spool>(
+            directory(), bound, Poco::Logger::get("sink.spool"),
+            [this](std::uint64_t count, SpoolLoss why) {
+                dropped += count;
+                reasons.insert(spoolLossName(why));
+            },
+            flush);
     }
 
     /// Everything the spool holds, delivered in peeks of `step`.
@@ -89,6 +91,23 @@ TEST_F(SpoolTest, AReopenedSpoolReplaysWhatItHeld) {
     spool->append(sequence(300, 50));
     EXPECT_EQ(drain(*spool), range(0, 350));
     EXPECT_EQ(log.count(Poco::Message::PRIO_ERROR, ""), 0);
+}
+
+TEST_F(SpoolTest, ASpoolFlushingInTheBackgroundKeepsWhatItTookAcrossAReopen) {
+    {
+        auto spool = open(64 * 1024, SpoolFlush::Background);  // 8 KiB segments: several closed on the way
+        for (int i = 0; i < 40; ++i)
+            spool->append(sequence(i * 50, 50));
+        ASSERT_GE(test::ScratchTest::segments(directory()).size(), 3u);
+        spool->consume(spool->peek(120).size());
+        spool->append(sequence(2000, 50));
+    }
+    auto spool = open(64 * 1024);
+    const std::vector<double> replayed = drain(*spool);
+    ASSERT_GE(replayed.size(), 1930u);
+    EXPECT_EQ(std::vector<double>(replayed.end() - 1930, replayed.end()), range(120, 1930));
+    EXPECT_EQ(dropped, 0u);
+    EXPECT_EQ(log.count(Poco::Message::PRIO_ERROR, ""), 0) << "every header counts what its segment holds";
 }
 
 TEST_F(SpoolTest, ConsumedSegmentsAreDeletedAndNotReplayed) {
