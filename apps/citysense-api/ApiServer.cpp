@@ -10,6 +10,7 @@
 #include "OpenApiDocument.h"
 #include "RequestSlots.h"
 #include "SensingService.h"
+#include "WholeResponse.h"
 
 #include <Poco/Logger.h>
 #include <Poco/Net/Context.h>
@@ -161,11 +162,7 @@ public:
             response.set("Allow", "GET, HEAD");
         response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(answer.status));
         response.setContentType(answer.contentType);
-        response.setContentLength(static_cast<std::streamsize>(answer.body.size()));
-        if (request.getMethod() == Poco::Net::HTTPRequest::HTTP_HEAD)
-            response.send();
-        else
-            response.sendBuffer(answer.body.data(), answer.body.size());
+        sendWhole(request, response, answer.body);
         _shared->metrics.record(
             answer.status, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
