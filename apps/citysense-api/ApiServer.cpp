@@ -162,9 +162,10 @@ public:
             response.set("Allow", "GET, HEAD");
         response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(answer.status));
         response.setContentType(answer.contentType);
-        sendWhole(request, response, answer.body);
+        // Counted before it goes: a client that has its answer finds it in /health and /metrics.
         _shared->metrics.record(
             answer.status, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        sendWhole(request, response, answer.body);
     }
 
 private:

@@ -38,7 +38,7 @@ TEST(JsonWriter, WritesTextEscapedOnceAsItIs) {
     EXPECT_EQ(root, "http://h\\\"x/v1.1");
     JsonWriter out;
     out.beginArray().escapedString({root, "/Observations('", "1-2", "')"}).integer(3).endArray();
-    EXPECT_EQ(out.text(), R"(["http://h\"x/v1.1/Observations('1-2')",3])");
+    EXPECT_EQ(out.text(), R"js(["http://h\"x/v1.1/Observations('1-2')",3])js");
     const auto parsed = Poco::JSON::Parser().parse(out.text()).extract<Poco::JSON::Array::Ptr>();
     EXPECT_EQ(parsed->getElement<std::string>(0), "http://h\"x/v1.1/Observations('1-2')");
 }
