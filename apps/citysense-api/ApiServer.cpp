@@ -9,6 +9,7 @@
 #include "MapSite.h"
 #include "OpenApiDocument.h"
 #include "SensingService.h"
+#include "WholeResponse.h"
 
 #include <Poco/Logger.h>
 #include <Poco/Net/Context.h>
@@ -157,13 +158,10 @@ public:
             response.set("Allow", "GET, HEAD");
         response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(answer.status));
         response.setContentType(answer.contentType);
-        response.setContentLength(static_cast<std::streamsize>(answer.body.size()));
-        if (request.getMethod() == Poco::Net::HTTPRequest::HTTP_HEAD)
-            response.send();
-        else
-            response.sendBuffer(answer.body.data(), answer.body.size());
+        // Counted before it goes: a client that has its answer finds it in /health and /metrics.
         _shared->metrics.record(
             answer.status, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        sendWhole(request, response, answer.body);
     }
 
 private:

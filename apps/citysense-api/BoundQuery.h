@@ -17,6 +17,8 @@ namespace citysense::api {
 
 class BoundQuery {
 public:
+    using Value = std::variant<std::int64_t, double, std::string>;
+
     /// Appends SQL text. Only string literals of the program belong here, never a request's text.
     BoundQuery& sql(const char* text);
     /// Appends a placeholder and the value bound to it.
@@ -48,10 +50,10 @@ public:
     }
 
     const std::string& text() const { return _text; }
+    /// The values bound to the placeholders of text(), in their order.
+    const std::vector<Value>& values() const { return _values; }
 
 private:
-    using Value = std::variant<std::int64_t, double, std::string>;
-
     /// A statement of the text with every value bound.
     Poco::Data::Statement bound(Poco::Data::Session& session) const;
 

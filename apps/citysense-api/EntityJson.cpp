@@ -22,6 +22,10 @@ Poco::JSON::Array::Ptr array(std::initializer_list<Poco::Dynamic::Var> items) {
 
 }  // namespace
 
+EntityJson::EntityJson(std::string serviceRoot)
+    : _root(std::move(serviceRoot)),
+      _observationLink(JsonWriter::escape(_root) + "/" + entitySetName(EntityType::Observation) + "('") {}
+
 Poco::JSON::Object::Ptr EntityJson::entity(EntityType type, const EntityId& id) const {
     Poco::JSON::Object::Ptr object = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     if (const auto* number = std::get_if<std::int64_t>(&id))
@@ -115,27 +119,36 @@ void EntityJson::observation(JsonWriter& out, const ReadingRow& reading,
     const auto kept = [&](const char* key) {
         return keys.empty() || std::find(keys.begin(), keys.end(), key) != keys.end();
     };
-    const std::string id = observationId(reading.key);
-    const std::string self = _root + "/" + entitySetName(EntityType::Observation) + "('" + id + "')";
+    // Digits, a dash and an ISO time: nothing in an id or a time needs an escape.
+    ObservationIdText idText;
+    const std::string_view id = observationId(reading.key, idText);
     const std::string time = formatIsoTime(reading.key.time);
     if (kept("@iot.id"))
-        out.key("@iot.id").string(id);
+        out.key("@iot.id").escapedString({id});
     if (kept("@iot.selfLink"))
-        out.key("@iot.selfLink").string(self);
+        out.key("@iot.selfLink").escapedString({_observationLink, id, "')"});
     if (kept("phenomenonTime"))
-        out.key("phenomenonTime").string(time);
+        out.key("phenomenonTime").escapedString({time});
     if (kept("resultTime"))
-        out.key("resultTime").string(time);
+        out.key("resultTime").escapedString({time});
     if (kept("result"))
         out.key("result").number(reading.value);
-    if (kept("resultQuality")) {
-        out.key("resultQuality").beginArray();
-        for (const auto& name : qualityNames(reading.quality))
+    if (kept("resultQuality"))
+        out.key("resultQuality").raw(qualityJson(reading.quality));
+    if (kept("Datastream@iot.navigationLink"))
+        out.key("Datastream@iot.navigationLink").escapedString({_observationLink, id, "')/Datastream"});
+}
+
+const std::string& EntityJson::qualityJson(std::uint16_t quality) const {
+    if (!_quality || _quality->first != quality) {
+        JsonWriter out;
+        out.beginArray();
+        for (const auto& name : qualityNames(quality))
             out.string(name);
         out.endArray();
+        _quality.emplace(quality, out.take());
     }
-    if (kept("Datastream@iot.navigationLink"))
-        out.key("Datastream@iot.navigationLink").string({self, "/Datastream"});
+    return _quality->second;
 }
 
 Poco::JSON::Object::Ptr EntityJson::root() const {

@@ -1,7 +1,7 @@
 // The JSON of each SensorThings entity, as the specification shapes it: its properties, `@iot.id`,
 // `@iot.selfLink` and one `@iot.navigationLink` per navigation property served. Observations, a
 // thousand to a page, are written straight into the answer's text; the other entities, a row per
-// station or sensor, are built as Poco::JSON objects.
+// station or sensor, are built as Poco::JSON objects. One EntityJson serves one request (one thread).
 #pragma once
 
 #include "JsonWriter.h"
@@ -9,7 +9,10 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace citysense::api {
@@ -17,7 +20,7 @@ namespace citysense::api {
 class EntityJson {
 public:
     /// `serviceRoot`: the links' start, e.g. "https://data.example.org/v1.1".
-    explicit EntityJson(std::string serviceRoot) : _root(std::move(serviceRoot)) {}
+    explicit EntityJson(std::string serviceRoot);
 
     const std::string& serviceRoot() const { return _root; }
 
@@ -28,7 +31,8 @@ public:
     /// Nothing for an id outside the quantity table.
     Poco::JSON::Object::Ptr observedProperty(std::int64_t id) const;
     /// Writes the members of the Observation into the object open in `out`: those `keys` names, in
-    /// the order of the others' objects (all of them when `keys` is empty).
+    /// the order of the others' objects (all of them when `keys` is empty). A thousand to a page: its
+    /// pieces are written as they are, the service root escaped once.
     void observation(JsonWriter& out, const ReadingRow& reading, const std::vector<std::string>& keys) const;
 
     /// The service root document: the entity sets and the conformance classes served.
@@ -38,7 +42,13 @@ private:
     Poco::JSON::Object::Ptr entity(EntityType type, const EntityId& id) const;
     void link(Poco::JSON::Object& object, EntityType type, const EntityId& id, const char* navigation) const;
 
+    /// resultQuality's array of `quality`, the one of the reading before kept: a page's readings
+    /// mostly share theirs.
+    const std::string& qualityJson(std::uint16_t quality) const;
+
     std::string _root;
+    std::string _observationLink;  ///< the service root, escaped, and "/Observations('"
+    mutable std::optional<std::pair<std::uint16_t, std::string>> _quality;  ///< what qualityJson() gave last
 };
 
 }  // namespace citysense::api

@@ -124,6 +124,21 @@ JsonWriter& JsonWriter::string(std::initializer_list<std::string_view> pieces) {
     return *this;
 }
 
+JsonWriter& JsonWriter::escapedString(std::initializer_list<std::string_view> pieces) {
+    separate();
+    _text += '"';
+    for (const std::string_view piece : pieces)
+        _text += piece;
+    _text += '"';
+    return *this;
+}
+
+std::string JsonWriter::escape(std::string_view text) {
+    JsonWriter out;
+    out.escaped(text);
+    return out.take();
+}
+
 JsonWriter& JsonWriter::number(double value) {
     if (!std::isfinite(value))
         return null();

@@ -28,6 +28,9 @@ public:
     JsonWriter& string(std::string_view text);
     /// One string of several pieces, e.g. a link: {root, "/Things(", id, ")"}.
     JsonWriter& string(std::initializer_list<std::string_view> pieces);
+    /// One string of pieces that are a JSON string's text already: escaped (escape()), or with nothing
+    /// to escape (digits, a time, a literal of the program). Written as they are.
+    JsonWriter& escapedString(std::initializer_list<std::string_view> pieces);
     JsonWriter& number(double value);
     JsonWriter& integer(std::int64_t value);
     JsonWriter& boolean(bool value);
@@ -41,6 +44,9 @@ public:
 
     /// Room for `bytes` of text, so that a page of a thousand entities is not copied while it grows.
     void reserve(std::size_t bytes) { _text.reserve(bytes); }
+
+    /// `text` as it is written between the quotes of a JSON string.
+    static std::string escape(std::string_view text);
 
     /// The text so far; whole once every object and array begun has ended.
     const std::string& text() const { return _text; }

@@ -2,6 +2,7 @@
 
 #include "EntityFilter.h"
 #include "GeoFilter.h"
+#include "MariaDbReadings.h"
 #include "ReadingsAccess.h"
 
 #include <citysense/Quantity.h>
@@ -75,6 +76,20 @@ std::optional<std::string> quantityOfObservedProperty(std::int64_t id) {
     return std::string(table[static_cast<std::size_t>(id - 1)].name);
 }
 
+/// Makes a new session read-only, as every session of the store is.
+void setUpSession(Poco::Data::Session& session, bool sqlite) {
+    using Poco::Data::Keywords::now;
+    if (sqlite) {
+        // The file is opened read-only (mode=ro); this also refuses writes should it not be.
+        session << "PRAGMA query_only = ON", now;
+        // While the ingest commits, wait for it rather than failing the request.
+        session << "PRAGMA busy_timeout = 5000", now;
+    } else {
+        session << "SET SESSION TRANSACTION READ ONLY", now;
+        session << "SET SESSION time_zone = '+00:00'", now;
+    }
+}
+
 }  // namespace
 
 /// The pool, with every session it opens made read-only.
@@ -84,18 +99,7 @@ public:
         : SessionPool(sqlite ? "sqlite" : "mysql", connection, 1, sessions), _sqlite(sqlite) {}
 
 protected:
-    void customizeSession(Poco::Data::Session& session) override {
-        using Poco::Data::Keywords::now;
-        if (_sqlite) {
-            // The file is opened read-only (mode=ro); this also refuses writes should it not be.
-            session << "PRAGMA query_only = ON", now;
-            // While the ingest commits, wait for it rather than failing the request.
-            session << "PRAGMA busy_timeout = 5000", now;
-        } else {
-            session << "SET SESSION TRANSACTION READ ONLY", now;
-            session << "SET SESSION time_zone = '+00:00'", now;
-        }
-    }
+    void customizeSession(Poco::Data::Session& session) override { setUpSession(session, _sqlite); }
 
 private:
     bool _sqlite;
@@ -122,7 +126,13 @@ ReadingsStore::ReadingsStore(const StoreSettings& settings) : _sqlite(settings.s
     _connection = connection;
     _sessions = settings.sessions;
     _pool = std::make_shared<Pool>(_sqlite, _connection, _sessions);
+    if (!_sqlite)
+        _mariaDb = std::make_unique<MariaDbReadings>(
+            _connection, [](Poco::Data::Session& session) { setUpSession(session, false); },
+            static_cast<std::size_t>(std::max(_sessions, 1)));
 }
+
+ReadingsStore::~ReadingsStore() = default;
 
 bool ReadingsStore::reachable() {
     try {
@@ -415,10 +425,15 @@ std::vector<ReadingRow> ReadingsStore::observations(const Selection& selection, 
     query.sql(" LIMIT ").value(static_cast<std::int64_t>(page.limit));
     if (page.skip > 0)
         query.sql(" OFFSET ").value(page.skip);
+    std::vector<ReadingRow> readings;
+    if (_mariaDb) {
+        _mariaDb->read(restricted(query), readings);
+        return readings;
+    }
     std::vector<Poco::Int64> sensors, times, qualities;
     std::vector<double> values;
     select(query, sensors, times, values, qualities);
-    std::vector<ReadingRow> readings(sensors.size());
+    readings.resize(sensors.size());
     for (std::size_t at = 0; at < readings.size(); ++at)
         readings[at] = {{sensors[at], times[at]}, values[at], static_cast<std::uint16_t>(qualities[at])};
     return readings;

@@ -3,7 +3,9 @@
 // pool of Poco Data sessions shared by the request threads. Every query is a BoundQuery. Collections
 // come a page at a time, in id order (readings: by time then sensor, or by result then time then
 // sensor, either way), after a key given by the page before: keyset paging, which stays correct
-// while rows are added. A $filter becomes part of the WHERE clause (EntityFilter).
+// while rows are added. A $filter becomes part of the WHERE clause (EntityFilter). On MariaDB the
+// pages of Observations are read through statements kept prepared (MariaDbReadings), the rest
+// through the pool.
 #pragma once
 
 #include "ApiSettings.h"
@@ -93,11 +95,16 @@ struct ObservationCount {
 using Row = std::vector<Poco::Dynamic::Var>;
 using Rows = std::vector<Row>;
 
+class MariaDbReadings;
+
 class ReadingsStore {
 public:
     /// Prepares the pool; connects only when a query first needs a session. Throws std::runtime_error
     /// when a SQLite file does not exist (opening it would create an empty one).
     explicit ReadingsStore(const StoreSettings& settings);
+    ~ReadingsStore();
+    ReadingsStore(const ReadingsStore&) = delete;
+    ReadingsStore& operator=(const ReadingsStore&) = delete;
 
     /// "sqlite /var/lib/citysense/readings.sqlite", "mysql host=...;db=citysense;user=...": for logs.
     const std::string& description() const { return _description; }
@@ -169,7 +176,8 @@ private:
     std::string _connection;
     int _sessions = 0;
     std::mutex _poolMutex;
-    std::shared_ptr<Pool> _pool;  ///< a request keeps the pool it took a session from alive
+    std::shared_ptr<Pool> _pool;                ///< a request keeps the pool it took a session from alive
+    std::unique_ptr<MariaDbReadings> _mariaDb;  ///< MariaDB only: what observations() reads through
 };
 
 }  // namespace citysense::api

@@ -86,7 +86,17 @@ std::optional<EntityType> entitySetByName(const std::string& name) {
 }
 
 std::string observationId(const ObservationKey& key) {
-    return std::to_string(key.sensor) + "-" + std::to_string(key.time);
+    ObservationIdText text;
+    return std::string(observationId(key, text));
+}
+
+std::string_view observationId(const ObservationKey& key, ObservationIdText& text) {
+    constexpr std::size_t kDigits = 20;  // of an int64, with its sign
+    static_assert(std::tuple_size_v<ObservationIdText> >= 2 * kDigits + 1);
+    char* at = std::to_chars(text.data(), text.data() + kDigits, key.sensor).ptr;
+    *at++ = '-';
+    at = std::to_chars(at, at + kDigits, key.time).ptr;
+    return {text.data(), static_cast<std::size_t>(at - text.data())};
 }
 
 std::optional<ObservationKey> parseObservationId(const std::string& text) {

@@ -13,9 +13,11 @@
 
 #include <citysense/Time.h>
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -41,6 +43,12 @@ struct ObservationKey {
 
 /// "3-1764000000123456"
 std::string observationId(const ObservationKey& key);
+
+/// Room for observationId()'s text: two 64-bit numbers with their signs, and the dash.
+using ObservationIdText = std::array<char, 48>;
+/// observationId() written into `text`, without an allocation (a page writes a thousand ids, each
+/// three times); a view of it.
+std::string_view observationId(const ObservationKey& key, ObservationIdText& text);
 
 /// Reads observationId()'s text; nothing when it is not one, or its time is outside the years 1000 to
 /// 9999 the store holds.

@@ -1,7 +1,8 @@
 // citysense-api as a service: it serves a store the sql sink wrote (citysensed --once), a SIGTERM lets a
 // request under way finish, a store that goes away and comes back is reported by /health and answered with
 // 503s meanwhile, links start with the configured base URL, HEAD is GET without a body and nothing else is
-// allowed, and with a certificate it speaks HTTPS only.
+// allowed, and with a certificate it speaks HTTPS only. On MariaDB a page of Observations is prepared once
+// on a connection, and read again on a new one when the server dropped it.
 #include "ApiTestStore.h"
 #include "Programs.h"
 
@@ -16,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <sstream>
 #include <thread>
 
 namespace citysense {
@@ -100,6 +102,51 @@ TEST(ApiLifecycle, AStoreThatGoesAwayIsA503UntilItIsBack) {
     EXPECT_TRUE(eventually([&] { return service.get("/v1.1/Things").status == 200; }));
     EXPECT_EQ(service.get("/health").status, 200);
     EXPECT_THAT(service.get("/metrics").body, HasSubstr("citysense_api_requests_total{code=\"503\"} "));
+}
+
+/// MariaDB's count of statements prepared since it started.
+int statementsPrepared(ApiTestStore& store) {
+    const std::string status = store.server().query("SHOW GLOBAL STATUS LIKE 'Com_stmt_prepare'");
+    return std::stoi(status.substr(status.find('\t') + 1));
+}
+
+constexpr const char* kReadings =
+    "INSERT INTO sensors (id, station_id, quantity, unit, driver) VALUES (1, 1, 'no2', 'ppb', 'driver.a');"
+    "INSERT INTO readings (sensor_id, time, value, quality) SELECT 1, '2025-11-24 16:00:00' + INTERVAL seq "
+    "SECOND, seq, 0 FROM seq_1_to_30;";
+
+TEST(ApiLifecycle, APageOfObservationsIsPreparedOnceOnAConnection) {
+    ApiTestStore store("mysql");
+    store.execute(std::string(kOneStation) + kReadings);
+    ApiService service(store.writeConfiguration());
+    ASSERT_EQ(service.get("/v1.1/Datastreams(1)/Observations?$top=5").status, 200);
+    const int prepared = statementsPrepared(store);
+    std::string next = "/v1.1/Datastreams(1)/Observations?$top=5";
+    for (int page = 0; page < 5; ++page) {
+        const ApiAnswer answer = service.get(next);
+        ASSERT_EQ(answer.status, 200) << answer.body;
+        EXPECT_EQ(answer.json->getArray("value")->getObject(0)->getValue<double>("result"), page * 5 + 1);
+        const std::string link = answer.json->getValue<std::string>("@iot.nextLink");
+        next = link.substr(link.find("/v1.1/"));
+    }
+    // The first page (no cursor) and the pages after one (a cursor) are two statements, one request at a
+    // time one connection: the second shape is the only one prepared again.
+    EXPECT_EQ(statementsPrepared(store), prepared + 1);
+}
+
+TEST(ApiLifecycle, APageOfObservationsIsReadOnANewConnectionWhenTheServerDroppedItsOwn) {
+    ApiTestStore store("mysql");
+    store.execute(std::string(kOneStation) + kReadings);
+    ApiService service(store.writeConfiguration());
+    ASSERT_EQ(service.get("/v1.1/Datastreams(1)/Observations").status, 200);
+    const std::string connections =
+        store.server().query("SELECT id FROM information_schema.PROCESSLIST WHERE USER = 'reader'");
+    std::istringstream ids(connections);
+    for (std::string id; std::getline(ids, id);)
+        store.server().query("KILL " + id);
+    const ApiAnswer page = service.get("/v1.1/Datastreams(1)/Observations");
+    ASSERT_EQ(page.status, 200) << page.body;
+    EXPECT_EQ(page.json->getArray("value")->size(), 30u);
 }
 
 TEST(ApiLifecycle, ABaseUrlStartsEveryLinkWhateverTheHostHeader) {

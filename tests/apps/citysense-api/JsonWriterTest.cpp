@@ -33,6 +33,16 @@ TEST(JsonWriter, SeparatesValuesAndMembersAndNests) {
     EXPECT_EQ(out.text(), R"({"a":1,"b":[-2,"x",true,null,{}],"c":{"d":[]}})");
 }
 
+TEST(JsonWriter, WritesTextEscapedOnceAsItIs) {
+    const std::string root = JsonWriter::escape("http://h\"x/v1.1");
+    EXPECT_EQ(root, "http://h\\\"x/v1.1");
+    JsonWriter out;
+    out.beginArray().escapedString({root, "/Observations('", "1-2", "')"}).integer(3).endArray();
+    EXPECT_EQ(out.text(), R"js(["http://h\"x/v1.1/Observations('1-2')",3])js");
+    const auto parsed = Poco::JSON::Parser().parse(out.text()).extract<Poco::JSON::Array::Ptr>();
+    EXPECT_EQ(parsed->getElement<std::string>(0), "http://h\"x/v1.1/Observations('1-2')");
+}
+
 TEST(JsonWriter, EscapesQuotesBackslashesAndControlCharactersOnly) {
     JsonWriter out;
     out.string("a\"b\\c/d\n\t\r\b\f\x01\x1f\x7f ü");
