@@ -298,8 +298,14 @@ ApiServer::ApiServer(const ServerSettings& settings, const AccessSettings& acces
 
 ApiServer::~ApiServer() {
     _shared->live.endAll();
-    if (_server)
-        _server->stopAll(true);
+    if (!_server)
+        return;
+    _server->stopAll(true);
+    // A connection accepted just before the stop has a pool thread assigned to the server's dispatcher,
+    // holding a reference to it; destroying the pool before that thread ran would leak the dispatcher
+    // (and through its factory everything the server shares). Let every assigned thread run (they end at
+    // once now) first.
+    _threads->joinAll();
 }
 
 unsigned ApiServer::port() const {

@@ -1,5 +1,7 @@
 #include "KeyFile.h"
 
+#include "JsonObjects.h"
+
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -77,7 +79,7 @@ ApiKey keyOf(const Poco::JSON::Object& object) {
 }
 
 Poco::JSON::Object::Ptr objectOf(const ApiKey& key) {
-    Poco::JSON::Object::Ptr object = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    Poco::JSON::Object::Ptr object = orderedObject();
     object->set("name", key.name);
     object->set("sha256", key.hash);
     object->set("scopes", array(scopeNames(key.scopes)));
@@ -138,7 +140,7 @@ std::vector<ApiKey> readKeyFile(const std::string& path) {
 }
 
 void writeKeyFile(const std::string& path, const std::vector<ApiKey>& keys) {
-    Poco::JSON::Object::Ptr root = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    Poco::JSON::Object::Ptr root = orderedObject();
     root->set("version", kVersion);
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
     for (const ApiKey& key : keys)
