@@ -1,5 +1,7 @@
 #include "DataArray.h"
 
+#include "JsonObjects.h"
+
 #include "query/QueryError.h"
 
 #include <citysense/Sample.h>
@@ -65,7 +67,7 @@ Poco::JSON::Array::Ptr dataArrayValue(const EntityJson& json, const std::vector<
     for (const std::string& component : components)
         names->add(component);
     for (const std::int64_t sensor : order) {
-        Poco::JSON::Object::Ptr group = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        Poco::JSON::Object::Ptr group = orderedObject();
         group->set("Datastream@iot.navigationLink", json.serviceRoot() + "/" +
                                                         entitySetName(EntityType::Datastream) + "(" +
                                                         std::to_string(sensor) + ")");

@@ -1,5 +1,7 @@
 #include "EntityJson.h"
 
+#include "JsonObjects.h"
+
 #include <citysense/Quantity.h>
 #include <citysense/Sample.h>
 
@@ -27,7 +29,7 @@ EntityJson::EntityJson(std::string serviceRoot)
       _observationLink(JsonWriter::escape(_root) + "/" + entitySetName(EntityType::Observation) + "('") {}
 
 Poco::JSON::Object::Ptr EntityJson::entity(EntityType type, const EntityId& id) const {
-    Poco::JSON::Object::Ptr object = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    Poco::JSON::Object::Ptr object = orderedObject();
     if (const auto* number = std::get_if<std::int64_t>(&id))
         object->set("@iot.id", *number);
     else
@@ -46,7 +48,7 @@ Poco::JSON::Object::Ptr EntityJson::thing(const StationRow& station) const {
     auto object = entity(EntityType::Thing, station.id);
     object->set("name", station.path());
     object->set("description", "citysense station " + station.path());
-    Poco::JSON::Object::Ptr properties = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    Poco::JSON::Object::Ptr properties = orderedObject();
     properties->set("system", station.system);
     properties->set("city", station.city);
     properties->set("street", station.street);
@@ -61,7 +63,7 @@ Poco::JSON::Object::Ptr EntityJson::location(const StationRow& station) const {
     object->set("name", station.path());
     object->set("description", "where citysense station " + station.path() + " stands");
     object->set("encodingType", "application/geo+json");
-    Poco::JSON::Object::Ptr point = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    Poco::JSON::Object::Ptr point = orderedObject();
     point->set("type", "Point");
     point->set("coordinates", array({*station.longitude, *station.latitude}));  // GeoJSON: longitude first
     object->set("location", point);
@@ -77,7 +79,7 @@ Poco::JSON::Object::Ptr EntityJson::datastream(const DatastreamRow& datastream) 
                                    " of citysense station " + datastream.stationPath);
     const auto quantity = quantityByName(datastream.quantity);
     const std::string unit = quantity ? info(*quantity).unit : datastream.unit;
-    Poco::JSON::Object::Ptr unitOfMeasurement = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    Poco::JSON::Object::Ptr unitOfMeasurement = orderedObject();
     unitOfMeasurement->set("name", unit);
     unitOfMeasurement->set("symbol", unit);
     unitOfMeasurement->set("definition", "https://www.iana.org/assignments/senml/senml.xhtml#senml-units");
@@ -155,7 +157,7 @@ Poco::JSON::Object::Ptr EntityJson::root() const {
     Poco::JSON::Array::Ptr sets = new Poco::JSON::Array;
     for (const auto type : {EntityType::Thing, EntityType::Location, EntityType::Datastream,
                             EntityType::Sensor, EntityType::ObservedProperty, EntityType::Observation}) {
-        Poco::JSON::Object::Ptr set = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        Poco::JSON::Object::Ptr set = orderedObject();
         set->set("name", entitySetName(type));
         set->set("url", _root + "/" + entitySetName(type));
         sets->add(set);
@@ -164,7 +166,7 @@ Poco::JSON::Object::Ptr EntityJson::root() const {
     settings->set("conformance", array({"http://www.opengis.net/spec/iot_sensing/1.1/req/datamodel",
                                         "http://www.opengis.net/spec/iot_sensing/1.1/req/resource-path/"
                                         "resource-path-to-entities"}));
-    Poco::JSON::Object::Ptr object = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    Poco::JSON::Object::Ptr object = orderedObject();
     object->set("value", sets);
     object->set("serverSettings", settings);
     return object;

@@ -1,5 +1,7 @@
 #include "SensingService.h"
 
+#include "JsonObjects.h"
+
 #include "DataArray.h"
 #include "GeoFilter.h"
 #include "ObservationOrder.h"
@@ -124,7 +126,7 @@ std::string pageText(const CollectionPage& page) {
 }  // namespace
 
 JsonAnswer errorAnswer(int status, const std::string& message) {
-    Poco::JSON::Object::Ptr object = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    Poco::JSON::Object::Ptr object = orderedObject();
     object->set("code", status);
     object->set("type", "error");
     object->set("message", message);
@@ -132,7 +134,7 @@ JsonAnswer errorAnswer(int status, const std::string& message) {
 }
 
 JsonAnswer optionErrorAnswer(const QueryError& error) {
-    Poco::JSON::Object::Ptr object = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    Poco::JSON::Object::Ptr object = orderedObject();
     object->set("code", 400);
     object->set("type", "error");
     object->set("option", error.option());
