@@ -227,10 +227,13 @@ private:
         }
     }
 
-    /// A junk file in plugin_path is named at every start, not only by --list-plugins.
+    /// A junk file in plugin_path is named at every start, not only by --list-plugins, and so is a
+    /// plugin library there that is not loaded because of its file name.
     static void warnUnloadable(const LoadedConfiguration& loaded) {
         for (const auto& line : loaded.unloadableLibraries())
             Poco::Logger::get("citysensed").warning(line);
+        for (const auto& library : loaded.registry->misnamed())
+            Poco::Logger::get("citysensed").notice(library.path + ": " + library.message);
     }
 
     static std::unique_ptr<HealthServer> startHealth(const std::string& address, const StatusSource& status) {

@@ -74,7 +74,7 @@ const char* HttpResponder::reasonPhrase(int status) {
 HttpResponder::HttpResponder(const std::string& address, Handler handler, HttpRefusals& refusals)
     : _handler(std::move(handler)), _refusals(refusals) {
     try {
-        const net::SocketAddress where = net::resolve(address, true).front();
+        const net::SocketAddress where = net::listenAddress(address);
         _listenFd = ::socket(where.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (_listenFd < 0)
             throw std::runtime_error(std::string("socket: ") + systemError(errno));

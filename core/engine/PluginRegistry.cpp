@@ -49,6 +49,24 @@ std::string executableDirectory() {
 constexpr const char* kPluginNameCharacters =
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-";
 
+constexpr const char* kPluginFilePrefix = "citysense-";
+
+/// The file name a plugin's library must have for scanFor() to find it by the plugin's name.
+std::string pluginFileName(const std::string& name) {
+    return kPluginFilePrefix + name + Poco::SharedLibrary::suffix();
+}
+
+/// Whether the library at `path` is named citysense-NAME.so for some plugin NAME.
+bool namedAsPlugin(const std::string& path) {
+    const std::string file = std::filesystem::path(path).filename().string();
+    const std::string prefix = kPluginFilePrefix;
+    const std::string suffix = Poco::SharedLibrary::suffix();
+    if (file.size() <= prefix.size() + suffix.size() || file.rfind(prefix, 0) != 0)
+        return false;
+    const std::string name = file.substr(prefix.size(), file.size() - prefix.size() - suffix.size());
+    return name.find_first_not_of(kPluginNameCharacters) == std::string::npos;
+}
+
 /// The shared libraries in `directory`, sorted; none when it does not exist.
 std::vector<std::string> librariesIn(const std::string& directory) {
     const std::string suffix = Poco::SharedLibrary::suffix();
@@ -130,7 +148,7 @@ void PluginRegistry::scanFor(const std::vector<std::string>& directories,
         for (const std::string& directory : directories) {
             if (!missing(name))
                 break;
-            const std::string file = directory + "/citysense-" + name + Poco::SharedLibrary::suffix();
+            const std::string file = directory + "/" + pluginFileName(name);
             std::error_code error;
             if (std::filesystem::is_regular_file(file, error))
                 load(file);
@@ -148,6 +166,14 @@ void PluginRegistry::inspectUnloaded(const std::vector<std::string>& directories
             const std::string problem = elfExportProblem(file, CITYSENSE_PLUGIN_INFO_SYMBOL);
             if (!problem.empty())
                 fail(file, "", problem);
+            else if (!namedAsPlugin(file))
+                _misnamed.push_back(
+                    {file, "",
+                     "a plugin library not loaded because of its name: a host loads each plugin it runs "
+                     "from " +
+                         pluginFileName("NAME") +
+                         " (NAME the plugin's name), and a library named otherwise only for a plugin no such "
+                         "file provides; name it so to replace a built-in plugin"});
         }
     }
 }

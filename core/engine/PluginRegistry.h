@@ -63,7 +63,8 @@ public:
 
     /// Checks every library in `directories` that was not loaded from its file alone (ElfExports.h),
     /// without mapping it: one that is no shared library exporting the plugin info function goes to
-    /// errors(), so that junk in plugin_path is named at every start.
+    /// errors(), so that junk in plugin_path is named at every start, and a plugin library not named
+    /// citysense-NAME.so, which scanFor() passed by because of its name, to misnamed().
     void inspectUnloaded(const std::vector<std::string>& directories);
 
     /// Loads one library: ABI check, manifest, and a probe instance for the option table. A failure
@@ -73,6 +74,9 @@ public:
     const PluginEntry* find(const std::string& name) const;
     std::vector<const PluginEntry*> plugins() const;
     const std::vector<PluginLoadError>& errors() const { return _errors; }
+    /// Plugin libraries inspectUnloaded() found that were not loaded because of their file name, each
+    /// with the name it must have.
+    const std::vector<PluginLoadError>& misnamed() const { return _misnamed; }
 
     /// The load errors that concern a plugin name (including files that gave no name at all).
     std::vector<PluginLoadError> errorsConcerning(const std::string& name) const;
@@ -100,6 +104,7 @@ private:
     std::map<std::string, PluginEntry> _entries;
     std::set<std::string> _seenFiles;  // canonical paths: a file reached twice is loaded once
     std::vector<PluginLoadError> _errors;
+    std::vector<PluginLoadError> _misnamed;
 };
 
 }  // namespace citysense

@@ -477,9 +477,13 @@ void Spool::writeRecord(const std::string& record, std::size_t samples) {
 }
 
 void Spool::syncIfDue() {
-    if (_unsynced && _writeFd >= 0 && steadyMicros() - _lastSync >= kSyncInterval &&
-        !(_flusher && _flusher->busy()))
+    if (!_unsynced || _writeFd < 0)
+        return;
+    const bool due = steadyMicros() - _lastSync >= kSyncInterval;
+    if (due && !(_flusher && _flusher->busy()))
         sync();
+    else if (_flusher)  // no other call may come: the flusher does it when due, or after the running one
+        _flusher->flushLater(_writeFd, _segments.back().path, _lastSync + kSyncInterval);
 }
 
 void Spool::sync(bool closing) {

@@ -9,7 +9,8 @@
 // data is flushed to the disk (fdatasync) at most once a second and when a segment is closed, so a
 // power loss may cost the last second. A spool made with SpoolFlush::Background hands those flushes
 // to a thread of its own (SpoolFlusher.h), so that append() never waits for the disk; the flush then
-// follows within a second as well (or with the next append, once the previous flush has ended). No read
+// follows within a second as well, with no further append needed (after the running one, if the flush
+// before is still running then). No read
 // position is kept on disk: after a restart, the delivered part of a segment not yet deleted is delivered
 // again (at least once; the server's unique key drops the duplicates). Each open appends to a new segment,
 // never after a tail that a crash may have torn.
@@ -110,7 +111,8 @@ public:
     std::uint64_t bytes() const { return _bytes; }
 
     /// Flushes appended records to the disk if the last flush is a second old (with
-    /// SpoolFlush::Background: starts the flush, unless the one before is still running).
+    /// SpoolFlush::Background: starts the flush, or, when it is not due or the one before is still
+    /// running, has the flusher do it once due without another call).
     void syncIfDue();
 
     const std::string& directory() const { return _directory; }

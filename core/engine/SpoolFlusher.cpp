@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <cerrno>
+#include <chrono>
 
 namespace citysense {
 
@@ -29,7 +30,26 @@ void SpoolFlusher::flush(int fd, Kind kind, const std::string& path) {
     }
     {
         std::lock_guard<std::mutex> lock(_mutex);
+        if (kind == Kind::File && _later.path == path)
+            dropLater();  // this flush covers it
         _requests.push_back({copy, kind, path});
+    }
+    _wake.notify_one();
+}
+
+void SpoolFlusher::flushLater(int fd, const std::string& path, Micros due) {
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        if (_later.fd >= 0 && _later.path == path)
+            return;  // not started yet: it takes this write along
+        dropLater();
+        const int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+        if (copy < 0) {
+            flushNow(fd, Kind::File, path, _logger);
+            return;
+        }
+        _later = {copy, Kind::File, path};
+        _laterDue = due;
     }
     _wake.notify_one();
 }
@@ -39,21 +59,44 @@ bool SpoolFlusher::busy() const {
     return _flushing || !_requests.empty();
 }
 
+std::uint64_t SpoolFlusher::flushes() const {
+    std::lock_guard<std::mutex> lock(_mutex);
+    return _flushes;
+}
+
 void SpoolFlusher::loop() {
     std::unique_lock<std::mutex> lock(_mutex);
     for (;;) {
-        _wake.wait(lock, [this] { return _stopping || !_requests.empty(); });
-        if (_requests.empty())
-            return;  // stopping, and everything handed over is flushed
-        const Request request = std::move(_requests.front());
-        _requests.pop_front();
+        Request request;
+        if (!_requests.empty()) {
+            request = std::move(_requests.front());
+            _requests.pop_front();
+        } else if (_later.fd >= 0 && (_stopping || steadyMicros() >= _laterDue)) {
+            request = std::move(_later);
+            _later = Request{};
+        } else if (_stopping) {
+            return;  // everything handed over is flushed
+        } else {
+            if (_later.fd >= 0)
+                _wake.wait_for(lock, std::chrono::microseconds(_laterDue - steadyMicros()));
+            else
+                _wake.wait(lock);
+            continue;
+        }
         _flushing = true;
         lock.unlock();
         flushNow(request.fd, request.kind, request.path, _logger);
         ::close(request.fd);
         lock.lock();
         _flushing = false;
+        ++_flushes;
     }
+}
+
+void SpoolFlusher::dropLater() {
+    if (_later.fd >= 0)
+        ::close(_later.fd);
+    _later = Request{};
 }
 
 void SpoolFlusher::flushNow(int fd, Kind kind, const std::string& path, Poco::Logger& logger) {

@@ -1,5 +1,6 @@
 #include "TlsProbe.h"
 
+#include <net/TcpAddress.h>
 #include <net/TcpConnection.h>
 
 #include <openssl/err.h>
@@ -60,9 +61,9 @@ std::string tlsHandshakeProblem(const std::string& address, const ConnectionSett
     }
     std::unique_ptr<SSL, SslFree> ssl(SSL_new(context.get()));
     SSL_set_fd(ssl.get(), connection->fd());
-    std::string host = address.substr(0, address.rfind(':'));
-    if (host.size() > 2 && host.front() == '[')
-        host = host.substr(1, host.size() - 2);
+    std::string host;
+    std::string port;
+    net::splitHostPort(address, host, port);  // it connected: it has a port
     if (settings.verify) {
         X509_VERIFY_PARAM* checks = SSL_get0_param(ssl.get());
         // An address is checked against the certificate's IP entries, a name against its DNS entries.

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
@@ -52,6 +53,14 @@ std::vector<SocketAddress> resolve(const std::string& address, bool listening) {
     if (addresses.empty())
         throw std::runtime_error("cannot resolve '" + address + "': no TCP address");
     return addresses;
+}
+
+SocketAddress listenAddress(const std::string& address) {
+    const std::vector<SocketAddress> addresses = resolve(address, true);
+    const auto ipv4 = std::find_if(addresses.begin(), addresses.end(), [](const SocketAddress& candidate) {
+        return candidate.family == AF_INET;
+    });
+    return ipv4 != addresses.end() ? *ipv4 : addresses.front();
 }
 
 }  // namespace citysense::net

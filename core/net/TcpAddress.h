@@ -29,4 +29,9 @@ struct SocketAddress {
 /// 'name': Name or service not known").
 std::vector<SocketAddress> resolve(const std::string& address, bool listening);
 
+/// The one address to listen on for "HOST:PORT": the first IPv4 one it resolves to, so that
+/// "localhost" is 127.0.0.1, which every client reaches (as with Poco's SocketAddress), not an
+/// IPv6-only ::1; the first of any family when it has none. Throws as resolve().
+SocketAddress listenAddress(const std::string& address);
+
 }  // namespace citysense::net

@@ -8,7 +8,10 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <stdexcept>
 
@@ -27,7 +30,13 @@ int connectWithin(const SocketAddress& address, std::chrono::milliseconds timeou
     int error = ::connect(fd, address.get(), address.length) == 0 ? 0 : errno;
     if (error == EINPROGRESS) {
         pollfd wanted{fd, POLLOUT, 0};
-        const int ready = ::poll(&wanted, 1, static_cast<int>(timeout.count()));
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        int ready;
+        do {  // a signal interrupts the wait, not the connect
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
+            ready = ::poll(&wanted, 1, static_cast<int>(std::max<std::int64_t>(left.count(), 0)));
+        } while (ready < 0 && errno == EINTR);
         socklen_t length = sizeof error;
         if (ready == 0)
             error = ETIMEDOUT;

@@ -230,6 +230,9 @@ int run(const Setup& setup) {
         "%.2f ms p99)\n",
         percentileMs(periods, 50), percentileMs(periods, 99), periods.size() + 1,
         percentileMs(queryTimes, 50), percentileMs(queryTimes, 99));
+    if (gatewayQueue && gatewayQueue->malformed() > 0)
+        std::printf("    the gateway's /metrics had %llu queue depth lines whose value was not a number\n",
+                    static_cast<unsigned long long>(gatewayQueue->malformed()));
     if (setup.timeline)
         timeline.print(setup.stallMs);
     int status = 0;

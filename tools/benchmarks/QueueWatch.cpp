@@ -42,7 +42,7 @@ std::vector<std::pair<Micros, double>> QueueWatch::take() {
     return taken;
 }
 
-double QueueWatch::depth() const {
+double QueueWatch::depth() {
     Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(_port));
     session.setTimeout(Poco::Timespan(1, 0));
     Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, "/metrics");
@@ -50,9 +50,15 @@ double QueueWatch::depth() const {
     Poco::Net::HTTPResponse response;
     std::istream& body = session.receiveResponse(response);
     std::string line;
-    while (std::getline(body, line))
-        if (line.rfind(_prefix, 0) == 0)
+    while (std::getline(body, line)) {
+        if (line.rfind(_prefix, 0) != 0)
+            continue;
+        try {
             return std::stod(line.substr(line.rfind(' ') + 1));
+        } catch (const std::logic_error&) {  // std::invalid_argument, std::out_of_range
+            ++_malformed;
+        }
+    }
     throw std::runtime_error("no " + _prefix + "} in the gateway's /metrics");
 }
 

@@ -2,7 +2,8 @@
 // it runs, from the first directory whose copy loads, and nothing else, so that a gateway never maps
 // the sql sink and its database connectors nor an operator's library it does not use; a copy in
 // plugin_path replaces the built-in one; the rest of plugin_path is checked from the files alone
-// (inspectUnloaded), so that a broken library there is named at every start; and, for a plugin whose
+// (inspectUnloaded), so that a broken library there is named at every start, and a replacement that
+// was passed by because of its file name is noticed; and, for a plugin whose
 // library is named otherwise, everything is scanned after all.
 #include "LoadingSupport.h"
 
@@ -87,6 +88,22 @@ TEST(PluginSelection, ACopyInThePluginPathReplacesTheBuiltInOne) {
     ASSERT_NE(registry.find("console"), nullptr);
     EXPECT_EQ(registry.find("console")->path, copy);
     EXPECT_THAT(loadedNames(registry), UnorderedElementsAre("console"));
+}
+
+TEST(PluginSelection, AReplacementNamedOtherwiseIsNotLoadedAndSaysTheNameItMustHave) {
+    const test::ScratchDir dropIn;
+    const std::string copy = dropIn.path() + "/libmyconsole.so";
+    std::filesystem::copy_file(CITYSENSE_TEST_PLUGIN_DIR "/citysense-console.so", copy);
+    PluginRegistry registry;
+    registry.scanFor({dropIn.path(), CITYSENSE_TEST_PLUGIN_DIR}, {"console"});
+    ASSERT_NE(registry.find("console"), nullptr);
+    EXPECT_EQ(registry.find("console")->path, CITYSENSE_TEST_PLUGIN_DIR "/citysense-console.so");
+    registry.inspectUnloaded({dropIn.path()});
+    EXPECT_THAT(registry.errors(), IsEmpty());
+    ASSERT_EQ(registry.misnamed().size(), 1u);
+    EXPECT_EQ(registry.misnamed()[0].path, copy);
+    EXPECT_THAT(registry.misnamed()[0].message, HasSubstr("not loaded because of its name"));
+    EXPECT_THAT(registry.misnamed()[0].message, HasSubstr("citysense-NAME.so"));
 }
 
 TEST(PluginSelection, ABrokenCopyInThePluginPathIsAnErrorAndTheBuiltInOneRuns) {

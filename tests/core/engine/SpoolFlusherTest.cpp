@@ -1,5 +1,6 @@
 // The spool's background flusher: it flushes what it is handed, in order, before it is destroyed,
-// closes its own duplicates and never the caller's descriptor, and logs a flush that fails.
+// closes its own duplicates and never the caller's descriptor, logs a flush that fails, and does a
+// flush handed over for later when it is due, with no further call.
 #include "RecordingLog.h"
 #include "SpoolTesting.h"
 
@@ -10,6 +11,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <filesystem>
+
+#include <citysense/Time.h>
 
 namespace citysense {
 namespace {
@@ -62,6 +65,58 @@ TEST_F(SpoolFlusherTest, IsBusyOnlyUntilItHasFlushedEverything) {
     for (int i = 0; i < 1000 && flusher.busy(); ++i)
         ::usleep(10000);
     EXPECT_FALSE(flusher.busy());
+    ::close(fd);
+}
+
+/// Waits up to five seconds for `flusher` to have done `count` flushes.
+bool waitForFlushes(const SpoolFlusher& flusher, std::uint64_t count) {
+    for (int i = 0; i < 500 && flusher.flushes() < count; ++i)
+        ::usleep(10000);
+    return flusher.flushes() >= count;
+}
+
+TEST_F(SpoolFlusherTest, AFlushForLaterIsDoneWhenDueWithoutAnotherCall) {
+    const std::string file = path("segment");
+    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0640);
+    ASSERT_GE(fd, 0);
+    SpoolFlusher flusher(logger());
+    const Micros due = steadyMicros() + 200000;
+    flusher.flushLater(fd, file, due);
+    flusher.flushLater(fd, file, due);  // the same flush
+    EXPECT_EQ(flusher.flushes(), 0u) << "not before it is due";
+    ASSERT_TRUE(waitForFlushes(flusher, 1));
+    EXPECT_GE(steadyMicros(), due);
+    ::usleep(300000);
+    EXPECT_EQ(flusher.flushes(), 1u) << "asked twice while waiting, done once";
+    ::close(fd);
+}
+
+TEST_F(SpoolFlusherTest, AFlushForLaterAskedWhileBusyFollowsTheRunningOne) {
+    const std::string file = path("segment");
+    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0640);
+    ASSERT_GE(fd, 0);
+    SpoolFlusher flusher(logger());
+    flusher.flush(fd, SpoolFlusher::Kind::File, file);
+    flusher.flushLater(fd, file, steadyMicros());  // a record written during the flush
+    ASSERT_TRUE(waitForFlushes(flusher, 2));
+    ::close(fd);
+}
+
+TEST_F(SpoolFlusherTest, AFlushOfTheFileCoversTheOneForLaterAndClosingDoesAnyLeft) {
+    const std::string file = path("segment");
+    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0640);
+    ASSERT_GE(fd, 0);
+    const std::size_t before = openDescriptors();
+    {
+        SpoolFlusher flusher(logger());
+        flusher.flushLater(fd, file, steadyMicros() + 60 * kMicrosPerSecond);
+        flusher.flush(fd, SpoolFlusher::Kind::File, file);
+        ASSERT_TRUE(waitForFlushes(flusher, 1));
+        ::usleep(100000);
+        EXPECT_EQ(flusher.flushes(), 1u) << "the flush covered the one for later";
+        flusher.flushLater(fd, file, steadyMicros() + 60 * kMicrosPerSecond);
+    }  // done when the flusher stops, not a minute later
+    EXPECT_EQ(openDescriptors(), before) << "every duplicate closed";
     ::close(fd);
 }
 

@@ -64,6 +64,13 @@ TEST(TcpAddress, NumericAddressesAreToldFromNames) {
     EXPECT_FALSE(isIpAddress("10.0.0"));
 }
 
+TEST(TcpAddress, AListenerPrefersIpv4SoThatLocalhostIsReachedOverEither) {
+    EXPECT_EQ(listenAddress("localhost:0").family, AF_INET);
+    EXPECT_EQ(listenAddress(":0").family, AF_INET);
+    EXPECT_EQ(listenAddress("[::1]:0").family, AF_INET6);
+    EXPECT_THROW(listenAddress("8180"), std::runtime_error);
+}
+
 TEST(TcpAddress, ANameResolvesAndWhatCannotIsNamed) {
     const auto addresses = resolve("127.0.0.1:0", true);
     ASSERT_FALSE(addresses.empty());
