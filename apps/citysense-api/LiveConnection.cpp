@@ -43,10 +43,12 @@ LiveConnection::Flushed LiveConnection::flush() {
             _sending.swap(_waiting);
         }
         const long sent = send(_sending.data() + _sent, std::min(_sending.size() - _sent, kLargestWrite));
-        if (sent < 0)
+        if (sent == kFailed)
             return Flushed::Failed;
-        if (sent == 0)
+        if (sent == kWantsWrite)
             return Flushed::Blocked;
+        if (sent == kWantsRead)
+            return Flushed::BlockedOnRead;
         _sent += static_cast<std::size_t>(sent);
     }
 }
@@ -58,19 +60,20 @@ long LiveConnection::send(const char* data, std::size_t size) {
             if (sent >= 0)
                 return sent;
             if (errno == EAGAIN || errno == EWOULDBLOCK)
-                return 0;
+                return kWantsWrite;
             if (errno != EINTR)
-                return -1;
+                return kFailed;
         }
     }
     try {
         const int sent = _socket.sendBytes(data, static_cast<int>(size));
-        if (sent == Poco::Net::SecureStreamSocket::ERR_SSL_WANT_WRITE ||
-            sent == Poco::Net::SecureStreamSocket::ERR_SSL_WANT_READ)
-            return 0;
-        return sent > 0 ? sent : -1;
+        if (sent == Poco::Net::SecureStreamSocket::ERR_SSL_WANT_WRITE)
+            return kWantsWrite;
+        if (sent == Poco::Net::SecureStreamSocket::ERR_SSL_WANT_READ)
+            return kWantsRead;
+        return sent > 0 ? sent : kFailed;
     } catch (const Poco::Exception&) {
-        return -1;
+        return kFailed;
     }
 }
 
