@@ -2,11 +2,17 @@
 // in order; a client that does not read cut off and counted while another gets everything, and none that
 // reads cut off when one round brings more events than its queue holds; a key that no longer admits its
 // stream (revoked, expired, made again) ended with `event: end` and offered no more events; keep-alives;
-// a client that goes away closed at once; a connection it cannot take over closed, the others going on.
+// a client that goes away closed at once; a connection it cannot take over closed, the others going on;
+// over TLS, a client that stops reading until its socket fills, then reads on, gets every byte in order.
 #include "LiveWriter.h"
+#include "Programs.h"
 
+#include <Poco/Net/Context.h>
+#include <Poco/Net/SecureServerSocket.h>
+#include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/StreamSocket.h>
+#include <Poco/TemporaryFile.h>
 
 #include <gtest/gtest.h>
 
@@ -297,6 +303,60 @@ TEST_F(LiveWriterTest, CountsThePreamblesEventsAsSentOnceItTakesTheConnectionOve
     _writer->attach({refused.stream, closed.server, "HTTP/1.1 200 OK\r\n\r\n", 4, liveKey("key", "hash")});
     EXPECT_TRUE(metricWithin("citysense_api_live_streams", "1", 2s));
     EXPECT_EQ(metric("citysense_api_live_events_sent_total"), "3");
+}
+
+TEST_F(LiveWriterTest, WritesATlsClientThatStopsReadingUntilItsSocketFillsEveryByteInOrder) {
+    Poco::TemporaryFile directory;
+    directory.createDirectories();
+    const std::string certificate = directory.path() + "/live.crt";
+    const std::string key = directory.path() + "/live.key";
+    test::runChecked({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                      "-nodes", "-keyout", key, "-out", certificate, "-days", "2", "-subj", "/CN=127.0.0.1"});
+    using Poco::Net::Context;
+    Poco::Net::SecureServerSocket listener(
+        Poco::Net::SocketAddress("127.0.0.1", 0), 64,
+        new Context(Context::SERVER_USE, key, certificate, "", Context::VERIFY_NONE));
+    startWriter();
+    // The client's handshake waits for the writer's side of it (which waits to read, then to write).
+    Poco::Net::StreamSocket client;
+    std::thread connecting([&] {
+        client = Poco::Net::SecureStreamSocket(
+            listener.address(), new Context(Context::CLIENT_USE, "", "", "", Context::VERIFY_NONE));
+    });
+    Poco::Net::StreamSocket server = listener.acceptConnection();
+    auto opening = _hub.open({}, "key", 100, 100, std::nullopt, 0);
+    const std::string preamble = "HTTP/1.1 200 OK\r\n\r\nretry: 2000\n\n";
+    _writer->attach({opening.stream, server, preamble, 0, liveKey("key", "hash")});
+    connecting.join();
+    // Four events of 4 MiB while the client reads nothing: more than the sockets' buffers hold, fewer
+    // than its queue of 5.
+    std::vector<std::string> data;
+    for (int event = 0; event < 4; ++event) {
+        data.push_back("{\"n\":" + std::to_string(event) + "," + std::string(4 << 20, 'x') + "}");
+        _hub.publish(observation(Quantity::NO2, data.back()), 0);
+        std::this_thread::sleep_for(100ms);
+    }
+    std::string received;
+    client.setReceiveTimeout(Poco::Timespan(5, 0));
+    const std::string last = "{\"n\":3,";
+    while (received.find(last) == std::string::npos ||
+           received.compare(received.size() - 3, 3, "}\n\n") != 0) {
+        char chunk[65536];
+        const int count = client.receiveBytes(chunk, sizeof chunk);
+        ASSERT_GT(count, 0);
+        received.append(chunk, static_cast<std::size_t>(count));
+    }
+    // The ids are consecutive from the first.
+    const auto idAt = received.find("id: ");
+    ASSERT_NE(idAt, std::string::npos);
+    const std::uint64_t first = std::stoull(received.substr(idAt + 4, received.find('\n', idAt) - idAt - 4));
+    std::string expected = preamble;
+    for (std::size_t event = 0; event < data.size(); ++event)
+        expected +=
+            "id: " + std::to_string(first + event) + "\nevent: observation\ndata: " + data[event] + "\n\n";
+    EXPECT_EQ(received.size(), expected.size());
+    EXPECT_TRUE(received == expected);
+    EXPECT_EQ(metric("citysense_api_live_slow_consumers_total"), "0");
 }
 
 }  // namespace
