@@ -49,9 +49,9 @@ public:
     Admission admit(const Poco::Net::HTTPServerRequest& request, const std::string& path, Micros now,
                     Micros steady);
 
-    /// Whether `key` (from an Admission) still stands, unrevoked and unexpired at `now`, with live:read:
-    /// for a live stream, which outlasts its request's admission.
-    bool stillAdmits(const ApiKey& key, Micros now);
+    /// The keys as they stand now (the keys file read again when it changed): for the live streams,
+    /// which outlast their requests' admissions, to check theirs against.
+    std::shared_ptr<const KeySet> keys();
 
     /// Counts a refusal of a route that checks the key's scope itself (the live stream, the admin
     /// routes) on a request this admitted: 401 (no key) and 403 (a missing scope); other statuses are

@@ -1,6 +1,8 @@
 #include "LiveConnection.h"
 
+#include <Poco/Exception.h>
 #include <Poco/Net/SecureStreamSocket.h>
+#include <Poco/Timespan.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -21,6 +23,11 @@ constexpr std::size_t kKeptCapacity = 16 * 1024;
 LiveConnection::LiveConnection(Poco::Net::StreamSocket socket)
     : _socket(std::move(socket)), _descriptor(_socket.impl()->sockfd()), _secure(_socket.secure()) {
     _socket.setBlocking(false);
+    // Poco 1.11's TLS socket still takes itself for blocking (setBlocking does not reach its inner
+    // socket): where OpenSSL wants to read or write, it waits for the socket for as long as these
+    // timeouts (the HTTP server's) and then throws Poco::TimeoutException. With none, it throws at once.
+    _socket.setSendTimeout(Poco::Timespan(0));
+    _socket.setReceiveTimeout(Poco::Timespan(0));
 }
 
 LiveConnection::~LiveConnection() {
@@ -43,10 +50,12 @@ LiveConnection::Flushed LiveConnection::flush() {
             _sending.swap(_waiting);
         }
         const long sent = send(_sending.data() + _sent, std::min(_sending.size() - _sent, kLargestWrite));
-        if (sent < 0)
+        if (sent == kFailed)
             return Flushed::Failed;
-        if (sent == 0)
+        if (sent == kWantsWrite)
             return Flushed::Blocked;
+        if (sent == kWantsRead)
+            return Flushed::BlockedOnRead;
         _sent += static_cast<std::size_t>(sent);
     }
 }
@@ -58,19 +67,24 @@ long LiveConnection::send(const char* data, std::size_t size) {
             if (sent >= 0)
                 return sent;
             if (errno == EAGAIN || errno == EWOULDBLOCK)
-                return 0;
+                return kWantsWrite;
             if (errno != EINTR)
-                return -1;
+                return kFailed;
         }
     }
     try {
         const int sent = _socket.sendBytes(data, static_cast<int>(size));
-        if (sent == Poco::Net::SecureStreamSocket::ERR_SSL_WANT_WRITE ||
-            sent == Poco::Net::SecureStreamSocket::ERR_SSL_WANT_READ)
-            return 0;
-        return sent > 0 ? sent : -1;
+        if (sent == Poco::Net::SecureStreamSocket::ERR_SSL_WANT_WRITE)
+            return kWantsWrite;
+        if (sent == Poco::Net::SecureStreamSocket::ERR_SSL_WANT_READ)
+            return kWantsRead;
+        return sent > 0 ? sent : kFailed;
+    } catch (const Poco::TimeoutException&) {
+        // OpenSSL wanted the socket (see the constructor), mostly for a write; a rare want to read is
+        // then retried when the socket is writable.
+        return kWantsWrite;
     } catch (const Poco::Exception&) {
-        return -1;
+        return kFailed;
     }
 }
 

@@ -2,7 +2,8 @@
 // (non-blocking from then on) and the text waiting to go out on it. The writer thread (LiveWriter)
 // appends text and flushes it as far as the socket takes it now, never waiting. TLS too: a write the
 // TLS layer could not finish is tried again later with the same bytes, as OpenSSL requires, so text
-// appended meanwhile waits behind them.
+// appended meanwhile waits behind them; such a write may wait for the socket to be readable (the TLS
+// layer has to read a record of the client's first), not writable.
 #pragma once
 
 #include <Poco/Net/StreamSocket.h>
@@ -21,18 +22,23 @@ public:
 
     int descriptor() const { return _descriptor; }
 
-    /// Appends `text` to what waits to be written.
-    void write(const std::string& text) { _waiting += text; }
+    /// Appends `text` to what waits to be written (flush() writes it).
+    void append(const std::string& text) { _waiting += text; }
     /// Whether text waits to be written.
     bool pending() const { return _sent < _sending.size() || !_waiting.empty(); }
 
-    enum class Flushed { All, Blocked, Failed };
+    enum class Flushed { All, Blocked, BlockedOnRead, Failed };
     /// Writes what waits, as far as the socket takes it now: All written, Blocked (the rest waits for
-    /// the socket to be writable), or Failed (the client is gone).
+    /// the socket to be writable), BlockedOnRead (TLS: the rest waits for it to be readable), or
+    /// Failed (the client is gone).
     Flushed flush();
 
 private:
-    /// Bytes the socket took (0: none now), or -1 when it failed.
+    static constexpr long kWantsWrite = 0;
+    static constexpr long kWantsRead = -1;
+    static constexpr long kFailed = -2;
+    /// Bytes the socket took, or kWantsWrite / kWantsRead (none taken now: wait for the socket to be
+    /// writable / readable), or kFailed.
     long send(const char* data, std::size_t size);
 
     Poco::Net::StreamSocket _socket;

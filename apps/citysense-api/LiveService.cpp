@@ -38,7 +38,8 @@ LiveService::LiveService(const LiveSettings& settings, ReadingsStore& store, Acc
       _hub(settings.windowEvents, settings.windowAge, settings.queueEvents) {
     if (!settings.enabled)
         return;
-    _writer = std::make_unique<LiveWriter>(_hub, kGatherTime, settings.keepAlive);
+    _writer = std::make_unique<LiveWriter>(_hub, kGatherTime, settings.keepAlive,
+                                           [&access] { return access.keys(); });
     _feed = std::make_unique<LiveFeed>(settings, store, _hub);
 }
 
@@ -107,13 +108,10 @@ int LiveService::serve(const Admission& admitted, const Poco::URI::QueryParamete
         Poco::Net::StreamSocket socket =
             static_cast<Poco::Net::HTTPServerRequestImpl&>(request).detachSocket();
         socket.setNoDelay(true);  // an event goes out when written, not after the client's delayed ACK
-        _writer->attach(stream, std::move(socket), preamble.str(),
-                        [this, key = key](Micros now) { return _access.stillAdmits(key, now); });
+        _writer->attach({stream, std::move(socket), preamble.str(), opening.backlog.size(), key});
     } catch (const Poco::Exception&) {
         _hub.close(stream);  // the client went away
-        return 200;
     }
-    _hub.countSent(opening.backlog.size());
     return 200;
 }
 
