@@ -33,9 +33,7 @@ int answer(HTTPServerResponse& response, int status, const std::string& message)
 }  // namespace
 
 LiveService::LiveService(const LiveSettings& settings, ReadingsStore& store, AccessControl& access)
-    : _settings(settings),
-      _access(access),
-      _hub(settings.windowEvents, settings.windowAge, settings.queueEvents) {
+    : _settings(settings), _hub(settings.windowEvents, settings.windowAge, settings.queueEvents) {
     if (!settings.enabled)
         return;
     _writer = std::make_unique<LiveWriter>(_hub, kGatherTime, settings.keepAlive,

@@ -50,7 +50,6 @@ public:
 
 private:
     const LiveSettings _settings;
-    AccessControl& _access;
     LiveHub _hub;
     std::unique_ptr<LiveWriter> _writer;  ///< when enabled
     std::unique_ptr<LiveFeed> _feed;      ///< when enabled; stops before the writer
