@@ -187,6 +187,11 @@ void LiveWriter::adopt(std::vector<Arrival>& arrivals, bool ended, Micros now) {
                              ": its connection cannot be taken over, it is closed: " + whatOf(error));
         }
         _hub.close(stream);
+        // Closed here, not when the last handle to the socket goes: another may outlive the arrival.
+        try {
+            arrival.socket.close();
+        } catch (const Poco::Exception&) {
+        }
     }
 }
 
