@@ -34,6 +34,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -126,6 +127,36 @@ Micros nearestRank(const std::vector<Micros>& sorted, double p) {
         return 0;
     const auto rank = static_cast<std::size_t>(p / 100.0 * static_cast<double>(sorted.size()) + 0.999999);
     return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
+}
+
+/// The later rounds' latencies window by window of the readings' times (about 20 windows, at least 10 s
+/// each), with the highest 1-minute load average a poll saw in each: whether the tail is spread over the
+/// run or gathered in stretches, and whether those stretches are the machine's busy ones.
+void printWindows(std::vector<TimedLatency> seen, const std::vector<LoadSample>& loads, double duration) {
+    if (seen.empty())
+        return;
+    std::sort(seen.begin(), seen.end(), [](const auto& a, const auto& b) { return a.time < b.time; });
+    const double seconds = std::max(10.0, std::ceil(duration / 20 / 10) * 10);
+    const auto width = static_cast<Micros>(seconds * 1e6);
+    const Micros start = seen.front().time;
+    std::printf("    by %.0f s of the readings' times (ms; load: the highest 1-min average polled):\n",
+                seconds);
+    std::printf("    %6s %9s %7s %7s %7s %6s\n", "from s", "readings", "p50", "p99", "max", "load");
+    auto next = seen.begin();
+    auto load = loads.begin();
+    while (next != seen.end()) {
+        const Micros end = start + ((next->time - start) / width + 1) * width;
+        std::vector<Micros> window;
+        for (; next != seen.end() && next->time < end; ++next)
+            window.push_back(next->latency);
+        std::sort(window.begin(), window.end());
+        double highest = 0;
+        for (; load != loads.end() && load->at < end; ++load)
+            highest = std::max(highest, load->load);
+        std::printf("    %6.0f %9zu %7.0f %7.0f %7.0f %6.2f\n",
+                    static_cast<double>(end - width - start) / 1e6, window.size(),
+                    ms(nearestRank(window, 50)), ms(nearestRank(window, 99)), ms(window.back()), highest);
+    }
 }
 
 struct Tally {
@@ -295,6 +326,7 @@ int run(const Setup& setup) {
     std::printf("  latency ms, reading's time → row visible to a reader (commit + at most a poll period):\n");
     printLatencies("after the first round", laterRounds);
     printLatencies("first round (the ingests register 9 sensors a station)", firstRound);
+    printWindows(store.timedLaterRounds(), store.loads(), setup.duration);
     if (counts.untimed)
         std::printf("    %zu more became visible more than %.0f s after their time and are not timed\n",
                     counts.untimed, setup.lookback);

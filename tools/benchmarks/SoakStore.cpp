@@ -66,9 +66,24 @@ void SoakStore::stop() {
 
 std::vector<Micros> SoakStore::latencies(bool firstRound) {
     std::lock_guard<std::mutex> lock(_mutex);
-    std::vector<Micros> sorted = _latencies[firstRound ? 0 : 1];
+    std::vector<Micros> sorted;
+    if (firstRound)
+        sorted = _firstRound;
+    else
+        for (const TimedLatency& seen : _laterRounds)
+            sorted.push_back(seen.latency);
     std::sort(sorted.begin(), sorted.end());
     return sorted;
+}
+
+std::vector<TimedLatency> SoakStore::timedLaterRounds() {
+    std::lock_guard<std::mutex> lock(_mutex);
+    return _laterRounds;
+}
+
+std::vector<LoadSample> SoakStore::loads() {
+    std::lock_guard<std::mutex> lock(_mutex);
+    return _loads;
 }
 
 std::string SoakStore::error() {
@@ -151,18 +166,24 @@ void SoakStore::poll() {
                        if (const auto time = parseSeedTime(row[1]))
                            rows.emplace_back(std::strtoul(row[0], nullptr, 10), *time);
                    });
-        std::vector<Micros> found[2];
+        std::vector<Micros> firstRound;
+        std::vector<TimedLatency> laterRounds;
         for (const auto& [sensor, time] : rows) {
             const auto reading = readingOf(db, sensor, time);
-            if (reading && _ledger.markFirst(*reading, SoakLedger::Seen))
-                found[_ledger.plan().roundOf(*reading) == 0 ? 0 : 1].push_back(poll - time);
+            if (!reading || !_ledger.markFirst(*reading, SoakLedger::Seen))
+                continue;
+            if (_ledger.plan().roundOf(*reading) == 0)
+                firstRound.push_back(poll - time);
+            else
+                laterRounds.push_back({time, poll - time});
         }
-        _peakLoad = std::max(_peakLoad.load(), loadAverage());
+        const double load = loadAverage();
+        _peakLoad = std::max(_peakLoad.load(), load);
         std::lock_guard<std::mutex> lock(_mutex);
-        for (int i = 0; i < 2; ++i) {
-            _latencies[i].insert(_latencies[i].end(), found[i].begin(), found[i].end());
-            _seen += found[i].size();
-        }
+        _firstRound.insert(_firstRound.end(), firstRound.begin(), firstRound.end());
+        _laterRounds.insert(_laterRounds.end(), laterRounds.begin(), laterRounds.end());
+        _seen += firstRound.size() + laterRounds.size();
+        _loads.push_back({poll, load});
         if (previous)
             _periods.push_back(poll - previous);
         previous = poll;

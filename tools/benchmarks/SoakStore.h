@@ -26,6 +26,18 @@
 
 namespace citysense::bench {
 
+/// A reading of a later round seen by the poller: its time and its latency (µs).
+struct TimedLatency {
+    Micros time;
+    Micros latency;
+};
+
+/// The 1-minute load average a poll read, and when.
+struct LoadSample {
+    Micros at;
+    double load;
+};
+
 struct StoreCounts {
     std::size_t rows = 0;        ///< every row in readings
     std::size_t unexpected = 0;  ///< rows that are no reading of the plan
@@ -48,6 +60,9 @@ public:
     /// rounds. The poll periods, sorted.
     std::vector<Micros> latencies(bool firstRound);
     std::vector<Micros> pollPeriods();
+    /// The later rounds' readings seen, each with its time, in the order seen; the load at each poll.
+    std::vector<TimedLatency> timedLaterRounds();
+    std::vector<LoadSample> loads();
     /// The rows in readings now.
     std::size_t rows();
     /// Counts every stored row into the ledger (after stop()).
@@ -77,9 +92,11 @@ private:
     std::atomic<double> _peakLoad{0};
     std::map<unsigned long, std::pair<std::size_t, std::size_t>> _sensors;  ///< id → (gateway, quantity)
     std::size_t _cursor = 0;  ///< the oldest (round, gateway) awaited on, as round · gateways + gateway
-    std::mutex _mutex;        ///< guards the three below
-    std::vector<Micros> _latencies[2];  ///< the first round's, the later rounds'
+    std::mutex _mutex;        ///< guards the four below
+    std::vector<Micros> _firstRound;
+    std::vector<TimedLatency> _laterRounds;
     std::vector<Micros> _periods;
+    std::vector<LoadSample> _loads;
     std::string _error;
     std::thread _thread;
 };
