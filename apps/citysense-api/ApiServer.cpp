@@ -11,6 +11,8 @@
 #include "SensingService.h"
 #include "WholeResponse.h"
 
+#include <net/TcpAddress.h>
+
 #include <Poco/Logger.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -278,12 +280,9 @@ ApiServer::ApiServer(const ServerSettings& settings, const AccessSettings& acces
                                  std::to_string(settings.port) + ": " + error.displayText());
     }
     _settings.port = socket.address().port();
-    const std::string host = settings.listenAddress.find(':') == std::string::npos
-                                 ? settings.listenAddress
-                                 : "[" + settings.listenAddress + "]";
     _shared = std::make_shared<Shared>(store, access, settings.map, live, settings.admin, settings.baseUrl,
                                        settings.certificateFile.empty() ? "http" : "https",
-                                       host + ":" + std::to_string(_settings.port));
+                                       net::joinHostPort(settings.listenAddress, _settings.port));
     Poco::Net::HTTPServerParams::Ptr parameters = new Poco::Net::HTTPServerParams;
     parameters->setMaxThreads(settings.threads);
     parameters->setMaxQueued(256);

@@ -1,7 +1,6 @@
 #include "LiveSettings.h"
 
-#include <citysense/TopicTemplate.h>
-#include <payload/Payload.h>
+#include <mqtt-client/Subscription.h>
 
 namespace citysense::api {
 
@@ -13,14 +12,8 @@ const OptionTable& liveOptions() {
         options.insert(options.begin(),
                        Option::boolean("enabled", "false",
                                        "Serve the live stream /v1.1/live, fed by this subscription"));
-        options.push_back(Option::list("topics", "",
-                                       "Topic filters to subscribe to (default: the topic template's, "
-                                       "every level a wildcard, e.g. +/+/+/+/+)"));
-        options.push_back(
-            Option::string("topic", TopicTemplate::kDefault,
-                           "The publishers' topic template, to read station and quantity back"));
-        options.push_back(Option::choice("format", {"auto", "tsv", "json", "senml"}, "auto",
-                                         "Payload format; auto tells them apart"));
+        const OptionTable subscription = mqtt::subscriptionOptions("every level a wildcard, e.g. +/+/+/+/+");
+        options.insert(options.end(), subscription.begin(), subscription.end());
         options.push_back(Option::string("driver", "",
                                          "The ingest's mqtt_source instance (e.g. driver.ingest), whose "
                                          "sensors rows the readings become; empty: any sensor of the "
@@ -62,18 +55,14 @@ LiveSettings readLiveSettings(const Options& options, std::vector<ConfigIssue>& 
         live.maxStreamsPerKey = static_cast<int>(options.getInt("max_streams_per_key"));
         live.maxStreams = static_cast<int>(options.getInt("max_streams"));
         live.keepAlive = options.getDuration("keepalive_interval");
-        live.topics = options.has("topics") ? options.getList("topics") : std::vector<std::string>();
     } catch (const std::logic_error&) {
         return live;  // an option did not parse: its problem is already an issue
     }
-    std::optional<TopicTemplate> topic;
     try {
-        topic.emplace(live.topicTemplate);
-    } catch (const std::invalid_argument& error) {
-        issues.push_back({"[live]", "topic", error.what()});
+        live.topics = mqtt::readSubscription(options, "").filters;
+    } catch (const OptionError& error) {
+        issues.push_back({"[live]", error.key(), error.what()});
     }
-    if (live.topics.empty() && topic)
-        live.topics = {topic->filter()};
     if (!live.enabled)
         return live;
     try {

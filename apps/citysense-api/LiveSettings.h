@@ -1,8 +1,9 @@
 // The [live] section of citysense-api's configuration: the MQTT subscription that feeds the live stream
 // (/v1.1/live) and the stream's bounds. Off unless `enabled = true`, so a configuration without the
 // section serves as before. The connection options are those of every citysense MQTT client
-// (mqtt-client/Connection.h); the topic template and format are read as the mqtt_source ingest reads
-// them, so the stream sees readings the way the store gets them.
+// (mqtt-client/Connection.h); the topics, the topic template and the format are read by the code that
+// reads the mqtt_source ingest's (mqtt-client/Subscription.h), so the stream sees readings the way the
+// store gets them.
 #pragma once
 
 #include <engine/Config.h>

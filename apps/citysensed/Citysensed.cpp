@@ -9,6 +9,7 @@
 #include <engine/RemoteFragment.h>
 #include <engine/ServiceApplication.h>
 #include <engine/SystemdNotify.h>
+#include <net/TcpAddress.h>
 
 #include <Poco/Logger.h>
 #include <Poco/Util/OptionSet.h>
@@ -242,8 +243,10 @@ private:
         try {
             auto server = std::make_unique<HealthServer>(address, status);
             Poco::Logger::get("citysensed")
-                .information("health endpoint on http://" + address.substr(0, address.rfind(':')) + ":" +
-                             std::to_string(server->port()) + "/health and /metrics");
+                .information("health endpoint on http://" +
+                             net::joinHostPort(net::splitHostPort(address, net::AddressUse::Listen).host,
+                                               server->port()) +
+                             "/health and /metrics");
             return server;
         } catch (const std::exception& error) {
             // Readings matter more than the endpoint: the host runs on without it.

@@ -213,26 +213,6 @@ void setAsideDisabled(Plan& plan) {
     keepUsed(plan.sinks, &PipelinePlan::sinks);
 }
 
-/// Why `address` (HOST:PORT, [IPv6]:PORT) cannot be listened on, or empty; names are not resolved here.
-std::string listenAddressProblem(const std::string& address) {
-    const auto colon = address.rfind(':');
-    if (colon == std::string::npos || colon == 0)
-        return "'" + address + "' is not HOST:PORT (e.g. 127.0.0.1:8180, [::1]:8180), nor off";
-    const std::string port = address.substr(colon + 1);
-    if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
-        std::stoul(port) > 65535)
-        return "'" + port + "' is not a port number (0 to 65535)";
-    std::string host = address.substr(0, colon);
-    if (host.front() == '[' && host.back() == ']')
-        host = host.substr(1, host.size() - 2);
-    if (net::isIpAddress(host) ||
-        (!host.empty() &&
-         host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") ==
-             std::string::npos))
-        return "";
-    return "'" + host + "' is neither an IP address nor a host name";
-}
-
 }  // namespace
 
 HostSettings readHostSettings(const ConfigDocument& document, std::vector<ConfigIssue>& issues) {
@@ -278,8 +258,11 @@ HostSettings readHostSettings(const ConfigDocument& document, std::vector<Config
     settings.shutdownTimeout = options.getDuration("shutdown_timeout");
     if (text("http_listen") != "off") {
         settings.httpListen = text("http_listen");
-        if (const std::string problem = listenAddressProblem(settings.httpListen); !problem.empty())
-            issues.push_back({host->label(), "http_listen", problem});
+        try {
+            net::splitHostPort(settings.httpListen, net::AddressUse::Listen);  // names are resolved later
+        } catch (const std::invalid_argument& error) {
+            issues.push_back({host->label(), "http_listen", error.what()});
+        }
     }
     settings.remote.enabled = text("remote_config") == "on";
     settings.remote.keys = options.getList("remote_keys");

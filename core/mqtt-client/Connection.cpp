@@ -4,6 +4,7 @@
 
 #include <citysense/Format.h>
 
+#include <net/TcpAddress.h>
 #include <net/TcpConnection.h>
 
 #include <algorithm>
@@ -52,18 +53,12 @@ std::string normalizeUri(const std::string& uri) {
         address.pop_back();
     if (address.empty() || address.find_first_of("/ ") != std::string::npos)
         throw std::invalid_argument("'" + uri + "' is not scheme://host[:port]");
-    const std::size_t colon = address.rfind(':');
-    const bool bracketedIpv6 = address.front() == '[';
-    const bool hasPort = colon != std::string::npos && (!bracketedIpv6 || address[colon - 1] == ']');
-    if (hasPort) {
-        const std::string port = address.substr(colon + 1);
-        const bool digits = !port.empty() && port.find_first_not_of("0123456789") == std::string::npos;
-        if (!digits || port.size() > 5 || std::stoi(port) < 1 || std::stoi(port) > 65535)
-            throw std::invalid_argument("bad port '" + port + "' in '" + uri + "'");
-    } else {
-        address += tls ? ":8883" : ":1883";
+    try {
+        const net::HostPort broker = net::splitHostPort(address, net::AddressUse::Connect, tls ? 8883 : 1883);
+        return (tls ? "ssl://" : "tcp://") + net::joinHostPort(broker.host, broker.port);
+    } catch (const std::invalid_argument& error) {
+        throw std::invalid_argument("in '" + uri + "': " + error.what());
     }
-    return (tls ? "ssl://" : "tcp://") + address;
 }
 
 namespace {

@@ -59,7 +59,8 @@ ConnectionSettings readConnectionSettings(const Options& options, const std::str
 std::string clientIdWarning(const ConnectionSettings& settings);
 
 /// tcp://, ssl://, mqtt:// (= tcp) and mqtts:// (= ssl) URIs as "tcp://host:port" or "ssl://host:port",
-/// with the default port (1883 or 8883) added when none is given. Throws std::invalid_argument.
+/// with the default port (1883 or 8883) added when none is given; host[:port] as net::splitHostPort()
+/// reads it (an IPv6 address in brackets). Throws std::invalid_argument naming the URI.
 std::string normalizeUri(const std::string& uri);
 
 /// A paho client that connects with the settings and says why when it cannot.

@@ -61,9 +61,7 @@ std::string tlsHandshakeProblem(const std::string& address, const ConnectionSett
     }
     std::unique_ptr<SSL, SslFree> ssl(SSL_new(context.get()));
     SSL_set_fd(ssl.get(), connection->fd());
-    std::string host;
-    std::string port;
-    net::splitHostPort(address, host, port);  // it connected: it has a port
+    const std::string host = net::splitHostPort(address, net::AddressUse::Connect).host;  // it connected
     if (settings.verify) {
         X509_VERIFY_PARAM* checks = SSL_get0_param(ssl.get());
         // An address is checked against the certificate's IP entries, a name against its DNS entries.

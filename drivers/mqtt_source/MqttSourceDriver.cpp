@@ -17,6 +17,7 @@
 #include <citysense/Format.h>
 #include <mqtt-client/Connection.h>
 #include <mqtt-client/Decoder.h>
+#include <mqtt-client/Subscription.h>
 #include <payload/AnnouncementJson.h>
 
 #include <Poco/Environment.h>
@@ -43,20 +44,15 @@ public:
             OptionTable options = connectionOptions(
                 "Client id at the broker (default: the username; without one, <city>_<street>_<instance>, "
                 "and _<host name> in a share group)");
-            options.push_back(Option::list("topics", "",
-                                           "Topic filters to subscribe to (default: the topic template's, "
-                                           "under this station's system, e.g. hypo_city/+/+/+/+)"));
+            const OptionTable subscription =
+                subscriptionOptions("under this station's system, e.g. hypo_city/+/+/+/+");
+            options.insert(options.end(), subscription.begin(), subscription.end());
             options.push_back(
                 Option::string("share_group", "",
                                "Join the MQTT 5 shared subscription $share/<group>/<filter>, so "
                                "several instances share the load (needs mqtt_version = 5)"));
             options.push_back(
                 Option::integer("qos", "1", "Quality of service of the subscriptions").range(0, 2));
-            options.push_back(
-                Option::string("topic", TopicTemplate::kDefault,
-                               "The publishers' topic template, to read station and quantity back"));
-            options.push_back(Option::choice("format", {"auto", "tsv", "json", "senml"}, "auto",
-                                             "Payload format; auto tells them apart"));
             options.push_back(Option::string(
                 "announce_topic", AnnouncementTopic::kDefault,
                 "The gateways' announcement topic (their mqtt sinks' announce_topic), subscribed to under "
@@ -107,18 +103,8 @@ public:
         _settings.cleanSession = !options.getBool("persistent_session");
         _settings.receiveMaximum = static_cast<int>(options.getInt("receive_maximum"));
         _qos = static_cast<int>(options.getInt("qos"));
-        std::optional<TopicTemplate> topic;
-        try {
-            topic.emplace(options.getString("topic"));
-        } catch (const std::invalid_argument& error) {
-            throw OptionError("topic", error.what());
-        }
-        _filters = options.has("topics") ? options.getList("topics") : std::vector<std::string>();
-        if (_filters.empty())
-            _filters = {topic->filter(station().system)};
-        for (const std::string& filter : _filters)
-            if (const std::string problem = filterProblem(filter); !problem.empty())
-                throw OptionError("topics", "'" + filter + "': " + problem);
+        Subscription subscription = readSubscription(options, station().system);
+        _filters = subscription.filters;
         _announceTopic.reset();
         _announceFilter.clear();
         if (options.has("announce_topic") && !options.getString("announce_topic").empty()) {
@@ -138,8 +124,8 @@ public:
             for (std::string& filter : _filters)
                 filter = "$share/" + group + "/" + filter;
         }
-        _decoder = std::make_unique<Decoder>(
-            std::move(*topic), payloadFormatByName(options.getString("format")), station(), instanceName());
+        _decoder = std::make_unique<Decoder>(std::move(subscription.topic), subscription.format, station(),
+                                             instanceName());
         StationLimits limits;
         limits.total = static_cast<std::size_t>(options.getInt("max_stations"));
         limits.perMinute = static_cast<std::size_t>(options.getInt("new_stations_per_minute"));
@@ -286,23 +272,6 @@ private:
         client.disconnect(std::chrono::seconds(2));
         std::lock_guard<std::mutex> lock(emitting);
         target = nullptr;
-    }
-
-    /// What makes `filter` an invalid MQTT topic filter; empty when it is valid.
-    static std::string filterProblem(const std::string& filter) {
-        std::size_t start = 0;
-        for (;;) {
-            const std::size_t end = filter.find('/', start);
-            const std::string level = filter.substr(start, end == std::string::npos ? end : end - start);
-            const bool wildcard = level.find_first_of("+#") != std::string::npos;
-            if (wildcard && level.size() > 1)
-                return "a wildcard (+ or #) must be a whole level";
-            if (level == "#" && end != std::string::npos)
-                return "# must be the last level";
-            if (end == std::string::npos)
-                return "";
-            start = end + 1;
-        }
     }
 
     static std::string joined(const std::vector<std::string>& items) {

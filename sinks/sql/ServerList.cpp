@@ -1,6 +1,6 @@
 #include "ServerList.h"
 
-#include <stdexcept>
+#include <net/TcpAddress.h>
 
 namespace citysense::sql {
 
@@ -8,38 +8,13 @@ namespace {
 
 constexpr unsigned kDefaultPort = 3306;
 
-/// A host name or an IPv4 address: no separator of the connection string, no space, no colon.
-bool plainHost(const std::string& host) {
-    if (host.empty())
-        return false;
-    for (const char c : host)
-        if (c == ';' || c == '=' || c == ':' || c == ' ' || c == '\t' || static_cast<unsigned char>(c) < 0x20)
-            return false;
-    return true;
-}
-
 }  // namespace
 
 ServerList::ServerList(const std::vector<std::string>& hosts) {
+    // A host is an IP address or a name, so it never carries a separator of the connection string.
     for (const std::string& entry : hosts) {
-        const std::size_t colon = entry.rfind(':');
-        Server server{entry.substr(0, colon), kDefaultPort};
-        if (colon != std::string::npos) {
-            const std::string port = entry.substr(colon + 1);
-            unsigned long number = 0;
-            std::size_t used = 0;
-            try {
-                number = std::stoul(port, &used);
-            } catch (const std::exception&) {
-                used = 0;
-            }
-            if (port.empty() || used != port.size() || number == 0 || number > 65535)
-                throw std::invalid_argument("'" + entry + "': the port must be a number from 1 to 65535");
-            server.port = static_cast<unsigned>(number);
-        }
-        if (!plainHost(server.host))
-            throw std::invalid_argument("'" + entry + "' is not host or host:port");
-        _servers.push_back(std::move(server));
+        const net::HostPort server = net::splitHostPort(entry, net::AddressUse::Connect, kDefaultPort);
+        _servers.push_back({server.host, server.port});
     }
 }
 
@@ -61,7 +36,7 @@ std::string ServerList::connectionPrefix() const {
 std::string ServerList::current() const {
     if (_servers.empty())
         return {};
-    return _servers[_current].host + ":" + std::to_string(_servers[_current].port);
+    return net::joinHostPort(_servers[_current].host, _servers[_current].port);
 }
 
 void ServerList::advance() {

@@ -42,22 +42,18 @@ protected:
                      "latitude = 52.52\nlongitude = 13.405\nspool_dir = " +
                          _broker.directory() + "/spool-gateway\nhttp_listen = off\n" +
                          "[driver.air]\nplugin = simulated\ninterval = 1s\nquantities = no2\n"
-                         "[sink.broker]\nplugin = mqtt\nuri = " +
-                         _broker.tlsUri() + "\nusername = " + _gateway.username +
-                         "\npassword_file = " + _gateway.passwordFile + "\nca_file = " + _broker.caFile() +
-                         "\nmax_backoff = 500ms\n[pipeline.main]\ndrivers = air\nsinks = broker\n");
+                         "[sink.broker]\nplugin = mqtt\n" +
+                         _broker.clientKeys(_gateway) +
+                         "max_backoff = 500ms\n[pipeline.main]\ndrivers = air\nsinks = broker\n");
     }
 
     std::string ingestConfig() const {
-        return write(
-            "ingest.ini",
-            "[host]\nsystem = hypo_city\ncity = server\nstreet = ingest_1\nspool_dir = " +
-                _broker.directory() + "/spool-ingest\nhttp_listen = off\n" +
-                "[driver.ingest]\nplugin = mqtt_source\nuri = " + _broker.tlsUri() +
-                "\nusername = " + _ingest.username + "\npassword_file = " + _ingest.passwordFile +
-                "\nca_file = " + _broker.caFile() +
-                "\n[sink.db]\nplugin = sql\nconnector = sqlite\nconnection = " + _store.sqliteFile() +
-                "\nmax_backoff = 500ms\n[pipeline.ingest]\ndrivers = ingest\nsinks = db\n");
+        return write("ingest.ini",
+                     "[host]\nsystem = hypo_city\ncity = server\nstreet = ingest_1\nspool_dir = " +
+                         _broker.directory() + "/spool-ingest\nhttp_listen = off\n" +
+                         "[driver.ingest]\nplugin = mqtt_source\n" + _broker.clientKeys(_ingest) +
+                         "[sink.db]\nplugin = sql\nconnector = sqlite\nconnection = " + _store.sqliteFile() +
+                         "\nmax_backoff = 500ms\n[pipeline.ingest]\ndrivers = ingest\nsinks = db\n");
     }
 
     static void stop(ServiceProcess& process) {

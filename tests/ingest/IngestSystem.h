@@ -47,10 +47,8 @@ protected:
         return write("ingest-" + n + ".ini",
                      "[host]\nsystem = hypo_city\ncity = server\nstreet = ingest_" + n + "\nspool_dir = " +
                          _broker.directory() + "/spool-ingest-" + n + "\nhttp_listen = 127.0.0.1:0\n" +
-                         "[driver.ingest]\nplugin = mqtt_source\nuri = " + _broker.tlsUri() +
-                         "\nusername = " + identity.username + "\npassword_file = " + identity.passwordFile +
-                         "\nca_file = " + _broker.caFile() +
-                         "\nmqtt_version = 5\nshare_group = ingest\nqos = 1\ninterval = 500ms\n" +
+                         "[driver.ingest]\nplugin = mqtt_source\n" + _broker.clientKeys(identity) +
+                         "mqtt_version = 5\nshare_group = ingest\nqos = 1\ninterval = 500ms\n" +
                          "[sink.db]\nplugin = sql\nconnector = mysql\n" + storeKeys(number) +
                          "create_schema = true\nmax_backoff = 500ms\n" + sinkKeys +
                          "[pipeline.ingest]\ndrivers = ingest\nsinks = db\n");
@@ -68,10 +66,9 @@ protected:
                          _broker.directory() + "/spool-gateway\nhttp_listen = off\n" +
                          "[driver.seq]\nplugin = simulated\ninterval = " + interval +
                          "\nquantities = no2, so2\n"
-                         "pattern = sequence\n[sink.broker]\nplugin = mqtt\nuri = " +
-                         _broker.tlsUri() + "\nusername = " + _gateway.username +
-                         "\npassword_file = " + _gateway.passwordFile + "\nca_file = " + _broker.caFile() +
-                         "\nqos = 1\nmax_backoff = 500ms\n[pipeline.main]\ndrivers = seq\nsinks = broker\n");
+                         "pattern = sequence\n[sink.broker]\nplugin = mqtt\n" +
+                         _broker.clientKeys(_gateway) +
+                         "qos = 1\nmax_backoff = 500ms\n[pipeline.main]\ndrivers = seq\nsinks = broker\n");
     }
 
     static long readCount(const ServiceProcess& gateway) {

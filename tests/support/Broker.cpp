@@ -78,6 +78,11 @@ std::string Broker::caFile() const {
     return directory() + "/certs/ca.crt";
 }
 
+std::string Broker::clientKeys(const BrokerCredentials& identity) const {
+    return "uri = " + tlsUri() + "\nusername = " + identity.username +
+           "\npassword_file = " + identity.passwordFile + "\nca_file = " + caFile() + "\n";
+}
+
 BrokerCredentials Broker::addGateway(const std::string& system, const std::string& city,
                                      const std::string& street) {
     // The user name tools/add-gateway gives the gateway by default.

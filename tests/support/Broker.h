@@ -37,6 +37,9 @@ public:
     std::string tlsUri() const;    ///< "ssl://127.0.0.1:<tlsPort>"
     std::string plainUri() const;  ///< "tcp://127.0.0.1:<plainPort>"
     std::string caFile() const;
+    /// The keys with which a citysense MQTT client (an mqtt sink, mqtt_source, citysense-api's [live] or
+    /// [admin]) logs in over TLS as `identity`: uri, username, password_file and ca_file, a line each.
+    std::string clientKeys(const BrokerCredentials& identity) const;
 
     /// Provisions a gateway with the project's provisioning command, as gw_<city>_<street>: may publish
     /// under `system/city/street/#` only. Reloads a running broker.

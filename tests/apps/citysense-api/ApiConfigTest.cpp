@@ -69,6 +69,16 @@ TEST_F(ApiConfig, ChecksTheLiveSectionAsWell) {
     EXPECT_THAT(result.output, HasSubstr(path + ": [live] uri: "));
 }
 
+TEST_F(ApiConfig, TheLiveTopicsAreCheckedAsTheIngestChecksThem) {
+    const std::string path = write("api.ini",
+                                   "[store]\nconnection = readings.db\n[live]\nenabled = true\n"
+                                   "topics = hypo_city/+/+/#, hypo_city/city_0+/#\n");
+    const CommandResult result = check(path);
+    EXPECT_NE(result.status, 0);
+    EXPECT_THAT(result.output, HasSubstr(path + ": [live] topics: 'hypo_city/city_0+/#': a wildcard (+ or #) "
+                                                "must be a whole level"));
+}
+
 TEST_F(ApiConfig, AFragmentsProblemNamesTheFragment) {
     const std::string path = write("api.ini", "[store]\nconnection = readings.db\n");
     std::filesystem::create_directories(_directory / "conf.d");

@@ -94,10 +94,8 @@ protected:
                             << "remote_config = on\nremote_config_key = " << _signingKey << ".pub\n"
                             << "[driver.no2]\nplugin = simulated\ninterval = 200ms\nquantities = no2\n"
                             << "[driver.so2]\nplugin = simulated\ninterval = 200ms\nquantities = so2\n"
-                            << "[sink.broker]\nplugin = mqtt\nuri = " << _broker.tlsUri()
-                            << "\nusername = " << _gateway.username
-                            << "\npassword_file = " << _gateway.passwordFile
-                            << "\nca_file = " << _broker.caFile() << "\nqos = 1\nmax_backoff = 500ms\n"
+                            << "[sink.broker]\nplugin = mqtt\n"
+                            << _broker.clientKeys(_gateway) << "qos = 1\nmax_backoff = 500ms\n"
                             << "[pipeline.main]\ndrivers = no2, so2\nsinks = broker\n";
         return path;
     }

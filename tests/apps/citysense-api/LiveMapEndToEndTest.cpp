@@ -87,19 +87,17 @@ protected:
                      "latitude = 52.52\nlongitude = 13.405\nspool_dir = " +
                          _gatewayDirectory + "/spool\nhttp_listen = off\n" +
                          "[driver.no2]\nplugin = simulated\ninterval = 500ms\nquantities = no2\nmean = " +
-                         formatNumber(kGood.ppb) + "\nstddev = 0\n[sink.broker]\nplugin = mqtt\nuri = " +
-                         _broker.tlsUri() + "\nusername = " + _gateway.username +
-                         "\npassword_file = " + _gateway.passwordFile + "\nca_file = " + _broker.caFile() +
-                         "\nqos = 1\nmax_backoff = 500ms\n[pipeline.main]\ndrivers = no2\nsinks = broker\n");
+                         formatNumber(kGood.ppb) + "\nstddev = 0\n[sink.broker]\nplugin = mqtt\n" +
+                         _broker.clientKeys(_gateway) +
+                         "qos = 1\nmax_backoff = 500ms\n[pipeline.main]\ndrivers = no2\nsinks = broker\n");
     }
 
     std::string ingestConfig() const {
         return write(_broker.directory() + "/ingest.ini",
                      "[host]\nsystem = hypo_city\ncity = server\nstreet = ingest_1\nspool_dir = " +
                          _broker.directory() + "/spool-ingest\nhttp_listen = off\n" +
-                         "[driver.ingest]\nplugin = mqtt_source\nuri = " + _broker.tlsUri() +
-                         "\nusername = " + _ingest.username + "\npassword_file = " + _ingest.passwordFile +
-                         "\nca_file = " + _broker.caFile() + "\nqos = 1\ninterval = 500ms\n" +
+                         "[driver.ingest]\nplugin = mqtt_source\n" + _broker.clientKeys(_ingest) +
+                         "qos = 1\ninterval = 500ms\n" +
                          "[sink.db]\nplugin = sql\nconnector = sqlite\nconnection = " + _store.sqliteFile() +
                          "\nmax_backoff = 500ms\n[pipeline.ingest]\ndrivers = ingest\nsinks = db\n");
     }
@@ -111,9 +109,8 @@ protected:
             "keys_file = " + (_store.directory() / "keys.json").string() +
             "\nembargo = 1h\nweb_dir = " CITYSENSE_SOURCE_DIR "/apps/citysense-api/web\nmap_tiles =\n");
         std::ofstream(path, std::ios::app)
-            << "[live]\nenabled = true\nuri = " << _broker.tlsUri() << "\nusername = " << _api.username
-            << "\npassword_file = " << _api.passwordFile << "\nca_file = " << _broker.caFile()
-            << "\ntopics = hypo_city/+/+/+/+\ndriver = driver.ingest\n";
+            << "[live]\nenabled = true\n"
+            << _broker.clientKeys(_api) << "topics = hypo_city/+/+/+/+\ndriver = driver.ingest\n";
         return path;
     }
 

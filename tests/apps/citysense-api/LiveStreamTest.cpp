@@ -79,9 +79,8 @@ protected:
         _configuration = _store.writeConfiguration(
             "keys_file = " + (_store.directory() / "keys.json").string() + "\n" + apiOptions);
         std::ofstream(_configuration, std::ios::app)
-            << "[live]\nenabled = true\nuri = " << _broker.tlsUri()
-            << "\nusername = api\npassword_file = " << api.passwordFile << "\nca_file = " << _broker.caFile()
-            << "\ntopics = hypo_city/+/+/+/+\ndriver = driver.ingest\n"
+            << "[live]\nenabled = true\n"
+            << _broker.clientKeys(api) << "topics = hypo_city/+/+/+/+\ndriver = driver.ingest\n"
             << liveOptions << "\n";
         _key = addKey("reader", {"--scopes", "live:read"});
         _service = std::make_unique<ApiService>(_configuration);

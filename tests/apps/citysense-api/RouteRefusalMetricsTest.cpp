@@ -49,9 +49,8 @@ protected:
         const std::string path =
             _store.writeConfiguration("keys_file = " + (_store.directory() / "keys.json").string() + "\n");
         std::ofstream(path, std::ios::app)
-            << "[admin]\nremote_config = on\nuri = " << _broker.tlsUri()
-            << "\nusername = " << _operator.username << "\npassword_file = " << _operator.passwordFile
-            << "\nca_file = " << _broker.caFile() << "\nsigning_key = " << _signingKey << "\n";
+            << "[admin]\nremote_config = on\n"
+            << _broker.clientKeys(_operator) << "signing_key = " << _signingKey << "\n";
         return path;
     }
 

@@ -212,9 +212,11 @@ TEST_F(ConfigTest, KeyOutsideAnySectionOfAFragmentNamesTheFragment) {
 TEST_F(ConfigTest, HttpListenIsCheckedBeforeItIsUsed) {
     for (const auto& [value, message] : std::vector<std::pair<std::string, std::string>>{
              {"8180", "'8180' is not HOST:PORT"},
-             {"127.0.0.1:99999", "'99999' is not a port number (0 to 65535)"},
-             {"127.0.0.1:http", "'http' is not a port number"},
-             {"a b:80", "'a b' is neither an IP address nor a host name"}}) {
+             {"127.0.0.1:99999", "'127.0.0.1:99999' has port '99999', not a number from 0 to 65535"},
+             {"127.0.0.1:http", "'127.0.0.1:http' has port 'http', not a number"},
+             {"a b:80", "'a b:80' has host 'a b', neither an IP address nor a host name"},
+             {"::1:8180", "'::1:8180' has an IPv6 address without brackets"},
+             {":8180", "':8180' has no host (0.0.0.0 or [::] listens on every address)"}}) {
         const std::string line = only(std::string(kStation) + "http_listen = " + value + "\n" + kWorking);
         EXPECT_NE(line.find("[host] http_listen: " + message), std::string::npos) << line;
     }

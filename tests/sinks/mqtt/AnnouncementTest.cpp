@@ -116,10 +116,8 @@ TEST_F(MqttAnnouncement, AGatewayAnnouncesAtStartAndAgainAfterAReload) {
                             << _broker.directory() << "/spool\nhttp_listen = off\n"
                             << "[driver.air]\nplugin = simulated\nquantities = no2\n"
                             << driverKeys << "[filter.quiet]\nplugin = deadband\nmax_silence = 15m\n"
-                            << "[sink.broker]\nplugin = mqtt\nuri = " << _broker.tlsUri()
-                            << "\nusername = " << _gateway.username
-                            << "\npassword_file = " << _gateway.passwordFile
-                            << "\nca_file = " << _broker.caFile() << "\n[pipeline.main]\ndrivers = air\n"
+                            << "[sink.broker]\nplugin = mqtt\n"
+                            << _broker.clientKeys(_gateway) << "[pipeline.main]\ndrivers = air\n"
                             << filters << "sinks = broker\n";
         return path;
     };

@@ -421,6 +421,9 @@ TEST(SqlSinkOptions, HostsAreHostOrHostAndPortForMariaDbWithAConnectionNamingNei
     EXPECT_EQ(keyOf({{"connector", "mysql"}, {"connection", "db=c"}, {"hosts", "a:3306, b:port"}}), "hosts");
     EXPECT_EQ(keyOf({{"connector", "mysql"}, {"connection", "db=c"}, {"hosts", "a:0"}}), "hosts");
     EXPECT_EQ(keyOf({{"connector", "mysql"}, {"connection", "db=c"}, {"hosts", "a;user=root"}}), "hosts");
+    EXPECT_EQ(keyOf({{"connector", "mysql"}, {"connection", "db=c"}, {"hosts", "::1"}}), "hosts");
+    EXPECT_EQ(keyOf({{"connector", "mysql"}, {"connection", "db=c"}, {"hosts", "[::1]:3307, [fe80::1], b"}}),
+              "(no OptionError)");
     EXPECT_EQ(keyOf({{"connector", "mysql"}, {"connection", "host=a;db=c"}, {"hosts", "a, b"}}),
               "connection");
     EXPECT_EQ(keyOf({{"connector", "mysql"}, {"connection", "db=c; port=3307"}, {"hosts", "a"}}),
