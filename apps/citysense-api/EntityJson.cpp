@@ -3,11 +3,10 @@
 #include "JsonObjects.h"
 
 #include <citysense/Quantity.h>
-#include <citysense/Sample.h>
 
 #include <Poco/JSON/Array.h>
 
-#include <algorithm>
+#include <utility>
 
 namespace citysense::api {
 
@@ -118,39 +117,9 @@ Poco::JSON::Object::Ptr EntityJson::observedProperty(std::int64_t id) const {
 
 void EntityJson::observation(JsonWriter& out, const ReadingRow& reading,
                              const std::vector<std::string>& keys) const {
-    const auto kept = [&](const char* key) {
-        return keys.empty() || std::find(keys.begin(), keys.end(), key) != keys.end();
-    };
-    // Digits, a dash and an ISO time: nothing in an id or a time needs an escape.
-    ObservationIdText idText;
-    const std::string_view id = observationId(reading.key, idText);
-    const std::string time = formatIsoTime(reading.key.time);
-    if (kept("@iot.id"))
-        out.key("@iot.id").escapedString({id});
-    if (kept("@iot.selfLink"))
-        out.key("@iot.selfLink").escapedString({_observationLink, id, "')"});
-    if (kept("phenomenonTime"))
-        out.key("phenomenonTime").escapedString({time});
-    if (kept("resultTime"))
-        out.key("resultTime").escapedString({time});
-    if (kept("result"))
-        out.key("result").number(reading.value);
-    if (kept("resultQuality"))
-        out.key("resultQuality").raw(qualityJson(reading.quality));
-    if (kept("Datastream@iot.navigationLink"))
-        out.key("Datastream@iot.navigationLink").escapedString({_observationLink, id, "')/Datastream"});
-}
-
-const std::string& EntityJson::qualityJson(std::uint16_t quality) const {
-    if (!_quality || _quality->first != quality) {
-        JsonWriter out;
-        out.beginArray();
-        for (const auto& name : qualityNames(quality))
-            out.string(name);
-        out.endArray();
-        _quality.emplace(quality, out.take());
-    }
-    return _quality->second;
+    if (!_observations || _observations->keys() != keys)
+        _observations.emplace(_observationLink, keys);
+    _observations->write(out, reading);
 }
 
 Poco::JSON::Object::Ptr EntityJson::root() const {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "JsonWriter.h"
+#include "ObservationJson.h"
 #include "ReadingsStore.h"
 
 #include <Poco/JSON/Object.h>
@@ -12,7 +13,6 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 namespace citysense::api {
@@ -31,8 +31,8 @@ public:
     /// Nothing for an id outside the quantity table.
     Poco::JSON::Object::Ptr observedProperty(std::int64_t id) const;
     /// Writes the members of the Observation into the object open in `out`: those `keys` names, in
-    /// the order of the others' objects (all of them when `keys` is empty). A thousand to a page: its
-    /// pieces are written as they are, the service root escaped once.
+    /// the order of the others' objects (all of them when `keys` is empty). A thousand to a page: see
+    /// ObservationJson, kept from one call to the next while `keys` stays the same.
     void observation(JsonWriter& out, const ReadingRow& reading, const std::vector<std::string>& keys) const;
 
     /// The service root document: the entity sets and the conformance classes served.
@@ -42,13 +42,9 @@ private:
     Poco::JSON::Object::Ptr entity(EntityType type, const EntityId& id) const;
     void link(Poco::JSON::Object& object, EntityType type, const EntityId& id, const char* navigation) const;
 
-    /// resultQuality's array of `quality`, the one of the reading before kept: a page's readings
-    /// mostly share theirs.
-    const std::string& qualityJson(std::uint16_t quality) const;
-
     std::string _root;
     std::string _observationLink;  ///< the service root, escaped, and "/Observations('"
-    mutable std::optional<std::pair<std::uint16_t, std::string>> _quality;  ///< what qualityJson() gave last
+    mutable std::optional<ObservationJson> _observations;  ///< what observation() wrote with last
 };
 
 }  // namespace citysense::api

@@ -139,14 +139,16 @@ std::string JsonWriter::escape(std::string_view text) {
     return out.take();
 }
 
-JsonWriter& JsonWriter::number(double value) {
+std::string_view JsonWriter::numberText(double value, NumberText& text) {
     if (!std::isfinite(value))
-        return null();
-    separate();
-    char digits[32];
-    const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-    _text.append(digits, end);
-    return *this;
+        return "null";
+    const auto end = std::to_chars(text.data(), text.data() + text.size(), value).ptr;
+    return {text.data(), static_cast<std::size_t>(end - text.data())};
+}
+
+JsonWriter& JsonWriter::number(double value) {
+    NumberText text;
+    return raw(numberText(value, text));
 }
 
 JsonWriter& JsonWriter::integer(std::int64_t value) {

@@ -2,6 +2,8 @@
 
 #include "ReadingsStore.h"
 
+#include <citysense/Time.h>
+
 #include <Poco/Data/DataException.h>
 #include <Poco/Data/MySQL/Connector.h>
 #include <Poco/Data/MySQL/SessionImpl.h>
@@ -26,6 +28,21 @@ constexpr std::size_t kKeptStatements = 16;
     throw Poco::Data::DataException(std::string("MariaDB: ") + what + ": " + error);
 }
 
+/// A DATETIME column's value (UTC, as the store keeps it) in µs since 1970. The column as it is, not
+/// TIMESTAMPDIFF() of it: the server then converts no time per row (an eighth of a page's query).
+Micros microsOf(const MYSQL_TIME& time) {
+    // Days from 1970-01-01 to the proleptic Gregorian date (Howard Hinnant's days_from_civil).
+    const int year = static_cast<int>(time.year) - (time.month <= 2);
+    const int era = (year >= 0 ? year : year - 399) / 400;
+    const int yearOfEra = year - era * 400;
+    const int month = static_cast<int>(time.month);
+    const int dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + static_cast<int>(time.day) - 1;
+    const int dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+    const std::int64_t days = std::int64_t{era} * 146097 + dayOfEra - 719468;
+    const std::int64_t seconds = days * 86400 + time.hour * 3600 + time.minute * 60 + time.second;
+    return seconds * kMicrosPerSecond + static_cast<Micros>(time.second_part);
+}
+
 }  // namespace
 
 /// One connection and the statements prepared on it, by their text.
@@ -45,7 +62,7 @@ public:
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
 
-    void read(const BoundQuery& query, std::vector<ReadingRow>& rows) {
+    void read(const BoundQuery& query, std::vector<ReadingRow>& rows, const ReadingVisitor& arrived) {
         MYSQL_STMT* statement = prepared(query.text());
         std::vector<BoundQuery::Value> values = query.values();  // bound by address while it runs
         std::vector<MYSQL_BIND> parameters(values.size());
@@ -70,7 +87,8 @@ public:
         }
         if (mysql_stmt_param_count(statement) != values.size() || mysql_stmt_field_count(statement) != 4)
             fail("a query of readings", "not four columns, or not one value a placeholder");
-        long long sensor = 0, time = 0, quality = 0;
+        long long sensor = 0, quality = 0;
+        MYSQL_TIME time{};
         double value = 0;
         std::array<my_bool, 4> nulls{};
         std::array<MYSQL_BIND, 4> columns{};
@@ -80,7 +98,7 @@ public:
             columns[at].is_null = &nulls[at];
         };
         column(0, MYSQL_TYPE_LONGLONG, &sensor);
-        column(1, MYSQL_TYPE_LONGLONG, &time);
+        column(1, MYSQL_TYPE_DATETIME, &time);
         column(2, MYSQL_TYPE_DOUBLE, &value);
         column(3, MYSQL_TYPE_LONGLONG, &quality);
         if (mysql_stmt_bind_param(statement, parameters.data()) != 0 ||
@@ -90,7 +108,9 @@ public:
         while ((status = mysql_stmt_fetch(statement)) == 0) {
             if (std::find(nulls.begin(), nulls.end(), 1) != nulls.end())
                 fail("a reading", "a NULL column");
-            rows.push_back({{sensor, time}, value, static_cast<std::uint16_t>(quality)});
+            rows.push_back({{sensor, microsOf(time)}, value, static_cast<std::uint16_t>(quality)});
+            if (arrived)
+                arrived(rows.back());
         }
         if (status != MYSQL_NO_DATA)
             fail("reading the rows of a query", mysql_stmt_error(statement));
@@ -132,22 +152,24 @@ MariaDbReadings::MariaDbReadings(std::string connection, std::function<void(Poco
 
 MariaDbReadings::~MariaDbReadings() = default;
 
-void MariaDbReadings::read(const BoundQuery& query, std::vector<ReadingRow>& rows) {
+void MariaDbReadings::read(const BoundQuery& query, std::vector<ReadingRow>& rows,
+                           const ReadingVisitor& arrived) {
     const std::size_t before = rows.size();
     try {
         std::unique_ptr<Connection> connection = take();
-        connection->read(query, rows);
+        connection->read(query, rows, arrived);
         giveBack(std::move(connection));
         return;
     } catch (const Poco::Exception&) {
         // The server may have dropped this connection (a restart, an idle timeout), and so the others
-        // kept: they go, and the query runs once more on a new one.
+        // kept: they go, and the query runs once more on a new one, unless rows were handed on already.
         std::lock_guard<std::mutex> lock(_mutex);
         _idle.clear();
+        if (rows.size() != before)
+            throw;
     }
-    rows.resize(before);
     auto connection = std::make_unique<Connection>(_connection, _setUp);
-    connection->read(query, rows);
+    connection->read(query, rows, arrived);
     giveBack(std::move(connection));
 }
 

@@ -7,10 +7,12 @@
 //
 // The connections are opened by Poco's MySQL connector from the store's connection string (the same
 // options as the pool's sessions) and set up by the same function; only their libmariadb handle is
-// used after that. A connection that fails is closed, and the query is run once more on a new one.
+// used after that. A connection that fails before the query's first row is closed, and the query is
+// run once more on a new one (a server that dropped an idle connection refuses the execution itself).
 #pragma once
 
 #include "BoundQuery.h"
+#include "ReadingsStore.h"
 
 #include <Poco/Data/Session.h>
 
@@ -23,8 +25,6 @@
 
 namespace citysense::api {
 
-struct ReadingRow;
-
 class MariaDbReadings {
 public:
     /// `connection`: a Poco MySQL connection string, with its password; `setUp` runs on each new
@@ -35,10 +35,11 @@ public:
     MariaDbReadings(const MariaDbReadings&) = delete;
     MariaDbReadings& operator=(const MariaDbReadings&) = delete;
 
-    /// Runs `query`, whose four columns are a reading's (sensor id, time in µs since 1970, value,
-    /// quality), and appends its rows to `rows`. Throws a Poco::Data::DataException when it fails
-    /// twice, or once on a new connection.
-    void read(const BoundQuery& query, std::vector<ReadingRow>& rows);
+    /// Runs `query`, whose four columns are a reading's (sensor id, time as the DATETIME column it is,
+    /// value, quality), and appends its rows to `rows`, each handed to `arrived` (unless empty) as soon
+    /// as it is read, while the server sends the next. Throws a Poco::Data::DataException when it fails
+    /// after a row, twice, or once on a new connection.
+    void read(const BoundQuery& query, std::vector<ReadingRow>& rows, const ReadingVisitor& arrived);
 
 private:
     class Connection;

@@ -375,9 +375,13 @@ std::vector<std::int64_t> ReadingsStore::observedProperties(const Selection& sel
     return ids;
 }
 
-std::vector<ReadingRow> ReadingsStore::observations(const Selection& selection, const ObservationPage& page) {
+std::vector<ReadingRow> ReadingsStore::observations(const Selection& selection, const ObservationPage& page,
+                                                    const ReadingVisitor& arrived) {
     BoundQuery query;
-    query.sql("SELECT r.sensor_id, ").sql(timeMicros()).sql(", r.value, r.quality FROM readings r WHERE ");
+    // MariaDbReadings reads the time column as it is, the SQLite path as µs.
+    query.sql("SELECT r.sensor_id, ")
+        .sql(_mariaDb ? "r.time" : timeMicros())
+        .sql(", r.value, r.quality FROM readings r WHERE ");
     if (!whereObservations(query, selection, page.filter))
         return {};
     const bool descending = page.order.descending;
@@ -427,15 +431,18 @@ std::vector<ReadingRow> ReadingsStore::observations(const Selection& selection, 
         query.sql(" OFFSET ").value(page.skip);
     std::vector<ReadingRow> readings;
     if (_mariaDb) {
-        _mariaDb->read(restricted(query), readings);
+        _mariaDb->read(restricted(query), readings, arrived);
         return readings;
     }
     std::vector<Poco::Int64> sensors, times, qualities;
     std::vector<double> values;
     select(query, sensors, times, values, qualities);
     readings.resize(sensors.size());
-    for (std::size_t at = 0; at < readings.size(); ++at)
+    for (std::size_t at = 0; at < readings.size(); ++at) {
         readings[at] = {{sensors[at], times[at]}, values[at], static_cast<std::uint16_t>(qualities[at])};
+        if (arrived)
+            arrived(readings[at]);
+    }
     return readings;
 }
 

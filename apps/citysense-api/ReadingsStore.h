@@ -91,6 +91,9 @@ struct ObservationCount {
     bool estimate = false;
 };
 
+/// What is handed each reading of a query as soon as it is read, before the next.
+using ReadingVisitor = std::function<void(const ReadingRow&)>;
+
 /// A query's rows, each value read out of the session (empty for NULL).
 using Row = std::vector<Poco::Dynamic::Var>;
 using Rows = std::vector<Row>;
@@ -128,8 +131,11 @@ public:
     std::vector<std::int64_t> observedProperties(const Selection& selection,
                                                  std::optional<std::int64_t> after, std::size_t limit);
     /// The readings of `page`; Selection::id is not used here (see observation()). Throws QueryError
-    /// for a filter Observations cannot answer.
-    std::vector<ReadingRow> observations(const Selection& selection, const ObservationPage& page);
+    /// for a filter Observations cannot answer. Each reading is also handed to `arrived` as soon as it
+    /// is read: on MariaDB while the server still sends the next ones, so that the caller's work on
+    /// them overlaps the server's.
+    std::vector<ReadingRow> observations(const Selection& selection, const ObservationPage& page,
+                                         const ReadingVisitor& arrived = nullptr);
     /// How many readings observations() pages through: for all readings without a filter on MariaDB
     /// (and no station list limiting the request), the estimate of the table statistics (a COUNT(*)
     /// reads the whole table); otherwise exact.

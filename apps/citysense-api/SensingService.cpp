@@ -333,19 +333,35 @@ CollectionPage SensingService::collection(const EntityJson& json, const Resource
             else
                 wanted.skip = options.skip;  // the pages after the first continue from a key
             wanted.limit = fetch;
-            const auto rows = _store.observations(selection, wanted);
             const auto tokenOf = [&](const ReadingRow& row) {
                 return cursorToken(wanted.order, {row.key, row.value});
             };
             if (request.format == ResultFormat::DataArray) {
+                const auto rows = _store.observations(selection, wanted);
                 JsonWriter out;
                 out.poco(dataArrayValue(json, rows, page.top, dataArrayComponents(keys)));
                 result.values = out.take();
                 result.size = std::min(rows.size(), page.top);
                 noteLast(rows, tokenOf);
+            } else if (request.expand.empty()) {
+                // Each Observation written as its row arrives, while the store sends the next ones (an
+                // $expand needs the whole page's ids first).
+                JsonWriter out;
+                out.reserve(fetch * kEntityBytes);
+                out.beginArray();
+                std::size_t written = 0;
+                const auto rows = _store.observations(selection, wanted, [&](const ReadingRow& row) {
+                    if (written < page.top)
+                        write(out, json, type, row.key, row, keys, request.expand, {});
+                    ++written;
+                });
+                out.endArray();
+                result.values = out.take();
+                result.size = std::min(rows.size(), page.top);
+                noteLast(rows, tokenOf);
             } else {
                 writeRows(
-                    rows, [](const ReadingRow& row) { return Entity(row); },
+                    _store.observations(selection, wanted), [](const ReadingRow& row) { return Entity(row); },
                     [](const ReadingRow& row) { return EntityId(row.key); }, tokenOf);
             }
             break;

@@ -90,5 +90,21 @@ TEST(JsonWriter, EmbedsWhatPocoBuiltAsPocoWritesIt) {
     EXPECT_EQ(out.text(), R"({"first":0,"z":1,"a":"t\"ext","last":[2.5]})");
 }
 
+TEST(JsonWriter, MembersWrittenInPlaceFollowTheOthersAfterAComma) {
+    const auto write = [](JsonWriter& out, std::string_view members) {
+        out.membersInPlace(members.size(), [&](char* at) { members.copy(at, members.size()); });
+    };
+    JsonWriter out;
+    out.beginArray().beginObject();
+    write(out, R"("a":1,"b":"x")");
+    write(out, "");  // nothing, and no comma
+    out.key("c").integer(2);
+    write(out, R"("d":[])");
+    out.endObject().beginObject();
+    write(out, R"("e":3)");
+    out.endObject().endArray();
+    EXPECT_EQ(out.text(), R"([{"a":1,"b":"x","c":2,"d":[]},{"e":3}])");
+}
+
 }  // namespace
 }  // namespace citysense::api
