@@ -91,9 +91,13 @@ void DriverJournal::trim(bool all) {
                 return false;
         return true;
     };
-    std::uint64_t count = 0;
-    for (auto entry = _entries.begin(); entry != _entries.end() && isSettled(*entry); ++entry)
-        count += entry->samples;
+    // Settled entries stay settled (a sink's settled count only grows): the scan goes on where the last
+    // one stopped, instead of walking the up to kTrimAtLeast entries before it again for each batch.
+    while (_settledEntries < _entries.size() && isSettled(_entries[_settledEntries])) {
+        _settledSamples += _entries[_settledEntries].samples;
+        ++_settledEntries;
+    }
+    std::uint64_t count = _settledSamples;
     if (count == 0 || (!all && count < kTrimAtLeast))
         return;
     while (count > 0) {
@@ -110,6 +114,8 @@ void DriverJournal::forget(std::uint64_t count, const char* why) {
     if (why)
         _logger.warning("the journal dropped its " + std::to_string(count) + " oldest samples (" + why +
                         "): they are no longer protected against a crash");
+    _settledEntries = 0;  // the entries change: trim() scans them again
+    _settledSamples = 0;
     while (count > 0 && !_entries.empty()) {
         Entry& head = _entries.front();
         const std::uint64_t taken = std::min(count, head.samples);

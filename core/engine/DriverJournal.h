@@ -99,7 +99,9 @@ private:
     Poco::Logger& _logger;
     std::unique_ptr<Spool> _spool;
     std::deque<Entry> _entries;
-    std::uint64_t _unentered = 0;  ///< samples at the journal's tail not handed over yet
+    std::size_t _settledEntries = 0;    ///< entries at the head trim() found settled
+    std::uint64_t _settledSamples = 0;  ///< their samples
+    std::uint64_t _unentered = 0;       ///< samples at the journal's tail not handed over yet
     bool _writeFailing = false;
 };
 

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -19,6 +20,9 @@ namespace {
 
 const std::string kSuffix = ".spool";
 constexpr std::size_t kDigits = 20;
+
+/// Bytes read at once where a record starts: its header and, usually, all of it.
+constexpr std::size_t kFirstRead = 512;
 
 /// Reads up to `length` bytes at `offset`; fewer only at the end of the file.
 std::size_t readAt(int fd, std::uint64_t offset, char* out, std::size_t length) {
@@ -63,22 +67,30 @@ SegmentName parseSegmentFileName(const std::string& name, std::uint64_t& number)
 std::string readRecordAt(int fd, std::uint64_t offset, std::uint64_t end, SampleBatch& out,
                          std::uint64_t& next) {
     try {
-        char bytes[kRecordHeaderSize];
-        if (end - offset < kRecordHeaderSize || readAt(fd, offset, bytes, sizeof bytes) < sizeof bytes)
+        // The header and, for the usual record of a few samples, its payload in one read.
+        std::string record(static_cast<std::size_t>(std::min<std::uint64_t>(kFirstRead, end - offset)), '\0');
+        const std::size_t got = readAt(fd, offset, record.data(), record.size());
+        if (got < kRecordHeaderSize)
             return "the record header is cut short";
-        const RecordHeader header = decodeRecordHeader(bytes);
+        const RecordHeader header = decodeRecordHeader(record.data());
         if (header.length < kMinPayloadSize || header.length > kMaxPayloadSize)
             return "bad record length " + std::to_string(header.length);
         const std::uint64_t available = end - offset - kRecordHeaderSize;
         if (header.length > available)
             return "the record is cut short (" + std::to_string(available) + " of " +
                    std::to_string(header.length) + " bytes)";
-        std::string payload(header.length, '\0');
-        if (readAt(fd, offset + kRecordHeaderSize, payload.data(), payload.size()) < payload.size())
-            return "the record is cut short";
-        if (payloadChecksum(payload.data(), payload.size()) != header.checksum)
+        const std::size_t size = kRecordHeaderSize + header.length;
+        if (got < size) {
+            if (got < record.size())  // the file ended within the first read
+                return "the record is cut short";
+            record.resize(size);
+            if (readAt(fd, offset + got, record.data() + got, size - got) < size - got)
+                return "the record is cut short";
+        }
+        const char* payload = record.data() + kRecordHeaderSize;
+        if (payloadChecksum(payload, header.length) != header.checksum)
             return "bad checksum";
-        decodePayload(payload.data(), payload.size(), out);
+        decodePayload(payload, header.length, out);
         next = offset + kRecordHeaderSize + header.length;
         return "";
     } catch (const std::runtime_error& error) {

@@ -7,10 +7,14 @@
 #include <net/TcpAddress.h>
 #include <net/TcpConnection.h>
 
+#include <MQTTAsync.h>
+
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <fstream>
 #include <limits>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 
@@ -155,10 +159,23 @@ constexpr std::int32_t kSessionNeverExpires = std::numeric_limits<std::int32_t>:
     return options;
 }
 
+/// paho.mqtt.c (built without HIGH_PERFORMANCE, as Debian's is) records every function entry and exit
+/// and formats a protocol line for every packet into an in-memory trace that nothing reads unless
+/// MQTT_C_CLIENT_TRACE names a destination: under a lock, some 15 % of an ingest's CPU per message. At
+/// the error level it records only errors. Set once for the process; left alone when someone traces.
+void quietPahoTrace() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        if (!std::getenv("MQTT_C_CLIENT_TRACE"))
+            MQTTAsync_setTraceLevel(MQTTASYNC_TRACE_ERROR);
+    });
+}
+
 }  // namespace
 
 Client::Client(ConnectionSettings settings)
     : _settings(std::move(settings)), _client(_settings.uri, _settings.clientId, createOptions(_settings)) {
+    quietPahoTrace();
     // The oldest version accepted; paho negotiates 1.3 when the broker offers it.
     _ssl.set_ssl_version(MQTT_SSL_VERSION_TLS_1_2);
     _ssl.set_enabled_cipher_suites(kTls12Ciphers);

@@ -26,7 +26,9 @@ void Decoder::decode(std::string_view topic, std::string_view payload, SampleBat
         throw PayloadError("topic does not fit topic template " + _template.text() + ": " + why);
     SampleBatch samples;
     for (const DecodedReading& reading : decodePayload(topic, payload, _format)) {
-        std::optional<TopicTemplate::Match> match = _template.match(reading.name, why);
+        // tsv and json name each reading by its topic, matched already.
+        std::optional<TopicTemplate::Match> match =
+            reading.name == topic ? topicMatch : _template.match(reading.name, why);
         if (!match)
             throw PayloadError(quoteText(reading.name) + " does not fit topic template " + _template.text() +
                                ": " + why);

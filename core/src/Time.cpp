@@ -42,6 +42,32 @@ char* digits(char* out, std::int64_t value, int width) {
 // Digits by hand, not snprintf() and gmtime_r() (which takes the time zone lock): an API page of a
 // thousand readings formats two thousand times.
 std::string format(Micros time, char dateTimeSeparator, const char* suffix) {
+    const CalendarTime calendar = calendarTime(time);
+    char text[64];
+    char* end = text;
+    if (calendar.year >= 0 && calendar.year <= 9999) {
+        end = digits(end, calendar.year, 4);
+    } else {
+        end += std::snprintf(text, 24, "%04lld", static_cast<long long>(calendar.year));
+    }
+    *end++ = '-';
+    end = digits(end, calendar.month, 2);
+    *end++ = '-';
+    end = digits(end, calendar.day, 2);
+    *end++ = dateTimeSeparator;
+    end = digits(end, calendar.hour, 2);
+    *end++ = ':';
+    end = digits(end, calendar.minute, 2);
+    *end++ = ':';
+    end = digits(end, calendar.second, 2);
+    *end++ = '.';
+    end = digits(end, calendar.micros, 6);
+    return std::string(text, end) + suffix;
+}
+
+}  // namespace
+
+CalendarTime calendarTime(Micros time) {
     Micros seconds = time / kMicrosPerSecond;
     Micros fraction = time % kMicrosPerSecond;
     if (fraction < 0) {
@@ -54,32 +80,14 @@ std::string format(Micros time, char dateTimeSeparator, const char* suffix) {
         secondOfDay += 86400;
         --days;
     }
-    std::int64_t year = 0;
-    int month = 0, day = 0;
-    civilFromDays(days, year, month, day);
-    char text[64];
-    char* end = text;
-    if (year >= 0 && year <= 9999) {
-        end = digits(end, year, 4);
-    } else {
-        end += std::snprintf(text, 24, "%04lld", static_cast<long long>(year));
-    }
-    *end++ = '-';
-    end = digits(end, month, 2);
-    *end++ = '-';
-    end = digits(end, day, 2);
-    *end++ = dateTimeSeparator;
-    end = digits(end, secondOfDay / 3600, 2);
-    *end++ = ':';
-    end = digits(end, secondOfDay / 60 % 60, 2);
-    *end++ = ':';
-    end = digits(end, secondOfDay % 60, 2);
-    *end++ = '.';
-    end = digits(end, fraction, 6);
-    return std::string(text, end) + suffix;
+    CalendarTime calendar;
+    civilFromDays(days, calendar.year, calendar.month, calendar.day);
+    calendar.hour = static_cast<int>(secondOfDay / 3600);
+    calendar.minute = static_cast<int>(secondOfDay / 60 % 60);
+    calendar.second = static_cast<int>(secondOfDay % 60);
+    calendar.micros = static_cast<int>(fraction);
+    return calendar;
 }
-
-}  // namespace
 
 std::string formatSeedTime(Micros time) {
     return format(time, ' ', "");

@@ -1,15 +1,17 @@
-// sql: stores samples in MariaDB (connector mysql) or SQLite through Poco Data, in the schema of
-// sql/ (stations, sensors, readings). Each batch is one transaction of multi-row inserts with bound
-// values only; the (sensor, time) key makes a replay store nothing twice (a row whose key is there is
-// skipped; anything else that does not fit is an error, never cut), and a sample the schema cannot hold
-// (a name over 255 characters, a time outside years 1000-9999, a non-finite value) is refused and counted. A
-// write that fails throws and the host keeps the batch in its spool; one the database refuses for its data
-// (a constraint, a value it cannot hold) throws PermanentWriteError, and the host sets the refused samples
-// aside. With several MariaDB servers (`hosts`, e.g. a Galera cluster's nodes) a failed write moves it to
-// the next, and a transaction the cluster aborted for a conflict is run again at once. A station's
-// announcement sets its position and its sensors' intervals (AnnouncementRecord.h). See README.md.
+// sql: stores samples in MariaDB (connector mysql) or SQLite through Poco Data, in the schema of sql/
+// (stations, sensors, readings). Each batch is one transaction of inserts with bound values only (on MariaDB
+// an array of rows a statement, MariaDbBulkInsert.h; otherwise multi-row inserts); the (sensor, time) key
+// makes a replay store nothing twice (a row whose key is there is skipped; anything else that does not fit is
+// an error, never cut), and a sample the schema cannot hold (a name over 255 characters, a time outside years
+// 1000-9999, a non-finite value) is refused and counted. A write that fails throws and the host keeps the
+// batch in its spool; one the database refuses for its data (a constraint, a value it cannot hold) throws
+// PermanentWriteError, and the host sets the refused samples aside. With several MariaDB servers (`hosts`,
+// e.g. a Galera cluster's nodes) a failed write moves it to the next, and a transaction the cluster aborted
+// for a conflict is run again at once. A station's announcement sets its position and its sensors' intervals
+// (AnnouncementRecord.h). See README.md.
 #include "AnnouncementRecord.h"
 #include "DataRefusal.h"
+#include "MariaDbBulkInsert.h"
 #include "ReadingsInsert.h"
 #include "Schema.h"
 #include "ServerList.h"
@@ -19,6 +21,7 @@
 #include <citysense/Format.h>
 
 #include <Poco/Data/MySQL/Connector.h>
+#include <Poco/Data/MySQL/Utility.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
@@ -155,7 +158,7 @@ public:
             if (!_session)
                 open();
             try {
-                _session->begin();
+                begin();
                 sql::recordAnnouncement(*_session, _sqlite, announcement);
                 _session->commit();
             } catch (const Poco::Exception& error) {
@@ -165,7 +168,7 @@ public:
     }
 
     void close() override {
-        _fullInsert.reset();
+        forgetStatements();
         _session.reset();
     }
 
@@ -189,6 +192,14 @@ private:
                     " was aborted for a conflict with another transaction; running it again");
             }
         }
+    }
+
+    /// Starts a transaction. MariaDB's session runs with autocommit off, so that its transaction starts
+    /// with the first statement: Poco's begin() would be a round trip of its own (SET autocommit=0) for
+    /// each batch.
+    void begin() {
+        if (_sqlite)
+            _session->begin();
     }
 
     /// After a failed transaction: drops the connection and throws what the failure calls for.
@@ -223,7 +234,7 @@ private:
     }
 
     void openCurrent() {
-        _fullInsert.reset();
+        forgetStatements();
         std::string connection = _servers.connectionPrefix() + _connection;
         if (!_sqlite) {
             if (!_password.empty())
@@ -238,6 +249,11 @@ private:
             else
                 *_session << kStrictSqlMode, now;
             sql::ensureSchema(*_session, _sqlite ? "sqlite" : "mariadb", _createSchema);
+            if (!_sqlite) {
+                _bulk = sql::MariaDbBulkInsert::supported(Poco::Data::MySQL::Utility::handle(*_session));
+                // Each transaction starts with its first statement and ends with its commit (begin()).
+                _session->setFeature("autoCommit", false);
+            }
         } catch (const Poco::Exception& error) {
             _session.reset();
             throw std::runtime_error("cannot open " + describe() + ": " + error.displayText());
@@ -254,7 +270,7 @@ private:
         std::map<std::pair<const Source*, Quantity>, std::int64_t> created;
         std::map<const char*, std::pair<std::uint64_t, std::string>> refused;  // reason: count, last detail
         try {
-            _session->begin();
+            begin();
             std::vector<const Sample*> storable;
             storable.reserve(batch.size());
             for (const Sample& sample : batch) {
@@ -297,8 +313,14 @@ private:
             _session->rollback();
         } catch (const Poco::Exception&) {
         }
-        _fullInsert.reset();
+        forgetStatements();
         _session.reset();
+    }
+
+    /// The statements prepared on the session, closed before it is.
+    void forgetStatements() {
+        _bulkInsert.reset();
+        _fullInsert.reset();
     }
 
     /// A sample the schema cannot hold: the reason it is counted under, and what it was.
@@ -367,9 +389,16 @@ private:
         return sensor;
     }
 
-    /// Rows [begin, end): full statements go through the prepared insert, a shorter rest through a
-    /// statement of its own.
+    /// Rows [begin, end): on MariaDB as one array (MariaDbBulkInsert.h); otherwise full statements go
+    /// through the prepared insert, a shorter rest through a statement of its own.
     void insert(const std::vector<sql::ReadingRow>& rows, std::size_t begin, std::size_t end) {
+        if (_bulk) {
+            if (!_bulkInsert)
+                _bulkInsert =
+                    std::make_unique<sql::MariaDbBulkInsert>(Poco::Data::MySQL::Utility::handle(*_session));
+            _bulkInsert->execute(rows, begin, end);
+            return;
+        }
         if (end - begin == kRowsPerInsert) {
             if (!_fullInsert)
                 _fullInsert = std::make_unique<sql::ReadingsInsert>(*_session, _sqlite, kRowsPerInsert);
@@ -385,7 +414,9 @@ private:
     std::string _password;
     bool _createSchema = false;
     std::unique_ptr<Poco::Data::Session> _session;
-    std::unique_ptr<sql::ReadingsInsert> _fullInsert;  ///< prepared on _session; goes with it
+    bool _bulk = false;  ///< the server of _session runs a statement for an array of rows
+    std::unique_ptr<sql::MariaDbBulkInsert> _bulkInsert;  ///< prepared on _session; goes with it
+    std::unique_ptr<sql::ReadingsInsert> _fullInsert;     ///< prepared on _session; goes with it
     // Sources are interned for the life of the process, so their addresses are stable keys.
     std::map<std::pair<const Source*, Quantity>, std::int64_t> _sensors;
 };

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 namespace citysense {
 namespace {
 
@@ -26,6 +28,17 @@ TEST(Time, DatesAreTheProlepticGregorianCalendarsOnEitherSideOf1970) {
     EXPECT_EQ(formatSeedTime(4107542399LL * kMicrosPerSecond + 5), "2100-02-28 23:59:59.000005");
     EXPECT_EQ(formatIsoTime(-62135596800LL * kMicrosPerSecond), "0001-01-01T00:00:00.000000Z");
     EXPECT_EQ(formatIsoTime(253402300799999999LL), "9999-12-31T23:59:59.999999Z");
+}
+
+TEST(Time, CalendarFieldsAreUtcAndTheMicrosecondsNeverNegative) {
+    const CalendarTime leapDay = calendarTime(951825845000001);
+    EXPECT_EQ(std::make_tuple(leapDay.year, leapDay.month, leapDay.day, leapDay.hour, leapDay.minute,
+                              leapDay.second, leapDay.micros),
+              std::make_tuple(std::int64_t{2000}, 2, 29, 12, 4, 5, 1));
+    const CalendarTime beforeEpoch = calendarTime(-1);
+    EXPECT_EQ(std::make_tuple(beforeEpoch.year, beforeEpoch.month, beforeEpoch.day, beforeEpoch.hour,
+                              beforeEpoch.minute, beforeEpoch.second, beforeEpoch.micros),
+              std::make_tuple(std::int64_t{1969}, 12, 31, 23, 59, 59, 999999));
 }
 
 TEST(Time, FractionDigitsAreOptional) {

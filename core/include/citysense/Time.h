@@ -18,6 +18,20 @@ Micros nowMicros();
 /// A monotonic clock (unaffected by clock steps), for timeouts and schedules; its zero is arbitrary.
 Micros steadyMicros();
 
+/// A time's calendar fields in UTC (the proleptic Gregorian calendar, whatever the year).
+struct CalendarTime {
+    std::int64_t year = 1970;
+    int month = 1;  ///< 1 to 12
+    int day = 1;    ///< 1 to 31
+    int hour = 0;
+    int minute = 0;
+    int second = 0;
+    int micros = 0;  ///< 0 to 999999
+};
+
+/// The calendar fields of `time`, without the C library's time zone lock.
+CalendarTime calendarTime(Micros time);
+
 /// "YYYY-MM-DD HH:MM:SS.ffffff", the deployed prototype's format (UTC, no zone suffix).
 std::string formatSeedTime(Micros time);
 

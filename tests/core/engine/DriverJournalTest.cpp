@@ -1,7 +1,8 @@
 // A driver's journal with real sink backlogs behind it (the test thread delivers for them): what no
 // sink settled is there after a SIGKILL (and what was settled may be: at least once), a batch leaves the
-// journal only once every sink it went to settled it (delivered or spooled), and an engine replays a journal
-// an earlier run left before its drivers start, reporting what the journal holds in the driver's status.
+// journal only once every sink it went to settled it (delivered or spooled), settled samples are read
+// back a thousand or more at a time, and an engine replays a journal an earlier run left before its
+// drivers start, reporting what the journal holds in the driver's status.
 #include "PluginHarness.h"
 #include "SpoolTesting.h"
 
@@ -106,6 +107,27 @@ TEST_F(DriverJournalTest, ABatchLeavesOnlyOnceEverySinkItWentToSettledIt) {
         deliver(second, 5);
     }
     EXPECT_TRUE(leftOver().empty()) << "closing trims whatever is settled";
+}
+
+TEST_F(DriverJournalTest, SamplesSettledAFewAtATimeAreTrimmedOnceAThousandAreAndCountedOnce) {
+    SinkBacklog sink(100000, {}, logger());
+    DriverJournal journal(journalDirectory(), {&sink}, logger());
+    ASSERT_TRUE(journal.open());
+    // As an ingest runs: a sample a message, the sink delivering seven at a time, a trim after each.
+    for (int i = 0; i < 2500; ++i) {
+        emitDurably(journal, sequence(i, 1), {&sink});
+        if (i % 7 == 6)
+            deliver(sink, 7);
+        journal.trim();
+        if (i == 999) {
+            EXPECT_EQ(journal.pending(), 1000u) << "994 settled: too few to read back yet";
+        } else if (i == 1000) {
+            EXPECT_EQ(journal.pending(), 0u) << "1001 settled and read back";
+        }
+    }
+    EXPECT_EQ(journal.pending(), 498u) << "2002 read back in two trims; 497 settled wait for more";
+    journal.trim(true);
+    EXPECT_EQ(journal.pending(), 1u) << "all but the last, which the sink still has";
 }
 
 TEST_F(DriverJournalTest, ABatchInTheSinksSpoolIsSettled) {

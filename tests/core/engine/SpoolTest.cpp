@@ -226,6 +226,30 @@ TEST_F(SpoolTest, ASegmentCutInsideARecordCountsExactlyWhatItLost) {
     EXPECT_EQ(drain(*spool), range(0, 10));
 }
 
+TEST_F(SpoolTest, ARecordLongerThanItsFirstReadIsReadWholeOrFoundCutShort) {
+    // A record's header and its first bytes come in one read; 100 samples take some 2 KB more.
+    std::string file;
+    std::uintmax_t second = 0;
+    {
+        auto spool = open();
+        spool->append(sequence(0, 100));
+        file = test::ScratchTest::segments(directory()).at(0);
+        second = std::filesystem::file_size(file);
+        spool->append(sequence(100, 100));
+    }
+    {
+        auto spool = open();
+        EXPECT_EQ(valuesOf(spool->peek(200)), range(0, 200));  // read, not consumed
+    }
+    std::filesystem::resize_file(file, second + 1000);
+    auto spool = open();
+    EXPECT_EQ(log.count(Poco::Message::PRIO_ERROR,
+                        file + " at byte " + std::to_string(second) + ": the record is cut short"),
+              1);
+    EXPECT_EQ(dropped, 100u);
+    EXPECT_EQ(drain(*spool), range(0, 100));
+}
+
 TEST_F(SpoolTest, ASegmentCutAtTheEndOfARecordCountsWhatItLost) {
     std::string file;
     std::uintmax_t second = 0;

@@ -1,9 +1,9 @@
 // The sql sink against a real MariaDB (started by the test) and against SQLite: readings stored once
-// with their microseconds, non-finite values counted as dropped, names verbatim whatever they hold, data the
-// database refuses told apart from a database that is away (PermanentWriteError only for the first), and
-// clear errors for a missing or newer schema, a wrong password, and a server that went away (the next write
-// reconnects), and several hosts tried in turn; announcements that make or update the station's position
-// and its sensors' intervals.
+// with their microseconds, from the first time the store holds to the last, non-finite values counted as
+// dropped, names verbatim whatever they hold, data the database refuses told apart from a database that
+// is away (PermanentWriteError only for the first), and clear errors for a missing or newer schema, a
+// wrong password, and a server that went away (the next write reconnects), and several hosts tried in
+// turn; announcements that make or update the station's position and its sensors' intervals.
 #include "MariaDb.h"
 #include "PluginHarness.h"
 #include "RecordingLog.h"
@@ -127,6 +127,18 @@ TEST_P(SqlSink, LargeBatchesGoThroughTheReusedStatementAndTheRestAfterIt) {
     sink->write(batch);
     EXPECT_EQ(query("SELECT count(*), count(DISTINCT value) FROM readings"), "2500\t2500\n");
     EXPECT_EQ(query("SELECT time FROM readings WHERE value = 1234"), timeText(kTime + 1234) + "\n");
+}
+
+TEST_P(SqlSink, TheFirstAndLastTimesTheStoreHoldsAreStoredToTheMicrosecond) {
+    constexpr Micros kFirst = -30610224000000000;  // 1000-01-01 00:00:00.000000
+    constexpr Micros kLast = 253402300799999999;   // 9999-12-31 23:59:59.999999
+    constexpr Micros kLeapDay = 951825845000001;   // 2000-02-29 12:04:05.000001
+    auto sink = makeSink("sql", options());
+    sink->open();
+    sink->write({testSample(Quantity::NO2, 1, kFirst), testSample(Quantity::NO2, 2, kLeapDay),
+                 testSample(Quantity::NO2, 3, kLast)});
+    EXPECT_EQ(query("SELECT time FROM readings ORDER BY value"),
+              timeText(kFirst) + "\n" + timeText(kLeapDay) + "\n" + timeText(kLast) + "\n");
 }
 
 TEST_P(SqlSink, NonFiniteValuesAreNotStoredButCountedAsDropped) {
