@@ -12,9 +12,10 @@
 /// in the emitter's virtual table (the host implements Emitter, plugins only call it). PermanentWriteError
 /// (Sink.h). 1.3 added announcements (Announcement.h): Sink::announce() and then Sink::controlChannel()
 /// (ControlChannel.h) at the end of Sink's vtable (the host calls them only on sinks built for 1.3 or
-/// later), and Emitter::announce() after emitDurably().
+/// later), and Emitter::announce() after emitDurably(). 1.4 added calendarTime() (Time.h), a function
+/// the host library exports: a plugin that calls it cannot load into an older host.
 #define CITYSENSE_ABI_MAJOR 1
-#define CITYSENSE_ABI_MINOR 3
+#define CITYSENSE_ABI_MINOR 4
 
 /// Name of the C function every plugin library exports (see CITYSENSE_PLUGIN in Export.h).
 #define CITYSENSE_PLUGIN_INFO_SYMBOL "citysense_plugin_info"

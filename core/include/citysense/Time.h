@@ -29,7 +29,7 @@ struct CalendarTime {
     int micros = 0;  ///< 0 to 999999
 };
 
-/// The calendar fields of `time`, without the C library's time zone lock.
+/// The calendar fields of `time`, without the C library's time zone lock. Since ABI 1.4.
 CalendarTime calendarTime(Micros time);
 
 /// "YYYY-MM-DD HH:MM:SS.ffffff", the deployed prototype's format (UTC, no zone suffix).
