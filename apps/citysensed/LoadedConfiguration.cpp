@@ -2,6 +2,8 @@
 
 #include <Poco/Logger.h>
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <set>
 
@@ -87,6 +89,10 @@ std::vector<std::string> LoadedConfiguration::unloadableLibraries() const {
 
 void LoadedConfiguration::start() {
     Poco::Logger::setLevel("", Poco::Logger::parseLevel(plan->host.logLevel));
+    // Before the engine's threads start: a thread takes its arena when it first allocates. With glibc's
+    // own limit, each thread of a gateway keeps an arena of its own, most of it free.
+    if (plan->host.mallocArenas > 0)
+        mallopt(M_ARENA_MAX, plan->host.mallocArenas);
     for (const std::string& what : plan->notRunning)
         Poco::Logger::get("citysensed").notice("not started: " + what);
     engine->start();

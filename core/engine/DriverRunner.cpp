@@ -1,6 +1,7 @@
 #include "DriverRunner.h"
 
 #include "CurrentException.h"
+#include "ReadGrid.h"
 
 #include <citysense/DropCounts.h>
 
@@ -201,6 +202,7 @@ Micros DriverRunner::failed(const std::string& what) {
 }
 
 void DriverRunner::pollLoop() {
+    // The first read at once, the next ones on the interval's grid (ReadGrid.h).
     Micros next = steadyMicros();
     while (!_stop.stopRequested()) {
         bool ok = true;
@@ -219,10 +221,7 @@ void DriverRunner::pollLoop() {
             closeDevice();
         }
         const Micros now = steadyMicros();
-        // Reads keep their cadence; ticks missed by a slow read are skipped, not made up in a burst.
-        next = ok ? next + _interval : now + wait;
-        if (next <= now)
-            next = now + _interval - (now - next) % _interval;
+        next = ok ? nextReadOnGrid(next, now, _interval) : now + wait;
         _stop.waitFor(next - now);
     }
 }

@@ -1,8 +1,9 @@
-// Runs one driver instance on its own thread: polls it on its interval (or lets an event-driven
-// driver run), hands its samples to the pipelines it feeds, and backs off while it fails. A driver is
-// never called concurrently with itself, and a slow one delays nobody else. What an event-driven
-// driver emits durably goes through its journal (DriverJournal.h) first; a journal an earlier run
-// left is replayed when the runner starts, before the driver does.
+// Runs one driver instance on its own thread: polls it on its interval, aligned to that interval's
+// grid (ReadGrid.h), or lets an event-driven driver run; hands its samples to the pipelines it
+// feeds, and backs off while it fails. A driver is never called concurrently with itself, and a slow
+// one delays nobody else. What an event-driven driver emits durably goes through its journal
+// (DriverJournal.h) first; a journal an earlier run left is replayed when the runner starts, before
+// the driver does.
 #pragma once
 
 #include "Backoff.h"

@@ -50,6 +50,10 @@ const OptionTable& hostOptions(const std::string& kind) {
                      "plugins, paths, spools, credentials, addresses and [host] never are"),
         Option::choice("log_level", {"error", "warning", "notice", "information", "debug", "trace"},
                        "information", "Least severe log level written"),
+        Option::integer("malloc_arenas", "0",
+                        "Most malloc arenas the host's threads share (glibc's M_ARENA_MAX; 0: glibc's "
+                        "own limit, 8 per core); 1 keeps a gateway's memory smallest")
+            .range(0, 1024),
     };
     static const OptionTable driver = {
         Option::string("plugin", "", "The driver plugin this instance runs").mandatory(),

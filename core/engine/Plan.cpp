@@ -255,6 +255,7 @@ HostSettings readHostSettings(const ConfigDocument& document, std::vector<Config
     }
     settings.spoolDir = options.has("spool_dir") ? options.getPath("spool_dir") : std::string();
     settings.logLevel = text("log_level");
+    settings.mallocArenas = static_cast<int>(options.getInt("malloc_arenas"));
     settings.shutdownTimeout = options.getDuration("shutdown_timeout");
     if (text("http_listen") != "off") {
         settings.httpListen = text("http_listen");

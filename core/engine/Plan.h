@@ -27,6 +27,7 @@ struct HostSettings {
     std::vector<std::string> pluginPath;
     std::string spoolDir;
     std::string logLevel;
+    int mallocArenas = 0;  ///< glibc's M_ARENA_MAX for the host's threads; 0: glibc's own limit
     Micros shutdownTimeout = 10 * kMicrosPerSecond;
     std::string httpListen;  ///< address of the health endpoint; empty: none
     RemoteConfigSettings remote;

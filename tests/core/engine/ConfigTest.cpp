@@ -105,6 +105,16 @@ TEST_F(ConfigTest, OutOfRange) {
         << line;
 }
 
+TEST_F(ConfigTest, MallocArenasIsReadAndBounded) {
+    const std::string path = write("station.ini", std::string(kStation) + "malloc_arenas = 1\n" + kWorking);
+    std::vector<ConfigIssue> issues;
+    EXPECT_EQ(makePlan(readConfigFile(path), test::builtPlugins(), issues).host.mallocArenas, 1);
+    EXPECT_TRUE(issues.empty());
+    const std::string line = only(std::string(kStation) + "malloc_arenas = -1\n" + kWorking);
+    EXPECT_NE(line.find("[host] malloc_arenas: expected integer: -1 is out of range"), std::string::npos)
+        << line;
+}
+
 TEST_F(ConfigTest, MissingRequiredHostKey) {
     const std::string line = only("[host]\nsystem = hypo_city\ncity = city_01\n" + std::string(kWorking));
     EXPECT_NE(line.find("[host] street: missing"), std::string::npos) << line;

@@ -5,10 +5,12 @@
 
 #include <engine/DriverRunner.h>
 #include <engine/Pipeline.h>
+#include <engine/ReadGrid.h>
 #include <engine/SinkRunner.h>
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -133,6 +135,48 @@ TEST(DriverRunner, ADriverIsNeverReadConcurrentlyWithItself) {
     EXPECT_TRUE(eventually([&] { return slow->reads >= 10; }));
     runner.stop();
     EXPECT_EQ(slow->mostInside, 1);
+}
+
+TEST(ReadGrid, TheNextReadIsTheNextMultipleOfTheInterval) {
+    EXPECT_EQ(nextReadOnGrid(1000, 1003, 100), 1100);  // on time
+    EXPECT_EQ(nextReadOnGrid(1037, 1040, 100), 1100);  // the first read, off the grid
+    EXPECT_EQ(nextReadOnGrid(1000, 1250, 100), 1300);  // a slow read: the missed ticks are skipped
+    EXPECT_EQ(nextReadOnGrid(1000, 999, 100), 1100);   // woken early: no second read at 1000
+    EXPECT_EQ(nextReadOnGrid(1000, 1100, 100), 1200);
+}
+
+TEST(DriverRunner, DriversOfOneIntervalStartedApartReadAtTheSameMoments) {
+    constexpr Micros kInterval = 200 * kMillisecond;
+    constexpr int kReads = 7;
+    std::mutex mutex;
+    std::map<std::string, std::vector<Micros>> readAt;
+    std::vector<std::unique_ptr<DriverRunner>> runners;
+    std::vector<ScriptedDriver*> drivers;
+    for (const char* name : {"driver.first", "driver.second"}) {
+        auto driver = attached(std::make_unique<ScriptedDriver>(), name);
+        drivers.push_back(driver.get());
+        driver->onRead = [&, name](int) {
+            std::lock_guard<std::mutex> lock(mutex);
+            readAt[name].push_back(steadyMicros());
+        };
+        runners.push_back(
+            std::make_unique<DriverRunner>(std::move(driver), "scripted", kInterval, kInterval));
+        runners.back()->start();
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));  // half an interval out of step
+    }
+    EXPECT_TRUE(eventually([&] { return drivers[0]->reads >= kReads && drivers[1]->reads >= kReads; }));
+    for (auto& runner : runners)
+        runner->stop();
+    // After its first read, each driver reads just after multiples of the interval; started half an
+    // interval apart, one of them would otherwise read half an interval after them. The median, so
+    // that a loaded machine waking a thread late now and then does not count.
+    for (auto& [name, times] : readAt) {
+        std::vector<Micros> pastTheTick;
+        for (std::size_t i = 1; i < kReads; ++i)
+            pastTheTick.push_back(times[i] % kInterval);
+        std::sort(pastTheTick.begin(), pastTheTick.end());
+        EXPECT_LT(pastTheTick[pastTheTick.size() / 2], kInterval / 4) << name;
+    }
 }
 
 TEST(DriverRunner, AStuckDriverDelaysNoOtherDriver) {
