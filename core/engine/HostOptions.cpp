@@ -37,7 +37,8 @@ const OptionTable& hostOptions(const std::string& kind) {
                          "then goes to the spool, or is dropped and counted without one")
             .range(0, 3600),
         Option::string("http_listen", "127.0.0.1:8180",
-                       "Address of the HTTP health and metrics endpoint (host:port; 'off' for none)"),
+                       "Address of the HTTP health and metrics endpoint (host:port, [IPv6]:port; 'off' "
+                       "for none)"),
         Option::choice(
             "remote_config", {"off", "on"}, "off",
             "on: take the operator's signed remote configuration over the control channel of "

@@ -23,7 +23,8 @@ namespace citysense::mqtt {
 OptionTable connectionOptions(const std::string& clientIdDescription) {
     return {
         Option::string("uri", "mqtts://localhost:8883",
-                       "Broker address: tcp://, mqtt:// (plain) or ssl://, mqtts:// (TLS) host[:port]; "
+                       "Broker address: tcp://, mqtt:// (plain) or ssl://, mqtts:// (TLS) host[:port] "
+                       "([IPv6]:port); "
                        "several, comma-separated, are tried in turn when the one in use cannot be reached"),
         Option::string("client_id", "", clientIdDescription),
         Option::string("username", "", "User name at the broker (the gateway's identity)"),

@@ -82,10 +82,11 @@ public:
                            "mysql: a Poco connection string such as "
                            "host=127.0.0.1;port=3306;db=citysense;user=ingest (no password in it)")
                 .mandatory(),
-            Option::list("hosts", "",
-                         "mysql: the servers to write to in turn, host or host:port each (e.g. a Galera "
-                         "cluster's nodes); the connection string then names no host or port. After a "
-                         "failed write the sink moves on to the next"),
+            Option::list(
+                "hosts", "",
+                "mysql: the servers to write to in turn, host or host:port each ([IPv6]:port; e.g. a Galera "
+                "cluster's nodes); the connection string then names no host or port. After a "
+                "failed write the sink moves on to the next"),
             Option::secret("password", "mysql: the password of the connection's user"),
             Option::boolean("create_schema", "false",
                             "Create or upgrade the schema at open (otherwise tools/db-migrate must have)"),
