@@ -30,17 +30,16 @@ constexpr std::size_t kKeptStatements = 16;
 
 /// A DATETIME column's value (UTC, as the store keeps it) in µs since 1970. The column as it is, not
 /// TIMESTAMPDIFF() of it: the server then converts no time per row (an eighth of a page's query).
-Micros microsOf(const MYSQL_TIME& time) {
-    // Days from 1970-01-01 to the proleptic Gregorian date (Howard Hinnant's days_from_civil).
-    const int year = static_cast<int>(time.year) - (time.month <= 2);
-    const int era = (year >= 0 ? year : year - 399) / 400;
-    const int yearOfEra = year - era * 400;
-    const int month = static_cast<int>(time.month);
-    const int dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + static_cast<int>(time.day) - 1;
-    const int dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
-    const std::int64_t days = std::int64_t{era} * 146097 + dayOfEra - 719468;
-    const std::int64_t seconds = days * 86400 + time.hour * 3600 + time.minute * 60 + time.second;
-    return seconds * kMicrosPerSecond + static_cast<Micros>(time.second_part);
+Micros microsOfDatetime(const MYSQL_TIME& time) {
+    CalendarTime calendar;
+    calendar.year = time.year;
+    calendar.month = static_cast<int>(time.month);
+    calendar.day = static_cast<int>(time.day);
+    calendar.hour = static_cast<int>(time.hour);
+    calendar.minute = static_cast<int>(time.minute);
+    calendar.second = static_cast<int>(time.second);
+    calendar.micros = static_cast<int>(time.second_part);
+    return citysense::microsOf(calendar);
 }
 
 }  // namespace
@@ -108,7 +107,7 @@ public:
         while ((status = mysql_stmt_fetch(statement)) == 0) {
             if (std::find(nulls.begin(), nulls.end(), 1) != nulls.end())
                 fail("a reading", "a NULL column");
-            rows.push_back({{sensor, microsOf(time)}, value, static_cast<std::uint16_t>(quality)});
+            rows.push_back({{sensor, microsOfDatetime(time)}, value, static_cast<std::uint16_t>(quality)});
             if (arrived)
                 arrived(rows.back());
         }

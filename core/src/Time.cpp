@@ -197,4 +197,10 @@ std::optional<Micros> parseIsoTime(std::string_view text) {
     return zone[0] == '+' ? time - offset : time + offset;
 }
 
+Micros microsOf(const CalendarTime& calendar) {
+    const std::int64_t days = daysFromCivil(static_cast<int>(calendar.year), calendar.month, calendar.day);
+    const std::int64_t seconds = days * 86400 + calendar.hour * 3600 + calendar.minute * 60 + calendar.second;
+    return seconds * kMicrosPerSecond + calendar.micros;
+}
+
 }  // namespace citysense

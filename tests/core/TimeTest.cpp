@@ -41,6 +41,12 @@ TEST(Time, CalendarFieldsAreUtcAndTheMicrosecondsNeverNegative) {
               std::make_tuple(std::int64_t{1969}, 12, 31, 23, 59, 59, 999999));
 }
 
+TEST(Time, CalendarFieldsReadBackToTheSameTime) {
+    for (const Micros time : {Micros{951825845000001}, Micros{-1}, Micros{0}, Micros{253402300799999999LL},
+                              Micros{-62135596800LL * kMicrosPerSecond}})
+        EXPECT_EQ(microsOf(calendarTime(time)), time) << time;
+}
+
 TEST(Time, FractionDigitsAreOptional) {
     EXPECT_EQ(parseSeedTime("2026-11-24 10:00:00"), kTime - 123456);
     EXPECT_EQ(parseSeedTime("2026-11-24 10:00:00.1"), kTime - 23456);

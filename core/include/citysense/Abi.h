@@ -12,8 +12,8 @@
 /// in the emitter's virtual table (the host implements Emitter, plugins only call it). PermanentWriteError
 /// (Sink.h). 1.3 added announcements (Announcement.h): Sink::announce() and then Sink::controlChannel()
 /// (ControlChannel.h) at the end of Sink's vtable (the host calls them only on sinks built for 1.3 or
-/// later), and Emitter::announce() after emitDurably(). 1.4 added calendarTime() (Time.h), a function
-/// the host library exports: a plugin that calls it cannot load into an older host.
+/// later), and Emitter::announce() after emitDurably(). 1.4 added calendarTime() and microsOf() (Time.h),
+/// functions the host library exports: a plugin that calls them cannot load into an older host.
 #define CITYSENSE_ABI_MAJOR 1
 #define CITYSENSE_ABI_MINOR 4
 

@@ -31,6 +31,8 @@ struct CalendarTime {
 
 /// The calendar fields of `time`, without the C library's time zone lock. Since ABI 1.4.
 CalendarTime calendarTime(Micros time);
+/// The time of `calendar`'s fields (calendarTime()'s inverse; the fields in range). Since ABI 1.4.
+Micros microsOf(const CalendarTime& calendar);
 
 /// "YYYY-MM-DD HH:MM:SS.ffffff", the deployed prototype's format (UTC, no zone suffix).
 std::string formatSeedTime(Micros time);
