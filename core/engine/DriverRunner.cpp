@@ -87,6 +87,7 @@ void DriverRunner::emit(SampleBatch& batch) {
 }
 
 void DriverRunner::emitDurably(SampleBatch& batch) {
+    waitForSinksToCatchUp();
     const bool taken = _watch.unlessAbandoned([&] {
         std::lock_guard<std::mutex> lock(_journalMutex);
         DriverJournal* const journal = openJournal();
@@ -103,6 +104,20 @@ void DriverRunner::emitDurably(SampleBatch& batch) {
     });
     if (!taken)
         batch.clear();  // the host gave up on this instance: what it emits now goes nowhere
+}
+
+void DriverRunner::waitForSinksToCatchUp() {
+    constexpr Micros kRecheckAfter = 2000;
+    const auto farBehind = [this] {
+        for (const Pipeline* pipeline : _pipelines)
+            for (const SinkRunner* sink : pipeline->sinks())
+                if (sink->backlog().farBehind())
+                    return true;
+        return false;
+    };
+    while (farBehind())
+        if (_stop.waitFor(kRecheckAfter))
+            return;
 }
 
 void DriverRunner::announce(const Announcement& announcement) {

@@ -64,6 +64,10 @@ private:
     void emit(SampleBatch& batch) override;
     /// Emitter: journals, fans out, counts as a sign of life; may come from a callback thread.
     void emitDurably(SampleBatch& batch) override;
+    /// Returns once no sink this driver feeds is far behind (SinkBacklog::farBehind()), or on a stop
+    /// request. A source that emits durably keeps what it has not acknowledged (a broker's queue), so
+    /// it waits here rather than overflow a sink's queue, which would drop acknowledged readings.
+    void waitForSinksToCatchUp();
     /// Emitter: hands another station's announcement to every pipeline this driver feeds.
     void announce(const Announcement& announcement) override;
     /// Counts the samples as read and hands those that pass the driver boundary on (deliver()).

@@ -107,9 +107,19 @@ std::uint64_t SinkBacklog::pushed() const {
 
 std::uint64_t SinkBacklog::settled() const {
     std::lock_guard<std::mutex> lock(_mutex);
+    return settledLocked();
+}
+
+std::uint64_t SinkBacklog::settledLocked() const {
     if (_taken > 0)
         return _takenFrom;
     return _queued > 0 ? _queueFrom : _pushed;
+}
+
+bool SinkBacklog::farBehind() const {
+    const std::uint64_t lead = std::min<std::uint64_t>(kDurableLead, _queueLimit / 2);
+    std::lock_guard<std::mutex> lock(_mutex);
+    return _pushed - settledLocked() > lead;
 }
 
 void SinkBacklog::openExistingSpool() {

@@ -24,10 +24,11 @@
 // - Settling, for drivers' journals (DriverJournal.h): a sample is settled once it is delivered, in
 //   the spool, or dropped and counted. settled() counts the pushed samples from the first up to the
 //   oldest one that is not: in memory, being written, or handed over (it may lag behind, never run
-//   ahead).
+//   ahead). A driver that emits durably waits while its sinks are far behind (farBehind()): its
+//   source keeps what it has not acknowledged, so the queue need not drop it.
 //
-// push(), beginDrain(), beginHandOver(), takeQueue(), report(), pushed() and settled() may be called
-// from any thread;
+// push(), beginDrain(), beginHandOver(), takeQueue(), report(), pushed(), settled() and farBehind()
+// may be called from any thread;
 // everything else from the one delivering thread only. The spool is that thread's alone and is
 // used without holding the lock, so producers never wait for the disk.
 #pragma once
@@ -83,6 +84,13 @@ public:
     /// How many of the pushed samples, from the first on, are settled (see above).
     std::uint64_t settled() const;
 
+    /// Most samples a source that can wait (Emitter::emitDurably) may have unsettled in this backlog:
+    /// far below what the memory queue holds by default, and what a driver's journal holds
+    /// (DriverJournal::kJournalSizeBound), while many batches ahead of the sink.
+    static constexpr std::uint64_t kDurableLead = 20000;
+    /// More unsettled samples than kDurableLead, or than half the queue's limit when that is lower.
+    bool farBehind() const;
+
     /// Opens the spool if its directory exists already, so that what it holds goes first.
     void openExistingSpool();
 
@@ -130,6 +138,7 @@ private:
     bool waitBeforeRetry(Micros delay);
     AfterFailure stopAfterFailure();
     void countDropped(std::uint64_t count, const char* why);
+    std::uint64_t settledLocked() const;
 
     bool openSpool();
     bool ensureSpool();

@@ -31,9 +31,11 @@ public:
     /// driver's journal on disk (under spool_dir) until every sink they go to has delivered, spooled
     /// or dropped (and counted) them, and replays the journal after a crash. For sources that send
     /// again what they did not acknowledge (an MQTT broker at QoS 1): acknowledge after this returns
-    /// and a killed host loses nothing; it may deliver twice. Unlike emit(), it may be called from a
-    /// library's callback thread as well, one call at a time and never after run() has returned.
-    /// Without a spool_dir it is emit(). Since ABI 1.2.
+    /// and a killed host loses nothing; it may deliver twice. While a sink it goes to is far behind,
+    /// it waits for that sink first (the source keeps the rest), so that a backlog arriving all at
+    /// once never overflows a sink's queue. Unlike emit(), it may be called from a library's callback
+    /// thread as well, one call at a time and never after run() has returned. Without a spool_dir it
+    /// is emit() after that wait. Since ABI 1.2.
     virtual void emitDurably(SampleBatch& batch);
 
     /// Hands what a station announced about itself (Announcement.h, e.g. read from a gateway's retained

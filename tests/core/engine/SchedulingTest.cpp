@@ -288,6 +288,76 @@ TEST(DriverRunner, EventDrivenDriverEmitsUntilStopped) {
     EXPECT_EQ(sink.sink->values, range(0, static_cast<int>(status.read)));
 }
 
+/// An event-driven driver that emits 0, 1, 2 … `total` - 1 durably, ten at a time, as fast as it may,
+/// as a broker's backlog arrives after a restart; then waits for its stop.
+class BacklogDriver : public Driver {
+public:
+    int total = 2000;
+    std::atomic<int> emitted{0};
+
+    const OptionTable& options() const override {
+        static const OptionTable none;
+        return none;
+    }
+    void configure(const Options&) override {}
+    std::vector<Channel> channels() const override { return {{Quantity::NO2, 0, 1000000}}; }
+    bool eventDriven() const override { return true; }
+    void run(Emitter& emitter, const StopToken& stop) override {
+        for (int next = emitted; next < total && !stop.stopRequested(); next += 10) {
+            SampleBatch batch;
+            for (int i = next; i < next + 10; ++i)
+                batch.push_back(makeSample(Quantity::NO2, i));
+            emitter.emitDurably(batch);
+            emitted = next + 10;
+        }
+        while (!stop.waitFor(kMicrosPerSecond)) {
+        }
+    }
+};
+
+TEST(DriverRunner, ADriverEmittingDurablyWaitsForASlowSinkInsteadOfOverflowingItsQueue) {
+    auto sink = makeSink("sink.slow", 100, 10);
+    sink.sink->onWrite = [](int) { std::this_thread::sleep_for(std::chrono::milliseconds(1)); };
+    Pipeline pipeline("backlog", {}, {sink.runner.get()});
+    sink.runner->start();
+    auto driver = attached(std::make_unique<BacklogDriver>(), "driver.backlog");
+    BacklogDriver* backlog = driver.get();
+    DriverRunner runner(std::move(driver), "backlog", kMillisecond, kMillisecond);
+    runner.feed(&pipeline);
+    runner.start();
+    EXPECT_TRUE(eventually([&] { return sink.sink->received() >= 2000; }));
+    EXPECT_TRUE(runner.stop());
+    sink.runner->stop(kMicrosPerSecond);
+    EXPECT_EQ(backlog->emitted, 2000);
+    EXPECT_EQ(sink.runner->status().dropped, 0u) << "20 queues' worth went through a queue of 100";
+    EXPECT_EQ(sink.sink->values, range(0, 2000));
+}
+
+TEST(DriverRunner, AStopEndsTheWaitOfADriverHeldBackByABlockedSink) {
+    Gate release;
+    auto sink = makeSink("sink.blocked", 100, 10);
+    sink.sink->onWrite = [&](int call) {
+        if (call == 0)
+            release.pass();
+    };
+    Pipeline pipeline("backlog", {}, {sink.runner.get()});
+    sink.runner->start();
+    auto driver = attached(std::make_unique<BacklogDriver>(), "driver.backlog");
+    BacklogDriver* backlog = driver.get();
+    DriverRunner runner(std::move(driver), "backlog", kMillisecond, kMillisecond);
+    runner.feed(&pipeline);
+    runner.start();
+    // Held back once more than half the queue is unsettled: 50 queued behind the blocked write of 10.
+    EXPECT_TRUE(eventually([&] { return backlog->emitted >= 60; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_LE(backlog->emitted, 70);
+    EXPECT_TRUE(runner.stop());
+    release.open();
+    sink.runner->stop(kMicrosPerSecond);
+    EXPECT_EQ(sink.runner->status().dropped, 0u);
+    EXPECT_EQ(sink.sink->values, range(0, backlog->emitted));
+}
+
 TEST(DriverRunner, EventDrivenDriverThatEndsIsRestartedAsAFailure) {
     auto driver = attached(std::make_unique<StreamingDriver>(), "driver.ending");
     StreamingDriver* ending = driver.get();
