@@ -4,7 +4,8 @@
 // published since the writer (LiveWriter) last came for them, with the streams open then. publish()
 // costs the same for one stream or thousands: it never touches a stream, and wakes the writer only
 // for the first reading it has not collected yet. It counts the streams open (in all and per key,
-// against their limits), the events written and the clients cut off as slow.
+// against their limits), the events written, the clients cut off as slow and the connections the writer
+// could not take over.
 #pragma once
 
 #include "LiveStream.h"
@@ -65,10 +66,13 @@ public:
     void countSent(std::uint64_t count) { _sent += count; }
     /// Counts a client cut off for letting its queue overflow.
     void countSlow() { ++_slow; }
+    /// Counts a stream whose connection the writer could not take over (it was closed at once).
+    void countNotTakenOver() { ++_notTakenOver; }
     /// Ends every stream, and refuses new ones: the service is stopping.
     void endAll();
 
-    /// The Prometheus text of the streams open, events published and sent, slow clients cut off.
+    /// The Prometheus text of the streams open, events published and sent, slow clients cut off,
+    /// connections not taken over.
     std::string prometheusText() const;
 
 private:
@@ -88,6 +92,7 @@ private:
     std::atomic<std::uint64_t> _published{0};
     std::atomic<std::uint64_t> _sent{0};
     std::atomic<std::uint64_t> _slow{0};
+    std::atomic<std::uint64_t> _notTakenOver{0};
     std::atomic<std::uint64_t> _refusedKeyLimit{0};
     std::atomic<std::uint64_t> _refusedTotalLimit{0};
 };

@@ -185,6 +185,7 @@ void LiveWriter::adopt(std::vector<Arrival>& arrivals, bool ended, Micros now) {
         } catch (const std::exception& error) {
             logger().warning("live stream of key " + stream->key() +
                              ": its connection cannot be taken over, it is closed: " + whatOf(error));
+            _hub.countNotTakenOver();
         }
         _hub.close(stream);
         // Closed here, not when the last handle to the socket goes: another may outlive the arrival.
@@ -205,7 +206,7 @@ bool LiveWriter::adoptOne(Arrival& arrival, bool ended, Micros now) {
     event.data.ptr = &client;
     if (::epoll_ctl(_poller, EPOLL_CTL_ADD, client.connection.descriptor(), &event) != 0) {
         client.finished = true;
-        return false;
+        throw std::runtime_error(std::string("cannot watch its socket: ") + std::strerror(errno));
     }
     _hub.countSent(arrival.preambleEvents);
     return true;

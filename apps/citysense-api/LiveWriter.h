@@ -13,7 +13,7 @@
 //   events, and writes a keep-alive comment to a client silent for `keepAlive`;
 // - closes the connection of a client that went away, at once.
 // Nothing that goes wrong with one client (or one round) stops the thread: a connection it cannot take
-// over is closed, a round that fails is logged, and the others go on.
+// over is closed, logged and counted, a round that fails is logged, and the others go on.
 #pragma once
 
 #include "KeyFile.h"
@@ -74,7 +74,8 @@ private:
     void round(const std::vector<epoll_event>& ready, int count);
     void wake();
     void adopt(std::vector<Arrival>& arrivals, bool ended, Micros now);
-    /// Takes over `arrival`'s connection: true, or false when it is closed at once.
+    /// Takes over `arrival`'s connection: true, or false when it is closed at once (the hub ended, the
+    /// stream is slow already). Throws when the connection cannot be taken over.
     bool adoptOne(Arrival& arrival, bool ended, Micros now);
     /// Offers events [from, to) to each of `streams`.
     void deliver(const std::vector<std::shared_ptr<LiveStream>>& streams,

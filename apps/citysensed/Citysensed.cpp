@@ -271,6 +271,8 @@ private:
                          std::to_string(status.dropped) + ", failures " + std::to_string(status.failures);
             for (const auto& [reason, count] : status.droppedByReason)
                 counts += ", dropped " + std::to_string(count) + " (" + reason + ")";
+            for (const auto& [event, count] : status.events)
+                counts += ", " + event + " " + std::to_string(count);
             log.information(status.name + " (" + status.plugin + "): " + stateName(status.state) + counts);
         }
     }

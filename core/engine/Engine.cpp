@@ -33,12 +33,13 @@ constexpr unsigned kControlChannelAbiMinor = 3;
 template <typename Instance, typename Create>
 std::unique_ptr<Instance> configured(Create&& create, const InstancePlan& plan, const Station& station,
                                      LatestReadings& latestReadings, DropCounts& dropCounts,
-                                     std::vector<ConfigIssue>* issues) {
+                                     EventCounts& eventCounts, std::vector<ConfigIssue>* issues) {
     const std::string name = plan.qualifiedName();
     std::unique_ptr<Instance> instance;
     try {
         instance = create(plan.plugin);
-        instance->attach({name, station, Source::intern(station, name), &latestReadings, &dropCounts});
+        instance->attach(
+            {name, station, Source::intern(station, name), &latestReadings, &dropCounts, &eventCounts});
         instance->configure(plan.options);
     } catch (const OptionError& error) {
         if (issues)
@@ -81,7 +82,8 @@ Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIss
     const auto createFilter = [&](const std::string& plugin) { return registry.createFilter(plugin); };
     for (const auto& sink : plan.sinks) {
         if (auto instance = configured<Sink>(createSink, sink, station, *_latestReadings,
-                                             dropCountsOf(sink.qualifiedName()), &issues)) {
+                                             dropCountsOf(sink.qualifiedName()),
+                                             eventCountsOf(sink.qualifiedName()), &issues)) {
             _sinks.push_back(std::make_unique<SinkRunner>(
                 std::move(instance), sink.plugin, static_cast<std::size_t>(sink.options.getInt("queue_size")),
                 static_cast<std::size_t>(sink.options.getInt("batch_size")),
@@ -94,7 +96,8 @@ Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIss
     }
     for (const auto& driver : plan.drivers) {
         if (auto instance = configured<Driver>(createDriver, driver, station, *_latestReadings,
-                                               dropCountsOf(driver.qualifiedName()), &issues)) {
+                                               dropCountsOf(driver.qualifiedName()),
+                                               eventCountsOf(driver.qualifiedName()), &issues)) {
             _drivers.push_back(std::make_unique<DriverRunner>(std::move(instance), driver.plugin,
                                                               driver.options.getDuration("interval"),
                                                               driver.options.getDuration("max_backoff")));
@@ -110,6 +113,7 @@ Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIss
         _filterPlugins[filter.qualifiedName()] = filter.plugin;
         // status() reports every filter, one that no pipeline uses (a warning only) included.
         dropCountsOf(filter.qualifiedName());
+        eventCountsOf(filter.qualifiedName());
     }
     std::set<std::string> filtersChecked;
     const auto sinksByName = byName(_sinks);
@@ -125,6 +129,7 @@ Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIss
             const bool firstUse = filtersChecked.insert(name).second;
             if (auto filter = configured<Filter>(createFilter, filterPlan, station, *_latestReadings,
                                                  dropCountsOf(filterPlan.qualifiedName()),
+                                                 eventCountsOf(filterPlan.qualifiedName()),
                                                  firstUse ? &issues : nullptr)) {
                 _filterPlugins[filterPlan.qualifiedName()] = filterPlan.plugin;
                 chain.push_back(std::move(filter));
@@ -163,15 +168,17 @@ void Engine::retireAbandoned(std::vector<std::unique_ptr<Runner>>& runners) {
             continue;
         InstanceStatus status = runner->status();
         status.message = _abandoned[runner->name()];
+        status.events = _eventCounts.at(runner->name())->byName();
         if (const PluginEntry* plugin = _registry.find(status.plugin))
             AbandonedInstances::pinLibrary(plugin->path);
         std::shared_ptr<DropCounts> dropCounts = _dropCounts[runner->name()];
+        std::shared_ptr<EventCounts> eventCounts = _eventCounts[runner->name()];
         // What the host lent it goes too: the instance may use it when its call returns.
         AbandonedInstances::process().keep(
             std::move(status),
             std::make_shared<std::tuple<std::unique_ptr<Runner>, std::shared_ptr<LatestReadings>,
-                                        std::shared_ptr<DropCounts>>>(std::move(runner), _latestReadings,
-                                                                      std::move(dropCounts)));
+                                        std::shared_ptr<DropCounts>, std::shared_ptr<EventCounts>>>(
+                std::move(runner), _latestReadings, std::move(dropCounts), std::move(eventCounts)));
     }
 }
 
@@ -179,6 +186,13 @@ DropCounts& Engine::dropCountsOf(const std::string& name) {
     auto& counts = _dropCounts[name];
     if (!counts)
         counts = std::make_shared<DropCounts>(name);
+    return *counts;
+}
+
+EventCounts& Engine::eventCountsOf(const std::string& name) {
+    auto& counts = _eventCounts[name];
+    if (!counts)
+        counts = std::make_shared<EventCounts>(name);
     return *counts;
 }
 
@@ -346,6 +360,8 @@ std::vector<InstanceStatus> Engine::status() const {
     }
     for (const auto& sink : _sinks)
         result.push_back(sink->status());
+    for (auto& status : result)
+        status.events = _eventCounts.at(status.name)->byName();
     std::lock_guard<std::mutex> lock(_abandonedMutex);
     for (auto& status : result) {
         if (const auto found = _abandoned.find(status.name); found != _abandoned.end()) {

@@ -8,6 +8,7 @@
 #include "SinkRunner.h"
 
 #include <citysense/DropCounts.h>
+#include <citysense/EventCounts.h>
 #include <citysense/LatestReadings.h>
 #include <citysense/StopToken.h>
 
@@ -76,6 +77,8 @@ private:
     /// The drop counts of instance `name` ("filter.w"): one per name, shared by the filter instances
     /// of all pipelines.
     DropCounts& dropCountsOf(const std::string& name);
+    /// The event counts of instance `name`, shared like its drop counts.
+    EventCounts& eventCountsOf(const std::string& name);
     /// Records that the instance `name` was abandoned in `call`, and logs it with `outcome`.
     void abandoned(const std::string& name, const std::string& call, const std::string& outcome);
     /// Hands the abandoned runners to AbandonedInstances, for good.
@@ -90,6 +93,7 @@ private:
     /// By instance name; lent to the instances, so declared before them too. Shared with
     /// AbandonedInstances, like the latest readings.
     std::map<std::string, std::shared_ptr<DropCounts>> _dropCounts;
+    std::map<std::string, std::shared_ptr<EventCounts>> _eventCounts;  ///< the same for events
     /// The plugin of each filter instance ("filter.minute" -> "window").
     std::map<std::string, std::string> _filterPlugins;
     mutable std::mutex _abandonedMutex;

@@ -61,10 +61,23 @@ void droppedByReasonFamily(std::ostringstream& out, const std::vector<InstanceSt
     }
 }
 
-std::string droppedByReasonJson(const InstanceStatus& status) {
+void eventsFamily(std::ostringstream& out, const std::vector<InstanceStatus>& instances) {
+    out << "# HELP citysense_events_total What an instance counted of events that are not drops, by name: "
+           "e.g. a sql sink's failover to another server or transaction run again after a conflict\n"
+        << "# TYPE citysense_events_total counter\n";
+    for (const auto& status : instances) {
+        if (abandoned(status))
+            continue;  // its successor of the same name has the series
+        for (const auto& [event, count] : status.events)
+            out << "citysense_events_total{instance=\"" << label(status.name) << "\",plugin=\""
+                << label(status.plugin) << "\",event=\"" << label(event) << "\"} " << count << "\n";
+    }
+}
+
+std::string countsJson(const std::map<std::string, std::uint64_t>& counts) {
     std::string out = "{";
-    for (const auto& [reason, count] : status.droppedByReason)
-        out += (out.size() > 1 ? "," : "") + jsonString(reason) + ":" + std::to_string(count);
+    for (const auto& [name, count] : counts)
+        out += (out.size() > 1 ? "," : "") + jsonString(name) + ":" + std::to_string(count);
     return out + "}";
 }
 
@@ -81,7 +94,8 @@ void instanceJson(std::ostringstream& out, const InstanceStatus& status) {
             << ",\"queued\":" << status.queued << ",\"spooled\":" << status.spooled
             << ",\"spool_pending\":" << status.spoolPending << ",\"spool_damaged\":" << status.spoolDamaged
             << ",\"dead_lettered\":" << status.deadLettered;
-    out << ",\"dropped_by_reason\":" << droppedByReasonJson(status) << "}";
+    out << ",\"dropped_by_reason\":" << countsJson(status.droppedByReason)
+        << ",\"events\":" << countsJson(status.events) << "}";
 }
 
 std::string healthJson(const std::vector<InstanceStatus>& instances) {
@@ -148,6 +162,7 @@ std::string prometheusText(const std::vector<InstanceStatus>& instances) {
            "Samples a sink can never write, set aside in its dead-letter file", &InstanceStatus::deadLettered,
            Kind::Sink);
     droppedByReasonFamily(out, instances);
+    eventsFamily(out, instances);
     return out.str();
 }
 

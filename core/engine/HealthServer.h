@@ -2,7 +2,8 @@
 //   GET /health   JSON: overall status and every instance's state and counters (503 while one fails),
 //                 and apart, under "abandoned", the instances given up at a stop or reload
 //   GET /metrics  Prometheus text format: samples read, delivered, dropped, spooled, failures, queue
-//                 and spool depths, what each instance dropped by reason, abandoned instances
+//                 and spool depths, what each instance dropped by reason and counted of other events
+//                 by name, abandoned instances
 #pragma once
 
 #include "HttpResponder.h"

@@ -33,6 +33,8 @@ struct InstanceStatus {
     /// What the plugin counted with countDropped(), and drivers what the host dropped at the driver
     /// boundary, by reason
     std::map<std::string, std::uint64_t> droppedByReason;
+    /// What the plugin counted with countEvent(), by name (a sql sink's "failover")
+    std::map<std::string, std::uint64_t> events;
 };
 
 }  // namespace citysense

@@ -12,12 +12,6 @@ namespace {
 /// A detail is for a log line: a hostile payload quoted in it must not make a long one.
 constexpr std::size_t kLongestDetail = 300;
 
-bool isReason(std::string_view reason) {
-    return !reason.empty() && reason.size() <= DropCounts::kLongestReason &&
-           std::all_of(reason.begin(), reason.end(),
-                       [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
-}
-
 std::string cut(std::string_view detail) {
     if (detail.size() <= kLongestDetail)
         return std::string(detail);
@@ -25,6 +19,12 @@ std::string cut(std::string_view detail) {
 }
 
 }  // namespace
+
+bool DropCounts::isReason(std::string_view reason) {
+    return !reason.empty() && reason.size() <= kLongestReason &&
+           std::all_of(reason.begin(), reason.end(),
+                       [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+}
 
 DropCounts::DropCounts(std::string instance, Micros logInterval, std::function<Micros()> clock)
     : _instance(std::move(instance)), _logInterval(logInterval), _clock(std::move(clock)) {}

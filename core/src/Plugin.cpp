@@ -1,5 +1,6 @@
 #include <citysense/Driver.h>
 #include <citysense/DropCounts.h>
+#include <citysense/EventCounts.h>
 #include <citysense/Filter.h>
 #include <citysense/LatestReadings.h>
 #include <citysense/Sink.h>
@@ -16,6 +17,8 @@ struct Plugin::Lent {
     LatestReadings* latestReadings;
     DropCounts* dropCounts;
     std::unique_ptr<DropCounts> ownDropCounts;  ///< dropCounts when the host lent none
+    EventCounts* eventCounts;
+    std::unique_ptr<EventCounts> ownEventCounts;  ///< eventCounts when the host lent none
 
     static_assert(sizeof(std::unique_ptr<Lent>) == sizeof(Poco::Logger*),
                   "Plugin::_lent takes the place of ABI 1.0's logger pointer");
@@ -42,11 +45,15 @@ void Sink::announce(const Announcement&) {}
 
 void Plugin::attach(const InstanceContext& context) {
     _identity = {context.name, context.station, context.source};
-    auto lent = std::make_unique<Lent>(
-        Lent{&Poco::Logger::get(context.name), context.latestReadings, context.dropCounts, nullptr});
+    auto lent = std::make_unique<Lent>(Lent{&Poco::Logger::get(context.name), context.latestReadings,
+                                            context.dropCounts, nullptr, context.eventCounts, nullptr});
     if (!lent->dropCounts) {
         lent->ownDropCounts = std::make_unique<DropCounts>(context.name);
         lent->dropCounts = lent->ownDropCounts.get();
+    }
+    if (!lent->eventCounts) {
+        lent->ownEventCounts = std::make_unique<EventCounts>(context.name);
+        lent->eventCounts = lent->ownEventCounts.get();
     }
     _lent = std::move(lent);
 }
@@ -71,6 +78,18 @@ const DropCounts& Plugin::dropCounts() const {
     if (!_lent)
         throw std::logic_error("dropCounts() before attach()");
     return *_lent->dropCounts;
+}
+
+void Plugin::countEvent(std::string_view event, std::uint64_t count) const {
+    if (!_lent)
+        throw std::logic_error("countEvent() before attach()");
+    _lent->eventCounts->add(event, count);
+}
+
+const EventCounts& Plugin::eventCounts() const {
+    if (!_lent)
+        throw std::logic_error("eventCounts() before attach()");
+    return *_lent->eventCounts;
 }
 
 void Driver::read(SampleBatch&) {

@@ -7,8 +7,8 @@
 // batch in its spool; one the database refuses for its data (a constraint, a value it cannot hold) throws
 // PermanentWriteError, and the host sets the refused samples aside. With several MariaDB servers (`hosts`,
 // e.g. a Galera cluster's nodes) a failed write moves it to the next, and a transaction the cluster aborted
-// for a conflict is run again at once. A station's announcement sets its position and its sensors' intervals
-// (AnnouncementRecord.h). See README.md.
+// for a conflict is run again at once; both are counted as events ("failover", "conflict_retry"). A
+// station's announcement sets its position and its sensors' intervals (AnnouncementRecord.h). See README.md.
 #include "AnnouncementRecord.h"
 #include "DataRefusal.h"
 #include "MariaDbBulkInsert.h"
@@ -133,7 +133,7 @@ public:
                 failures += std::string(failures.empty() ? "" : "; ") + error.what();
                 if (tried + 1 < _servers.size())
                     logger().warning(std::string(error.what()) + "; trying the next of hosts");
-                _servers.advance();
+                failOver();
             }
         }
         throw std::runtime_error("no MariaDB server of hosts could be used: " + failures);
@@ -188,6 +188,7 @@ private:
             } catch (const Conflict& conflict) {
                 if (attempt == kConflictAttempts)
                     throw std::runtime_error(conflict.what());
+                countEvent("conflict_retry");
                 logger().information(
                     "a write to " + describe() +
                     " was aborted for a conflict with another transaction; running it again");
@@ -211,13 +212,18 @@ private:
             throw PermanentWriteError(why);
         if (sql::isConflict(error))
             throw Conflict(why);
-        // The server may be down or out of its cluster: the next write tries the next one, and looks
-        // its sensors up again there (a cluster's nodes agree on the ids; other servers need not).
-        if (_servers.size() > 1) {
-            _servers.advance();
-            _sensors.clear();
-        }
+        // The server may be down or out of its cluster: the next write tries the next one.
+        if (_servers.size() > 1)
+            failOver();
         throw std::runtime_error(why);
+    }
+
+    /// Moves on to the next of hosts, counted as a "failover", and looks the sensors up again there (a
+    /// cluster's nodes agree on the ids; other servers need not).
+    void failOver() {
+        _servers.advance();
+        _sensors.clear();
+        countEvent("failover");
     }
 
     /// Whether a Poco connection string has a host or port key.

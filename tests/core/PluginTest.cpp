@@ -2,6 +2,7 @@
 
 #include <citysense/Driver.h>
 #include <citysense/DropCounts.h>
+#include <citysense/EventCounts.h>
 #include <citysense/LatestReadings.h>
 
 #include <Poco/Logger.h>
@@ -62,6 +63,27 @@ TEST(Plugin, WithoutCountsLentItCountsInItsOwn) {
     driver.attach({"driver.idle", station, Source::intern(station, "driver.idle")});
     driver.countDropped("bad_frame", 4);
     EXPECT_EQ(driver.dropCounts().count("bad_frame"), 4u);
+}
+
+TEST(Plugin, CountsEventsInTheCountsTheHostLends) {
+    const Station station{"sys", "city", "events"};
+    EventCounts lent("driver.idle");
+    IdleDriver driver;
+    driver.attach({"driver.idle", station, Source::intern(station, "driver.idle"), nullptr, nullptr, &lent});
+    driver.countEvent("failover");
+    driver.countEvent("failover", 2);
+    EXPECT_EQ(lent.count("failover"), 3u);
+    EXPECT_EQ(&driver.eventCounts(), &lent);
+}
+
+TEST(Plugin, WithoutEventCountsLentItCountsEventsInItsOwn) {
+    const Station station{"sys", "city", "own_events"};
+    IdleDriver driver;
+    EXPECT_THROW(driver.countEvent("failover"), std::logic_error);
+    EXPECT_THROW(driver.eventCounts(), std::logic_error);
+    driver.attach({"driver.idle", station, Source::intern(station, "driver.idle")});
+    driver.countEvent("failover", 4);
+    EXPECT_EQ(driver.eventCounts().count("failover"), 4u);
 }
 
 }  // namespace

@@ -13,9 +13,12 @@
 /// (Sink.h). 1.3 added announcements (Announcement.h): Sink::announce() and then Sink::controlChannel()
 /// (ControlChannel.h) at the end of Sink's vtable (the host calls them only on sinks built for 1.3 or
 /// later), and Emitter::announce() after emitDurably(). 1.4 added calendarTime() and microsOf() (Time.h),
-/// functions the host library exports: a plugin that calls them cannot load into an older host.
+/// functions the host library exports: a plugin that calls them cannot load into an older host. 1.5
+/// added Plugin::countEvent() and eventCounts() (EventCounts.h), the counts lent through
+/// InstanceContext as the drop counts are, and DropCounts::isReason(): again functions of the host
+/// library, keeping the layout of Plugin.
 #define CITYSENSE_ABI_MAJOR 1
-#define CITYSENSE_ABI_MINOR 4
+#define CITYSENSE_ABI_MINOR 5
 
 /// Name of the C function every plugin library exports (see CITYSENSE_PLUGIN in Export.h).
 #define CITYSENSE_PLUGIN_INFO_SYMBOL "citysense_plugin_info"

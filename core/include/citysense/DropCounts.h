@@ -25,6 +25,8 @@ public:
     static constexpr const char* kOtherReason = "other";
     /// The longest reason; a reason is snake_case: a-z, 0-9 and '_'.
     static constexpr std::size_t kLongestReason = 48;
+    /// Whether `reason` is one: snake_case, at most kLongestReason long. Since ABI 1.5.
+    static bool isReason(std::string_view reason);
     static constexpr Micros kDefaultLogInterval = 60 * kMicrosPerSecond;
 
     /// Logs as `instance` ("driver.air"); `clock` (steadyMicros unless a test gives its own) paces

@@ -17,6 +17,7 @@ class Logger;
 namespace citysense {
 
 class DropCounts;
+class EventCounts;
 class LatestReadings;
 
 /// Who an instance is and what the host lends it: set by the host before configure().
@@ -30,6 +31,9 @@ struct InstanceContext {
     /// Where the instance's drops are counted, owned by the host and alive as long as the instance;
     /// without it the instance counts in a DropCounts of its own (ABI 1.2).
     DropCounts* dropCounts = nullptr;
+    /// Where the instance's events are counted, owned by the host and alive as long as the instance;
+    /// without it the instance counts in an EventCounts of its own (ABI 1.5).
+    EventCounts* eventCounts = nullptr;
 };
 
 class Plugin {
@@ -71,6 +75,19 @@ public:
     /// tests. Throws std::logic_error before attach(). Since ABI 1.2.
     const DropCounts& dropCounts() const;
 
+    /// Counts `count` events named `event` that are not drops but that an operator wants to see the
+    /// rate of, such as "failover" (moved to another server) or "conflict_retry" (a transaction run
+    /// again): a short fixed snake_case name. The host exports the counts per name in /health
+    /// (`events`) and /metrics (`citysense_events_total`); logging the event is the plugin's. Cheap
+    /// enough for any path: an atomic increment, with no lock or allocation after the first count of
+    /// a name (EventCounts.h). Callable from any thread. Throws std::logic_error before attach().
+    /// Since ABI 1.5.
+    void countEvent(std::string_view event, std::uint64_t count = 1) const;
+
+    /// What this instance counted with countEvent(), e.g. for tests. Throws std::logic_error before
+    /// attach(). Since ABI 1.5.
+    const EventCounts& eventCounts() const;
+
 private:
     /// The identity part of the context, laid out as in ABI 1.0: plugins built against it read these
     /// fields inline, through the accessors above.
@@ -79,7 +96,8 @@ private:
         Station station;
         const Source* source = nullptr;
     };
-    /// What else the host lends an instance: its logger, latest readings and drop counts (Plugin.cpp).
+    /// What else the host lends an instance: its logger, latest readings, drop and event counts
+    /// (Plugin.cpp).
     struct Lent;
 
     Identity _identity;

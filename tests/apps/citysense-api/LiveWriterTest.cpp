@@ -2,8 +2,9 @@
 // in order; a client that does not read cut off and counted while another gets everything, and none that
 // reads cut off when one round brings more events than its queue holds; a key that no longer admits its
 // stream (revoked, expired, made again) ended with `event: end` and offered no more events; keep-alives;
-// a client that goes away closed at once; a connection it cannot take over closed, the others going on;
-// over TLS, a client that stops reading until its socket fills, then reads on, gets every byte in order.
+// a client that goes away closed at once; a connection it cannot take over closed and counted, the others
+// going on; over TLS, a client that stops reading until its socket fills, then reads on, gets every byte in
+// order.
 #include "LiveWriter.h"
 #include "Programs.h"
 
@@ -288,6 +289,7 @@ TEST_F(LiveWriterTest, ClosesAConnectionItCannotTakeOverAndGoesOn) {
     Connection later(_listener);
     attach(later);
     EXPECT_EQ(later.readUntil("retry: 2000\n\n"), "HTTP/1.1 200 OK\r\n\r\nretry: 2000\n\n");
+    EXPECT_EQ(metric("citysense_api_live_connections_not_taken_over_total"), "1");
 }
 
 TEST_F(LiveWriterTest, CountsThePreamblesEventsAsSentOnceItTakesTheConnectionOver) {

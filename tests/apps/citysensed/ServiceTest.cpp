@@ -1,5 +1,6 @@
-// citysensed as a service: reload under load, refused reloads, the health endpoint and systemd
-// notifications, all against the real binary.
+// citysensed as a service: reload under load, refused reloads, the health endpoint (with the events a
+// plugin counts) and systemd notifications, all against the real binary.
+#include "MariaDb.h"
 #include "Programs.h"
 #include "ServiceProcess.h"
 
@@ -226,6 +227,37 @@ TEST_F(ServiceTest, HealthAndMetricsReportWhatHappened) {
 
     test::httpGet(service.healthPort(), "/nothing", status);
     EXPECT_EQ(status, 404);
+    service.signal(SIGTERM);
+    EXPECT_EQ(service.wait(), 0);
+}
+
+// What a plugin counts with countEvent() reaches /health and /metrics: the sql sink's failover from a
+// first host that refuses the connection to a MariaDB server that answers.
+TEST_F(ServiceTest, HealthAndMetricsShowTheEventsAPluginCounts) {
+    test::MariaDb server;
+    const unsigned refusing = test::freePorts(1)[0];
+    write("station.ini",
+          "[host]\nsystem = hypo_city\ncity = city_01\nstreet = street_01\nspool_dir = " + path("spool") +
+              "\nhttp_listen = 127.0.0.1:0\n"
+              "[driver.good]\nplugin = simulated\ninterval = 1h\nquantities = no2\n"
+              "[sink.db]\nplugin = sql\nconnector = mysql\nconnection = db=citysense;user=" +
+              server.user() + "\nhosts = 127.0.0.1:" + std::to_string(refusing) +
+              ", 127.0.0.1:" + std::to_string(server.port()) + "\npassword_file = " + server.passwordFile() +
+              "\ncreate_schema = true\n[pipeline.main]\ndrivers = good\nsinks = db\n");
+    ServiceProcess service({"-c", path("station.ini")});
+    ASSERT_TRUE(eventually([&] { return service.healthPort() != 0; })) << service.log();
+    int status = 0;
+    std::string health;
+    ASSERT_TRUE(eventually([&] {
+        health = test::httpGet(service.healthPort(), "/health", status);
+        return health.find("\"delivered\":1") != std::string::npos;
+    })) << health
+        << service.log();
+    EXPECT_THAT(health, HasSubstr("\"events\":{\"failover\":1}")) << health;
+    const std::string metrics = test::httpGet(service.healthPort(), "/metrics", status);
+    EXPECT_THAT(metrics, HasSubstr("# TYPE citysense_events_total counter\n"
+                                   "citysense_events_total{instance=\"sink.db\",plugin=\"sql\","
+                                   "event=\"failover\"} 1\n"));
     service.signal(SIGTERM);
     EXPECT_EQ(service.wait(), 0);
 }

@@ -118,7 +118,7 @@ TEST(HealthEndpoint, OversizedAndMalformedRequestsAreRefusedAndCounted) {
         << metrics;
 }
 
-std::vector<InstanceStatus> instancesThatDropped() {
+std::vector<InstanceStatus> instancesThatCounted() {
     InstanceStatus driver;
     driver.name = "driver.wind";
     driver.plugin = "windsonic";
@@ -135,23 +135,26 @@ std::vector<InstanceStatus> instancesThatDropped() {
     sink.plugin = "sql";
     sink.state = InstanceState::Running;
     sink.delivered = 37;
+    sink.events = {{"failover", 2}, {"conflict_retry", 1}};
     return {driver, filter, sink};
 }
 
-TEST(HealthEndpoint, DropsAreShownPerInstanceAndReason) {
-    HealthServer server("127.0.0.1:0", instancesThatDropped);
+TEST(HealthEndpoint, DropsAndEventsAreShownPerInstanceAndReasonOrName) {
+    HealthServer server("127.0.0.1:0", instancesThatCounted);
     const std::string health = get(server.port(), "GET /health HTTP/1.1\r\n\r\n");
     EXPECT_NE(health.find("{\"name\":\"driver.wind\",\"plugin\":\"windsonic\",\"state\":\"running\","
                           "\"message\":\"\",\"failures\":0,\"read\":40,\"journal_pending\":0,"
-                          "\"dropped_by_reason\":{\"bad_checksum\":3,\"bad_frame\":1}}"),
+                          "\"dropped_by_reason\":{\"bad_checksum\":3,\"bad_frame\":1},\"events\":{}}"),
               std::string::npos)
         << health;
     EXPECT_NE(health.find("{\"name\":\"filter.mean\",\"plugin\":\"window\",\"state\":\"running\","
-                          "\"message\":\"\",\"failures\":0,\"dropped_by_reason\":{\"late_sample\":2}}"),
+                          "\"message\":\"\",\"failures\":0,\"dropped_by_reason\":{\"late_sample\":2},"
+                          "\"events\":{}}"),
               std::string::npos)
         << health;
     EXPECT_NE(
-        health.find("\"spool_pending\":0,\"spool_damaged\":0,\"dead_lettered\":0,\"dropped_by_reason\":{}}"),
+        health.find("\"spool_pending\":0,\"spool_damaged\":0,\"dead_lettered\":0,\"dropped_by_reason\":{},"
+                    "\"events\":{\"conflict_retry\":1,\"failover\":2}}"),
         std::string::npos)
         << health;
 
@@ -163,6 +166,12 @@ TEST(HealthEndpoint, DropsAreShownPerInstanceAndReason) {
                            "reason=\"bad_frame\"} 1\n"
                            "citysense_dropped_total{instance=\"filter.mean\",plugin=\"window\","
                            "reason=\"late_sample\"} 2\n"),
+              std::string::npos)
+        << metrics;
+    EXPECT_NE(metrics.find(
+                  "# TYPE citysense_events_total counter\n"
+                  "citysense_events_total{instance=\"sink.db\",plugin=\"sql\",event=\"conflict_retry\"} 1\n"
+                  "citysense_events_total{instance=\"sink.db\",plugin=\"sql\",event=\"failover\"} 2\n"),
               std::string::npos)
         << metrics;
     // A filter is neither a driver nor a sink in the other families.
@@ -192,16 +201,18 @@ TEST(HealthReport, AbandonedInstancesAreListedApartFromTheirSuccessorsAndCounted
     stuck.state = InstanceState::Abandoned;
     stuck.message = "write() did not return within 11s";
     stuck.spoolPending = 7;
+    stuck.events = {{"failover", 1}};
 
-    EXPECT_EQ(healthJson({running, stuck}),
-              "{\"status\":\"ok\",\"instances\":[{\"name\":\"sink.out\",\"plugin\":\"console\",\"state\":"
-              "\"running\",\"message\":\"\",\"failures\":0,\"delivered\":0,\"dropped\":0,\"queued\":0,"
-              "\"spooled\":0,\"spool_pending\":0,\"spool_damaged\":0,\"dead_lettered\":0,\"dropped_by_"
-              "reason\":{}}],\"abandoned\":[{\"name\":\"sink."
-              "out\",\"plugin\":"
-              "\"mqtt\",\"state\":\"abandoned\",\"message\":\"write() did not return within 11s\","
-              "\"failures\":0,\"delivered\":0,\"dropped\":0,\"queued\":0,\"spooled\":0,\"spool_pending\":7,"
-              "\"spool_damaged\":0,\"dead_lettered\":0,\"dropped_by_reason\":{}}]}");
+    EXPECT_EQ(
+        healthJson({running, stuck}),
+        "{\"status\":\"ok\",\"instances\":[{\"name\":\"sink.out\",\"plugin\":\"console\",\"state\":"
+        "\"running\",\"message\":\"\",\"failures\":0,\"delivered\":0,\"dropped\":0,\"queued\":0,"
+        "\"spooled\":0,\"spool_pending\":0,\"spool_damaged\":0,\"dead_lettered\":0,\"dropped_by_"
+        "reason\":{},\"events\":{}}],\"abandoned\":[{\"name\":\"sink."
+        "out\",\"plugin\":"
+        "\"mqtt\",\"state\":\"abandoned\",\"message\":\"write() did not return within 11s\","
+        "\"failures\":0,\"delivered\":0,\"dropped\":0,\"queued\":0,\"spooled\":0,\"spool_pending\":7,"
+        "\"spool_damaged\":0,\"dead_lettered\":0,\"dropped_by_reason\":{},\"events\":{\"failover\":1}}]}");
     const std::string metrics = prometheusText({running, stuck});
     EXPECT_NE(metrics.find("\ncitysense_abandoned_instances_total 1\n"), std::string::npos) << metrics;
     EXPECT_EQ(metrics.find("plugin=\"mqtt\""), std::string::npos)

@@ -1,12 +1,13 @@
 // The sql sink on a real three-node MariaDB Galera cluster: two sinks writing the same new stations
 // and sensors through different nodes at the same moment (their transactions conflict at certification,
-// error 1213, and are run again at once; what still fails, the host's retry writes) lose nothing and store
-// nothing twice; a sink whose node is killed moves on to the next of its hosts and the killed node,
-// started again, catches up with every row.
+// error 1213, and are run again at once, each counted as a conflict_retry; what still fails, the host's
+// retry writes) lose nothing and store nothing twice; a sink whose node is killed moves on to the next of
+// its hosts (a failover, counted) and the killed node, started again, catches up with every row.
 #include "GaleraCluster.h"
 #include "PluginHarness.h"
 #include "RecordingLog.h"
 
+#include <citysense/EventCounts.h>
 #include <citysense/Sink.h>
 
 #include <gmock/gmock.h>
@@ -98,6 +99,9 @@ TEST_F(SqlSinkGalera, TwoSinksOnTwoNodesCreatingTheSameSensorsAtOnceLoseNothing)
     }
     // The cluster did abort some of them at certification: what this test is about.
     EXPECT_GT(log.count(Poco::Message::PRIO_INFORMATION, "aborted for a conflict"), 0);
+    EXPECT_EQ(
+        first->eventCounts().count("conflict_retry") + second->eventCounts().count("conflict_retry"),
+        static_cast<std::uint64_t>(log.count(Poco::Message::PRIO_INFORMATION, "aborted for a conflict")));
     // Per street: 50 no2, 50 so2 and 100 temperature readings, in one station with three sensors, on
     // every node.
     for (std::size_t node = 0; node < _cluster.size(); ++node) {
@@ -117,6 +121,7 @@ TEST_F(SqlSinkGalera, ASinkWhoseNodeIsKilledWritesToTheNextAndTheNodeCatchesUpWh
     const SampleBatch during = readings("street_01", Quantity::NO2, 100, 100);
     EXPECT_THAT(errorOf([&] { sink->write(during); }), ::testing::HasSubstr("cannot write to MariaDB"));
     sink->write(during);  // the host's retry, which reaches node 2
+    EXPECT_EQ(sink->eventCounts().count("failover"), 1u);
     sink->write(readings("street_01", Quantity::NO2, 200, 100));
     EXPECT_EQ(_cluster.node(2).query("SELECT count(*), min(value), max(value) FROM readings"),
               "300\t0\t299\n");

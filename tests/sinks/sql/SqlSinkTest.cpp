@@ -3,12 +3,14 @@
 // dropped, names verbatim whatever they hold, data the database refuses told apart from a database that
 // is away (PermanentWriteError only for the first), and clear errors for a missing or newer schema, a
 // wrong password, and a server that went away (the next write reconnects), and several hosts tried in
-// turn; announcements that make or update the station's position and its sensors' intervals.
+// turn, each move to the next counted as a failover; announcements that make or update the station's
+// position and its sensors' intervals.
 #include "MariaDb.h"
 #include "PluginHarness.h"
 #include "RecordingLog.h"
 
 #include <citysense/DropCounts.h>
+#include <citysense/EventCounts.h>
 #include <citysense/Sink.h>
 
 #include <gmock/gmock.h>
@@ -387,6 +389,7 @@ TEST(SqlSinkMariaDb, AWriteWhileTheServerIsDownFailsAndTheNextOneAfterItReconnec
     server.start();
     sink->write(during);  // what the host does: the same batch again, from its spool
     EXPECT_EQ(server.query("SELECT count(*), sum(value) FROM readings"), "2\t3\n");
+    EXPECT_TRUE(sink->eventCounts().byName().empty());  // one server: reconnected, not failed over
 }
 
 TEST(SqlSinkMariaDb, WithSeveralHostsItOpensOnTheFirstThatAnswersAndMovesOnAfterAFailedWrite) {
@@ -404,6 +407,7 @@ TEST(SqlSinkMariaDb, WithSeveralHostsItOpensOnTheFirstThatAnswersAndMovesOnAfter
     sink->open();
     sink->write({testSample(Quantity::Temperature, 1, kTime)});
     EXPECT_EQ(first.query("SELECT count(*) FROM readings"), "1\n");
+    EXPECT_EQ(sink->eventCounts().byName(), (std::map<std::string, std::uint64_t>{{"failover", 1}}));
 
     first.stop();
     const SampleBatch during = {testSample(Quantity::Temperature, 2, kTime + 1)};
@@ -412,6 +416,7 @@ TEST(SqlSinkMariaDb, WithSeveralHostsItOpensOnTheFirstThatAnswersAndMovesOnAfter
     EXPECT_THAT(error, HasSubstr("port=" + std::to_string(first.port())));
     sink->write(during);  // the host's retry: on the next server
     EXPECT_EQ(second.query("SELECT count(*), sum(value) FROM readings"), "1\t2\n");
+    EXPECT_EQ(sink->eventCounts().count("failover"), 2u);
 }
 
 TEST(SqlSinkMariaDb, WhenNoHostAnswersTheErrorNamesEach) {
