@@ -1,9 +1,9 @@
 // The server side end to end, all real: a gateway (citysensed, sequence driver, mqtt sink) publishes
 // through Mosquitto to ingest hosts (citysensed, mqtt_source in the shared subscription `ingest`, sql
 // sink) that store into MariaDB. Every reading is stored exactly once, with its microseconds, through
-// a database outage, with two ingest instances sharing the load, and with an ingest killed (SIGKILL)
-// twice while readings flow; another identity asking for the ingest's client id gets neither its
-// connection nor its session.
+// a database outage, with two ingest instances sharing the load, with an ingest killed (SIGKILL)
+// twice while readings flow, and with an ingest started on a backlog far larger than its sink's queue;
+// another identity asking for the ingest's client id gets neither its connection nor its session.
 #include "IngestSystem.h"
 #include "MariaDb.h"
 
@@ -116,6 +116,24 @@ TEST_F(Ingest, AnIngestKilledTwiceWhileReadingsFlowLosesNothing) {
         EXPECT_EQ(rows, values) << span;
     }
     stop(*ingest);
+}
+
+TEST_F(Ingest, AnIngestStartedOnABacklogFarLargerThanItsSinksQueueStoresEveryReading) {
+    // The broker queues for the stopped ingest's session; started again, the ingest receives the whole
+    // backlog at once, far faster than its sink writes ten rows a round trip: its source must wait
+    // rather than let the queue of twenty drop acknowledged readings.
+    const std::string config = ingestConfig(1, _ingest, "queue_size = 20\nbatch_size = 10\n");
+    auto ingest = std::make_unique<ServiceProcess>(std::vector<std::string>{"-c", config});
+    ASSERT_TRUE(ingest->waitForLog("subscribed at")) << ingest->log();
+    stop(*ingest);
+    publishReadings(3000);
+    ingest = std::make_unique<ServiceProcess>(std::vector<std::string>{"-c", config});
+    ASSERT_TRUE(eventually([&] { return storedCount() >= 3000; })) << storedCount() << " of 3000 stored\n"
+                                                                   << ingest->log();
+    stop(*ingest);
+    EXPECT_EQ(storeQuery("SELECT count(*), min(value), max(value) FROM readings"), "3000\t1\t3000\n");
+    EXPECT_NE(ingest->log().find("sink.db (sql): stopped, delivered 3000, dropped 0,"), std::string::npos)
+        << ingest->log();
 }
 
 TEST_F(Ingest, AnotherIdentityAskingForTheIngestsClientIdNeitherPutsItOutNorLosesAReading) {
