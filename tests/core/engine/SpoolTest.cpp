@@ -467,6 +467,87 @@ TEST_F(SpoolTest, ConsumingTwiceAfterOnePeekTakesTheNextSamples) {
     EXPECT_EQ(drain(*spool), range(15, 5));
 }
 
+TEST_F(SpoolTest, DiscardedSamplesLeaveWithoutAPeekEvenInsideARecord) {
+    auto spool = open();
+    spool->append(sequence(0, 10));
+    spool->append(sequence(10, 10));
+    spool->append(sequence(20, 10));
+    spool->discard(4);   // inside the first record
+    spool->discard(12);  // past the second's start
+    EXPECT_EQ(spool->pending(), 14u);
+    EXPECT_EQ(valuesOf(spool->peek(5)), range(16, 5));
+    spool->consume(5);
+    spool->discard(9);  // the rest of the second record, exactly
+    EXPECT_EQ(spool->pending(), 0u);
+    EXPECT_TRUE(spool->peek(10).empty());
+    spool->append(sequence(30, 3));
+    spool->discard(100);  // more than it holds: all it holds
+    EXPECT_EQ(spool->pending(), 0u);
+    spool->append(sequence(33, 2));
+    EXPECT_EQ(drain(*spool), range(33, 2));
+    EXPECT_EQ(dropped, 0u);
+}
+
+TEST_F(SpoolTest, DiscardingAtRecordBoundariesPassesWholeRecords) {
+    auto spool = open();
+    for (int i = 0; i < 50; ++i)
+        spool->append(sequence(i * 3, 3));
+    spool->discard(30);  // ten whole records
+    spool->discard(30);
+    EXPECT_EQ(valuesOf(spool->peek(4)), range(60, 4));
+    spool->consume(4);
+    EXPECT_EQ(drain(*spool, 9), range(64, 86));
+}
+
+TEST_F(SpoolTest, ADiscardForgetsThePeekBeforeIt) {
+    auto spool = open();
+    spool->append(sequence(0, 20));
+    EXPECT_EQ(valuesOf(spool->peek(10)), range(0, 10));
+    spool->discard(5);
+    spool->consume(10);  // refers to a peek the discard made stale: removes nothing
+    EXPECT_EQ(spool->pending(), 15u);
+    EXPECT_EQ(drain(*spool), range(5, 15));
+}
+
+TEST_F(SpoolTest, DiscardDeletesTheSegmentsItEmptiesAndOnlyThose) {
+    int thirdStarts = 0;
+    {
+        auto spool = open(64 * 1024);  // 8 KiB segments
+        for (int i = 0; i < 40; ++i)
+            spool->append(sequence(i * 50, 50));
+        const auto files = test::ScratchTest::segments(directory());
+        ASSERT_GE(files.size(), 4u);
+        // To the end of the second segment a sample at a time, then into the third.
+        while (std::filesystem::exists(files[1]))
+            spool->discard(1);
+        EXPECT_FALSE(std::filesystem::exists(files[0]));
+        thirdStarts = 2000 - static_cast<int>(spool->pending());
+        spool->discard(10);
+        EXPECT_TRUE(std::filesystem::exists(files[2])) << "the third still holds samples";
+        EXPECT_EQ(test::ScratchTest::segments(directory()).size(), files.size() - 2);
+    }
+    // No read position on disk: the third segment comes again whole, then everything after it.
+    auto spool = open(64 * 1024);
+    EXPECT_EQ(drain(*spool), range(thirdStarts, 2000 - thirdStarts));
+    EXPECT_EQ(log.count(Poco::Message::PRIO_ERROR, ""), 0);
+}
+
+TEST_F(SpoolTest, DamageFoundPassingDiscardedSamplesCostsOnlyTheRest) {
+    auto spool = open();
+    spool->append(sequence(0, 10));
+    const std::string file = test::ScratchTest::segments(directory()).at(0);
+    const auto secondRecord = std::filesystem::file_size(file);
+    spool->append(sequence(10, 30));
+    spool->append(sequence(40, 10));
+    spool->discard(15);  // the first record, and 5 of the second
+    corrupt(file, secondRecord + 30);
+    EXPECT_TRUE(spool->peek(100).empty()) << "what follows damage is skipped";
+    EXPECT_EQ(dropped, 35u) << "25 of the second record and the third's 10, not the 15 discarded";
+    EXPECT_EQ(spool->pending(), 0u);
+    spool->append(sequence(50, 5));
+    EXPECT_EQ(drain(*spool), range(50, 5));
+}
+
 TEST_F(SpoolTest, SamplesPeekedAndDroppedForTheBoundAreNotConsumedTwice) {
     auto spool = open(4096);
     for (int i = 0; i < 20; ++i)
