@@ -419,7 +419,7 @@ void Spool::makeRoom(std::uint64_t recordBytes) {
 
 void Spool::append(const SampleBatch& batch) {
     std::size_t stored = 0;
-    std::string record;
+    std::string& record = _record;
     while (stored < batch.size()) {
         record.clear();
         std::size_t count = 0;

@@ -182,6 +182,7 @@ private:
     SpoolIndex _index;            ///< what the index file says: every segment but the one written to
 
     Record _cached;
+    std::string _record;  ///< append()'s, kept so that a record does not allocate its buffer again
     std::vector<Peeked> _peeked;
     int _lockFd = -1;
     int _writeFd = -1;

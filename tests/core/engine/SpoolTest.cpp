@@ -680,6 +680,66 @@ TEST_F(SpoolTest, ADirectoryThatCannotBeCreatedIsAnErrorNamingIt) {
     }
 }
 
+TEST_F(SpoolTest, ARecordIsLaidOutAsSpoolFormatSaysByteForByte) {
+    const Source* source = sequence(0, 1).front().source;
+    SampleBatch batch = sequence(7, 2);
+    batch.push_back({Quantity::Humidity, QualityWarmingUp, 41.5, -3, nullptr});
+    std::string payload;
+    const auto put = [&payload](const auto value) {
+        payload.append(reinterpret_cast<const char*>(&value), sizeof value);
+    };
+    const auto putString = [&](const std::string& text) {
+        put(static_cast<std::uint32_t>(text.size()));
+        payload += text;
+    };
+    put(std::uint32_t{3});
+    put(std::uint16_t{1});
+    putString("hypo_city");
+    putString("city_01");
+    putString("street_01");
+    putString("driver.seq");
+    put(std::uint8_t{1});
+    put(52.52);
+    put(13.405);
+    for (const Sample& sample : batch) {
+        put(sample.source == source ? std::uint16_t{0} : std::uint16_t{0xffff});
+        put(static_cast<std::uint8_t>(sample.quantity));
+        put(sample.quality);
+        put(sample.value);
+        put(static_cast<std::int64_t>(sample.time));
+    }
+    const std::uint32_t header[] = {static_cast<std::uint32_t>(payload.size()),
+                                    payloadChecksum(payload.data(), payload.size())};
+    const std::string expected =
+        "before" + std::string(reinterpret_cast<const char*>(header), sizeof header) + payload;
+    std::string out = "before";
+    EXPECT_EQ(encodeRecord(batch, 0, 1 << 20, out), 3u);
+    EXPECT_EQ(out, expected) << "appended after what `out` held, in format 2's layout";
+}
+
+TEST_F(SpoolTest, ARecordOfManyStationsListsEachOnceAndReadsBackToTheirSources) {
+    std::vector<const Source*> sources;
+    for (int i = 0; i < 40; ++i)
+        sources.push_back(
+            Source::intern({"hypo_city", "city_01", "street_" + std::to_string(100 + i)}, "driver.seq"));
+    SampleBatch batch;
+    for (int i = 0; i < 1000; ++i)
+        batch.push_back({Quantity::NO2, QualityOk, double(i), Micros(i), sources[i * 7 % 40]});
+    std::string record;
+    ASSERT_EQ(encodeRecord(batch, 0, 1 << 20, record), 1000u) << "one record";
+    // Each source: four lengths, hypo_city, city_01, street_1NN, driver.seq, has position, position.
+    const std::size_t listed = sources.size() * (4 * 4 + 9 + 7 + 10 + 10 + 1 + 8 + 8);
+    EXPECT_EQ(record.size(), kRecordHeaderSize + kMinPayloadSize + listed + 1000 * 21)
+        << "every station listed once";
+    SampleBatch back;
+    decodePayload(record.data() + kRecordHeaderSize, record.size() - kRecordHeaderSize, back);
+    ASSERT_EQ(back.size(), batch.size());
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        EXPECT_EQ(back[i].source, batch[i].source) << i;
+        EXPECT_EQ(back[i].value, batch[i].value) << i;
+    }
+}
+
 TEST_F(SpoolTest, SamplesComeBackWhole) {
     const Station elsewhere{"hypo_city", "city_02", "street_09"};
     const Source* there = Source::intern(elsewhere, "driver.wind");
