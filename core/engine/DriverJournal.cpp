@@ -9,12 +9,15 @@ namespace citysense {
 
 DriverJournal::DriverJournal(std::string directory, std::vector<const SinkBacklog*> sinks,
                              Poco::Logger& logger)
-    : _directory(std::move(directory)), _sinks(std::move(sinks)), _logger(logger) {}
+    : _directory(std::move(directory)),
+      _sinks(std::move(sinks)),
+      _logger(logger),
+      _settledNow(_sinks.size()) {}
 
 DriverJournal::~DriverJournal() {
     if (!_spool)
         return;
-    trim(true);
+    trim();
     if (_spool->pending() > 0)
         _logger.notice("the journal " + _directory + " keeps " + std::to_string(_spool->pending()) +
                        " samples not settled by every sink, to be replayed at the next start");
@@ -69,62 +72,51 @@ void DriverJournal::handedOver(std::uint64_t count) {
     if (count == 0)
         return;
     _unentered -= count;
-    Entry entry{count, {}};
-    entry.settledAt.reserve(_sinks.size());
+    _entries.push_back(count);
     // Read after the samples were pushed: other drivers' samples pushed meanwhile only make the mark
     // later than needed, never earlier.
     for (const SinkBacklog* sink : _sinks)
-        entry.settledAt.push_back(sink->pushed());
-    _entries.push_back(std::move(entry));
+        _settledAt.push_back(sink->pushed());
 }
 
-void DriverJournal::trim(bool all) {
+void DriverJournal::trim() {
     if (!_spool)
         return;
-    std::vector<std::uint64_t> settled;
-    settled.reserve(_sinks.size());
-    for (const SinkBacklog* sink : _sinks)
-        settled.push_back(sink->settled());
-    const auto isSettled = [&](const Entry& entry) {
-        for (std::size_t i = 0; i < settled.size(); ++i)
-            if (entry.settledAt[i] > settled[i])
+    if (_entries.empty())
+        return;
+    for (std::size_t i = 0; i < _sinks.size(); ++i)
+        _settledNow[i] = _sinks[i]->settled();
+    const auto headIsSettled = [&] {
+        for (std::size_t i = 0; i < _sinks.size(); ++i)
+            if (_settledAt[i] > _settledNow[i])
                 return false;
         return true;
     };
-    // Settled entries stay settled (a sink's settled count only grows): the scan goes on where the last
-    // one stopped, instead of walking the up to kTrimAtLeast entries before it again for each batch.
-    while (_settledEntries < _entries.size() && isSettled(_entries[_settledEntries])) {
-        _settledSamples += _entries[_settledEntries].samples;
-        ++_settledEntries;
+    std::uint64_t count = 0;
+    while (!_entries.empty() && headIsSettled()) {
+        count += _entries.front();
+        dropHeadEntry();
     }
-    std::uint64_t count = _settledSamples;
-    if (count == 0 || (!all && count < kTrimAtLeast))
-        return;
-    while (count > 0) {
-        const SampleBatch head = _spool->peek(static_cast<std::size_t>(count));
-        if (head.empty())
-            break;
-        _spool->consume(head.size());
-        count -= std::min<std::uint64_t>(count, head.size());
-        forget(head.size(), nullptr);
-    }
+    _spool->discard(count);
 }
 
 void DriverJournal::forget(std::uint64_t count, const char* why) {
-    if (why)
-        _logger.warning("the journal dropped its " + std::to_string(count) + " oldest samples (" + why +
-                        "): they are no longer protected against a crash");
-    _settledEntries = 0;  // the entries change: trim() scans them again
-    _settledSamples = 0;
+    _logger.warning("the journal dropped its " + std::to_string(count) + " oldest samples (" + why +
+                    "): they are no longer protected against a crash");
     while (count > 0 && !_entries.empty()) {
-        Entry& head = _entries.front();
-        const std::uint64_t taken = std::min(count, head.samples);
-        head.samples -= taken;
+        std::uint64_t& head = _entries.front();
+        const std::uint64_t taken = std::min(count, head);
+        head -= taken;
         count -= taken;
-        if (head.samples == 0)
-            _entries.pop_front();
+        if (head == 0)
+            dropHeadEntry();
     }
     _unentered -= std::min(count, _unentered);
+}
+
+void DriverJournal::dropHeadEntry() {
+    _entries.pop_front();
+    _settledAt.erase(_settledAt.begin(), _settledAt.begin() + static_cast<std::ptrdiff_t>(_sinks.size()));
 }
 
 std::uint64_t DriverJournal::pending() const {

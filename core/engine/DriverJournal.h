@@ -11,8 +11,9 @@
 //   to its source, never waits for the disk.
 // - Each batch handed over is noted with the count of samples each sink had been pushed right after
 //   it; the batch is settled once every sink's settled count reached that mark. Sinks settle in
-//   order, so the journal is trimmed from its head, a thousand samples or more at a time (reading
-//   them back), and entirely when the host stops.
+//   order, so the journal is trimmed from its head, at every batch and entirely when the host stops,
+//   by count (Spool::discard()): nothing is read back, and a segment is deleted once all of it is
+//   settled.
 // - Delivery is at least once: the spool keeps no read position on disk, so after a kill the
 //   segments not yet deleted (an eighth of the bound each) are replayed whole, settled samples
 //   included, and a reload replays what the sinks handed over to their successors; the readings
@@ -47,8 +48,6 @@ class DriverJournal {
 public:
     /// About 80,000 messages of a sample or two (a record each): far more than sinks keep unsettled.
     static constexpr std::uint64_t kJournalSizeBound = 8 * 1024 * 1024;
-    /// Settled samples are read back and removed once there are at least this many.
-    static constexpr std::uint64_t kTrimAtLeast = 1000;
 
     /// A journal in `directory` for batches that go to `sinks`; nothing is opened yet.
     DriverJournal(std::string directory, std::vector<const SinkBacklog*> sinks, Poco::Logger& logger);
@@ -75,9 +74,8 @@ public:
     /// The `count` samples written (or left over) last are in the pipelines now.
     void handedOver(std::uint64_t count);
 
-    /// Removes the settled samples from the head: once there are kTrimAtLeast of them, or with `all`
-    /// whatever number.
-    void trim(bool all = false);
+    /// Removes the settled samples from the head, without reading them.
+    void trim();
 
     /// Samples the journal holds.
     std::uint64_t pending() const;
@@ -85,23 +83,21 @@ public:
     const std::string& directory() const { return _directory; }
 
 private:
-    /// A batch handed over: its size and, per sink, the pushed count it is settled at.
-    struct Entry {
-        std::uint64_t samples;
-        std::vector<std::uint64_t> settledAt;
-    };
-
     /// The spool dropped its oldest samples (full, or damaged): they leave the entries too.
     void forget(std::uint64_t count, const char* why);
+    /// Removes the oldest entry and its marks.
+    void dropHeadEntry();
 
     const std::string _directory;
     const std::vector<const SinkBacklog*> _sinks;
     Poco::Logger& _logger;
     std::unique_ptr<Spool> _spool;
-    std::deque<Entry> _entries;
-    std::size_t _settledEntries = 0;    ///< entries at the head trim() found settled
-    std::uint64_t _settledSamples = 0;  ///< their samples
-    std::uint64_t _unentered = 0;       ///< samples at the journal's tail not handed over yet
+    /// The batches handed over, oldest first: each one's size, and in _settledAt, per sink, the pushed
+    /// count it is settled at (_sinks.size() marks a batch, in one container: no allocation a batch).
+    std::deque<std::uint64_t> _entries;
+    std::deque<std::uint64_t> _settledAt;
+    std::vector<std::uint64_t> _settledNow;  ///< trim()'s reading of the sinks' settled counts
+    std::uint64_t _unentered = 0;            ///< samples at the journal's tail not handed over yet
     bool _writeFailing = false;
 };
 

@@ -301,7 +301,14 @@ SampleBatch Spool::peek(std::size_t most) {
             if (!readRecord(segment, offset, before, record))
                 break;
             const auto& samples = record->samples;
-            const std::size_t from = static_cast<std::size_t>(std::min<std::uint64_t>(skip, samples.size()));
+            if (skip > 0 && skip >= samples.size()) {
+                // Consumed whole by discard(): the head moves past it for good.
+                skip -= samples.size();
+                offset = segment.offset = record->next;
+                _headSkip = skip;
+                continue;
+            }
+            const std::size_t from = static_cast<std::size_t>(skip);
             const std::size_t take = std::min(samples.size() - from, most - out.size());
             out.insert(out.end(), samples.begin() + static_cast<std::ptrdiff_t>(from),
                        samples.begin() + static_cast<std::ptrdiff_t>(from + take));
@@ -350,6 +357,23 @@ void Spool::consume(std::size_t count) {
         retireHead();
 }
 
+void Spool::discard(std::uint64_t count) {
+    _peeked.clear();
+    count = std::min(count, _pending);
+    while (count > 0 && !_segments.empty()) {
+        SpoolSegment& head = _segments.front();
+        if (count >= head.samples) {
+            count -= head.samples;
+            retireHead();
+            continue;
+        }
+        head.samples -= count;
+        _headSkip += count;
+        _pending -= count;
+        count = 0;
+    }
+}
+
 void Spool::retireHead() {
     const SpoolSegment& head = _segments.front();
     if (_segments.size() == 1 && _writeFd >= 0) {
@@ -395,7 +419,7 @@ void Spool::makeRoom(std::uint64_t recordBytes) {
 
 void Spool::append(const SampleBatch& batch) {
     std::size_t stored = 0;
-    std::string record;
+    std::string& record = _record;
     while (stored < batch.size()) {
         record.clear();
         std::size_t count = 0;

@@ -104,6 +104,12 @@ public:
     /// Samples of it the spool dropped meanwhile (appending to a full spool) are not counted twice.
     void consume(std::size_t count);
 
+    /// Removes the `count` oldest samples without reading them (a driver's journal drops what its sinks
+    /// settled, which it never reads again): segments they fill are deleted, and in the segment where
+    /// they end the next peek() passes over them. A consume() after it removes nothing until the next
+    /// peek().
+    void discard(std::uint64_t count);
+
     /// Samples held.
     std::uint64_t pending() const { return _pending; }
 
@@ -172,10 +178,11 @@ private:
     std::uint64_t _nextNumber = 1;
     std::uint64_t _pending = 0;
     std::uint64_t _bytes = 0;
-    std::uint64_t _headSkip = 0;  ///< samples of the head record already consumed
+    std::uint64_t _headSkip = 0;  ///< samples of the head segment from its offset on already consumed
     SpoolIndex _index;            ///< what the index file says: every segment but the one written to
 
     Record _cached;
+    std::string _record;  ///< append()'s, kept so that a record does not allocate its buffer again
     std::vector<Peeked> _peeked;
     int _lockFd = -1;
     int _writeFd = -1;

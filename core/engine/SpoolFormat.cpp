@@ -2,6 +2,7 @@
 
 #include <Poco/Checksum.h>
 
+#include <algorithm>
 #include <cstring>
 #include <unordered_map>
 #include <vector>
@@ -28,6 +29,39 @@ void putString(std::string& out, const std::string& text) {
     put(out, static_cast<std::uint32_t>(text.size()));
     out += text;
 }
+
+/// The sources a record lists, numbered in that order. A record mostly holds one gateway's message
+/// (one source, or a few), where a scan finds them; one of a sink's spool may name a station a
+/// sample, and past kScanned sources a hash map takes over.
+class RecordSources {
+public:
+    /// The number of `source` in the list; kNoSource when it is not in it.
+    std::uint16_t find(const Source* source) const {
+        if (_numbers.empty()) {
+            const auto found = std::find(_listed.begin(), _listed.end(), source);
+            return found == _listed.end() ? kNoSource : static_cast<std::uint16_t>(found - _listed.begin());
+        }
+        const auto found = _numbers.find(source);
+        return found == _numbers.end() ? kNoSource : found->second;
+    }
+
+    void add(const Source* source) {
+        _listed.push_back(source);
+        if (_listed.size() == kScanned + 1) {
+            for (std::size_t i = 0; i < _listed.size(); ++i)
+                _numbers.emplace(_listed[i], static_cast<std::uint16_t>(i));
+        } else if (!_numbers.empty()) {
+            _numbers.emplace(source, static_cast<std::uint16_t>(_listed.size() - 1));
+        }
+    }
+
+    const std::vector<const Source*>& listed() const { return _listed; }
+
+private:
+    static constexpr std::size_t kScanned = 8;
+    std::vector<const Source*> _listed;
+    std::unordered_map<const Source*, std::uint16_t> _numbers;  ///< past kScanned sources
+};
 
 /// Reads a payload front to back; every read checks the bounds, so no content can crash it.
 class Reader {
@@ -72,47 +106,47 @@ private:
 std::size_t encodeRecord(const SampleBatch& batch, std::size_t first, std::size_t maxBytes,
                          std::string& out) {
     // First decide how many samples fit, then write them.
-    std::unordered_map<const Source*, std::uint16_t> index;
-    std::vector<const Source*> sources;
+    RecordSources sources;
     std::size_t size = kRecordHeaderSize + kMinPayloadSize;
     std::size_t count = 0;
     for (std::size_t i = first; i < batch.size() && count < kMaxSamplesPerRecord; ++i) {
         const Source* source = batch[i].source;
-        const bool known = !source || index.count(source);
+        const bool known = !source || sources.find(source) != kNoSource;
         const std::size_t extra = kSampleSize + (known ? 0 : sourceSize(*source));
         if (count > 0 && size + extra > maxBytes)
             break;
-        if (!known) {
-            index.emplace(source, static_cast<std::uint16_t>(sources.size()));
-            sources.push_back(source);
-        }
+        if (!known)
+            sources.add(source);
         size += extra;
         ++count;
     }
-    std::string payload;
-    payload.reserve(size - kRecordHeaderSize);
-    put(payload, static_cast<std::uint32_t>(count));
-    put(payload, static_cast<std::uint16_t>(sources.size()));
-    for (const Source* source : sources) {
-        putString(payload, source->station.system);
-        putString(payload, source->station.city);
-        putString(payload, source->station.street);
-        putString(payload, source->instance);
-        put(payload, static_cast<std::uint8_t>(source->station.hasPosition));
-        put(payload, source->station.latitude);
-        put(payload, source->station.longitude);
+    // Straight into `out`: the header's length and checksum are filled in once the payload is there.
+    const std::size_t start = out.size();
+    out.reserve(start + size);
+    out.append(kRecordHeaderSize, '\0');
+    put(out, static_cast<std::uint32_t>(count));
+    put(out, static_cast<std::uint16_t>(sources.listed().size()));
+    for (const Source* source : sources.listed()) {
+        putString(out, source->station.system);
+        putString(out, source->station.city);
+        putString(out, source->station.street);
+        putString(out, source->instance);
+        put(out, static_cast<std::uint8_t>(source->station.hasPosition));
+        put(out, source->station.latitude);
+        put(out, source->station.longitude);
     }
     for (std::size_t i = first; i < first + count; ++i) {
         const Sample& sample = batch[i];
-        put(payload, sample.source ? index.at(sample.source) : kNoSource);
-        put(payload, static_cast<std::uint8_t>(sample.quantity));
-        put(payload, sample.quality);
-        put(payload, sample.value);
-        put(payload, static_cast<std::int64_t>(sample.time));
+        put(out, sample.source ? sources.find(sample.source) : kNoSource);
+        put(out, static_cast<std::uint8_t>(sample.quantity));
+        put(out, sample.quality);
+        put(out, sample.value);
+        put(out, static_cast<std::int64_t>(sample.time));
     }
-    put(out, static_cast<std::uint32_t>(payload.size()));
-    put(out, payloadChecksum(payload.data(), payload.size()));
-    out += payload;
+    const char* payload = out.data() + start + kRecordHeaderSize;
+    const auto length = static_cast<std::uint32_t>(out.size() - start - kRecordHeaderSize);
+    const std::uint32_t header[] = {length, payloadChecksum(payload, length)};
+    std::memcpy(&out[start], header, sizeof header);
     return count;
 }
 

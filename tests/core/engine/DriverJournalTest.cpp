@@ -1,8 +1,9 @@
 // A driver's journal with real sink backlogs behind it (the test thread delivers for them): what no
 // sink settled is there after a SIGKILL (and what was settled may be: at least once), a batch leaves the
-// journal only once every sink it went to settled it (delivered or spooled), settled samples are read
-// back a thousand or more at a time, and an engine replays a journal an earlier run left before its
-// drivers start, reporting what the journal holds in the driver's status.
+// journal only once every sink it went to settled it (delivered or spooled), settled samples leave at
+// every trim without being read back, whole segments at a time on the disk, and an engine replays a
+// journal an earlier run left before its drivers start, reporting what the journal holds in the
+// driver's status.
 #include "PluginHarness.h"
 #include "SpoolTesting.h"
 
@@ -70,7 +71,7 @@ TEST_F(DriverJournalTest, WhatNoSinkSettledIsThereAfterASigkill) {
             journal.handedOver(10);
         }
         sink.delivered(sink.takeOldest(10, 0));
-        journal.trim(true);
+        journal.trim();
         ::kill(::getpid(), SIGKILL);
         ::_exit(3);
     }
@@ -98,7 +99,7 @@ TEST_F(DriverJournalTest, ABatchLeavesOnlyOnceEverySinkItWentToSettledIt) {
         EXPECT_EQ(journal.pending(), 1200u) << "the second sink still has it all";
         deliver(second, 600);
         journal.trim();
-        EXPECT_EQ(journal.pending(), 1200u) << "600 settled: too few to read back yet";
+        EXPECT_EQ(journal.pending(), 600u) << "the first batch settled by both";
         deliver(second, 600);
         journal.trim();
         EXPECT_EQ(journal.pending(), 0u);
@@ -109,7 +110,7 @@ TEST_F(DriverJournalTest, ABatchLeavesOnlyOnceEverySinkItWentToSettledIt) {
     EXPECT_TRUE(leftOver().empty()) << "closing trims whatever is settled";
 }
 
-TEST_F(DriverJournalTest, SamplesSettledAFewAtATimeAreTrimmedOnceAThousandAreAndCountedOnce) {
+TEST_F(DriverJournalTest, SamplesSettledAFewAtATimeLeaveAtEveryTrimAndAreCountedOnce) {
     SinkBacklog sink(100000, {}, logger());
     DriverJournal journal(journalDirectory(), {&sink}, logger());
     ASSERT_TRUE(journal.open());
@@ -119,15 +120,59 @@ TEST_F(DriverJournalTest, SamplesSettledAFewAtATimeAreTrimmedOnceAThousandAreAnd
         if (i % 7 == 6)
             deliver(sink, 7);
         journal.trim();
-        if (i == 999) {
-            EXPECT_EQ(journal.pending(), 1000u) << "994 settled: too few to read back yet";
-        } else if (i == 1000) {
-            EXPECT_EQ(journal.pending(), 0u) << "1001 settled and read back";
-        }
+        ASSERT_EQ(journal.pending(), static_cast<std::uint64_t>(i + 1 - (i + 1) / 7 * 7)) << i;
     }
-    EXPECT_EQ(journal.pending(), 498u) << "2002 read back in two trims; 497 settled wait for more";
-    journal.trim(true);
     EXPECT_EQ(journal.pending(), 1u) << "all but the last, which the sink still has";
+}
+
+TEST_F(DriverJournalTest, ATrimAcrossSegmentsDeletesTheSettledOnesAndAKillReplaysTheRest) {
+    // Single samples of about a hundred bytes: a segment (an eighth of the bound) holds ten thousand.
+    constexpr int kWritten = 30000;
+    constexpr int kSettled = 25000;
+    std::size_t segmentsWritten = 0;
+    {
+        SinkBacklog sink(100000, {}, logger());
+        DriverJournal journal(journalDirectory(), {&sink}, logger());
+        ASSERT_TRUE(journal.open());
+        for (int i = 0; i < kWritten; ++i)
+            emitDurably(journal, sequence(i, 1), {&sink});
+        segmentsWritten = segments(journalDirectory()).size();
+        ASSERT_GE(segmentsWritten, 3u);
+    }
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        // The next run: replays what the first left, the sink settles all but the last 5,000, killed.
+        SinkBacklog sink(100000, {}, logger());
+        DriverJournal journal(journalDirectory(), {&sink}, logger());
+        if (!journal.open())
+            ::_exit(2);
+        const SampleBatch left = journal.leftOver();
+        if (left.size() != std::size_t{kWritten})
+            ::_exit(3);
+        for (std::size_t first = 0; first < left.size(); first += 1000) {
+            sink.push(SampleBatch(left.begin() + static_cast<std::ptrdiff_t>(first),
+                                  left.begin() + static_cast<std::ptrdiff_t>(first + 1000)));
+            journal.handedOver(1000);
+        }
+        sink.delivered(sink.takeOldest(kSettled, 0));
+        journal.trim();
+        if (journal.pending() != std::uint64_t{kWritten - kSettled})
+            ::_exit(4);
+        ::kill(::getpid(), SIGKILL);
+        ::_exit(5);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << status;
+    EXPECT_LT(segments(journalDirectory()).size(), segmentsWritten) << "the settled segments are deleted";
+    // Replayed from the start of the oldest segment left: the unsettled ones, and no more of the settled
+    // ones than a segment holds.
+    const std::vector<double> left = leftOver();
+    ASSERT_GE(left.size(), std::size_t{kWritten - kSettled});
+    EXPECT_LT(left.size(), std::size_t{kWritten - kSettled} + 12000);
+    const int first = kWritten - static_cast<int>(left.size());
+    EXPECT_EQ(left, range(first, kWritten - first));
 }
 
 TEST_F(DriverJournalTest, ABatchInTheSinksSpoolIsSettled) {
@@ -139,7 +184,7 @@ TEST_F(DriverJournalTest, ABatchInTheSinksSpoolIsSettled) {
         emitDurably(journal, sequence(10, 10), {&sink});
         SampleBatch batch = sink.takeOldest(5, 0);
         EXPECT_EQ(sink.failed(batch, 0), SinkBacklog::AfterFailure::TakeOldest);
-        journal.trim(true);
+        journal.trim();
         EXPECT_EQ(journal.pending(), 0u) << "the failed batch and the queue behind it are in the spool";
     }
     EXPECT_TRUE(leftOver().empty());

@@ -467,6 +467,87 @@ TEST_F(SpoolTest, ConsumingTwiceAfterOnePeekTakesTheNextSamples) {
     EXPECT_EQ(drain(*spool), range(15, 5));
 }
 
+TEST_F(SpoolTest, DiscardedSamplesLeaveWithoutAPeekEvenInsideARecord) {
+    auto spool = open();
+    spool->append(sequence(0, 10));
+    spool->append(sequence(10, 10));
+    spool->append(sequence(20, 10));
+    spool->discard(4);   // inside the first record
+    spool->discard(12);  // past the second's start
+    EXPECT_EQ(spool->pending(), 14u);
+    EXPECT_EQ(valuesOf(spool->peek(5)), range(16, 5));
+    spool->consume(5);
+    spool->discard(9);  // the rest of the second record, exactly
+    EXPECT_EQ(spool->pending(), 0u);
+    EXPECT_TRUE(spool->peek(10).empty());
+    spool->append(sequence(30, 3));
+    spool->discard(100);  // more than it holds: all it holds
+    EXPECT_EQ(spool->pending(), 0u);
+    spool->append(sequence(33, 2));
+    EXPECT_EQ(drain(*spool), range(33, 2));
+    EXPECT_EQ(dropped, 0u);
+}
+
+TEST_F(SpoolTest, DiscardingAtRecordBoundariesPassesWholeRecords) {
+    auto spool = open();
+    for (int i = 0; i < 50; ++i)
+        spool->append(sequence(i * 3, 3));
+    spool->discard(30);  // ten whole records
+    spool->discard(30);
+    EXPECT_EQ(valuesOf(spool->peek(4)), range(60, 4));
+    spool->consume(4);
+    EXPECT_EQ(drain(*spool, 9), range(64, 86));
+}
+
+TEST_F(SpoolTest, ADiscardForgetsThePeekBeforeIt) {
+    auto spool = open();
+    spool->append(sequence(0, 20));
+    EXPECT_EQ(valuesOf(spool->peek(10)), range(0, 10));
+    spool->discard(5);
+    spool->consume(10);  // refers to a peek the discard made stale: removes nothing
+    EXPECT_EQ(spool->pending(), 15u);
+    EXPECT_EQ(drain(*spool), range(5, 15));
+}
+
+TEST_F(SpoolTest, DiscardDeletesTheSegmentsItEmptiesAndOnlyThose) {
+    int thirdStarts = 0;
+    {
+        auto spool = open(64 * 1024);  // 8 KiB segments
+        for (int i = 0; i < 40; ++i)
+            spool->append(sequence(i * 50, 50));
+        const auto files = test::ScratchTest::segments(directory());
+        ASSERT_GE(files.size(), 4u);
+        // To the end of the second segment a sample at a time, then into the third.
+        while (std::filesystem::exists(files[1]))
+            spool->discard(1);
+        EXPECT_FALSE(std::filesystem::exists(files[0]));
+        thirdStarts = 2000 - static_cast<int>(spool->pending());
+        spool->discard(10);
+        EXPECT_TRUE(std::filesystem::exists(files[2])) << "the third still holds samples";
+        EXPECT_EQ(test::ScratchTest::segments(directory()).size(), files.size() - 2);
+    }
+    // No read position on disk: the third segment comes again whole, then everything after it.
+    auto spool = open(64 * 1024);
+    EXPECT_EQ(drain(*spool), range(thirdStarts, 2000 - thirdStarts));
+    EXPECT_EQ(log.count(Poco::Message::PRIO_ERROR, ""), 0);
+}
+
+TEST_F(SpoolTest, DamageFoundPassingDiscardedSamplesCostsOnlyTheRest) {
+    auto spool = open();
+    spool->append(sequence(0, 10));
+    const std::string file = test::ScratchTest::segments(directory()).at(0);
+    const auto secondRecord = std::filesystem::file_size(file);
+    spool->append(sequence(10, 30));
+    spool->append(sequence(40, 10));
+    spool->discard(15);  // the first record, and 5 of the second
+    corrupt(file, secondRecord + 30);
+    EXPECT_TRUE(spool->peek(100).empty()) << "what follows damage is skipped";
+    EXPECT_EQ(dropped, 35u) << "25 of the second record and the third's 10, not the 15 discarded";
+    EXPECT_EQ(spool->pending(), 0u);
+    spool->append(sequence(50, 5));
+    EXPECT_EQ(drain(*spool), range(50, 5));
+}
+
 TEST_F(SpoolTest, SamplesPeekedAndDroppedForTheBoundAreNotConsumedTwice) {
     auto spool = open(4096);
     for (int i = 0; i < 20; ++i)
@@ -596,6 +677,66 @@ TEST_F(SpoolTest, ADirectoryThatCannotBeCreatedIsAnErrorNamingIt) {
     } catch (const std::runtime_error& error) {
         EXPECT_NE(std::string(error.what()).find(path("file") + "/sink.out"), std::string::npos)
             << error.what();
+    }
+}
+
+TEST_F(SpoolTest, ARecordIsLaidOutAsSpoolFormatSaysByteForByte) {
+    const Source* source = sequence(0, 1).front().source;
+    SampleBatch batch = sequence(7, 2);
+    batch.push_back({Quantity::Humidity, QualityWarmingUp, 41.5, -3, nullptr});
+    std::string payload;
+    const auto put = [&payload](const auto value) {
+        payload.append(reinterpret_cast<const char*>(&value), sizeof value);
+    };
+    const auto putString = [&](const std::string& text) {
+        put(static_cast<std::uint32_t>(text.size()));
+        payload += text;
+    };
+    put(std::uint32_t{3});
+    put(std::uint16_t{1});
+    putString("hypo_city");
+    putString("city_01");
+    putString("street_01");
+    putString("driver.seq");
+    put(std::uint8_t{1});
+    put(52.52);
+    put(13.405);
+    for (const Sample& sample : batch) {
+        put(sample.source == source ? std::uint16_t{0} : std::uint16_t{0xffff});
+        put(static_cast<std::uint8_t>(sample.quantity));
+        put(sample.quality);
+        put(sample.value);
+        put(static_cast<std::int64_t>(sample.time));
+    }
+    const std::uint32_t header[] = {static_cast<std::uint32_t>(payload.size()),
+                                    payloadChecksum(payload.data(), payload.size())};
+    const std::string expected =
+        "before" + std::string(reinterpret_cast<const char*>(header), sizeof header) + payload;
+    std::string out = "before";
+    EXPECT_EQ(encodeRecord(batch, 0, 1 << 20, out), 3u);
+    EXPECT_EQ(out, expected) << "appended after what `out` held, in format 2's layout";
+}
+
+TEST_F(SpoolTest, ARecordOfManyStationsListsEachOnceAndReadsBackToTheirSources) {
+    std::vector<const Source*> sources;
+    for (int i = 0; i < 40; ++i)
+        sources.push_back(
+            Source::intern({"hypo_city", "city_01", "street_" + std::to_string(100 + i)}, "driver.seq"));
+    SampleBatch batch;
+    for (int i = 0; i < 1000; ++i)
+        batch.push_back({Quantity::NO2, QualityOk, double(i), Micros(i), sources[i * 7 % 40]});
+    std::string record;
+    ASSERT_EQ(encodeRecord(batch, 0, 1 << 20, record), 1000u) << "one record";
+    // Each source: four lengths, hypo_city, city_01, street_1NN, driver.seq, has position, position.
+    const std::size_t listed = sources.size() * (4 * 4 + 9 + 7 + 10 + 10 + 1 + 8 + 8);
+    EXPECT_EQ(record.size(), kRecordHeaderSize + kMinPayloadSize + listed + 1000 * 21)
+        << "every station listed once";
+    SampleBatch back;
+    decodePayload(record.data() + kRecordHeaderSize, record.size() - kRecordHeaderSize, back);
+    ASSERT_EQ(back.size(), batch.size());
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        EXPECT_EQ(back[i].source, batch[i].source) << i;
+        EXPECT_EQ(back[i].value, batch[i].value) << i;
     }
 }
 
