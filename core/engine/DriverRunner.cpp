@@ -220,23 +220,25 @@ Micros DriverRunner::failed(const std::string& what) {
 }
 
 void DriverRunner::pollLoop(Micros next) {
-    while (!_stop.waitFor(next - steadyMicros()))
-        next = pollOnce(next);
+    while (!_stop.waitFor(next - steadyMicros())) {
+        SampleBatch batch;
+        next = pollOnce(next, batch);
+        fanOutToPipelines(batch);
+    }
 }
 
-Micros DriverRunner::pollOnce(Micros scheduled) {
+Micros DriverRunner::pollOnce(Micros scheduled, SampleBatch& batch) {
     bool ok = true;
     Micros wait = _interval;
     try {
         ensureOpen();
-        SampleBatch batch;
         _watch.call("read()", [&] { _driver->read(batch); });
-        fanOutToPipelines(batch);
         succeeded();
     } catch (const CallWatch::Abandoned&) {
         throw;
     } catch (...) {
         ok = false;
+        batch.clear();  // what a failed read left behind is not a reading
         wait = failed(std::string(_open ? "read" : "open") + " failed: " + currentExceptionText());
         closeDevice();
     }

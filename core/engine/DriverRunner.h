@@ -88,8 +88,9 @@ private:
     void run(Micros nextRead);
     /// Reads at `next` (a steadyMicros() time), then on the grid or the backoff, until stopped.
     void pollLoop(Micros next);
-    /// Reads once (the read was due at `scheduled`); returns when the next read is due.
-    Micros pollOnce(Micros scheduled);
+    /// Reads once into `batch` (the read was due at `scheduled`), which the caller then hands on
+    /// (fanOutToPipelines()); returns when the next read is due.
+    Micros pollOnce(Micros scheduled, SampleBatch& batch);
     void eventLoop();
     void ensureOpen();
     void closeDevice();

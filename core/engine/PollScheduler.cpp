@@ -57,6 +57,7 @@ void PollScheduler::read(const Reader& place) {
     bool armed = false;
     for (;;) {
         if (_stopping) {
+            send(lock);
             if (closeAll(place, lock)) {
                 _readerEnded = true;
                 _ended.notify_all();
@@ -70,6 +71,8 @@ void PollScheduler::read(const Reader& place) {
             });
         const Micros now = steadyMicros();
         if (first == _entries.end() || first->runner->_stop.stopRequested() || first->due > now) {
+            if (send(lock))
+                continue;  // the lock was let go meanwhile: what is due may have changed
             if (armed)
                 _timer->disarm();  // an expiry now would be a wake-up for nothing
             armed = false;
@@ -80,26 +83,59 @@ void PollScheduler::read(const Reader& place) {
             continue;
         }
         DriverRunner& runner = *first->runner;
+        if (unsent(runner)) {
+            send(lock);  // read again before the tick ended: what it read before goes first
+            continue;
+        }
         const Micros due = first->due;
         armed = true;
         Micros next = 0;
-        if (!watched(place, runner, lock, [&] { return next = runner.pollOnce(due); }))
-            return;
+        SampleBatch batch;
+        switch (watched(place, runner, lock, [&] { next = runner.pollOnce(due, batch); })) {
+            case After::StillReader:
+                break;
+            case After::HandedOff:
+                // The thread is the runner's now, and the scheduler may be gone: it goes on alone.
+                runner.fanOutToPipelines(batch);
+                runner.run(next);
+                return;
+            case After::Abandoned:
+                return;  // nothing of the host may be touched any more
+        }
         for (Entry& entry : _entries) {
             if (entry.runner == &runner)
                 entry.due = next;
         }
+        if (!batch.empty())
+            _unsent.push_back({&runner, std::move(batch)});
     }
+}
+
+bool PollScheduler::send(std::unique_lock<std::mutex>& lock) {
+    if (_unsent.empty())
+        return false;
+    std::vector<Read> reads;
+    reads.swap(_unsent);
+    lock.unlock();
+    for (Read& read : reads)
+        read.runner->fanOutToPipelines(read.batch);
+    lock.lock();
+    return true;
+}
+
+bool PollScheduler::unsent(const DriverRunner& runner) const {
+    return std::any_of(_unsent.begin(), _unsent.end(),
+                       [&](const Read& read) { return read.runner == &runner; });
 }
 
 bool PollScheduler::closeAll(const Reader& place, std::unique_lock<std::mutex>& lock) {
     while (!_entries.empty()) {
         DriverRunner& runner = *_entries.back().runner;
         _entries.pop_back();
-        if (!watched(place, runner, lock, [&] {
-                runner.closeDevice();
-                return steadyMicros();
-            }))
+        const After after = watched(place, runner, lock, [&] { runner.closeDevice(); });
+        if (after == After::HandedOff)
+            runner.run(steadyMicros());  // stopped: closes it (it is closed) and ends
+        if (after != After::StillReader)
             return false;
     }
     if (_timer)
@@ -108,32 +144,27 @@ bool PollScheduler::closeAll(const Reader& place, std::unique_lock<std::mutex>& 
 }
 
 template <typename Call>
-bool PollScheduler::watched(const Reader& place, DriverRunner& runner, std::unique_lock<std::mutex>& lock,
-                            Call&& call) {
+PollScheduler::After PollScheduler::watched(const Reader& place, DriverRunner& runner,
+                                            std::unique_lock<std::mutex>& lock, Call&& call) {
     const Micros began = steadyMicros();
     _inCall = &runner;
     _callBegan = began;
     place->store(Place::InCall);
     lock.unlock();
     _timer->arm(began + _handOffAfter);
-    Micros next = 0;
     try {
-        next = call();
+        call();
     } catch (const CallWatch::Abandoned&) {
         // Only a runner with a thread of its own is ever abandoned (the host abandons runners after
-        // stop(), which hands off every call it would wait for): this thread is the runner's, and
-        // it must touch nothing any more.
-        return false;
+        // stop(), which hands off every call it would wait for): this thread is the runner's.
+        return After::Abandoned;
     }
     Place expected = Place::InCall;
-    if (!place->compare_exchange_strong(expected, Place::Between)) {
-        // Handed off meanwhile: the thread is the runner's now, and the scheduler may be gone.
-        runner.run(next);
-        return false;
-    }
+    if (!place->compare_exchange_strong(expected, Place::Between))
+        return After::HandedOff;
     lock.lock();
     _inCall = nullptr;
-    return true;
+    return After::StillReader;
 }
 
 void PollScheduler::overrun() {

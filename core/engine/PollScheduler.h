@@ -1,7 +1,9 @@
 // Reads the polled drivers of an engine from one thread, the reader, which sleeps until the next read
 // is due and then reads every driver due, so that drivers of one interval cost one wake-up a tick
-// between them rather than one each. Each driver keeps its own schedule: its interval's grid
-// (ReadGrid.h) while it reads, its backoff while it fails.
+// between them rather than one each. What they read goes on to the pipelines once the tick's reads
+// are done, back to back, so that a sink wakes once for all of it and writes it together. Each
+// driver keeps its own schedule: its interval's grid (ReadGrid.h) while it reads, its backoff while
+// it fails.
 //
 // One slow driver still delays no other: a call into a driver (open(), read(), close()) that has not
 // returned kHandOffAfter after it began gets the reader's thread for good. From then on that thread
@@ -13,6 +15,7 @@
 
 #include "OverrunTimer.h"
 
+#include <citysense/Sample.h>
 #include <citysense/Time.h>
 
 #include <atomic>
@@ -59,16 +62,30 @@ private:
         DriverRunner* runner;
         Micros due;  ///< steadyMicros()
     };
+    struct Read {
+        DriverRunner* runner;
+        SampleBatch batch;
+    };
 
     void startReader();
     /// The reader's thread; `place` outlives the scheduler (a thread handed off keeps it).
     void read(const Reader& place);
     /// Closes every driver still read here, at the end; false if the thread was handed off meanwhile.
     bool closeAll(const Reader& place, std::unique_lock<std::mutex>& lock);
-    /// Runs `call` (a call into `runner`) watched: true if the thread still is the reader after it,
-    /// false if it was handed to the runner meanwhile (nothing of the scheduler may be touched then).
+    /// Hands what was read on to the pipelines, oldest first, letting go of the lock meanwhile;
+    /// false if there was nothing to send.
+    bool send(std::unique_lock<std::mutex>& lock);
+    /// `runner` read something that was not sent yet.
+    bool unsent(const DriverRunner& runner) const;
+    /// What the thread is after a watched call.
+    enum class After {
+        StillReader,
+        HandedOff,  ///< the runner's own thread: nothing of the scheduler may be touched any more
+        Abandoned,  ///< the runner's, which the host abandoned: nothing of the host may be touched
+    };
+    /// Runs `call` (a call into `runner`) watched by the overrun timer.
     template <typename Call>
-    bool watched(const Reader& place, DriverRunner& runner, std::unique_lock<std::mutex>& lock, Call&& call);
+    After watched(const Reader& place, DriverRunner& runner, std::unique_lock<std::mutex>& lock, Call&& call);
     /// The overrun timer: hands the reader's thread to the driver it is stuck in.
     void overrun();
 
@@ -77,6 +94,9 @@ private:
     std::condition_variable _wake;  ///< the reader, at a new driver or a stop
     std::condition_variable _ended;
     std::vector<Entry> _entries;
+    /// Read, not yet handed on; never two of one driver, so that a driver handed a thread of its
+    /// own has nothing here and its readings stay in order.
+    std::vector<Read> _unsent;
     Reader _place;                    ///< of the current reader
     DriverRunner* _inCall = nullptr;  ///< the driver the current reader is in a call of
     Micros _callBegan = 0;

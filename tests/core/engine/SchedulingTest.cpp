@@ -16,6 +16,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -301,11 +302,66 @@ TEST(PollScheduler, EachDriverReadsOnItsOwnIntervalsGrid) {
     }
 }
 
+/// A filter that runs a hook for every batch and passes it on.
+class HookedFilter : public Filter {
+public:
+    std::function<void()> onBatch = [] {};
+
+    const OptionTable& options() const override {
+        static const OptionTable none;
+        return none;
+    }
+    void configure(const Options&) override {}
+    void process(SampleBatch&) override { onBatch(); }
+};
+
+TEST(PollScheduler, ReadsEveryDriverOfATickBeforeHandingOnWhatTheyRead) {
+    constexpr Micros kInterval = 20 * kMillisecond;
+    std::mutex mutex;
+    std::vector<std::pair<char, Micros>> events;  // 'r' a read, 's' a batch handed on; and when
+    const auto record = [&](char kind) {
+        std::lock_guard<std::mutex> lock(mutex);
+        events.emplace_back(kind, steadyMicros());
+    };
+    auto filter = attached(std::make_unique<HookedFilter>(), "filter.hooked");
+    filter->onBatch = [&] { record('s'); };
+    std::vector<std::unique_ptr<Filter>> filters;
+    filters.push_back(std::move(filter));
+    Pipeline pipeline("ticks", std::move(filters), {});
+    PolledDrivers polled(3600 * kMicrosPerSecond);
+    std::vector<ScriptedDriver*> drivers;
+    for (const char* name : {"driver.a", "driver.b", "driver.c"}) {
+        drivers.push_back(&polled.add(name, kInterval));
+        drivers.back()->onRead = [&](int) { record('r'); };
+        polled.runners.back()->feed(&pipeline);
+    }
+    polled.start();
+    EXPECT_TRUE(eventually([&] { return drivers[2]->reads >= 10; }));
+    polled.stop();
+    // From the second tick on (the first read may come before the last driver was added), each tick
+    // is three reads, then three batches handed on: the sink is woken once, for all of them.
+    const Micros secondTick = (events.front().second / kInterval + 1) * kInterval;
+    std::string runs;
+    for (const auto& [kind, at] : events) {
+        if (at >= secondTick)
+            runs += kind;
+    }
+    runs = runs.substr(runs.find('r'));
+    runs = runs.substr(0, runs.size() - runs.size() % 6);
+    EXPECT_GE(runs.size(), 24u);
+    for (std::size_t tick = 0; tick < runs.size(); tick += 6)
+        EXPECT_EQ(runs.substr(tick, 6), "rrrsss") << runs;
+}
+
 TEST(PollScheduler, AStuckDriverIsHandedTheThreadItIsStuckInAndDelaysNoOtherDriver) {
     Gate release;
     Gate entered;
+    auto sink = makeSink("sink.stuck", 100000);
+    Pipeline pipeline("stuck", {}, {sink.runner.get()});
+    sink.runner->start();
     PolledDrivers polled(20 * kMillisecond);
     ScriptedDriver& stuck = polled.add("driver.stuck", kMillisecond);
+    polled.runners.back()->feed(&pipeline);
     ScriptedDriver& busy = polled.add("driver.busy", kMillisecond);
     ReadLog stuckLog;
     ReadLog busyLog;
@@ -329,6 +385,8 @@ TEST(PollScheduler, AStuckDriverIsHandedTheThreadItIsStuckInAndDelaysNoOtherDriv
     // The stuck driver reads on, alone on the thread it was stuck in; the others on a new reader.
     EXPECT_TRUE(eventually([&] { return stuck.reads >= 5; }));
     polled.stop();
+    sink.runner->stop(kMicrosPerSecond);
+    EXPECT_EQ(sink.sink->values, range(0, stuck.reads)) << "the read it was stuck in included";
     EXPECT_EQ(stuckLog.threadSet().size(), 1u);
     const auto busyThreads = busyLog.threadSet();
     EXPECT_EQ(busyThreads.size(), 1u);
@@ -339,35 +397,40 @@ TEST(PollScheduler, AStuckDriverIsHandedTheThreadItIsStuckInAndDelaysNoOtherDriv
 }
 
 TEST(PollScheduler, ADriverStuckAtTheStopIsAbandonedWhileTheOthersClose) {
-    // Static, as the stuck runner below: its thread passes them after the test.
-    static Gate release;
-    static Gate entered;
+    // What the stuck runner's thread may still touch after the test (it returns from read() and
+    // unwinds when the gate opens) is kept to the end of the process, as the engine keeps what it
+    // abandoned (AbandonedInstances.h).
+    struct Abandoned {
+        Gate entered;
+        Gate release;
+        std::unique_ptr<DriverRunner> runner;
+    };
+    static std::deque<Abandoned> kept;
+    Abandoned& stuck = kept.emplace_back();
     PollScheduler scheduler(20 * kMillisecond);
     auto stuckDriver = attached(std::make_unique<ScriptedDriver>(), "driver.stuck");
     auto otherDriver = attached(std::make_unique<ScriptedDriver>(), "driver.other");
     ScriptedDriver* other = otherDriver.get();
-    stuckDriver->onRead = [](int call) {
+    stuckDriver->onRead = [&stuck](int call) {
         if (call == 2) {
-            entered.open();
-            release.pass();
+            stuck.entered.open();
+            stuck.release.pass();
         }
     };
-    // Kept to the end of the process, as the engine keeps what it abandoned (AbandonedInstances.h):
-    // its thread may still return from read() and unwind after the test.
-    static auto stuck =
+    stuck.runner =
         std::make_unique<DriverRunner>(std::move(stuckDriver), "scripted", kMillisecond, kMillisecond);
     DriverRunner otherRunner(std::move(otherDriver), "scripted", kMillisecond, kMillisecond);
-    stuck->start(&scheduler);
+    stuck.runner->start(&scheduler);
     otherRunner.start(&scheduler);
-    entered.pass();
-    stuck->requestStop();
+    stuck.entered.pass();
+    stuck.runner->requestStop();
     otherRunner.requestStop();
     scheduler.stop();
     EXPECT_EQ(other->closes, 1);
     EXPECT_TRUE(otherRunner.stop());
-    EXPECT_FALSE(stuck->stop(nowMicros() + 10 * kMillisecond));
-    EXPECT_EQ(stuck->abandonedIn(), "read()");
-    release.open();
+    EXPECT_FALSE(stuck.runner->stop(nowMicros() + 10 * kMillisecond));
+    EXPECT_EQ(stuck.runner->abandonedIn(), "read()");
+    stuck.release.open();
 }
 
 TEST(OverrunTimer, RunsTheCallbackWhenItExpiresAndNotWhenDisarmedInTime) {
