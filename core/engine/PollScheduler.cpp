@@ -150,8 +150,9 @@ PollScheduler::After PollScheduler::watched(const Reader& place, DriverRunner& r
     _inCall = &runner;
     _callBegan = began;
     place->store(Place::InCall);
-    lock.unlock();
+    // Under the lock: once it is let go, a hand-off may begin and the scheduler end without this thread.
     _timer->arm(began + _handOffAfter);
+    lock.unlock();
     try {
         call();
     } catch (const CallWatch::Abandoned&) {
