@@ -23,14 +23,17 @@ DriverRunner::~DriverRunner() {
     stop();
 }
 
-void DriverRunner::start() {
+void DriverRunner::start(PollScheduler* polls) {
     replayJournal();
-    _thread = std::thread([this] { run(); });
+    if (polls && !eventDriven())
+        polls->add(*this);
+    else
+        _thread = std::thread([this] { run(steadyMicros()); });
 }
 
-void DriverRunner::run() {
+void DriverRunner::run(Micros nextRead) {
     try {
-        eventDriven() ? eventLoop() : pollLoop();
+        eventDriven() ? eventLoop() : pollLoop(nextRead);
         closeDevice();
     } catch (const CallWatch::Abandoned&) {
         return;  // the host gave up on this runner: nothing of it may be touched any more
@@ -216,29 +219,32 @@ Micros DriverRunner::failed(const std::string& what) {
     return delay;
 }
 
-void DriverRunner::pollLoop() {
-    // The first read at once, the next ones on the interval's grid (ReadGrid.h).
-    Micros next = steadyMicros();
-    while (!_stop.stopRequested()) {
-        bool ok = true;
-        Micros wait = _interval;
-        try {
-            ensureOpen();
-            SampleBatch batch;
-            _watch.call("read()", [&] { _driver->read(batch); });
-            fanOutToPipelines(batch);
-            succeeded();
-        } catch (const CallWatch::Abandoned&) {
-            throw;
-        } catch (...) {
-            ok = false;
-            wait = failed(std::string(_open ? "read" : "open") + " failed: " + currentExceptionText());
-            closeDevice();
-        }
-        const Micros now = steadyMicros();
-        next = ok ? nextReadOnGrid(next, now, _interval) : now + wait;
-        _stop.waitFor(next - now);
+void DriverRunner::pollLoop(Micros next) {
+    while (!_stop.waitFor(next - steadyMicros())) {
+        SampleBatch batch;
+        next = pollOnce(next, batch);
+        fanOutToPipelines(batch);
     }
+}
+
+Micros DriverRunner::pollOnce(Micros scheduled, SampleBatch& batch) {
+    bool ok = true;
+    Micros wait = _interval;
+    try {
+        ensureOpen();
+        _watch.call("read()", [&] { _driver->read(batch); });
+        succeeded();
+    } catch (const CallWatch::Abandoned&) {
+        throw;
+    } catch (...) {
+        ok = false;
+        batch.clear();  // what a failed read left behind is not a reading
+        wait = failed(std::string(_open ? "read" : "open") + " failed: " + currentExceptionText());
+        closeDevice();
+    }
+    // The next read on the interval's grid (ReadGrid.h), or after the backoff.
+    const Micros now = steadyMicros();
+    return ok ? nextReadOnGrid(scheduled, now, _interval) : now + wait;
 }
 
 void DriverRunner::eventLoop() {

@@ -1,6 +1,7 @@
-// Runs one driver instance on its own thread: polls it on its interval, aligned to that interval's
-// grid (ReadGrid.h), or lets an event-driven driver run; hands its samples to the pipelines it
-// feeds, and backs off while it fails. A driver is never called concurrently with itself, and a slow
+// Runs one driver instance: polls it on its interval, aligned to that interval's grid (ReadGrid.h),
+// from a PollScheduler's reader with other drivers or on a thread of its own, or lets an
+// event-driven driver run on its own thread; hands its samples to the pipelines it feeds, and backs
+// off while it fails. A driver is never called concurrently with itself, and a slow
 // one delays nobody else. What an event-driven driver emits durably goes through its journal
 // (DriverJournal.h) first; a journal an earlier run left is replayed when the runner starts, before
 // the driver does.
@@ -12,6 +13,7 @@
 #include "DriverJournal.h"
 #include "InstanceStatus.h"
 #include "Pipeline.h"
+#include "PollScheduler.h"
 
 #include <citysense/Driver.h>
 #include <citysense/LatestReadings.h>
@@ -38,7 +40,9 @@ public:
     /// (`<spool_dir>/driver.NAME`); without one, emitDurably() is emit().
     void journalIn(std::string directory) { _journalDirectory = std::move(directory); }
 
-    void start();
+    /// Starts reading: a polled driver by `polls`, when given, else (and an event-driven driver
+    /// always) on a thread of its own. A runner read by `polls` is stopped by stopping `polls` first.
+    void start(PollScheduler* polls = nullptr);
     void requestStop() { _stop.requestStop(); }
     /// Requests a stop and waits for the thread, which closes the driver. False if the thread was
     /// still inside a call into the driver at `deadline` (a nowMicros() time): then the runner is
@@ -60,6 +64,8 @@ public:
     InstanceStatus status() const;
 
 private:
+    friend class PollScheduler;
+
     /// Emitter for event-driven drivers: fan out, and count as a sign of life.
     void emit(SampleBatch& batch) override;
     /// Emitter: journals, fans out, counts as a sign of life; may come from a callback thread.
@@ -78,9 +84,13 @@ private:
     void replayJournal();
     /// The journal, opened if need be; null without one or when it cannot be opened.
     DriverJournal* openJournal();
-    /// The thread: the loop, then closing the driver.
-    void run();
-    void pollLoop();
+    /// The thread: the loop (a polled driver's next read due at `nextRead`), then closing the driver.
+    void run(Micros nextRead);
+    /// Reads at `next` (a steadyMicros() time), then on the grid or the backoff, until stopped.
+    void pollLoop(Micros next);
+    /// Reads once into `batch` (the read was due at `scheduled`), which the caller then hands on
+    /// (fanOutToPipelines()); returns when the next read is due.
+    Micros pollOnce(Micros scheduled, SampleBatch& batch);
     void eventLoop();
     void ensureOpen();
     void closeDevice();

@@ -207,7 +207,7 @@ void Engine::startSinks() {
 void Engine::start() {
     startSinks();
     for (auto& driver : _drivers)
-        driver->start();
+        driver->start(&_polls);
     _ticker = std::thread([this] { tickLoop(); });
     _running = true;
 }
@@ -306,6 +306,7 @@ void Engine::abandoned(const std::string& name, const std::string& call, const s
 void Engine::stopDriversAndFlush(Micros giveUpAt, Engine* successor) {
     for (auto& driver : _drivers)
         driver->requestStop();
+    _polls.stop();
     const std::string patience = formatDuration(_shutdownTimeout + kCallGrace);
     for (auto& driver : _drivers) {
         if (!driver->stop(giveUpAt))

@@ -104,6 +104,8 @@ private:
     std::map<std::string, Announcement> _announcements;
     std::vector<std::unique_ptr<Pipeline>> _pipelines;
     std::vector<std::unique_ptr<DriverRunner>> _drivers;
+    /// Reads the polled drivers; destroyed before them.
+    PollScheduler _polls;
     StopToken _tickerStop;
     std::thread _ticker;
     std::atomic<bool> _running{false};  ///< read by status() on the health endpoint's thread

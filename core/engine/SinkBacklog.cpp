@@ -33,29 +33,33 @@ void SinkBacklog::countDropped(std::uint64_t count, const char* why) {
 void SinkBacklog::push(SampleBatch&& batch) {
     if (batch.empty())
         return;
-    std::lock_guard<std::mutex> lock(_mutex);
-    std::uint64_t first = _pushed;
-    _pushed += batch.size();
-    if (batch.size() > _queueLimit) {
-        const std::size_t excess = batch.size() - _queueLimit;
-        batch.erase(batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(excess));
-        countDropped(excess, "queue full");
-        first += excess;
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        std::uint64_t first = _pushed;
+        _pushed += batch.size();
+        if (batch.size() > _queueLimit) {
+            const std::size_t excess = batch.size() - _queueLimit;
+            batch.erase(batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(excess));
+            countDropped(excess, "queue full");
+            first += excess;
+        }
+        while (_queued + batch.size() > _queueLimit) {
+            SampleBatch& oldest = _queue.front();
+            const std::size_t excess = std::min(oldest.size(), _queued + batch.size() - _queueLimit);
+            oldest.erase(oldest.begin(), oldest.begin() + static_cast<std::ptrdiff_t>(excess));
+            _queued -= excess;
+            _queueFrom += excess;
+            if (oldest.empty())
+                _queue.pop_front();
+            countDropped(excess, "queue full");
+        }
+        if (_queued == 0)
+            _queueFrom = first;
+        _queued += batch.size();
+        _queue.push_back(std::move(batch));
     }
-    while (_queued + batch.size() > _queueLimit) {
-        SampleBatch& oldest = _queue.front();
-        const std::size_t excess = std::min(oldest.size(), _queued + batch.size() - _queueLimit);
-        oldest.erase(oldest.begin(), oldest.begin() + static_cast<std::ptrdiff_t>(excess));
-        _queued -= excess;
-        _queueFrom += excess;
-        if (oldest.empty())
-            _queue.pop_front();
-        countDropped(excess, "queue full");
-    }
-    if (_queued == 0)
-        _queueFrom = first;
-    _queued += batch.size();
-    _queue.push_back(std::move(batch));
+    // After letting go of the lock: woken while it is still held, the sink's thread would wake only
+    // to wait for it, a second context switch for one push.
     _changed.notify_one();
 }
 

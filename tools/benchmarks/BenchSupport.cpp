@@ -1,12 +1,11 @@
 #include "BenchSupport.h"
 
 #include <sys/resource.h>
-#include <unistd.h>
+#include <time.h>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 namespace citysense::bench {
@@ -121,23 +120,14 @@ double ownCpuMicros() {
 }
 
 double processCpuMicros(long pid) {
-    std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
-    std::string text;
-    if (!std::getline(file, text) || text.rfind(')') == std::string::npos)
+    // The process's CPU-time clock: every thread's, ended ones included, to the nanosecond, where
+    // utime + stime of /proc/PID/stat are the same total rounded to clock ticks (10 ms: a gateway at
+    // 230 readings/s spends some 25 of them in a 30 s window, so a tick either way was 4 %).
+    clockid_t clock;
+    timespec time{};
+    if (::clock_getcpuclockid(static_cast<pid_t>(pid), &clock) != 0 || ::clock_gettime(clock, &time) != 0)
         throw std::runtime_error("process " + std::to_string(pid) + " is gone");
-    // Fields after the command, which is in parentheses and may hold spaces: state is field 3,
-    // utime field 14, stime field 15.
-    std::istringstream fields(text.substr(text.rfind(')') + 2));
-    std::string field;
-    double utime = 0;
-    double stime = 0;
-    for (int number = 3; number <= 15 && fields >> field; ++number) {
-        if (number == 14)
-            utime = std::stod(field);
-        else if (number == 15)
-            stime = std::stod(field);
-    }
-    return (utime + stime) * 1e6 / static_cast<double>(::sysconf(_SC_CLK_TCK));
+    return static_cast<double>(time.tv_sec) * 1e6 + static_cast<double>(time.tv_nsec) / 1e3;
 }
 
 }  // namespace citysense::bench

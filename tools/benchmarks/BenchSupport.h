@@ -71,7 +71,7 @@ double median(std::vector<double> values);
 /// utime + stime of this process, in microseconds (getrusage).
 double ownCpuMicros();
 
-/// utime + stime of process `pid`, in microseconds, from /proc/PID/stat (clock-tick resolution).
+/// The CPU time of process `pid` (all its threads), in microseconds, from its CPU-time clock.
 double processCpuMicros(long pid);
 
 }  // namespace citysense::bench

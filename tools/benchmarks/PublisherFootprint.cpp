@@ -1,7 +1,7 @@
 // What publishing costs a gateway process: subscribes to the broker, lets the publishers warm up, then
 // over a measuring window counts the messages each publisher's topic prefix receives and reads its
-// process's CPU time (utime + stime, /proc/PID/stat) at both ends, and at the end its resident memory
-// (VmRSS, of it RssAnon, the part no other process can share, and the peak VmHWM, /proc/PID/status)
+// process's CPU time (its CPU-time clock, clock_getcpuclockid()) at both ends, and at the end its resident
+// memory (VmRSS, of it RssAnon, the part no other process can share, and the peak VmHWM, /proc/PID/status)
 // and its proportional share (Pss, of it Pss_Anon and Pss_File, /proc/PID/smaps_rollup: a page shared
 // with N processes counts 1/N, so a library the rest of the system maps too costs little).
 // Prints, per publisher, readings/s, CPU µs per reading and memory, then the ratios of the first
@@ -14,14 +14,12 @@
 
 #include <mqtt/async_client.h>
 
-#include <unistd.h>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <memory>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -144,8 +142,8 @@ int measure(Setup& setup) {
         publisher->cpuEnd = processCpuMicros(publisher->pid) / 1e6;
     client.disconnect()->wait();
 
-    std::printf("  over %.1f s after a %.0f s warm-up (CPU: utime+stime from /proc/PID/stat, %ld ticks/s)\n",
-                window.count(), setup.warmup, sysconf(_SC_CLK_TCK));
+    std::printf("  over %.1f s after a %.0f s warm-up (CPU: each process's CPU-time clock)\n", window.count(),
+                setup.warmup);
     struct Figures {
         double rate;
         double cpuPerReading;
@@ -170,9 +168,8 @@ int measure(Setup& setup) {
             "  %-10s rate   %7.1f readings/s (%llu messages, %.1f bytes each, under %s)\n",
             publisher->name.c_str(), figure.rate, static_cast<unsigned long long>(publisher->messages),
             messages > 0 ? static_cast<double>(publisher->bytes) / messages : 0.0, publisher->prefix.c_str());
-        std::printf("  %-10s CPU    %7.1f us per reading (%.2f s = %.0f ticks, %.2f%% of a core)\n", "",
-                    figure.cpuPerReading, cpu, cpu * static_cast<double>(sysconf(_SC_CLK_TCK)),
-                    100 * cpu / window.count());
+        std::printf("  %-10s CPU    %7.1f us per reading (%.3f s, %.2f%% of a core)\n", "",
+                    figure.cpuPerReading, cpu, 100 * cpu / window.count());
         std::printf("  %-10s memory VmRSS %ld KiB (RssAnon %ld KiB), VmHWM %ld KiB\n", "", figure.rss,
                     figure.anon, figure.hwm);
         std::printf("  %-10s        Pss %ld KiB (Pss_Anon %ld KiB, Pss_File %ld KiB)\n", "", figure.pss,

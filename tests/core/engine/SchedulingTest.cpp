@@ -1,10 +1,12 @@
-// The runners: drivers on their own threads, never concurrent with themselves, backing off while they
-// fail; sinks behind bounded queues, retried, drained at stop. Tests wait for conditions, never for
-// fixed times.
+// The runners: drivers on their own threads or read together by a PollScheduler, never concurrent
+// with themselves, backing off while they fail; sinks behind bounded queues, retried, drained at stop.
+// Tests wait for conditions, never for fixed times (but for what must not happen within one).
 #include "Gate.h"
 
 #include <engine/DriverRunner.h>
+#include <engine/OverrunTimer.h>
 #include <engine/Pipeline.h>
+#include <engine/PollScheduler.h>
 #include <engine/ReadGrid.h>
 #include <engine/SinkRunner.h>
 
@@ -14,9 +16,11 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 namespace citysense {
@@ -43,13 +47,14 @@ std::unique_ptr<Plugin> attached(std::unique_ptr<Plugin> plugin, const std::stri
     return plugin;
 }
 
-/// A polled driver whose read() runs a hook, counts calls and concurrent entries.
+/// A polled driver whose read() runs a hook, counts calls and concurrent entries, and closes.
 class ScriptedDriver : public Driver {
 public:
     std::function<void(int call)> onRead = [](int) {};
     std::atomic<int> reads{0};
     std::atomic<int> inside{0};
     std::atomic<int> mostInside{0};
+    std::atomic<int> closes{0};
 
     const OptionTable& options() const override {
         static const OptionTable none;
@@ -70,6 +75,7 @@ public:
         out.push_back(makeSample(Quantity::Temperature, call));
         --inside;
     }
+    void close() override { ++closes; }
 };
 
 /// A sink that records what it receives; write() runs a hook first (to block or fail).
@@ -195,6 +201,249 @@ TEST(DriverRunner, AStuckDriverDelaysNoOtherDriver) {
     release.open();
     stuckRunner.stop();
     busyRunner.stop();
+}
+
+/// Polled drivers read by one PollScheduler, stopped as the engine stops them.
+class PolledDrivers {
+public:
+    explicit PolledDrivers(Micros handOffAfter) : scheduler(handOffAfter) {}
+    ~PolledDrivers() { stop(); }
+
+    ScriptedDriver& add(const std::string& name, Micros interval) {
+        auto driver = attached(std::make_unique<ScriptedDriver>(), name);
+        ScriptedDriver& scripted = *driver;
+        runners.push_back(std::make_unique<DriverRunner>(std::move(driver), "scripted", interval, interval));
+        return scripted;
+    }
+    void start() {
+        for (auto& runner : runners)
+            runner->start(&scheduler);
+    }
+    void stop() {
+        for (auto& runner : runners)
+            runner->requestStop();
+        scheduler.stop();
+        for (auto& runner : runners)
+            EXPECT_TRUE(runner->stop(nowMicros() + 10 * kMicrosPerSecond)) << runner->name();
+    }
+
+    PollScheduler scheduler;
+    std::vector<std::unique_ptr<DriverRunner>> runners;
+};
+
+/// Records the thread each read of `driver` ran on, and when.
+struct ReadLog {
+    std::mutex mutex;
+    std::vector<std::thread::id> threads;
+    std::vector<Micros> times;
+
+    void watch(ScriptedDriver& driver) {
+        driver.onRead = [this](int) {
+            std::lock_guard<std::mutex> lock(mutex);
+            threads.push_back(std::this_thread::get_id());
+            times.push_back(steadyMicros());
+        };
+    }
+    std::set<std::thread::id> threadSet() {
+        std::lock_guard<std::mutex> lock(mutex);
+        return {threads.begin(), threads.end()};
+    }
+};
+
+TEST(PollScheduler, ReadsEveryDriverFromOneThreadAndClosesEachOnce) {
+    PolledDrivers polled(3600 * kMicrosPerSecond);  // no hand-off, however loaded the machine
+    std::map<std::string, ReadLog> logs;
+    std::vector<ScriptedDriver*> drivers;
+    for (const char* name : {"driver.a", "driver.b", "driver.c"}) {
+        drivers.push_back(&polled.add(name, 10 * kMillisecond));
+        logs[name].watch(*drivers.back());
+    }
+    polled.start();
+    EXPECT_TRUE(eventually([&] {
+        return std::all_of(drivers.begin(), drivers.end(), [](ScriptedDriver* d) { return d->reads >= 5; });
+    }));
+    polled.stop();
+    std::set<std::thread::id> threads;
+    for (auto& [name, log] : logs) {
+        const auto mine = log.threadSet();
+        threads.insert(mine.begin(), mine.end());
+    }
+    EXPECT_EQ(threads.size(), 1u);
+    EXPECT_EQ(threads.count(std::this_thread::get_id()), 0u);
+    for (ScriptedDriver* driver : drivers) {
+        EXPECT_EQ(driver->closes, 1);
+        EXPECT_EQ(driver->mostInside, 1);
+    }
+    EXPECT_EQ(polled.scheduler.handedOff(), 0u);
+}
+
+TEST(PollScheduler, EachDriverReadsOnItsOwnIntervalsGrid) {
+    PolledDrivers polled(3600 * kMicrosPerSecond);
+    const std::map<std::string, Micros> intervals{{"driver.fast", 40 * kMillisecond},
+                                                  {"driver.slow", 120 * kMillisecond}};
+    std::map<std::string, ReadLog> logs;
+    std::map<std::string, ScriptedDriver*> drivers;
+    for (const auto& [name, interval] : intervals) {
+        drivers[name] = &polled.add(name, interval);
+        logs[name].watch(*drivers[name]);
+    }
+    polled.start();
+    EXPECT_TRUE(eventually([&] { return drivers["driver.slow"]->reads >= 6; }));
+    polled.stop();
+    EXPECT_GE(drivers["driver.fast"]->reads, 2 * drivers["driver.slow"]->reads);
+    // As in DriversOfOneIntervalStartedApartReadAtTheSameMoments: the median read after the first is
+    // just past a multiple of its own interval.
+    for (auto& [name, log] : logs) {
+        std::vector<Micros> pastTheTick;
+        for (std::size_t i = 1; i < log.times.size(); ++i)
+            pastTheTick.push_back(log.times[i] % intervals.at(name));
+        std::sort(pastTheTick.begin(), pastTheTick.end());
+        EXPECT_LT(pastTheTick[pastTheTick.size() / 2], intervals.at(name) / 4) << name;
+    }
+}
+
+/// A filter that runs a hook for every batch and passes it on.
+class HookedFilter : public Filter {
+public:
+    std::function<void()> onBatch = [] {};
+
+    const OptionTable& options() const override {
+        static const OptionTable none;
+        return none;
+    }
+    void configure(const Options&) override {}
+    void process(SampleBatch&) override { onBatch(); }
+};
+
+TEST(PollScheduler, ReadsEveryDriverOfATickBeforeHandingOnWhatTheyRead) {
+    constexpr Micros kInterval = 20 * kMillisecond;
+    std::mutex mutex;
+    std::vector<std::pair<char, Micros>> events;  // 'r' a read, 's' a batch handed on; and when
+    const auto record = [&](char kind) {
+        std::lock_guard<std::mutex> lock(mutex);
+        events.emplace_back(kind, steadyMicros());
+    };
+    auto filter = attached(std::make_unique<HookedFilter>(), "filter.hooked");
+    filter->onBatch = [&] { record('s'); };
+    std::vector<std::unique_ptr<Filter>> filters;
+    filters.push_back(std::move(filter));
+    Pipeline pipeline("ticks", std::move(filters), {});
+    PolledDrivers polled(3600 * kMicrosPerSecond);
+    std::vector<ScriptedDriver*> drivers;
+    for (const char* name : {"driver.a", "driver.b", "driver.c"}) {
+        drivers.push_back(&polled.add(name, kInterval));
+        drivers.back()->onRead = [&](int) { record('r'); };
+        polled.runners.back()->feed(&pipeline);
+    }
+    polled.start();
+    EXPECT_TRUE(eventually([&] { return drivers[2]->reads >= 10; }));
+    polled.stop();
+    // From the second tick on (the first read may come before the last driver was added), each tick
+    // is three reads, then three batches handed on: the sink is woken once, for all of them.
+    const Micros secondTick = (events.front().second / kInterval + 1) * kInterval;
+    std::string runs;
+    for (const auto& [kind, at] : events) {
+        if (at >= secondTick)
+            runs += kind;
+    }
+    runs = runs.substr(runs.find('r'));
+    runs = runs.substr(0, runs.size() - runs.size() % 6);
+    EXPECT_GE(runs.size(), 24u);
+    for (std::size_t tick = 0; tick < runs.size(); tick += 6)
+        EXPECT_EQ(runs.substr(tick, 6), "rrrsss") << runs;
+}
+
+TEST(PollScheduler, AStuckDriverIsHandedTheThreadItIsStuckInAndDelaysNoOtherDriver) {
+    Gate release;
+    Gate entered;
+    auto sink = makeSink("sink.stuck", 100000);
+    Pipeline pipeline("stuck", {}, {sink.runner.get()});
+    sink.runner->start();
+    PolledDrivers polled(20 * kMillisecond);
+    ScriptedDriver& stuck = polled.add("driver.stuck", kMillisecond);
+    polled.runners.back()->feed(&pipeline);
+    ScriptedDriver& busy = polled.add("driver.busy", kMillisecond);
+    ReadLog stuckLog;
+    ReadLog busyLog;
+    busyLog.watch(busy);
+    stuck.onRead = [&](int call) {
+        {
+            std::lock_guard<std::mutex> lock(stuckLog.mutex);
+            stuckLog.threads.push_back(std::this_thread::get_id());
+        }
+        if (call == 0) {
+            entered.open();
+            release.pass();
+        }
+    };
+    polled.start();
+    entered.pass();
+    EXPECT_TRUE(eventually([&] { return busy.reads >= 50; }));
+    EXPECT_EQ(stuck.reads, 1);
+    EXPECT_EQ(polled.scheduler.handedOff(), 1u);
+    release.open();
+    // The stuck driver reads on, alone on the thread it was stuck in; the others on a new reader.
+    EXPECT_TRUE(eventually([&] { return stuck.reads >= 5; }));
+    polled.stop();
+    sink.runner->stop(kMicrosPerSecond);
+    EXPECT_EQ(sink.sink->values, range(0, stuck.reads)) << "the read it was stuck in included";
+    EXPECT_EQ(stuckLog.threadSet().size(), 1u);
+    const auto busyThreads = busyLog.threadSet();
+    EXPECT_EQ(busyThreads.size(), 1u);
+    EXPECT_EQ(busyThreads.count(*stuckLog.threadSet().begin()), 0u);
+    EXPECT_EQ(stuck.closes, 1);
+    EXPECT_EQ(busy.closes, 1);
+    EXPECT_EQ(stuck.mostInside, 1);
+}
+
+TEST(PollScheduler, ADriverStuckAtTheStopIsAbandonedWhileTheOthersClose) {
+    // What the stuck runner's thread may still touch after the test (it returns from read() and
+    // unwinds when the gate opens) is kept to the end of the process, as the engine keeps what it
+    // abandoned (AbandonedInstances.h).
+    struct Abandoned {
+        Gate entered;
+        Gate release;
+        std::unique_ptr<DriverRunner> runner;
+    };
+    static std::deque<Abandoned> kept;
+    Abandoned& stuck = kept.emplace_back();
+    PollScheduler scheduler(20 * kMillisecond);
+    auto stuckDriver = attached(std::make_unique<ScriptedDriver>(), "driver.stuck");
+    auto otherDriver = attached(std::make_unique<ScriptedDriver>(), "driver.other");
+    ScriptedDriver* other = otherDriver.get();
+    stuckDriver->onRead = [&stuck](int call) {
+        if (call == 2) {
+            stuck.entered.open();
+            stuck.release.pass();
+        }
+    };
+    stuck.runner =
+        std::make_unique<DriverRunner>(std::move(stuckDriver), "scripted", kMillisecond, kMillisecond);
+    DriverRunner otherRunner(std::move(otherDriver), "scripted", kMillisecond, kMillisecond);
+    stuck.runner->start(&scheduler);
+    otherRunner.start(&scheduler);
+    stuck.entered.pass();
+    stuck.runner->requestStop();
+    otherRunner.requestStop();
+    scheduler.stop();
+    EXPECT_EQ(other->closes, 1);
+    EXPECT_TRUE(otherRunner.stop());
+    EXPECT_FALSE(stuck.runner->stop(nowMicros() + 10 * kMillisecond));
+    EXPECT_EQ(stuck.runner->abandonedIn(), "read()");
+    stuck.release.open();
+}
+
+TEST(OverrunTimer, RunsTheCallbackWhenItExpiresAndNotWhenDisarmedInTime) {
+    std::atomic<int> expiries{0};
+    OverrunTimer timer([&] { ++expiries; });
+    timer.arm(steadyMicros() + kMillisecond);
+    EXPECT_TRUE(eventually([&] { return expiries == 1; }));
+    timer.arm(steadyMicros() + 50 * kMillisecond);
+    timer.disarm();
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    EXPECT_EQ(expiries, 1);
+    timer.arm(steadyMicros() - kMillisecond);  // already past: at once
+    EXPECT_TRUE(eventually([&] { return expiries == 2; }));
 }
 
 TEST(DriverRunner, AFailingDriverBacksOffExponentiallyAndSaysSo) {
