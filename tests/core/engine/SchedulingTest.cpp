@@ -398,15 +398,15 @@ TEST(PollScheduler, AStuckDriverIsHandedTheThreadItIsStuckInAndDelaysNoOtherDriv
 
 TEST(PollScheduler, ADriverStuckAtTheStopIsAbandonedWhileTheOthersClose) {
     // What the stuck runner's thread may still touch after the test (it returns from read() and
-    // unwinds when the gate opens) is kept to the end of the process, as the engine keeps what it
-    // abandoned (AbandonedInstances.h).
+    // unwinds when the gate opens) is never destroyed, as the engine keeps what it abandoned
+    // (AbandonedInstances.h): not even at exit, where the thread may still run.
     struct Abandoned {
         Gate entered;
         Gate release;
         std::unique_ptr<DriverRunner> runner;
     };
-    static std::deque<Abandoned> kept;
-    Abandoned& stuck = kept.emplace_back();
+    static auto* const kept = new std::deque<Abandoned>;
+    Abandoned& stuck = kept->emplace_back();
     PollScheduler scheduler(20 * kMillisecond);
     auto stuckDriver = attached(std::make_unique<ScriptedDriver>(), "driver.stuck");
     auto otherDriver = attached(std::make_unique<ScriptedDriver>(), "driver.other");
