@@ -1,6 +1,7 @@
 #include "Deliveries.h"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace citysense::mqtt {
 
@@ -33,9 +34,10 @@ DeliveryFailure failureOf(const ::mqtt::token& token) {
 
 }  // namespace
 
-void Deliveries::startWrite() {
+void Deliveries::startWrite(std::size_t messages) {
     const std::lock_guard<std::mutex> lock(_mutex);
     _outstanding = 0;
+    _answered.assign(messages, false);
     _refused = 0;
     _firstRefusal.reset();
     _firstFailure.reset();
@@ -82,21 +84,42 @@ std::optional<DeliveryFailure> Deliveries::firstFailure() const {
     return _firstFailure;
 }
 
-void Deliveries::on_success(const ::mqtt::token&) {
+std::vector<std::size_t> Deliveries::unanswered() const {
     const std::lock_guard<std::mutex> lock(_mutex);
+    std::vector<std::size_t> indices;
+    for (std::size_t index = 0; index < _answered.size(); ++index)
+        if (!_answered[index])
+            indices.push_back(index);
+    return indices;
+}
+
+void Deliveries::on_success(const ::mqtt::token& token) {
+    const std::lock_guard<std::mutex> lock(_mutex);
+    markAnswered(token, lock);
     answered(lock);
 }
 
 void Deliveries::on_failure(const ::mqtt::token& token) {
     DeliveryFailure failure = failureOf(token);
     const std::lock_guard<std::mutex> lock(_mutex);
+    // A reason code is the broker's answer; without one, paho gave up on the message (the connection
+    // went, or the send failed) and the broker's answer, if any, never reached this listener.
+    const bool brokersAnswer = failure.brokersAnswer();
+    if (brokersAnswer)
+        markAnswered(token, lock);
     if (refusesTheMessage(failure.error.get_reason_code())) {
         if (_refused++ == 0)
             _firstRefusal = std::move(failure);
-    } else if (!_firstFailure) {
+    } else if (!_firstFailure || (brokersAnswer && !_firstFailure->brokersAnswer())) {
         _firstFailure = std::move(failure);
     }
     answered(lock);
+}
+
+void Deliveries::markAnswered(const ::mqtt::token& token, const std::lock_guard<std::mutex>&) {
+    const auto index = reinterpret_cast<std::uintptr_t>(token.get_user_context());
+    if (index < _answered.size())
+        _answered[index] = true;
 }
 
 void Deliveries::answered(const std::lock_guard<std::mutex>&) {

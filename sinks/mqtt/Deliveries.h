@@ -19,6 +19,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace citysense::mqtt {
 
@@ -26,6 +27,9 @@ namespace citysense::mqtt {
 struct DeliveryFailure {
     std::string topic;
     ::mqtt::exception error;
+
+    /// The broker answered with a failure (an MQTT 5 reason code); otherwise paho gave up on the message.
+    bool brokersAnswer() const { return error.get_reason_code() >= ::mqtt::UNSPECIFIED_ERROR; }
 };
 
 class Deliveries : public ::mqtt::iaction_listener {
@@ -36,8 +40,9 @@ public:
         TimedOut,  ///< no answer at all for the timeout
     };
 
-    /// Starts a write: nothing outstanding, nothing failed or refused.
-    void startWrite();
+    /// Starts a write of `messages` messages, each published with its index as the user context:
+    /// nothing outstanding, answered, failed or refused.
+    void startWrite(std::size_t messages);
 
     /// Makes room for one more message and counts it, to be published at once with this listener:
     /// returns at once while fewer than `window` are unanswered; with the window full, waits until half
@@ -57,13 +62,19 @@ public:
     /// size or the payload), which would be refused again if sent again.
     std::size_t refusedCount() const;
     std::optional<DeliveryFailure> firstRefusal() const;
-    /// The first of this write's other failures (lost on the way, refused for a reason that may pass).
+    /// The first of this write's other failures (lost on the way, refused for a reason that may pass),
+    /// the first the broker answered if any.
     std::optional<DeliveryFailure> firstFailure() const;
+    /// The indices of this write's messages that the broker has not answered (acknowledged or refused),
+    /// in order: those paho failed when the connection went, and those never published.
+    std::vector<std::size_t> unanswered() const;
 
 private:
     void on_success(const ::mqtt::token& token) override;
     void on_failure(const ::mqtt::token& token) override;
-    /// One message answered: counts it, and wakes the sink's thread when it waits for this many.
+    /// Notes that the broker answered the message of `token` (its index is the user context).
+    void markAnswered(const ::mqtt::token& token, const std::lock_guard<std::mutex>& lock);
+    /// One message completed: counts it, and wakes the sink's thread when it waits for this many.
     void answered(const std::lock_guard<std::mutex>& lock);
     /// Waits, holding `lock`, until at most `most` are unanswered (see reserve() and awaitAll()).
     Wait waitUntilAtMost(std::unique_lock<std::mutex>& lock, std::size_t most,
@@ -75,6 +86,7 @@ private:
     std::optional<std::size_t> _wakeAt;  ///< the waiting thread's threshold, while it waits
     std::chrono::steady_clock::time_point _lastAnswer;
     bool _lost = false;
+    std::vector<bool> _answered;  ///< by message index, of this write
     std::size_t _refused = 0;
     std::optional<DeliveryFailure> _firstRefusal;
     std::optional<DeliveryFailure> _firstFailure;

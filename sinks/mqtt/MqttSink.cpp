@@ -16,6 +16,7 @@
 #include <Poco/Logger.h>
 
 #include <memory>
+#include <numeric>
 
 using namespace citysense;
 using namespace citysense::mqtt;
@@ -101,7 +102,11 @@ public:
             connect();
         _outgoing.clear();
         _messages->build(batch, _outgoing);
-        const std::string failure = publishAll();
+        _everyMessage.resize(_outgoing.size());
+        std::iota(_everyMessage.begin(), _everyMessage.end(), std::size_t{0});
+        std::string failure = publish(_everyMessage, _maxInflight);
+        if (!failure.empty() && mayHaveMissedARefusal())
+            failure = publishUnansweredAlone();
         if (_deliveries->refusedCount() > 0) {
             // The refusal is the news, whatever failed after it: Mosquitto closes the connection right
             // after it refuses a message, so what followed may not have gone out. A new connection for
@@ -197,18 +202,20 @@ private:
         _deliveries.reset();
     }
 
-    /// Publishes _outgoing, at most max_inflight unanswered at a time, and waits for the last answer.
-    /// Returns why not every message was delivered, empty when all were; the refusals are in _deliveries.
-    std::string publishAll() {
-        _deliveries->startWrite();
+    /// Publishes the messages of _outgoing at `indices`, at most `window` unanswered at a time, and waits
+    /// for the last answer. Returns why not every one was delivered, empty when all were; the refusals are
+    /// in _deliveries.
+    std::string publish(const std::vector<std::size_t>& indices, std::size_t window) {
+        _deliveries->startWrite(_outgoing.size());
         Deliveries::Wait wait = Deliveries::Wait::Done;
-        for (const OutgoingMessage& message : _outgoing) {
-            wait = _deliveries->reserve(_maxInflight, _ackTimeout);
+        for (const std::size_t index : indices) {
+            wait = _deliveries->reserve(window, _ackTimeout);
             if (wait != Deliveries::Wait::Done)
                 break;
+            const OutgoingMessage& message = _outgoing[index];
             try {
                 _client->paho().publish(*message.topic, message.payload.data(), message.payload.size(), _qos,
-                                        _retain, nullptr, *_deliveries);
+                                        _retain, reinterpret_cast<void*>(index), *_deliveries);
             } catch (const ::mqtt::exception& error) {
                 _deliveries->unreserve();
                 return _client->connected() ? "publish failed: " + _client->explain(error) : lost();
@@ -216,14 +223,38 @@ private:
         }
         if (wait == Deliveries::Wait::Done)
             wait = _deliveries->awaitAll(_ackTimeout);
-        if (wait == Deliveries::Wait::Lost || !_client->connected())
+        if (wait == Deliveries::Wait::Lost)
             return lost();
         if (wait == Deliveries::Wait::TimedOut)
             return "no acknowledgement from " + _client->describe() + " within " +
                    formatDuration(_ackTimeout.count() * 1000);
         if (const auto failure = _deliveries->firstFailure())
-            return "publish failed on " + failure->topic + ": " + _client->explain(failure->error);
+            return _client->connected()
+                       ? "publish failed on " + failure->topic + ": " + _client->explain(failure->error)
+                       : lost();
         return {};
+    }
+
+    /// Whether the write just failed may hide a refusal: over MQTT 5 (a 3.1.1 broker refuses without a
+    /// word), the connection gone, and neither a refusal nor another failure from the broker on record.
+    /// Mosquitto closes the connection right after it refuses a message; when more of the batch reaches
+    /// it after that, its kernel answers with a reset, and paho (1.3.12) closes the session on its failed
+    /// send without reading the refusal it had already received (the messages still in flight, the
+    /// refused one among them, end with MQTTASYNC_OPERATION_INCOMPLETE).
+    bool mayHaveMissedARefusal() const {
+        if (_settings.mqttVersion < MQTTVERSION_5 || _client->connected() || _deliveries->refusedCount() > 0)
+            return false;
+        const auto failure = _deliveries->firstFailure();
+        return !failure || !failure->brokersAnswer();
+    }
+
+    /// Publishes again, on a new connection, the messages the broker did not answer, each alone: the next
+    /// goes only once the broker answered the one before, so nothing follows a refusal before paho has
+    /// read it. Returns as publish() does; throws when no new connection can be made.
+    std::string publishUnansweredAlone() {
+        const std::vector<std::size_t> unanswered = _deliveries->unanswered();
+        connect();
+        return publish(unanswered, 1);
     }
 
     std::string lost() const { return "connection to " + _client->describe() + " lost"; }
@@ -245,6 +276,7 @@ private:
     std::unique_ptr<Deliveries> _deliveries;  ///< of _client's connection; outlives it
     std::unique_ptr<Client> _client;
     std::vector<OutgoingMessage> _outgoing;
+    std::vector<std::size_t> _everyMessage;  ///< 0 .. _outgoing.size() - 1
     ControlTopics _control{*this};
 };
 

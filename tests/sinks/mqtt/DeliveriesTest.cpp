@@ -22,19 +22,23 @@ protected:
     ::mqtt::async_client _client{"tcp://127.0.0.1:1", "deliveries-test"};
     Deliveries _deliveries;
 
-    /// What paho's thread does when the broker acknowledges a message.
-    void acknowledge() {
-        const auto token = ::mqtt::delivery_token::create(_client, ::mqtt::make_message("a/b", "1"));
-        static_cast<::mqtt::iaction_listener&>(_deliveries).on_success(*token);
+    /// What paho's thread does when the broker acknowledges the message of index `index`.
+    void acknowledge(std::size_t index = 0) { listener().on_success(*token("a/b", index)); }
+    /// ... and when paho gives up on it (no reason code: the connection went).
+    void fail(const std::string& topic, std::size_t index = 0) {
+        listener().on_failure(*token(topic, index));
     }
-    void fail(const std::string& topic) {
-        const auto token = ::mqtt::delivery_token::create(_client, ::mqtt::make_message(topic, "1"));
-        static_cast<::mqtt::iaction_listener&>(_deliveries).on_failure(*token);
+
+private:
+    ::mqtt::iaction_listener& listener() { return _deliveries; }
+    ::mqtt::delivery_token_ptr token(const std::string& topic, std::size_t index) {
+        return ::mqtt::delivery_token::create(_client, ::mqtt::make_message(topic, "1"),
+                                              reinterpret_cast<void*>(index), _deliveries);
     }
 };
 
 TEST_F(MqttDeliveries, AWindowWithRoomNeverWaits) {
-    _deliveries.startWrite();
+    _deliveries.startWrite(10);
     for (int i = 0; i < 4; ++i)
         EXPECT_EQ(_deliveries.reserve(4, 1ms), Wait::Done);
     acknowledge();
@@ -42,7 +46,7 @@ TEST_F(MqttDeliveries, AWindowWithRoomNeverWaits) {
 }
 
 TEST_F(MqttDeliveries, AFullWindowWaitsUntilHalfOfItIsAnswered) {
-    _deliveries.startWrite();
+    _deliveries.startWrite(10);
     for (int i = 0; i < 4; ++i)
         ASSERT_EQ(_deliveries.reserve(4, 1ms), Wait::Done);
     std::atomic<bool> reserved{false};
@@ -65,7 +69,7 @@ TEST_F(MqttDeliveries, AFullWindowWaitsUntilHalfOfItIsAnswered) {
 }
 
 TEST_F(MqttDeliveries, TheEndOfAWriteWaitsForTheLastAnswer) {
-    _deliveries.startWrite();
+    _deliveries.startWrite(10);
     for (int i = 0; i < 3; ++i)
         ASSERT_EQ(_deliveries.reserve(10, 1ms), Wait::Done);
     std::thread broker([&] {
@@ -81,7 +85,7 @@ TEST_F(MqttDeliveries, TheEndOfAWriteWaitsForTheLastAnswer) {
 }
 
 TEST_F(MqttDeliveries, ABrokerThatStopsAnsweringTimesOut) {
-    _deliveries.startWrite();
+    _deliveries.startWrite(10);
     ASSERT_EQ(_deliveries.reserve(10, 1ms), Wait::Done);
     ASSERT_EQ(_deliveries.reserve(10, 1ms), Wait::Done);
     acknowledge();
@@ -91,7 +95,7 @@ TEST_F(MqttDeliveries, ABrokerThatStopsAnsweringTimesOut) {
 }
 
 TEST_F(MqttDeliveries, ABrokerThatKeepsAnsweringIsWaitedForLongerThanTheTimeout) {
-    _deliveries.startWrite();
+    _deliveries.startWrite(10);
     for (int i = 0; i < 3; ++i)
         ASSERT_EQ(_deliveries.reserve(10, 1ms), Wait::Done);
     std::thread broker([&] {
@@ -106,7 +110,7 @@ TEST_F(MqttDeliveries, ABrokerThatKeepsAnsweringIsWaitedForLongerThanTheTimeout)
 }
 
 TEST_F(MqttDeliveries, ALostConnectionEndsAWaitAtOnce) {
-    _deliveries.startWrite();
+    _deliveries.startWrite(10);
     ASSERT_EQ(_deliveries.reserve(1, 1ms), Wait::Done);
     std::thread paho([&] {
         std::this_thread::sleep_for(50ms);
@@ -120,7 +124,7 @@ TEST_F(MqttDeliveries, ALostConnectionEndsAWaitAtOnce) {
 }
 
 TEST_F(MqttDeliveries, EverythingAnsweredBeforeTheConnectionWentIsDone) {
-    _deliveries.startWrite();
+    _deliveries.startWrite(10);
     ASSERT_EQ(_deliveries.reserve(10, 1ms), Wait::Done);
     acknowledge();
     _deliveries.connectionLost();
@@ -128,17 +132,31 @@ TEST_F(MqttDeliveries, EverythingAnsweredBeforeTheConnectionWentIsDone) {
 }
 
 TEST_F(MqttDeliveries, TheFirstFailureOfAWriteIsKeptWithItsTopicUntilTheNextWrite) {
-    _deliveries.startWrite();
+    _deliveries.startWrite(10);
     for (int i = 0; i < 2; ++i)
         ASSERT_EQ(_deliveries.reserve(10, 1ms), Wait::Done);
-    fail("first/topic");
-    fail("second/topic");
+    fail("first/topic", 0);
+    fail("second/topic", 1);
     EXPECT_EQ(_deliveries.awaitAll(1s), Wait::Done);
     ASSERT_TRUE(_deliveries.firstFailure());
     EXPECT_EQ(_deliveries.firstFailure()->topic, "first/topic");
+    EXPECT_FALSE(_deliveries.firstFailure()->brokersAnswer());
     EXPECT_EQ(_deliveries.refusedCount(), 0u);
-    _deliveries.startWrite();
+    _deliveries.startWrite(10);
     EXPECT_FALSE(_deliveries.firstFailure());
+}
+
+TEST_F(MqttDeliveries, WhatTheBrokerDidNotAnswerIsListedInOrder) {
+    _deliveries.startWrite(5);
+    for (int i = 0; i < 4; ++i)
+        ASSERT_EQ(_deliveries.reserve(10, 1ms), Wait::Done);
+    acknowledge(0);
+    fail("given/up", 1);  // paho's failure without a reason code: no answer from the broker
+    acknowledge(3);
+    _deliveries.connectionLost();
+    EXPECT_EQ(_deliveries.awaitAll(1s), Wait::Lost);
+    // 2 is in flight still, 4 was never published.
+    EXPECT_EQ(_deliveries.unanswered(), (std::vector<std::size_t>{1, 2, 4}));
 }
 
 }  // namespace
