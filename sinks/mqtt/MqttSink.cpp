@@ -5,6 +5,7 @@
 // retries it; a message an MQTT 5 broker refuses for itself throws PermanentWriteError, and the
 // host sets its samples aside. See README.md for the options.
 #include "ControlTopics.h"
+#include "Deliveries.h"
 #include "Messages.h"
 #include "RetainedDocument.h"
 
@@ -14,8 +15,8 @@
 
 #include <Poco/Logger.h>
 
-#include <deque>
 #include <memory>
+#include <numeric>
 
 using namespace citysense;
 using namespace citysense::mqtt;
@@ -24,23 +25,6 @@ namespace {
 
 const char* const kOnline = "online";
 const char* const kOffline = "offline";
-
-/// MQTT 5 reason codes that refuse the message itself: its topic (the ACL, or not a valid topic), its
-/// size or its payload; sent again, it would be refused again. The status topic published at connect
-/// shows that the identity may publish under its own prefix, so an ACL refusal of a reading is a sample
-/// claiming a station this gateway does not speak for. Any other refusal (a quota, a busy server) may
-/// pass later and is retried.
-bool refusesTheMessage(int reasonCode) {
-    switch (reasonCode) {
-        case ::mqtt::NOT_AUTHORIZED:
-        case ::mqtt::TOPIC_NAME_INVALID:
-        case ::mqtt::PACKET_TOO_LARGE:
-        case ::mqtt::PAYLOAD_FORMAT_INVALID:
-            return true;
-        default:
-            return false;
-    }
-}
 
 }  // namespace
 
@@ -117,22 +101,26 @@ public:
         if (!_client || !_client->connected())
             connect();
         _outgoing.clear();
-        _refused = {};
         _messages->build(batch, _outgoing);
-        try {
-            publishAll();
-        } catch (const std::runtime_error&) {
-            if (_refused.count == 0)
-                throw;
+        _everyMessage.resize(_outgoing.size());
+        std::iota(_everyMessage.begin(), _everyMessage.end(), std::size_t{0});
+        std::string failure = publish(_everyMessage, _maxInflight);
+        if (!failure.empty() && mayHaveMissedARefusal())
+            failure = publishUnansweredAlone();
+        if (_deliveries->refusedCount() > 0) {
+            // The refusal is the news, whatever failed after it: Mosquitto closes the connection right
+            // after it refuses a message, so what followed may not have gone out. A new connection for
+            // the host's next write.
+            const DeliveryFailure first = *_deliveries->firstRefusal();
+            const std::string refused = "the broker refused " + std::to_string(_deliveries->refusedCount()) +
+                                        " of " + std::to_string(_outgoing.size()) +
+                                        " messages, the first on " + first.topic + " (" +
+                                        first.error.get_reason_code_str() + ")";
+            dropClient();
+            throw PermanentWriteError(refused);
         }
-        if (_refused.count == 0)
-            return;
-        // Mosquitto closes the connection right after it refuses a message, so what followed it may not
-        // have gone out, and the refusal is the news: a new connection for the host's next write.
-        dropClient();
-        throw PermanentWriteError("the broker refused " + std::to_string(_refused.count) + " of " +
-                                  std::to_string(_outgoing.size()) + " messages, the first " +
-                                  _refused.first);
+        if (!failure.empty())
+            fail(failure);
     }
 
     void close() override {
@@ -171,9 +159,11 @@ private:
 
     void connect() {
         dropClient();
+        // Declared first, destroyed last: destroying the client fails what it holds, through this.
+        auto deliveries = std::make_unique<Deliveries>();
         auto client = std::make_unique<Client>(_settings);
-        client->paho().set_connection_lost_handler([this](const std::string&) { _lost = true; });
-        _lost = false;
+        client->paho().set_connection_lost_handler(
+            [&answers = *deliveries](const std::string&) { answers.connectionLost(); });
         if (_statusTopic.empty()) {
             client->connect();
         } else {
@@ -202,58 +192,72 @@ private:
         }
         logger().information("connected to " + client->describe());
         _control.connected(*client);
+        _deliveries = std::move(deliveries);
         _client = std::move(client);
     }
 
     void dropClient() {
         _control.disconnected();
         _client.reset();
+        _deliveries.reset();
     }
 
-    /// Publishes _outgoing, at most max_inflight unacknowledged at a time, and waits for the last.
-    void publishAll() {
-        std::deque<::mqtt::delivery_token_ptr> inflight;
-        try {
-            for (const OutgoingMessage& message : _outgoing) {
-                if (inflight.size() >= _maxInflight) {
-                    awaitDelivery(*inflight.front());
-                    inflight.pop_front();
-                }
-                inflight.push_back(_client->paho().publish(*message.topic, message.payload.data(),
-                                                           message.payload.size(), _qos, _retain));
+    /// Publishes the messages of _outgoing at `indices`, at most `window` unanswered at a time, and waits
+    /// for the last answer. Returns why not every one was delivered, empty when all were; the refusals are
+    /// in _deliveries.
+    std::string publish(const std::vector<std::size_t>& indices, std::size_t window) {
+        _deliveries->startWrite(_outgoing.size());
+        Deliveries::Wait wait = Deliveries::Wait::Done;
+        for (const std::size_t index : indices) {
+            wait = _deliveries->reserve(window, _ackTimeout);
+            if (wait != Deliveries::Wait::Done)
+                break;
+            const OutgoingMessage& message = _outgoing[index];
+            try {
+                _client->paho().publish(*message.topic, message.payload.data(), message.payload.size(), _qos,
+                                        _retain, reinterpret_cast<void*>(index), *_deliveries);
+            } catch (const ::mqtt::exception& error) {
+                _deliveries->unreserve();
+                return _client->connected() ? "publish failed: " + _client->explain(error) : lost();
             }
-            for (const auto& token : inflight)
-                awaitDelivery(*token);
-        } catch (const ::mqtt::exception& error) {
-            if (_lost || !_client->connected())
-                fail("connection to " + _client->describe() + " lost");
-            fail("publish failed: " + _client->explain(error));
         }
+        if (wait == Deliveries::Wait::Done)
+            wait = _deliveries->awaitAll(_ackTimeout);
+        if (wait == Deliveries::Wait::Lost)
+            return lost();
+        if (wait == Deliveries::Wait::TimedOut)
+            return "no acknowledgement from " + _client->describe() + " within " +
+                   formatDuration(_ackTimeout.count() * 1000);
+        if (const auto failure = _deliveries->firstFailure())
+            return _client->connected()
+                       ? "publish failed on " + failure->topic + ": " + _client->explain(failure->error)
+                       : lost();
+        return {};
     }
 
-    /// Waits for one message's acknowledgement (QoS 1, 2) or its hand-over to the socket (QoS 0).
-    void awaitDelivery(::mqtt::delivery_token& token) {
-        const auto deadline = std::chrono::steady_clock::now() + _ackTimeout;
-        try {
-            while (!token.wait_for(std::chrono::milliseconds(200))) {
-                if (_lost)
-                    fail("connection to " + _client->describe() + " lost");
-                if (std::chrono::steady_clock::now() >= deadline)
-                    fail("no acknowledgement from " + _client->describe() + " within " +
-                         formatDuration(_ackTimeout.count() * 1000));
-            }
-        } catch (const ::mqtt::exception& error) {
-            if (!refusesTheMessage(error.get_reason_code()))
-                throw;
-            // An MQTT 5 broker refused this one message: the rest of the batch still goes out, and the
-            // write then says which was refused. MQTT 3.1.1 brokers drop such a message without a word.
-            if (_refused.count++ == 0) {
-                const auto message = token.get_message();
-                _refused.first = "on " + (message ? message->get_topic() : std::string("?")) + " (" +
-                                 error.get_reason_code_str() + ")";
-            }
-        }
+    /// Whether the write just failed may hide a refusal: over MQTT 5 (a 3.1.1 broker refuses without a
+    /// word), the connection gone, and neither a refusal nor another failure from the broker on record.
+    /// Mosquitto closes the connection right after it refuses a message; when more of the batch reaches
+    /// it after that, its kernel answers with a reset, and paho (1.3.12) closes the session on its failed
+    /// send without reading the refusal it had already received (the messages still in flight, the
+    /// refused one among them, end with MQTTASYNC_OPERATION_INCOMPLETE).
+    bool mayHaveMissedARefusal() const {
+        if (_settings.mqttVersion < MQTTVERSION_5 || _client->connected() || _deliveries->refusedCount() > 0)
+            return false;
+        const auto failure = _deliveries->firstFailure();
+        return !failure || !failure->brokersAnswer();
     }
+
+    /// Publishes again, on a new connection, the messages the broker did not answer, each alone: the next
+    /// goes only once the broker answered the one before, so nothing follows a refusal before paho has
+    /// read it. Returns as publish() does; throws when no new connection can be made.
+    std::string publishUnansweredAlone() {
+        const std::vector<std::size_t> unanswered = _deliveries->unanswered();
+        connect();
+        return publish(unanswered, 1);
+    }
+
+    std::string lost() const { return "connection to " + _client->describe() + " lost"; }
 
     /// Drops the connection (a new one is made on the next write) and reports the failure.
     [[noreturn]] void fail(const std::string& reason) {
@@ -269,13 +273,10 @@ private:
     std::unique_ptr<MessageBuilder> _messages;
     std::string _statusTopic;
     RetainedDocument _about;
+    std::unique_ptr<Deliveries> _deliveries;  ///< of _client's connection; outlives it
     std::unique_ptr<Client> _client;
-    std::atomic<bool> _lost{false};
     std::vector<OutgoingMessage> _outgoing;
-    struct {
-        std::size_t count = 0;
-        std::string first;  ///< the first refused message's topic and reason
-    } _refused;             ///< of the current write
+    std::vector<std::size_t> _everyMessage;  ///< 0 .. _outgoing.size() - 1
     ControlTopics _control{*this};
 };
 

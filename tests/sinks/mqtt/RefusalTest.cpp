@@ -172,5 +172,23 @@ TEST_F(MqttRefusalOfAnotherStreet, OverMqtt5ItIsRefusedAsDataAndTheRestGoesOutOn
     EXPECT_TRUE(street2Arrived()) << _broker.log();
 }
 
+TEST_F(MqttRefusalOfAnotherStreet, OverMqtt5ARefusalFollowedByMoreOfTheBatchIsStillReportedAsARefusal) {
+    // Mosquitto closes the connection right after its refusal, while the sink is still publishing or
+    // awaiting what follows: the refusal, not the lost connection, is what the write reports.
+    auto sink = openStreet2Sink("5");
+    SampleBatch batch{testSample(Quantity::Temperature, 1.0, 1000)};
+    for (int i = 1; i <= 50; ++i)
+        batch.push_back(street2Sample(2.0, 2000 + i));
+    try {
+        sink->write(batch);
+        ADD_FAILURE() << "the broker's refusal was not reported";
+    } catch (const PermanentWriteError& error) {
+        EXPECT_THAT(error.what(), HasSubstr("the broker refused 1 of 51 messages, the first on "
+                                            "hypo_city/city_01/street_01/temperature/celcius"));
+    } catch (const std::exception& error) {
+        ADD_FAILURE() << "a refusal reported as a failure the host would retry: " << error.what();
+    }
+}
+
 }  // namespace
 }  // namespace citysense

@@ -1,6 +1,7 @@
 // The mqtt sink and the mqtt_source driver against a real Mosquitto over TLS with passwords: what
-// is published arrives unchanged (topic, value, timestamp, unit, quality) in every format, and the
-// retained status topic says online and offline.
+// is published arrives unchanged (topic, value, timestamp, unit, quality) in every format, a batch
+// many times max_inflight arrives whole and in order at every QoS, and the retained status topic says
+// online and offline.
 #include "MqttTestSupport.h"
 #include "PluginHarness.h"
 #include "ServiceProcess.h"
@@ -130,6 +131,39 @@ TEST_P(MqttRoundTrip, TheStatusTopicIsRetainedOnlineWhileConnectedAndOfflineAfte
 }
 
 INSTANTIATE_TEST_SUITE_P(Formats, MqttRoundTrip, ::testing::Values("tsv", "json", "senml"));
+
+/// A gateway sink with a window of 4 messages, at the QoS of the parameter.
+class MqttWindow : public ::testing::TestWithParam<int> {
+protected:
+    Broker _broker;
+    BrokerCredentials _gateway = _broker.addGateway("hypo_city", "city_01", "street_01");
+    BrokerCredentials _reader = _broker.addSubscriber("reader", "hypo_city/#");
+};
+
+TEST_P(MqttWindow, ABatchManyTimesTheWindowArrivesWholeAndInOrder) {
+    Subscriber subscriber(_broker, _reader, "hypo_city/#");
+    auto options = tlsOptions(_broker, _gateway);
+    options["qos"] = std::to_string(GetParam());
+    options["max_inflight"] = "4";
+    auto sink = makeSink("mqtt", options);
+    sink->open();
+    SampleBatch batch;
+    for (int i = 0; i < 100; ++i)
+        batch.push_back(testSample(Quantity::Temperature, i, kTime + i));
+    sink->write(batch);  // returns once the window let all 100 out (and the broker acknowledged them)
+    ASSERT_TRUE(subscriber.waitFor([](const auto& messages) { return readings(messages).size() >= 100; }));
+
+    const std::vector<ReceivedMessage> received = readings(subscriber.messages());
+    ASSERT_EQ(received.size(), 100u);
+    for (std::size_t i = 0; i < received.size(); ++i) {
+        const std::vector<DecodedReading> decoded =
+            decodePayload(received[i].topic, received[i].payload, PayloadFormat::Tsv);
+        ASSERT_EQ(decoded.size(), 1u) << received[i].payload;
+        EXPECT_EQ(decoded[0].value, static_cast<double>(i));
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Qos, MqttWindow, ::testing::Values(0, 1, 2));
 
 }  // namespace
 }  // namespace citysense
