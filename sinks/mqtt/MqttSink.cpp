@@ -15,6 +15,8 @@
 
 #include <Poco/Logger.h>
 
+#include <algorithm>
+#include <iterator>
 #include <memory>
 #include <numeric>
 
@@ -106,7 +108,7 @@ public:
         std::iota(_everyMessage.begin(), _everyMessage.end(), std::size_t{0});
         std::string failure = publish(_everyMessage, _maxInflight);
         if (!failure.empty() && mayHaveMissedARefusal())
-            failure = publishUnansweredAlone();
+            failure = publishUnansweredAgain();
         if (_deliveries->refusedCount() > 0) {
             // The refusal is the news, whatever failed after it: Mosquitto closes the connection right
             // after it refuses a message, so what followed may not have gone out. A new connection for
@@ -248,13 +250,30 @@ private:
         return !failure || !failure->brokersAnswer();
     }
 
-    /// Publishes again, on a new connection, the messages the broker did not answer, each alone: the next
-    /// goes only once the broker answered the one before, so nothing follows a refusal before paho has
-    /// read it. Returns as publish() does; throws when no new connection can be made.
-    std::string publishUnansweredAlone() {
-        const std::vector<std::size_t> unanswered = _deliveries->unanswered();
-        connect();
-        return publish(unanswered, 1);
+    /// Publishes again, on a new connection, the messages the broker did not answer: the first of them
+    /// alone, then the rest as usual. Were one refused, it is that first one: the broker answers in
+    /// order and closes the connection right after a refusal, and alone it cannot be overtaken by a send
+    /// that fails before paho has read the refusal. Again while the rest lose their connection the same
+    /// way; each round has the broker answer one more. Returns as publish() does; throws when no new
+    /// connection can be made.
+    std::string publishUnansweredAgain() {
+        std::vector<std::size_t> unanswered = _deliveries->unanswered();
+        while (!unanswered.empty()) {
+            connect();
+            std::string failure = publish({unanswered.front()}, 1);
+            if (!failure.empty() || _deliveries->refusedCount() > 0)
+                return failure;
+            const std::vector<std::size_t> rest(unanswered.begin() + 1, unanswered.end());
+            failure = rest.empty() ? std::string() : publish(rest, _maxInflight);
+            if (failure.empty() || !mayHaveMissedARefusal())
+                return failure;
+            // This round's record covers every message of the write: only `rest` went out in it.
+            const std::vector<std::size_t> notAnswered = _deliveries->unanswered();
+            unanswered.clear();
+            std::set_intersection(rest.begin(), rest.end(), notAnswered.begin(), notAnswered.end(),
+                                  std::back_inserter(unanswered));
+        }
+        return {};
     }
 
     std::string lost() const { return "connection to " + _client->describe() + " lost"; }
