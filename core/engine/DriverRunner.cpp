@@ -118,9 +118,11 @@ void DriverRunner::waitForSinksToCatchUp() {
                     return true;
         return false;
     };
-    while (farBehind())
-        if (_stop.waitFor(kRecheckAfter))
-            return;
+    if (!farBehind())
+        return;
+    _driver->countEvent("held_back_for_sinks");
+    while (!_stop.waitFor(kRecheckAfter) && farBehind()) {
+    }
 }
 
 void DriverRunner::announce(const Announcement& announcement) {

@@ -72,7 +72,8 @@ private:
     void emitDurably(SampleBatch& batch) override;
     /// Returns once no sink this driver feeds is far behind (SinkBacklog::farBehind()), or on a stop
     /// request. A source that emits durably keeps what it has not acknowledged (a broker's queue), so
-    /// it waits here rather than overflow a sink's queue, which would drop acknowledged readings.
+    /// it waits here rather than overflow a sink's queue, which would drop acknowledged readings. Each
+    /// emit that waits is counted as the driver's event `held_back_for_sinks` (/metrics).
     void waitForSinksToCatchUp();
     /// Emitter: hands another station's announcement to every pipeline this driver feeds.
     void announce(const Announcement& announcement) override;

@@ -3,6 +3,7 @@
 // Tests wait for conditions, never for fixed times (but for what must not happen within one).
 #include "Gate.h"
 
+#include <citysense/EventCounts.h>
 #include <engine/DriverRunner.h>
 #include <engine/OverrunTimer.h>
 #include <engine/Pipeline.h>
@@ -580,6 +581,7 @@ TEST(DriverRunner, ADriverEmittingDurablyWaitsForASlowSinkInsteadOfOverflowingIt
     EXPECT_EQ(backlog->emitted, 2000);
     EXPECT_EQ(sink.runner->status().dropped, 0u) << "20 queues' worth went through a queue of 100";
     EXPECT_EQ(sink.sink->values, range(0, 2000));
+    EXPECT_GT(backlog->eventCounts().count("held_back_for_sinks"), 0u);
 }
 
 TEST(DriverRunner, AStopEndsTheWaitOfADriverHeldBackByABlockedSink) {
