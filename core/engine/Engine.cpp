@@ -32,14 +32,14 @@ constexpr unsigned kControlChannelAbiMinor = 3;
 /// section. Nothing if the plugin's constructor failed.
 template <typename Instance, typename Create>
 std::unique_ptr<Instance> configured(Create&& create, const InstancePlan& plan, const Station& station,
-                                     LatestReadings& latestReadings, DropCounts& dropCounts,
-                                     EventCounts& eventCounts, std::vector<ConfigIssue>* issues) {
+                                     LatestReadings& latestReadings, InstanceCounts& counts,
+                                     std::vector<ConfigIssue>* issues) {
     const std::string name = plan.qualifiedName();
     std::unique_ptr<Instance> instance;
     try {
         instance = create(plan.plugin);
         instance->attach(
-            {name, station, Source::intern(station, name), &latestReadings, &dropCounts, &eventCounts});
+            {name, station, Source::intern(station, name), &latestReadings, &counts.drops, &counts.events});
         instance->configure(plan.options);
     } catch (const OptionError& error) {
         if (issues)
@@ -82,8 +82,7 @@ Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIss
     const auto createFilter = [&](const std::string& plugin) { return registry.createFilter(plugin); };
     for (const auto& sink : plan.sinks) {
         if (auto instance = configured<Sink>(createSink, sink, station, *_latestReadings,
-                                             dropCountsOf(sink.qualifiedName()),
-                                             eventCountsOf(sink.qualifiedName()), &issues)) {
+                                             countsOf(sink.qualifiedName()), &issues)) {
             _sinks.push_back(std::make_unique<SinkRunner>(
                 std::move(instance), sink.plugin, static_cast<std::size_t>(sink.options.getInt("queue_size")),
                 static_cast<std::size_t>(sink.options.getInt("batch_size")),
@@ -96,8 +95,7 @@ Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIss
     }
     for (const auto& driver : plan.drivers) {
         if (auto instance = configured<Driver>(createDriver, driver, station, *_latestReadings,
-                                               dropCountsOf(driver.qualifiedName()),
-                                               eventCountsOf(driver.qualifiedName()), &issues)) {
+                                               countsOf(driver.qualifiedName()), &issues)) {
             _drivers.push_back(std::make_unique<DriverRunner>(std::move(instance), driver.plugin,
                                                               driver.options.getDuration("interval"),
                                                               driver.options.getDuration("max_backoff")));
@@ -112,8 +110,7 @@ Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIss
         filters[filter.name] = &filter;
         _filterPlugins[filter.qualifiedName()] = filter.plugin;
         // status() reports every filter, one that no pipeline uses (a warning only) included.
-        dropCountsOf(filter.qualifiedName());
-        eventCountsOf(filter.qualifiedName());
+        countsOf(filter.qualifiedName());
     }
     std::set<std::string> filtersChecked;
     const auto sinksByName = byName(_sinks);
@@ -127,10 +124,9 @@ Engine::Engine(const Plan& plan, PluginRegistry& registry, std::vector<ConfigIss
                 continue;
             const InstancePlan& filterPlan = *found->second;
             const bool firstUse = filtersChecked.insert(name).second;
-            if (auto filter = configured<Filter>(createFilter, filterPlan, station, *_latestReadings,
-                                                 dropCountsOf(filterPlan.qualifiedName()),
-                                                 eventCountsOf(filterPlan.qualifiedName()),
-                                                 firstUse ? &issues : nullptr)) {
+            if (auto filter =
+                    configured<Filter>(createFilter, filterPlan, station, *_latestReadings,
+                                       countsOf(filterPlan.qualifiedName()), firstUse ? &issues : nullptr)) {
                 _filterPlugins[filterPlan.qualifiedName()] = filterPlan.plugin;
                 chain.push_back(std::move(filter));
             }
@@ -168,31 +164,23 @@ void Engine::retireAbandoned(std::vector<std::unique_ptr<Runner>>& runners) {
             continue;
         InstanceStatus status = runner->status();
         status.message = _abandoned[runner->name()];
-        status.events = _eventCounts.at(runner->name())->byName();
+        const std::shared_ptr<InstanceCounts>& counts = _counts.at(runner->name());
+        status.events = counts->events.byName();
         if (const PluginEntry* plugin = _registry.find(status.plugin))
             AbandonedInstances::pinLibrary(plugin->path);
-        std::shared_ptr<DropCounts> dropCounts = _dropCounts[runner->name()];
-        std::shared_ptr<EventCounts> eventCounts = _eventCounts[runner->name()];
         // What the host lent it goes too: the instance may use it when its call returns.
         AbandonedInstances::process().keep(
             std::move(status),
             std::make_shared<std::tuple<std::unique_ptr<Runner>, std::shared_ptr<LatestReadings>,
-                                        std::shared_ptr<DropCounts>, std::shared_ptr<EventCounts>>>(
-                std::move(runner), _latestReadings, std::move(dropCounts), std::move(eventCounts)));
+                                        std::shared_ptr<InstanceCounts>>>(std::move(runner), _latestReadings,
+                                                                          counts));
     }
 }
 
-DropCounts& Engine::dropCountsOf(const std::string& name) {
-    auto& counts = _dropCounts[name];
+InstanceCounts& Engine::countsOf(const std::string& name) {
+    auto& counts = _counts[name];
     if (!counts)
-        counts = std::make_shared<DropCounts>(name);
-    return *counts;
-}
-
-EventCounts& Engine::eventCountsOf(const std::string& name) {
-    auto& counts = _eventCounts[name];
-    if (!counts)
-        counts = std::make_shared<EventCounts>(name);
+        counts = std::make_shared<InstanceCounts>(name);
     return *counts;
 }
 
@@ -217,8 +205,8 @@ void Engine::tickLoop() {
         const Micros now = nowMicros();
         for (auto& pipeline : _pipelines)
             pipeline->flush(now);
-        for (auto& [name, counts] : _dropCounts)
-            counts->logDueSummaries();
+        for (auto& [name, counts] : _counts)
+            counts->drops.logDueSummaries();
     }
 }
 
@@ -291,8 +279,8 @@ Engine::Backlog Engine::stopHandingOver(const std::set<std::string>& handOver, E
         if (driver->abandonedIn().empty())
             driver->closeJournal();
     }
-    for (auto& [name, counts] : _dropCounts)
-        counts->logAllSummaries();
+    for (auto& [name, counts] : _counts)
+        counts->drops.logAllSummaries();
     return backlog;
 }
 
@@ -356,13 +344,13 @@ std::vector<InstanceStatus> Engine::status() const {
         filter.name = name;
         filter.plugin = plugin;
         filter.state = _running ? InstanceState::Running : InstanceState::Stopped;
-        filter.droppedByReason = _dropCounts.at(name)->byReason();
+        filter.droppedByReason = _counts.at(name)->drops.byReason();
         result.push_back(std::move(filter));
     }
     for (const auto& sink : _sinks)
         result.push_back(sink->status());
     for (auto& status : result)
-        status.events = _eventCounts.at(status.name)->byName();
+        status.events = _counts.at(status.name)->events.byName();
     std::lock_guard<std::mutex> lock(_abandonedMutex);
     for (auto& status : result) {
         if (const auto found = _abandoned.find(status.name); found != _abandoned.end()) {

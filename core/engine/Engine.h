@@ -23,6 +23,15 @@
 
 namespace citysense {
 
+/// What the host counts for one instance ("filter.w") and lends it (Plugin::Context): its drops and
+/// its events.
+struct InstanceCounts {
+    explicit InstanceCounts(const std::string& name) : drops(name), events(name) {}
+
+    DropCounts drops;
+    EventCounts events;
+};
+
 class Engine {
 public:
     /// Creates and configures every instance of the plan. Problems a plugin finds in its own
@@ -74,11 +83,9 @@ private:
     void stopDriversAndFlush(Micros giveUpAt, Engine* successor);
     void takeOverFilters(Engine& predecessor);
     void tickLoop();
-    /// The drop counts of instance `name` ("filter.w"): one per name, shared by the filter instances
-    /// of all pipelines.
-    DropCounts& dropCountsOf(const std::string& name);
-    /// The event counts of instance `name`, shared like its drop counts.
-    EventCounts& eventCountsOf(const std::string& name);
+    /// The counts of instance `name` ("filter.w"): one per name, shared by the filter instances of all
+    /// pipelines.
+    InstanceCounts& countsOf(const std::string& name);
     /// Records that the instance `name` was abandoned in `call`, and logs it with `outcome`.
     void abandoned(const std::string& name, const std::string& call, const std::string& outcome);
     /// Hands the abandoned runners to AbandonedInstances, for good.
@@ -92,8 +99,7 @@ private:
     std::shared_ptr<LatestReadings> _latestReadings = std::make_shared<LatestReadings>();
     /// By instance name; lent to the instances, so declared before them too. Shared with
     /// AbandonedInstances, like the latest readings.
-    std::map<std::string, std::shared_ptr<DropCounts>> _dropCounts;
-    std::map<std::string, std::shared_ptr<EventCounts>> _eventCounts;  ///< the same for events
+    std::map<std::string, std::shared_ptr<InstanceCounts>> _counts;
     /// The plugin of each filter instance ("filter.minute" -> "window").
     std::map<std::string, std::string> _filterPlugins;
     mutable std::mutex _abandonedMutex;
