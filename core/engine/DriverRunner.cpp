@@ -23,6 +23,13 @@ DriverRunner::~DriverRunner() {
     stop();
 }
 
+void DriverRunner::feed(Pipeline* pipeline) {
+    _pipelines.push_back(pipeline);
+    for (const SinkRunner* sink : pipeline->sinks())
+        if (std::find(_sinkBacklogs.begin(), _sinkBacklogs.end(), &sink->backlog()) == _sinkBacklogs.end())
+            _sinkBacklogs.push_back(&sink->backlog());
+}
+
 void DriverRunner::start(PollScheduler* polls) {
     replayJournal();
     if (polls && !eventDriven())
@@ -110,13 +117,12 @@ void DriverRunner::emitDurably(SampleBatch& batch) {
 }
 
 void DriverRunner::waitForSinksToCatchUp() {
+    // Rechecked, not woken: a sink settles on its own delivering thread, and a wake-up would have to
+    // reach a driver waiting on several backlogs and its stop request at once.
     constexpr Micros kRecheckAfter = 2000;
     const auto farBehind = [this] {
-        for (const Pipeline* pipeline : _pipelines)
-            for (const SinkRunner* sink : pipeline->sinks())
-                if (sink->backlog().farBehind())
-                    return true;
-        return false;
+        return std::any_of(_sinkBacklogs.begin(), _sinkBacklogs.end(),
+                           [](const SinkBacklog* sink) { return sink->farBehind(); });
     };
     if (!farBehind())
         return;
@@ -143,12 +149,7 @@ DriverJournal* DriverRunner::openJournal() {
         _journalUnavailable = true;
         return nullptr;
     }
-    std::vector<const SinkBacklog*> sinks;
-    for (const Pipeline* pipeline : _pipelines)
-        for (const SinkRunner* sink : pipeline->sinks())
-            if (std::find(sinks.begin(), sinks.end(), &sink->backlog()) == sinks.end())
-                sinks.push_back(&sink->backlog());
-    _journal = std::make_unique<DriverJournal>(_journalDirectory, std::move(sinks), _driver->logger());
+    _journal = std::make_unique<DriverJournal>(_journalDirectory, _sinkBacklogs, _driver->logger());
     // Opened once per runner: a journal another process holds stays unavailable until a restart or
     // reload (logged once).
     return _journal->open() ? _journal.get() : nullptr;

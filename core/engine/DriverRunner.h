@@ -33,7 +33,8 @@ public:
     DriverRunner(std::unique_ptr<Driver> driver, std::string plugin, Micros interval, Micros maxBackoff);
     ~DriverRunner() override;
 
-    void feed(Pipeline* pipeline) { _pipelines.push_back(pipeline); }
+    /// Before start(): hands what the driver delivers to `pipeline` too.
+    void feed(Pipeline* pipeline);
     /// Records every batch the driver delivers in `latest` too (the engine's, which drivers look up).
     void recordLatestIn(LatestReadings& latest) { _latest = &latest; }
     /// Before start(): keeps what the driver emits durably in a journal in `directory`
@@ -104,6 +105,9 @@ private:
     const Micros _interval;
     Backoff _backoff;
     std::vector<Pipeline*> _pipelines;
+    /// The backlogs of the sinks of every pipeline fed, each once: what a durable emit waits for,
+    /// and what the journal settles by.
+    std::vector<const SinkBacklog*> _sinkBacklogs;
     LatestReadings* _latest = nullptr;
     std::string _journalDirectory;
     std::mutex _journalMutex;  // emitDurably() and closeJournal() one at a time
