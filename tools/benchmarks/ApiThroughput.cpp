@@ -426,13 +426,13 @@ void measureMixed(const Setup& setup) {
 Setup parse(int argc, char** argv) {
     Setup setup;
     OptionSetters setters = addressOptions(setup.server);
-    setters["--api"] = [&](const std::string& value) { setup.api = value; };
-    setters["--stations"] = [&](const std::string& value) { setup.stations = std::stoul(value); };
-    setters["--sensors"] = [&](const std::string& value) { setup.sensors = std::stoul(value); };
-    setters["--readings"] = [&](const std::string& value) { setup.readings = std::stoul(value); };
-    setters["--clients"] = [&](const std::string& value) { setup.clients = std::stoi(value); };
-    setters["--seconds"] = [&](const std::string& value) { setup.seconds = std::stoi(value); };
-    setters["--only"] = [&](const std::string& value) { setup.only = value; };
+    setters["--api"] = storeIn(setup.api);
+    setters["--stations"] = storeIn(setup.stations);
+    setters["--sensors"] = storeIn(setup.sensors);
+    setters["--readings"] = storeIn(setup.readings);
+    setters["--clients"] = storeIn(setup.clients);
+    setters["--seconds"] = storeIn(setup.seconds);
+    setters["--only"] = storeIn(setup.only);
     parseOptions(argc, argv, setters);
     if (setup.api.empty() || setup.server.user.empty())
         throw std::invalid_argument("--api and --user are required");

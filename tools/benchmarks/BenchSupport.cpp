@@ -65,6 +65,30 @@ std::string Series::rates() const {
     return text;
 }
 
+OptionSetter storeIn(std::string& target) {
+    return [&target](const std::string& value) { target = value; };
+}
+
+OptionSetter storeIn(double& target) {
+    return [&target](const std::string& value) { target = std::stod(value); };
+}
+
+OptionSetter storeIn(int& target) {
+    return [&target](const std::string& value) { target = std::stoi(value); };
+}
+
+OptionSetter storeIn(long& target) {
+    return [&target](const std::string& value) { target = std::stol(value); };
+}
+
+OptionSetter storeIn(unsigned& target) {
+    return [&target](const std::string& value) { target = static_cast<unsigned>(std::stoul(value)); };
+}
+
+OptionSetter storeIn(std::size_t& target) {
+    return [&target](const std::string& value) { target = std::stoul(value); };
+}
+
 void parseOptions(int argc, char** argv, const OptionSetters& setters,
                   const std::function<void(const std::string& word)>& positional) {
     for (int i = 1; i < argc; ++i) {

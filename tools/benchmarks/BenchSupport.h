@@ -51,8 +51,19 @@ struct Series {
     std::string rates() const;
 };
 
+/// What a benchmark does with the value of one "--name value" option.
+using OptionSetter = std::function<void(const std::string& value)>;
 /// What a benchmark does with each of its "--name value" options, by name.
-using OptionSetters = std::map<std::string, std::function<void(const std::string& value)>>;
+using OptionSetters = std::map<std::string, OptionSetter>;
+
+/// A setter that stores its value in `target`, which must outlive it: a string as it is, a number as
+/// std::stod, std::stoi, std::stol or std::stoul (cast to unsigned for an unsigned) read it.
+OptionSetter storeIn(std::string& target);
+OptionSetter storeIn(double& target);
+OptionSetter storeIn(int& target);
+OptionSetter storeIn(long& target);
+OptionSetter storeIn(unsigned& target);
+OptionSetter storeIn(std::size_t& target);
 
 /// Applies the "--name value" pairs of the command line to `setters`; a word without "--" goes to
 /// `positional`. std::invalid_argument names an unknown option, a missing value or an unexpected word.

@@ -380,24 +380,20 @@ int main(int argc, char** argv) {
     Setup setup;
     const auto parse = [&] {
         OptionSetters setters = addressOptions(setup.server);
-        const auto number = [](double& target) {
-            return [&target](const std::string& value) { target = std::stod(value); };
-        };
         setters.insert(
-            {{"--uri", [&](const std::string& value) { setup.fleet.uri = value; }},
-             {"--ca-file", [&](const std::string& value) { setup.fleet.caFile = value; }},
-             {"--identities", [&](const std::string& value) { setup.fleet.identitiesFile = value; }},
-             {"--clients", [&](const std::string& value) { setup.clients = std::stoul(value); }},
-             {"--processes", [&](const std::string& value) { setup.processes = std::stoul(value); }},
-             {"--duration", number(setup.duration)},
-             {"--interval", number(setup.interval)},
-             {"--connect-rate", number(setup.fleet.connectRate)},
-             {"--poll-ms", number(setup.pollMs)},
-             {"--lookback", number(setup.lookback)},
-             {"--grace", number(setup.grace)},
-             {"--monitor-user", [&](const std::string& value) { setup.monitorUser = value; }},
-             {"--monitor-password-file",
-              [&](const std::string& value) { setup.monitorPasswordFile = value; }},
+            {{"--uri", storeIn(setup.fleet.uri)},
+             {"--ca-file", storeIn(setup.fleet.caFile)},
+             {"--identities", storeIn(setup.fleet.identitiesFile)},
+             {"--clients", storeIn(setup.clients)},
+             {"--processes", storeIn(setup.processes)},
+             {"--duration", storeIn(setup.duration)},
+             {"--interval", storeIn(setup.interval)},
+             {"--connect-rate", storeIn(setup.fleet.connectRate)},
+             {"--poll-ms", storeIn(setup.pollMs)},
+             {"--lookback", storeIn(setup.lookback)},
+             {"--grace", storeIn(setup.grace)},
+             {"--monitor-user", storeIn(setup.monitorUser)},
+             {"--monitor-password-file", storeIn(setup.monitorPasswordFile)},
              {"--watch", [&](const std::string& value) {
                   const auto equals = value.find('=');
                   if (equals == std::string::npos)

@@ -256,24 +256,21 @@ int main(int argc, char** argv) {
     Setup setup;
     const auto parse = [&] {
         OptionSetters setters = addressOptions(setup.server);
-        setters.insert(
-            {{"--label", [&](const std::string& value) { setup.label = value; }},
-             {"--warmup", [&](const std::string& value) { setup.warmup = std::stod(value); }},
-             {"--seconds", [&](const std::string& value) { setup.seconds = std::stod(value); }},
-             {"--grace", [&](const std::string& value) { setup.grace = std::stod(value); }},
-             {"--poll-ms", [&](const std::string& value) { setup.pollMs = std::stod(value); }},
-             {"--rate", [&](const std::string& value) { setup.rate = std::stod(value); }},
-             {"--trace", [&](const std::string& value) { setup.trace = value; }},
-             {"--min-fraction", [&](const std::string& value) { setup.minFraction = std::stod(value); }},
-             {"--timeline", [&](const std::string& value) { setup.timeline = value != "off"; }},
-             {"--stall-ms", [&](const std::string& value) { setup.stallMs = std::stod(value); }},
-             {"--mqtt-uri", [&](const std::string& value) { setup.observer.uri = value; }},
-             {"--mqtt-user", [&](const std::string& value) { setup.observer.username = value; }},
-             {"--mqtt-password-file", [&](const std::string& value) { setup.observer.passwordFile = value; }},
-             {"--mqtt-filter", [&](const std::string& value) { setup.observer.filter = value; }},
-             {"--gateway-metrics", [&](const std::string& value) {
-                  setup.gatewayMetricsPort = static_cast<unsigned>(std::stoul(value));
-              }}});
+        setters.insert({{"--label", storeIn(setup.label)},
+                        {"--warmup", storeIn(setup.warmup)},
+                        {"--seconds", storeIn(setup.seconds)},
+                        {"--grace", storeIn(setup.grace)},
+                        {"--poll-ms", storeIn(setup.pollMs)},
+                        {"--rate", storeIn(setup.rate)},
+                        {"--trace", storeIn(setup.trace)},
+                        {"--min-fraction", storeIn(setup.minFraction)},
+                        {"--timeline", [&](const std::string& value) { setup.timeline = value != "off"; }},
+                        {"--stall-ms", storeIn(setup.stallMs)},
+                        {"--mqtt-uri", storeIn(setup.observer.uri)},
+                        {"--mqtt-user", storeIn(setup.observer.username)},
+                        {"--mqtt-password-file", storeIn(setup.observer.passwordFile)},
+                        {"--mqtt-filter", storeIn(setup.observer.filter)},
+                        {"--gateway-metrics", storeIn(setup.gatewayMetricsPort)}});
         parseOptions(argc, argv, setters);
         if (setup.server.user.empty() || setup.server.passwordFile.empty())
             throw std::invalid_argument("--user and --password-file are required");

@@ -295,17 +295,16 @@ int main(int argc, char** argv) {
         [&] {
             parseOptions(
                 argc, argv,
-                {{"--port",
-                  [&](const std::string& value) { setup.port = static_cast<unsigned>(std::stoul(value)); }},
+                {{"--port", storeIn(setup.port)},
                  {"--key-file", [&](const std::string& value) { setup.key = readPassword(value); }},
-                 {"--uri", [&](const std::string& value) { setup.uri = value; }},
-                 {"--username", [&](const std::string& value) { setup.username = value; }},
+                 {"--uri", storeIn(setup.uri)},
+                 {"--username", storeIn(setup.username)},
                  {"--password-file", [&](const std::string& value) { setup.password = readPassword(value); }},
-                 {"--clients", [&](const std::string& value) { setup.clients = std::stoi(value); }},
-                 {"--readers", [&](const std::string& value) { setup.readers = std::stoi(value); }},
-                 {"--readings", [&](const std::string& value) { setup.readings = std::stoi(value); }},
-                 {"--rate", [&](const std::string& value) { setup.rate = std::stod(value); }},
-                 {"--api-pid", [&](const std::string& value) { setup.apiPid = std::stol(value); }}});
+                 {"--clients", storeIn(setup.clients)},
+                 {"--readers", storeIn(setup.readers)},
+                 {"--readings", storeIn(setup.readings)},
+                 {"--rate", storeIn(setup.rate)},
+                 {"--api-pid", storeIn(setup.apiPid)}});
             if (setup.port == 0 || setup.key.empty() || setup.username.empty())
                 throw std::invalid_argument("--port, --key-file and --username are required");
             if (setup.readers < 1 || setup.clients < 1)

@@ -5,13 +5,11 @@
 namespace citysense::bench {
 
 OptionSetters addressOptions(MariaDbAddress& address) {
-    MariaDbAddress* const filled = &address;
-    return {{"--host", [filled](const std::string& value) { filled->host = value; }},
-            {"--port",
-             [filled](const std::string& value) { filled->port = static_cast<unsigned>(std::stoul(value)); }},
-            {"--database", [filled](const std::string& value) { filled->database = value; }},
-            {"--user", [filled](const std::string& value) { filled->user = value; }},
-            {"--password-file", [filled](const std::string& value) { filled->passwordFile = value; }}};
+    return {{"--host", storeIn(address.host)},
+            {"--port", storeIn(address.port)},
+            {"--database", storeIn(address.database)},
+            {"--user", storeIn(address.user)},
+            {"--password-file", storeIn(address.passwordFile)}};
 }
 
 MariaDbConnection::MariaDbConnection(const MariaDbAddress& address, bool localInfile)

@@ -169,16 +169,15 @@ bool measure(const Setup& setup, const std::string& uri, int qos, const std::vec
 
 Setup parse(int argc, char** argv) {
     Setup setup;
-    parseOptions(
-        argc, argv,
-        {{"--uri", [&](const std::string& value) { setup.uris.push_back(value); }},
-         {"--username", [&](const std::string& value) { setup.username = value; }},
-         {"--password-file", [&](const std::string& value) { setup.passwordFile = value; }},
-         {"--ca-file", [&](const std::string& value) { setup.caFile = value; }},
-         {"--qos0-messages", [&](const std::string& value) { setup.messages[0] = std::stoul(value); }},
-         {"--qos1-messages", [&](const std::string& value) { setup.messages[1] = std::stoul(value); }},
-         {"--window", [&](const std::string& value) { setup.window = std::stoul(value); }},
-         {"--runs", [&](const std::string& value) { setup.runs = std::stoi(value); }}});
+    parseOptions(argc, argv,
+                 {{"--uri", [&](const std::string& value) { setup.uris.push_back(value); }},
+                  {"--username", storeIn(setup.username)},
+                  {"--password-file", storeIn(setup.passwordFile)},
+                  {"--ca-file", storeIn(setup.caFile)},
+                  {"--qos0-messages", storeIn(setup.messages[0])},
+                  {"--qos1-messages", storeIn(setup.messages[1])},
+                  {"--window", storeIn(setup.window)},
+                  {"--runs", storeIn(setup.runs)}});
     if (setup.uris.empty() || setup.username.empty() || setup.passwordFile.empty() || setup.runs < 1 ||
         setup.messages[0] == 0 || setup.messages[1] == 0 || setup.window == 0 || setup.window > 65535)
         throw std::invalid_argument(

@@ -87,11 +87,11 @@ Setup parse(int argc, char** argv) {
         setup.publishers.push_back(std::move(added));
     };
     parseOptions(argc, argv,
-                 {{"--uri", [&](const std::string& value) { setup.uri = value; }},
-                  {"--username", [&](const std::string& value) { setup.username = value; }},
-                  {"--password-file", [&](const std::string& value) { setup.passwordFile = value; }},
-                  {"--warmup", [&](const std::string& value) { setup.warmup = std::stod(value); }},
-                  {"--seconds", [&](const std::string& value) { setup.seconds = std::stod(value); }}},
+                 {{"--uri", storeIn(setup.uri)},
+                  {"--username", storeIn(setup.username)},
+                  {"--password-file", storeIn(setup.passwordFile)},
+                  {"--warmup", storeIn(setup.warmup)},
+                  {"--seconds", storeIn(setup.seconds)}},
                  publisher);
     if (setup.uri.empty() || setup.username.empty() || setup.passwordFile.empty() ||
         setup.publishers.size() != 2 || setup.seconds <= 0 || setup.warmup < 0)

@@ -303,9 +303,9 @@ std::string contents(Connection& connection) {
 Setup parse(int argc, char** argv) {
     Setup setup;
     OptionSetters setters = addressOptions(setup.server);
-    setters.insert({{"--server-pid", [&](const std::string& value) { setup.serverPid = std::stol(value); }},
-                    {"--rows", [&](const std::string& value) { setup.rows = std::stoul(value); }},
-                    {"--runs", [&](const std::string& value) { setup.runs = std::stoi(value); }}});
+    setters.insert({{"--server-pid", storeIn(setup.serverPid)},
+                    {"--rows", storeIn(setup.rows)},
+                    {"--runs", storeIn(setup.runs)}});
     parseOptions(argc, argv, setters);
     if (setup.server.user.empty() || setup.server.passwordFile.empty() || setup.rows == 0 || setup.runs < 1)
         throw std::invalid_argument(
