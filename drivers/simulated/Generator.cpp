@@ -22,6 +22,12 @@ double hourOfDay(Micros time) {
     return static_cast<double>(sinceMidnight) / static_cast<double>(kMicrosPerHour);
 }
 
+/// The seed of one quantity's engine: the instance's seed and the quantity, mixed through one SplitMix64
+/// step so that neighbouring seeds and quantities start far apart.
+std::uint64_t mixedSeed(std::uint64_t seed, Quantity quantity) {
+    return SplitMix64(seed ^ (static_cast<std::uint64_t>(quantity) << 56))();
+}
+
 }  // namespace
 
 const std::vector<std::string>& patternNames() {
@@ -38,11 +44,7 @@ Pattern patternByName(const std::string& name) {
 }
 
 Generator::Generator(Quantity quantity, const PatternSettings& settings, std::uint64_t seed)
-    : _quantity(quantity), _settings(settings), _walk(settings.mean) {
-    std::seed_seq sequence{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),
-                           static_cast<std::uint32_t>(quantity)};
-    _random.seed(sequence);
-}
+    : _quantity(quantity), _settings(settings), _random(mixedSeed(seed, quantity)), _walk(settings.mean) {}
 
 double Generator::noise(double stddev) {
     return stddev * _standardNormal(_random);

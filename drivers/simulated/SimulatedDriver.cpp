@@ -107,6 +107,7 @@ public:
         rejectStrayOverrides(this->options(), options, configured);
         const std::uint64_t seed = instanceSeed(options);
         _generators.clear();
+        _generators.reserve(configured.size());
         for (const Quantity quantity : configured)
             _generators.emplace_back(quantity, settingsFor(options, quantity), seed);
     }
