@@ -11,6 +11,7 @@
 #include <openssl/x509.h>
 
 #include <poll.h>
+#include <signal.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -35,9 +36,18 @@ constexpr std::chrono::seconds kMiscInterval{1};
 /// libmosquitto refuses keep-alive intervals below 5 s (other than 0, none).
 constexpr std::chrono::seconds kShortestKeepAlive{5};
 
+/// Initialises libmosquitto once, and has a write to a connection the broker reset fail with EPIPE
+/// instead of ending the process with SIGPIPE: libmosquitto writes with write() and SSL_write(), which
+/// raise it. paho, which every citysense client used before, ignores SIGPIPE in the same way; a
+/// disposition the program chose is kept.
 void initialiseLibrary() {
     static std::once_flag once;
-    std::call_once(once, [] { mosquitto_lib_init(); });
+    std::call_once(once, [] {
+        mosquitto_lib_init();
+        struct sigaction current {};
+        if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL)
+            ::signal(SIGPIPE, SIG_IGN);
+    });
 }
 
 void check(int rc, const char* what) {

@@ -1,8 +1,9 @@
 // The mqtt sink's publisher (core/mqtt-client/Publisher.h) against a real Mosquitto, where it differs
 // from a client with threads of its own: a write the socket could not take whole is finished by the
-// reader once the broker reads again, with nothing more published to push it; a broker that accepts the
-// TCP connection and never answers ends the connect at the connect timeout; an idle connection is kept
-// alive by the reader's pings.
+// reader once the broker reads again, with nothing more published to push it; a broker killed while
+// messages are published is a lost connection; a server that accepts the TCP connection and
+// never answers ends the connect at the connect timeout; an idle connection is kept alive by the
+// reader's pings.
 #include "Broker.h"
 
 #include <mqtt-client/Publisher.h>
@@ -119,6 +120,22 @@ TEST_F(MqttPublisher, AWriteTheSocketCouldNotTakeWholeIsFinishedByTheReaderOnceT
     EXPECT_EQ(_listener.refused(), 0u);
     EXPECT_FALSE(_listener.lost());
     publisher.disconnect(2s);
+}
+
+TEST_F(MqttPublisher, ABrokerKilledWhileMessagesArePublishedIsALostConnection) {
+    Publisher publisher(settings(), _listener);
+    publisher.connect();
+    _broker.kill();
+    const std::string payload(1024, 'x');
+    std::string failure;
+    for (std::size_t i = 0; i < 10000 && failure.empty(); ++i)
+        failure = publisher.publish("hypo_city/city_01/street_01/gone", payload.data(), payload.size(), 1,
+                                    false, i);
+    EXPECT_NE(failure, "");
+    for (int wait = 0; wait < 100 && !_listener.lost(); ++wait)
+        std::this_thread::sleep_for(100ms);
+    EXPECT_TRUE(_listener.lost());
+    EXPECT_FALSE(publisher.connected());
 }
 
 TEST_F(MqttPublisher, AServerThatAcceptsTheConnectionAndNeverAnswersEndsTheConnectAtTheTimeout) {
