@@ -255,8 +255,8 @@ private:
     /// Publishes again, on a new connection, the messages the broker did not answer: the first of them
     /// alone, then the rest as usual. Were one refused, it is that first one: the broker answers in
     /// order and closes the connection right after a refusal, and alone it cannot be overtaken by a send
-    /// that fails before paho has read the refusal. Again while the rest lose their connection the same
-    /// way; each round has the broker answer one more. Returns as publish() does; throws when no new
+    /// whose reset discards the refusal before it was read. Again while the rest lose their connection the
+    /// same way; each round has the broker answer one more. Returns as publish() does; throws when no new
     /// connection can be made.
     std::string publishUnansweredAgain() {
         std::vector<std::size_t> unanswered = _deliveries->unanswered();

@@ -2,8 +2,8 @@
 // from a client with threads of its own: a write the socket could not take whole is finished by the
 // reader once the broker reads again, with nothing more published to push it; a broker killed while
 // messages are published is a lost connection; a server that accepts the TCP connection and
-// never answers ends the connect at the connect timeout; an idle connection is kept alive by the
-// reader's pings.
+// never answers ends the connect at the connect timeout; a persistent MQTT 5 session outlives its
+// connection; an idle connection is kept alive by the reader's pings.
 #include "Broker.h"
 
 #include <mqtt-client/Publisher.h>
@@ -22,6 +22,7 @@
 #include <fstream>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace citysense::mqtt {
 namespace {
@@ -170,6 +171,52 @@ TEST_F(MqttPublisher, AServerThatAcceptsTheConnectionAndNeverAnswersEndsTheConne
         EXPECT_FALSE(publisher.connected());
     }
     ::close(silent);
+}
+
+TEST_F(MqttPublisher, APersistentMqtt5SessionKeepsItsSubscriptionAndWhatArrivedWhileAway) {
+    // MQTT 5 ends a session with its connection unless CONNECT gives it an expiry interval.
+    const test::BrokerCredentials operatorIdentity = _broker.addOperator("operator");
+    const std::string desired = "config/hypo_city/city_01/street_01/desired";
+    ConnectionSettings persistent = settings();
+    persistent.mqttVersion = kMqttV5;
+    persistent.cleanSession = false;
+    std::mutex mutex;
+    std::condition_variable arrived;
+    std::vector<std::string> payloads;
+    const auto keep = [&](const std::string& topic, const std::string& payload) {
+        const std::lock_guard<std::mutex> lock(mutex);
+        if (topic == desired)
+            payloads.push_back(payload);
+        arrived.notify_all();
+    };
+    {
+        Publisher gateway(persistent, _listener, keep);
+        gateway.connect();
+        ASSERT_TRUE(gateway.subscribe(desired, 1));
+        // The subscription is in place once a message published after it arrives.
+        ConnectionSettings operatorSettings = settings();
+        operatorSettings.clientId = operatorSettings.username = operatorIdentity.username;
+        operatorSettings.password = operatorIdentity.password;
+        CountingListener operatorListener;
+        Publisher operatorClient(operatorSettings, operatorListener);
+        operatorClient.connect();
+        bool subscribed = false;
+        for (int attempt = 0; attempt < 50 && !subscribed; ++attempt) {
+            ASSERT_EQ(operatorClient.publishAndWait(desired, "probe", 1, false, 5s).kind,
+                      Publisher::Answer::Kind::Acknowledged);
+            std::unique_lock<std::mutex> lock(mutex);
+            subscribed = arrived.wait_for(lock, 100ms, [&] { return !payloads.empty(); });
+        }
+        ASSERT_TRUE(subscribed);
+        gateway.disconnect(2s);
+        ASSERT_EQ(operatorClient.publishAndWait(desired, "while away", 1, false, 5s).kind,
+                  Publisher::Answer::Kind::Acknowledged);
+        operatorClient.disconnect(2s);
+    }
+    Publisher gateway(persistent, _listener, keep);
+    gateway.connect();  // no subscribe: the session has it
+    std::unique_lock<std::mutex> lock(mutex);
+    EXPECT_TRUE(arrived.wait_for(lock, 10s, [&] { return payloads.back() == "while away"; }));
 }
 
 TEST_F(MqttPublisher, AnIdleConnectionIsKeptAliveLongerThanTheBrokerWaitsForAPacket) {
