@@ -131,9 +131,9 @@ void Publisher::connectCurrent(const Will* will) {
         }
         if (rc == MOSQ_ERR_EAI)
             throw std::runtime_error("cannot resolve " + broker.host + ": " + gai_strerror(errno));
-        if (rc == MOSQ_ERR_ERRNO)
+        // A connection to a nearby broker may be made, and its TLS handshake fail, within the call.
+        if (rc != MOSQ_ERR_SUCCESS)
             throw std::runtime_error(transportProblem(currentUri(), _settings));
-        check(rc, "connect");
         _reader = std::thread([this] { readerLoop(); });
         std::unique_lock<std::mutex> state(_stateMutex);
         _stateChanged.wait_for(state, _settings.connectTimeout, [this] { return _connack || _lost; });
