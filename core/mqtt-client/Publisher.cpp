@@ -10,12 +10,12 @@
 #include <mqtt_protocol.h>
 #include <openssl/x509.h>
 
+#include <netdb.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include <netdb.h>
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
