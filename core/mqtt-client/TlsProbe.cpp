@@ -77,4 +77,16 @@ std::string tlsHandshakeProblem(const std::string& address, const ConnectionSett
     return lastOpenSslError();
 }
 
+std::string transportProblem(const std::string& uri, const ConnectionSettings& settings) {
+    const std::string address = uri.substr(uri.find("://") + 3);
+    try {
+        const net::TcpConnection probe(address, std::chrono::seconds(2));
+    } catch (const std::exception& error) {
+        return "cannot reach " + address + ": " + error.what();
+    }
+    if (settings.tls())
+        return "TLS: " + tlsHandshakeProblem(address, settings);
+    return "the broker at " + address + " closed the connection (a TLS port? then use ssl:// or mqtts://)";
+}
+
 }  // namespace citysense::mqtt

@@ -20,7 +20,7 @@ void ControlTopics::subscribe(const std::string& topic, Receiver receiver) {
         _receivers[topic] = std::move(receiver);
     }
     std::lock_guard<std::mutex> lock(_clientMutex);
-    if (_client)
+    if (_publisher)
         subscribeNow(topic);
 }
 
@@ -31,25 +31,26 @@ void ControlTopics::unsubscribeAll() {
 
 void ControlTopics::publishRetained(const std::string& topic, const std::string& payload) {
     std::lock_guard<std::mutex> lock(_clientMutex);
-    if (_client && publishNow(topic, payload)) {
+    if (_publisher && publishNow(topic, payload)) {
         _waiting.erase(topic);
         return;
     }
     _waiting[topic] = payload;
 }
 
-void ControlTopics::connected(Client& client) {
-    client.paho().set_message_callback([this](::mqtt::const_message_ptr message) {
-        Receiver receiver;
-        {
-            std::lock_guard<std::mutex> lock(_receiversMutex);
-            const auto found = _receivers.find(message->get_topic());
-            if (found == _receivers.end())
-                return;
-            receiver = found->second;
-        }
-        receiver(message->get_topic(), message->get_payload_str());
-    });
+void ControlTopics::received(const std::string& topic, const std::string& payload) {
+    Receiver receiver;
+    {
+        std::lock_guard<std::mutex> lock(_receiversMutex);
+        const auto found = _receivers.find(topic);
+        if (found == _receivers.end())
+            return;
+        receiver = found->second;
+    }
+    receiver(topic, payload);
+}
+
+void ControlTopics::connected(Publisher& publisher) {
     std::vector<std::string> topics;
     {
         std::lock_guard<std::mutex> lock(_receiversMutex);
@@ -57,7 +58,7 @@ void ControlTopics::connected(Client& client) {
             topics.push_back(topic);
     }
     std::lock_guard<std::mutex> lock(_clientMutex);
-    _client = &client;
+    _publisher = &publisher;
     for (const auto& topic : topics)
         subscribeNow(topic);
     for (auto waiting = _waiting.begin(); waiting != _waiting.end();)
@@ -66,25 +67,33 @@ void ControlTopics::connected(Client& client) {
 
 void ControlTopics::disconnected() {
     std::lock_guard<std::mutex> lock(_clientMutex);
-    _client = nullptr;
+    _publisher = nullptr;
 }
 
 void ControlTopics::subscribeNow(const std::string& topic) {
-    try {
-        _client->paho().subscribe(topic, 1);
-    } catch (const ::mqtt::exception& error) {
-        _sink.logger().warning("cannot subscribe to " + topic + ": " + _client->explain(error));
-    }
+    if (!_publisher->subscribe(topic, 1))
+        _sink.logger().warning("cannot subscribe to " + topic + ": connection to " + _publisher->describe() +
+                               " lost");
 }
 
 bool ControlTopics::publishNow(const std::string& topic, const std::string& payload) {
-    try {
-        if (_client->paho().publish(topic, payload.data(), payload.size(), 1, true)->wait_for(kAckWait))
+    const Publisher::Answer answer = _publisher->publishAndWait(topic, payload, 1, true, kAckWait);
+    switch (answer.kind) {
+        case Publisher::Answer::Kind::Acknowledged:
+        case Publisher::Answer::Kind::Sent:
             return true;
-        _sink.logger().warning("no acknowledgement for " + topic +
-                               " within 5s; sent again at the next connection");
-    } catch (const ::mqtt::exception& error) {
-        _sink.logger().warning("cannot publish " + topic + ": " + _client->explain(error));
+        case Publisher::Answer::Kind::TimedOut:
+            _sink.logger().warning("no acknowledgement for " + topic +
+                                   " within 5s; sent again at the next connection");
+            break;
+        case Publisher::Answer::Kind::Refused:
+            _sink.logger().warning("cannot publish " + topic + ": refused (" +
+                                   Publisher::reasonText(answer.reasonCode) + ")");
+            break;
+        case Publisher::Answer::Kind::Lost:
+            _sink.logger().warning("cannot publish " + topic + ": connection to " + _publisher->describe() +
+                                   " lost");
+            break;
     }
     return false;
 }

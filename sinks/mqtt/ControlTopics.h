@@ -5,7 +5,7 @@
 
 #include <citysense/ControlChannel.h>
 #include <citysense/Plugin.h>
-#include <mqtt-client/Connection.h>
+#include <mqtt-client/Publisher.h>
 
 #include <map>
 #include <mutex>
@@ -22,8 +22,11 @@ public:
     void unsubscribeAll() override;
     void publishRetained(const std::string& topic, const std::string& payload) override;
 
-    /// The sink connected `client`: subscribes to every topic and publishes what waits.
-    void connected(Client& client);
+    /// A message arrived on the sink's connection (its publisher's message handler): hands it to the
+    /// receiver of its topic.
+    void received(const std::string& topic, const std::string& payload);
+    /// The sink connected `publisher`: subscribes to every topic and publishes what waits.
+    void connected(Publisher& publisher);
     /// The sink is about to drop its client: nothing is sent through it any more.
     void disconnected();
 
@@ -33,12 +36,12 @@ private:
     void subscribeNow(const std::string& topic);
 
     const Plugin& _sink;
-    /// Guards the receivers only: paho's thread takes it for each message, so it is never held while
-    /// waiting for the broker (paho's thread also handles the acknowledgements).
+    /// Guards the receivers only: the publisher's reader takes it for each message, so it is never held
+    /// while waiting for the broker (the reader also handles the acknowledgements).
     std::mutex _receiversMutex;
     std::map<std::string, Receiver> _receivers;
-    std::mutex _clientMutex;  ///< guards the client and what waits for it
-    Client* _client = nullptr;
+    std::mutex _clientMutex;  ///< guards the publisher and what waits for it
+    Publisher* _publisher = nullptr;
     std::map<std::string, std::string> _waiting;  ///< retained messages for the next connection
 };
 

@@ -1,7 +1,8 @@
 #include "Deliveries.h"
 
+#include <mqtt_protocol.h>
+
 #include <algorithm>
-#include <cstdint>
 
 namespace citysense::mqtt {
 
@@ -14,22 +15,14 @@ namespace {
 /// pass later and is retried.
 bool refusesTheMessage(int reasonCode) {
     switch (reasonCode) {
-        case ::mqtt::NOT_AUTHORIZED:
-        case ::mqtt::TOPIC_NAME_INVALID:
-        case ::mqtt::PACKET_TOO_LARGE:
-        case ::mqtt::PAYLOAD_FORMAT_INVALID:
+        case MQTT_RC_NOT_AUTHORIZED:
+        case MQTT_RC_TOPIC_NAME_INVALID:
+        case MQTT_RC_PACKET_TOO_LARGE:
+        case MQTT_RC_PAYLOAD_FORMAT_INVALID:
             return true;
         default:
             return false;
     }
-}
-
-DeliveryFailure failureOf(const ::mqtt::token& token) {
-    // This listener is given to publishes only, whose tokens carry their message.
-    const auto* delivery = dynamic_cast<const ::mqtt::delivery_token*>(&token);
-    const auto message = delivery ? delivery->get_message() : nullptr;
-    return {message ? message->get_topic() : std::string("?"),
-            ::mqtt::exception(token.get_return_code(), token.get_reason_code())};
 }
 
 }  // namespace
@@ -93,33 +86,20 @@ std::vector<std::size_t> Deliveries::unanswered() const {
     return indices;
 }
 
-void Deliveries::on_success(const ::mqtt::token& token) {
+void Deliveries::answered(std::uintptr_t context, int reasonCode) {
     const std::lock_guard<std::mutex> lock(_mutex);
-    markAnswered(token, lock);
-    answered(lock);
-}
-
-void Deliveries::on_failure(const ::mqtt::token& token) {
-    DeliveryFailure failure = failureOf(token);
-    const std::lock_guard<std::mutex> lock(_mutex);
-    // A reason code is the broker's answer; without one, paho gave up on the message (the connection
-    // went, or the send failed) and the broker's answer, if any, never reached this listener.
-    const bool brokersAnswer = failure.brokersAnswer();
-    if (brokersAnswer)
-        markAnswered(token, lock);
-    if (refusesTheMessage(failure.error.get_reason_code())) {
-        if (_refused++ == 0)
-            _firstRefusal = std::move(failure);
-    } else if (!_firstFailure || (brokersAnswer && !_firstFailure->brokersAnswer())) {
-        _firstFailure = std::move(failure);
+    if (context < _answered.size())
+        _answered[context] = true;
+    if (reasonCode >= MQTT_RC_UNSPECIFIED) {
+        const DeliveryFailure failure{context, reasonCode};
+        if (refusesTheMessage(reasonCode)) {
+            if (_refused++ == 0)
+                _firstRefusal = failure;
+        } else if (!_firstFailure) {
+            _firstFailure = failure;
+        }
     }
     answered(lock);
-}
-
-void Deliveries::markAnswered(const ::mqtt::token& token, const std::lock_guard<std::mutex>&) {
-    const auto index = reinterpret_cast<std::uintptr_t>(token.get_user_context());
-    if (index < _answered.size())
-        _answered[index] = true;
 }
 
 void Deliveries::answered(const std::lock_guard<std::mutex>&) {

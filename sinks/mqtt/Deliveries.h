@@ -1,21 +1,21 @@
-// The outcomes of what the mqtt sink publishes on one connection, recorded the moment paho completes
-// each message (this is the action listener of every publish, called on paho's thread), so that the
-// sink's thread sleeps only when it must: when its window of unanswered messages is full, until half of
-// it is free, and once at the end of a write. A refusal is on record whenever it arrived, whatever
-// failed after it: Mosquitto closes the connection right after it refuses a message, and paho then
-// fails everything still in flight.
+// The outcomes of what the mqtt sink publishes on one connection, recorded the moment the broker answers
+// each message (this is the publisher's listener, called on its reader thread with each message's index
+// in the write as its context), so that the sink's thread sleeps only when it must: when its window of
+// unanswered messages is full, until half of it is free, and once at the end of a write. A refusal is on
+// record whenever it arrived, whatever failed after it: Mosquitto closes the connection right after it
+// refuses a message.
 //
-// Lifetime: one per connection, created before its client and destroyed after it (destroying a paho
-// client fails what it still holds, through this listener). A write that gives up (connection lost,
-// no acknowledgement in time, a refusal) drops the connection, so no answer to one write is ever
-// counted in the next.
+// Lifetime: one per connection, created before its publisher and destroyed after it. A write that gives
+// up (connection lost, no acknowledgement in time, a refusal) drops the connection, so no answer to one
+// write is ever counted in the next.
 #pragma once
 
-#include <mqtt/async_client.h>
+#include <mqtt-client/Publisher.h>
 
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -23,16 +23,13 @@
 
 namespace citysense::mqtt {
 
-/// A message that was not delivered: its topic, and paho's error (return code, MQTT 5 reason code).
+/// A message the broker answered with a failure (MQTT 5): its index in the write and the reason code.
 struct DeliveryFailure {
-    std::string topic;
-    ::mqtt::exception error;
-
-    /// The broker answered with a failure (an MQTT 5 reason code); otherwise paho gave up on the message.
-    bool brokersAnswer() const { return error.get_reason_code() >= ::mqtt::UNSPECIFIED_ERROR; }
+    std::size_t index;
+    int reasonCode;
 };
 
-class Deliveries : public ::mqtt::iaction_listener {
+class Deliveries : public Publisher::Listener {
 public:
     enum class Wait {
         Done,      ///< as many answered as asked
@@ -40,8 +37,8 @@ public:
         TimedOut,  ///< no answer at all for the timeout
     };
 
-    /// Starts a write of `messages` messages, each published with its index as the user context:
-    /// nothing outstanding, answered, failed or refused.
+    /// Starts a write of `messages` messages, each published with its index as the context: nothing
+    /// outstanding, answered, failed or refused.
     void startWrite(std::size_t messages);
 
     /// Makes room for one more message and counts it, to be published at once with this listener:
@@ -49,31 +46,28 @@ public:
     /// of it is free (one wake-up for many acknowledgements), the connection is lost, or nothing has
     /// been answered for `timeout`. Counts the message only when it returns Done.
     Wait reserve(std::size_t window, std::chrono::milliseconds timeout);
-    /// Uncounts the message reserve() counted, which paho would not take.
+    /// Uncounts the message reserve() counted, which the publisher could not send.
     void unreserve();
     /// Waits until every message of the write is answered, the connection is lost, or nothing has
     /// been answered for `timeout`.
     Wait awaitAll(std::chrono::milliseconds timeout);
 
-    /// The connection is gone: waits end at once. paho fails what it had in flight before it says so.
-    void connectionLost();
+    /// The broker answered the message of index `context` (Publisher::Listener).
+    void answered(std::uintptr_t context, int reasonCode) override;
+    /// The connection is gone: waits end at once (Publisher::Listener).
+    void connectionLost() override;
 
     /// This write's messages that the broker refused for themselves (MQTT 5: the ACL, the topic, the
     /// size or the payload), which would be refused again if sent again.
     std::size_t refusedCount() const;
     std::optional<DeliveryFailure> firstRefusal() const;
-    /// The first of this write's other failures (lost on the way, refused for a reason that may pass),
-    /// the first the broker answered if any.
+    /// The first of this write's other failures (refused for a reason that may pass).
     std::optional<DeliveryFailure> firstFailure() const;
     /// The indices of this write's messages that the broker has not answered (acknowledged or refused),
-    /// in order: those paho failed when the connection went, and those never published.
+    /// in order: those in flight when the connection went, and those never published.
     std::vector<std::size_t> unanswered() const;
 
 private:
-    void on_success(const ::mqtt::token& token) override;
-    void on_failure(const ::mqtt::token& token) override;
-    /// Notes that the broker answered the message of `token` (its index is the user context).
-    void markAnswered(const ::mqtt::token& token, const std::lock_guard<std::mutex>& lock);
     /// One message completed: counts it, and wakes the sink's thread when it waits for this many.
     void answered(const std::lock_guard<std::mutex>& lock);
     /// Waits, holding `lock`, until at most `most` are unanswered (see reserve() and awaitAll()).

@@ -1,16 +1,17 @@
-// mqtt: publishes samples to an MQTT broker (paho.mqtt.cpp), over TLS with the gateway's own
-// credentials by default, with a retained status topic (`online` at connect, `offline` as the last
-// will) and the station's announcement retained on a topic of its own (RetainedDocument.h).
-// Reconnecting, backoff and the durable spool are the host's: a write that fails throws, and the host
-// retries it; a message an MQTT 5 broker refuses for itself throws PermanentWriteError, and the
-// host sets its samples aside. See README.md for the options.
+// mqtt: publishes samples to an MQTT broker (libmosquitto, driven by the sink's thread: Publisher.h), over
+// TLS with the gateway's own credentials by default, with a retained status topic (`online` at connect,
+// `offline` as the last will) and the station's announcement retained on a topic of its own
+// (RetainedDocument.h). Reconnecting, backoff and the durable spool are the host's: a write that fails
+// throws, and the host retries it; a message an MQTT 5 broker refuses for itself throws PermanentWriteError,
+// and the host sets its samples aside. See README.md for the options.
 #include "ControlTopics.h"
 #include "Deliveries.h"
 #include "Messages.h"
 #include "RetainedDocument.h"
 
 #include <citysense/Export.h>
-#include <mqtt-client/Connection.h>
+#include <mqtt-client/ConnectionSettings.h>
+#include <mqtt-client/Publisher.h>
 #include <payload/AnnouncementJson.h>
 
 #include <Poco/Logger.h>
@@ -91,8 +92,8 @@ public:
 
     void announce(const Announcement& announcement) override {
         _about.setPayload(encodeAnnouncement(announcement));
-        if (_client && _client->connected())
-            _about.publish(*_client, _ackTimeout);
+        if (_publisher && _publisher->connected())
+            _about.publish(*_publisher, _ackTimeout);
     }
 
     void open() override { connect(); }
@@ -100,7 +101,7 @@ public:
     ControlChannel* controlChannel() override { return &_control; }
 
     void write(const SampleBatch& batch) override {
-        if (!_client || !_client->connected())
+        if (!_publisher || !_publisher->connected())
             connect();
         _outgoing.clear();
         _messages->build(batch, _outgoing);
@@ -116,8 +117,8 @@ public:
             const DeliveryFailure first = *_deliveries->firstRefusal();
             const std::string refused = "the broker refused " + std::to_string(_deliveries->refusedCount()) +
                                         " of " + std::to_string(_outgoing.size()) +
-                                        " messages, the first on " + first.topic + " (" +
-                                        first.error.get_reason_code_str() + ")";
+                                        " messages, the first on " + *_outgoing[first.index].topic + " (" +
+                                        Publisher::reasonText(first.reasonCode) + ")";
             dropClient();
             throw PermanentWriteError(refused);
         }
@@ -126,23 +127,25 @@ public:
     }
 
     void close() override {
-        if (!_client)
+        if (!_publisher)
             return;
-        if (_client->connected() && !_statusTopic.empty()) {
-            // A clean disconnect does not send the will, so say offline ourselves.
-            try {
-                // Bounded: a stopping host should not wait out the whole ack_timeout for this.
-                if (!_client->paho()
-                         .publish(_statusTopic, kOffline, std::strlen(kOffline), 1, true)
-                         ->wait_for(std::chrono::seconds(2)))
-                    logger().warning("offline status not acknowledged within 2s");
-            } catch (const ::mqtt::exception& error) {
-                logger().warning("could not publish offline status: " + std::string(error.what()));
-            }
+        if (_publisher->connected() && !_statusTopic.empty()) {
+            // A clean disconnect does not send the will, so say offline ourselves. Bounded: a stopping
+            // host should not wait out the whole ack_timeout for this.
+            const Publisher::Answer answer =
+                _publisher->publishAndWait(_statusTopic, kOffline, 1, true, std::chrono::seconds(2));
+            if (answer.kind == Publisher::Answer::Kind::TimedOut)
+                logger().warning("offline status not acknowledged within 2s");
+            else if (answer.kind == Publisher::Answer::Kind::Refused ||
+                     answer.kind == Publisher::Answer::Kind::Lost)
+                logger().warning("could not publish offline status: " +
+                                 (answer.kind == Publisher::Answer::Kind::Lost
+                                      ? lost()
+                                      : Publisher::reasonText(answer.reasonCode)));
         }
         _control.disconnected();
-        _client->disconnect(std::chrono::seconds(2));
-        _client.reset();
+        _publisher->disconnect(std::chrono::seconds(2));
+        _publisher.reset();
     }
 
 private:
@@ -161,46 +164,46 @@ private:
 
     void connect() {
         dropClient();
-        // Declared first, destroyed last: destroying the client fails what it holds, through this.
+        // Declared first, destroyed last: the publisher reports to it until it is gone.
         auto deliveries = std::make_unique<Deliveries>();
-        auto client = std::make_unique<Client>(_settings);
-        client->paho().set_connection_lost_handler(
-            [&answers = *deliveries](const std::string&) { answers.connectionLost(); });
+        auto publisher = std::make_unique<Publisher>(
+            _settings, *deliveries, [this](const std::string& topic, const std::string& payload) {
+                _control.received(topic, payload);
+            });
         if (_statusTopic.empty()) {
-            client->connect();
+            publisher->connect();
         } else {
-            const ::mqtt::will_options will(_statusTopic, kOffline, std::strlen(kOffline), 1, true);
-            client->connect(&will);
-            try {
-                if (!client->paho()
-                         .publish(_statusTopic, kOnline, std::strlen(kOnline), 1, true)
-                         ->wait_for(_ackTimeout))
-                    throw std::runtime_error("cannot publish online status on " + _statusTopic +
-                                             ": no acknowledgement within " +
-                                             formatDuration(_ackTimeout.count() * 1000));
-            } catch (const ::mqtt::exception& error) {
-                const std::string why =
-                    error.get_reason_code() >= 0x80
-                        ? "refused (" + error.get_reason_code_str() + "): may this user publish there?"
-                        : client->explain(error);
-                throw std::runtime_error("cannot publish online status on " + _statusTopic + ": " + why);
-            }
+            const Publisher::Will will{_statusTopic, kOffline, 1, true};
+            publisher->connect(&will);
+            const Publisher::Answer answer =
+                publisher->publishAndWait(_statusTopic, kOnline, 1, true, _ackTimeout);
+            if (answer.kind == Publisher::Answer::Kind::TimedOut)
+                throw std::runtime_error("cannot publish online status on " + _statusTopic +
+                                         ": no acknowledgement within " +
+                                         formatDuration(_ackTimeout.count() * 1000));
+            if (answer.kind == Publisher::Answer::Kind::Refused)
+                throw std::runtime_error("cannot publish online status on " + _statusTopic + ": refused (" +
+                                         Publisher::reasonText(answer.reasonCode) +
+                                         "): may this user publish there?");
+            if (answer.kind == Publisher::Answer::Kind::Lost)
+                throw std::runtime_error("cannot publish online status on " + _statusTopic +
+                                         ": connection to " + publisher->describe() + " lost");
         }
         try {
-            _about.publish(*client, _ackTimeout);
+            _about.publish(*publisher, _ackTimeout);
         } catch (const std::runtime_error& error) {
             // The readings matter more than the announcement: they go on, and the next connect tries again.
             logger().warning(std::string("announcement not published: ") + error.what());
         }
-        logger().information("connected to " + client->describe());
-        _control.connected(*client);
+        logger().information("connected to " + publisher->describe());
+        _control.connected(*publisher);
         _deliveries = std::move(deliveries);
-        _client = std::move(client);
+        _publisher = std::move(publisher);
     }
 
     void dropClient() {
         _control.disconnected();
-        _client.reset();
+        _publisher.reset();
         _deliveries.reset();
     }
 
@@ -210,51 +213,50 @@ private:
     std::string publish(const std::vector<std::size_t>& indices, std::size_t window) {
         _deliveries->startWrite(_outgoing.size());
         Deliveries::Wait wait = Deliveries::Wait::Done;
+        std::string notSent;
         for (const std::size_t index : indices) {
             wait = _deliveries->reserve(window, _ackTimeout);
             if (wait != Deliveries::Wait::Done)
                 break;
             const OutgoingMessage& message = _outgoing[index];
-            try {
-                _client->paho().publish(*message.topic, message.payload.data(), message.payload.size(), _qos,
-                                        _retain, reinterpret_cast<void*>(index), *_deliveries);
-            } catch (const ::mqtt::exception& error) {
+            notSent = _publisher->publish(*message.topic, message.payload.data(), message.payload.size(),
+                                          _qos, _retain, index);
+            if (!notSent.empty()) {
+                // What was sent before is still answered: the reader reads the broker's answers before it
+                // reports a lost connection.
                 _deliveries->unreserve();
-                return _client->connected() ? "publish failed: " + _client->explain(error) : lost();
+                break;
             }
         }
         if (wait == Deliveries::Wait::Done)
             wait = _deliveries->awaitAll(_ackTimeout);
         if (wait == Deliveries::Wait::Lost)
             return lost();
+        if (!notSent.empty())
+            return "publish failed: " + notSent;
         if (wait == Deliveries::Wait::TimedOut)
-            return "no acknowledgement from " + _client->describe() + " within " +
+            return "no acknowledgement from " + _publisher->describe() + " within " +
                    formatDuration(_ackTimeout.count() * 1000);
         if (const auto failure = _deliveries->firstFailure())
-            return _client->connected()
-                       ? "publish failed on " + failure->topic + ": " + _client->explain(failure->error)
-                       : lost();
+            return "publish failed on " + *_outgoing[failure->index].topic + ": " +
+                   Publisher::reasonText(failure->reasonCode);
         return {};
     }
 
     /// Whether the write just failed may hide a refusal: over MQTT 5 (a 3.1.1 broker refuses without a
     /// word), the connection gone, and neither a refusal nor another failure from the broker on record.
     /// Mosquitto closes the connection right after it refuses a message; when more of the batch reaches
-    /// it after that, its kernel answers with a reset, and paho (1.3.12) closes the session on its failed
-    /// send without reading the refusal it had already received (the messages still in flight, the
-    /// refused one among them, end with MQTTASYNC_OPERATION_INCOMPLETE).
+    /// it after that, its kernel answers with a reset, which may discard the refusal before it was read.
     bool mayHaveMissedARefusal() const {
-        if (_settings.mqttVersion < MQTTVERSION_5 || _client->connected() || _deliveries->refusedCount() > 0)
-            return false;
-        const auto failure = _deliveries->firstFailure();
-        return !failure || !failure->brokersAnswer();
+        return _settings.mqttVersion == kMqttV5 && !_publisher->connected() &&
+               _deliveries->refusedCount() == 0 && !_deliveries->firstFailure();
     }
 
     /// Publishes again, on a new connection, the messages the broker did not answer: the first of them
     /// alone, then the rest as usual. Were one refused, it is that first one: the broker answers in
     /// order and closes the connection right after a refusal, and alone it cannot be overtaken by a send
-    /// that fails before paho has read the refusal. Again while the rest lose their connection the same
-    /// way; each round has the broker answer one more. Returns as publish() does; throws when no new
+    /// whose reset discards the refusal before it was read. Again while the rest lose their connection the
+    /// same way; each round has the broker answer one more. Returns as publish() does; throws when no new
     /// connection can be made.
     std::string publishUnansweredAgain() {
         std::vector<std::size_t> unanswered = _deliveries->unanswered();
@@ -276,7 +278,7 @@ private:
         return {};
     }
 
-    std::string lost() const { return "connection to " + _client->describe() + " lost"; }
+    std::string lost() const { return "connection to " + _publisher->describe() + " lost"; }
 
     /// Drops the connection (a new one is made on the next write) and reports the failure.
     [[noreturn]] void fail(const std::string& reason) {
@@ -292,8 +294,8 @@ private:
     std::unique_ptr<MessageBuilder> _messages;
     std::string _statusTopic;
     RetainedDocument _about;
-    std::unique_ptr<Deliveries> _deliveries;  ///< of _client's connection; outlives it
-    std::unique_ptr<Client> _client;
+    std::unique_ptr<Deliveries> _deliveries;  ///< of _publisher's connection; outlives it
+    std::unique_ptr<Publisher> _publisher;
     std::vector<OutgoingMessage> _outgoing;
     std::vector<std::size_t> _everyMessage;  ///< 0 .. _outgoing.size() - 1
     ControlTopics _control{*this};

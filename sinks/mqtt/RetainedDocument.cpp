@@ -6,18 +6,24 @@
 
 namespace citysense::mqtt {
 
-void RetainedDocument::publish(Client& client, std::chrono::milliseconds timeout) const {
+void RetainedDocument::publish(Publisher& publisher, std::chrono::milliseconds timeout) const {
     if (!ready())
         return;
-    try {
-        if (!client.paho().publish(_topic, _payload.data(), _payload.size(), 1, true)->wait_for(timeout))
+    const Publisher::Answer answer = publisher.publishAndWait(_topic, _payload, 1, true, timeout);
+    switch (answer.kind) {
+        case Publisher::Answer::Kind::Acknowledged:
+        case Publisher::Answer::Kind::Sent:
+            return;
+        case Publisher::Answer::Kind::Refused:
+            throw std::runtime_error("cannot publish on " + _topic + ": refused (" +
+                                     Publisher::reasonText(answer.reasonCode) +
+                                     "): may this user publish there?");
+        case Publisher::Answer::Kind::TimedOut:
             throw std::runtime_error("cannot publish on " + _topic + ": no acknowledgement within " +
                                      formatDuration(timeout.count() * 1000));
-    } catch (const ::mqtt::exception& error) {
-        const std::string why = error.get_reason_code() >= 0x80 ? "refused (" + error.get_reason_code_str() +
-                                                                      "): may this user publish there?"
-                                                                : client.explain(error);
-        throw std::runtime_error("cannot publish on " + _topic + ": " + why);
+        case Publisher::Answer::Kind::Lost:
+            throw std::runtime_error("cannot publish on " + _topic + ": connection to " +
+                                     publisher.describe() + " lost");
     }
 }
 

@@ -3,7 +3,7 @@
 // every (re)connect, so that a broker that lost its retained messages has it back.
 #pragma once
 
-#include <mqtt-client/Connection.h>
+#include <mqtt-client/Publisher.h>
 
 #include <chrono>
 #include <string>
@@ -21,7 +21,7 @@ public:
 
     /// Publishes the payload retained at QoS 1 and waits up to `timeout` for the acknowledgement;
     /// nothing unless ready(). Throws std::runtime_error saying why it was not acknowledged.
-    void publish(Client& client, std::chrono::milliseconds timeout) const;
+    void publish(Publisher& publisher, std::chrono::milliseconds timeout) const;
 
 private:
     std::string _topic;

@@ -1,8 +1,10 @@
-// The mqtt sink's record of answers (sinks/mqtt/Deliveries.h) without a broker: paho's completions are
-// played by calling the listener as paho's thread does. A window that is full waits until half of it is
-// answered, the end of a write waits for the last answer, and a lost connection or a broker that stops
-// answering ends a wait. Refusals need a broker's reason codes: RefusalTest covers them.
+// The mqtt sink's record of answers (sinks/mqtt/Deliveries.h) without a broker: the publisher's reports
+// are played by calling the listener as its reader thread does. A window that is full waits until half of
+// it is answered, the end of a write waits for the last answer, and a lost connection or a broker that
+// stops answering ends a wait. Refusals of real messages: RefusalTest.
 #include "Deliveries.h"
+
+#include <mqtt_protocol.h>
 
 #include <gtest/gtest.h>
 
@@ -18,23 +20,15 @@ using Wait = Deliveries::Wait;
 
 class MqttDeliveries : public ::testing::Test {
 protected:
-    /// Never connected: it only gives the tokens a client, as paho's do.
-    ::mqtt::async_client _client{"tcp://127.0.0.1:1", "deliveries-test"};
     Deliveries _deliveries;
 
-    /// What paho's thread does when the broker acknowledges the message of index `index`.
-    void acknowledge(std::size_t index = 0) { listener().on_success(*token("a/b", index)); }
-    /// ... and when paho gives up on it (no reason code: the connection went).
-    void fail(const std::string& topic, std::size_t index = 0) {
-        listener().on_failure(*token(topic, index));
-    }
+    /// What the publisher's reader does when the broker acknowledges the message of index `index`.
+    void acknowledge(std::size_t index = 0) { listener().answered(index, MQTT_RC_SUCCESS); }
+    /// ... and when the broker answers it with a failure (MQTT 5).
+    void fail(int reasonCode, std::size_t index = 0) { listener().answered(index, reasonCode); }
 
 private:
-    ::mqtt::iaction_listener& listener() { return _deliveries; }
-    ::mqtt::delivery_token_ptr token(const std::string& topic, std::size_t index) {
-        return ::mqtt::delivery_token::create(_client, ::mqtt::make_message(topic, "1"),
-                                              reinterpret_cast<void*>(index), _deliveries);
-    }
+    Publisher::Listener& listener() { return _deliveries; }
 };
 
 TEST_F(MqttDeliveries, AWindowWithRoomNeverWaits) {
@@ -112,14 +106,14 @@ TEST_F(MqttDeliveries, ABrokerThatKeepsAnsweringIsWaitedForLongerThanTheTimeout)
 TEST_F(MqttDeliveries, ALostConnectionEndsAWaitAtOnce) {
     _deliveries.startWrite(10);
     ASSERT_EQ(_deliveries.reserve(1, 1ms), Wait::Done);
-    std::thread paho([&] {
+    std::thread reader([&] {
         std::this_thread::sleep_for(50ms);
         _deliveries.connectionLost();
     });
     const auto started = std::chrono::steady_clock::now();
     EXPECT_EQ(_deliveries.reserve(1, 30s), Wait::Lost);
     EXPECT_LT(std::chrono::steady_clock::now() - started, 10s);
-    paho.join();
+    reader.join();
     EXPECT_EQ(_deliveries.awaitAll(30s), Wait::Lost);
 }
 
@@ -131,19 +125,34 @@ TEST_F(MqttDeliveries, EverythingAnsweredBeforeTheConnectionWentIsDone) {
     EXPECT_EQ(_deliveries.awaitAll(30s), Wait::Done);
 }
 
-TEST_F(MqttDeliveries, TheFirstFailureOfAWriteIsKeptWithItsTopicUntilTheNextWrite) {
+TEST_F(MqttDeliveries, TheFirstFailureOfAWriteIsKeptWithItsIndexUntilTheNextWrite) {
     _deliveries.startWrite(10);
     for (int i = 0; i < 2; ++i)
         ASSERT_EQ(_deliveries.reserve(10, 1ms), Wait::Done);
-    fail("first/topic", 0);
-    fail("second/topic", 1);
+    fail(MQTT_RC_QUOTA_EXCEEDED, 0);
+    fail(MQTT_RC_SERVER_BUSY, 1);
     EXPECT_EQ(_deliveries.awaitAll(1s), Wait::Done);
     ASSERT_TRUE(_deliveries.firstFailure());
-    EXPECT_EQ(_deliveries.firstFailure()->topic, "first/topic");
-    EXPECT_FALSE(_deliveries.firstFailure()->brokersAnswer());
+    EXPECT_EQ(_deliveries.firstFailure()->index, 0u);
+    EXPECT_EQ(_deliveries.firstFailure()->reasonCode, MQTT_RC_QUOTA_EXCEEDED);
     EXPECT_EQ(_deliveries.refusedCount(), 0u);
     _deliveries.startWrite(10);
     EXPECT_FALSE(_deliveries.firstFailure());
+}
+
+TEST_F(MqttDeliveries, ARefusalOfTheMessageItselfIsCountedApartFromOtherFailures) {
+    _deliveries.startWrite(3);
+    for (int i = 0; i < 3; ++i)
+        ASSERT_EQ(_deliveries.reserve(10, 1ms), Wait::Done);
+    acknowledge(0);
+    fail(MQTT_RC_NOT_AUTHORIZED, 1);
+    fail(MQTT_RC_TOPIC_NAME_INVALID, 2);
+    EXPECT_EQ(_deliveries.awaitAll(1s), Wait::Done);
+    EXPECT_EQ(_deliveries.refusedCount(), 2u);
+    ASSERT_TRUE(_deliveries.firstRefusal());
+    EXPECT_EQ(_deliveries.firstRefusal()->index, 1u);
+    EXPECT_FALSE(_deliveries.firstFailure());
+    EXPECT_TRUE(_deliveries.unanswered().empty());
 }
 
 TEST_F(MqttDeliveries, WhatTheBrokerDidNotAnswerIsListedInOrder) {
@@ -151,11 +160,10 @@ TEST_F(MqttDeliveries, WhatTheBrokerDidNotAnswerIsListedInOrder) {
     for (int i = 0; i < 4; ++i)
         ASSERT_EQ(_deliveries.reserve(10, 1ms), Wait::Done);
     acknowledge(0);
-    fail("given/up", 1);  // paho's failure without a reason code: no answer from the broker
     acknowledge(3);
     _deliveries.connectionLost();
     EXPECT_EQ(_deliveries.awaitAll(1s), Wait::Lost);
-    // 2 is in flight still, 4 was never published.
+    // 1 and 2 were in flight still, 4 was never published.
     EXPECT_EQ(_deliveries.unanswered(), (std::vector<std::size_t>{1, 2, 4}));
 }
 
