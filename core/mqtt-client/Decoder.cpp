@@ -13,6 +13,25 @@ PayloadError namesAnotherStation(std::string_view name) {
     return PayloadError(quoteText(name) + " names another station than its topic");
 }
 
+// The sample of a reading whose name places it as `placed` in the topic tree.
+Sample sampleOf(const DecodedReading& reading, Quantity placed, const Source* source) {
+    // Wind speed in m/s and in km/h share a place in the default tree; the unit tells them apart.
+    Quantity quantity = placed;
+    if (quantity == Quantity::WindSpeed && reading.unit == info(Quantity::WindSpeedKmh).unit)
+        quantity = Quantity::WindSpeedKmh;
+    const QuantityInfo& expected = info(quantity);
+    if (!reading.unit.empty() && reading.unit != expected.unit)
+        throw PayloadError("unit " + quoteText(reading.unit) + " of " + quoteText(reading.name) + " is not " +
+                           expected.name + "'s " + expected.unit);
+    Sample sample;
+    sample.quantity = quantity;
+    sample.value = reading.value;
+    sample.time = reading.time;
+    sample.quality = reading.quality;
+    sample.source = source;
+    return sample;
+}
+
 }  // namespace
 
 Decoder::Decoder(TopicTemplate topic, PayloadFormat format, Station fallback, std::string instance)
@@ -48,30 +67,21 @@ void Decoder::decode(std::string_view topic, std::string_view payload, SampleBat
         fill(topicMatch->station);
     }
     const Station& publisher = topicKnown ? topicKnown->source->station : topicMatch->station;
-    SampleBatch samples;
-    for (const DecodedReading& reading : decodePayload(topic, payload, _format)) {
-        // tsv and json name each reading by its topic, known or matched already.
-        const bool byTopic = reading.name == topic;
-        const Known known = byTopic && topicKnown
-                                ? *topicKnown
-                                : resolve(reading.name, byTopic ? topicMatch : std::nullopt, publisher);
-        // Wind speed in m/s and in km/h share a place in the default tree; the unit tells them apart.
-        Quantity quantity = known.quantity;
-        if (quantity == Quantity::WindSpeed && reading.unit == info(Quantity::WindSpeedKmh).unit)
-            quantity = Quantity::WindSpeedKmh;
-        const QuantityInfo& expected = info(quantity);
-        if (!reading.unit.empty() && reading.unit != expected.unit)
-            throw PayloadError("unit " + quoteText(reading.unit) + " of " + quoteText(reading.name) +
-                               " is not " + expected.name + "'s " + expected.unit);
-        Sample sample;
-        sample.quantity = quantity;
-        sample.value = reading.value;
-        sample.time = reading.time;
-        sample.quality = reading.quality;
-        sample.source = known.source;
-        samples.push_back(sample);
+    // Appended as they are read; a reading that fails takes the message's others back out.
+    const std::size_t before = out.size();
+    try {
+        for (const DecodedReading& reading : decodePayload(topic, payload, _format)) {
+            // tsv and json name each reading by its topic, known or matched already.
+            const bool byTopic = reading.name == topic;
+            const Known known = byTopic && topicKnown
+                                    ? *topicKnown
+                                    : resolve(reading.name, byTopic ? topicMatch : std::nullopt, publisher);
+            out.push_back(sampleOf(reading, known.quantity, known.source));
+        }
+    } catch (...) {
+        out.resize(before);
+        throw;
     }
-    out.insert(out.end(), samples.begin(), samples.end());
 }
 
 // `match` is the name's, filled in, when the caller has it already.
