@@ -28,8 +28,9 @@ public:
 class Decoder {
 public:
     /// The most reading names (topics, SenML names) remembered: 5,000 stations × 9 quantities and
-    /// more. A new name beyond them takes the place of one chosen by its hash, as good as at random,
-    /// so that a working set larger than this still finds most of its names.
+    /// more, about 150 bytes each (10 MB). A new name beyond them takes the place of one chosen by
+    /// its hash, as good as at random, so that a working set larger than this still finds most of
+    /// its names.
     static constexpr std::size_t kMaxKnownNames = 65536;
 
     /// Samples get the source (station from the topic, `instance`); `fallback` fills station levels
