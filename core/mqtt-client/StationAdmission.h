@@ -23,7 +23,8 @@ public:
     explicit StationAdmission(StationLimits limits);
 
     /// Empty when readings of `station` are taken (it is known, or new and within the limits: then it
-    /// is known from now on); otherwise why not.
+    /// is known from now on); otherwise why not. A station admitted is admitted for good, so a caller
+    /// may remember a yes (Decoder does); a refusal may turn into a yes as the minutes pass.
     std::string admit(const Station& station, Micros now);
 
     std::size_t known() const { return _known.size(); }

@@ -2,10 +2,13 @@
 // in the same run: the decoders before RapidJSON (baseline/extract-legacy-payload). The messages are the
 // ingest's: tsv as the gateways send it, json as the mqtt sink writes it, and SenML packs of one
 // driver read (seven records). The goal: no format slower than before, ratio >= 1.0.
+// Then what the ingest's mqtt::Decoder costs beyond the payload decoder: the topic's station and
+// quantity, the station's admission and its Source, over the topics of a city's gateways.
 #include "BenchSupport.h"
 
 #include <citysense/TopicTemplate.h>
 #include <legacy/citysense/Payload.h>
+#include <mqtt-client/Decoder.h>
 #include <payload/Json.h>
 #include <payload/Senml.h>
 #include <payload/Tsv.h>
@@ -96,6 +99,49 @@ double rate(Decode decode, const std::vector<Message>& batch, PayloadFormat form
     return static_cast<double>(decoded) / elapsed;
 }
 
+constexpr int kStations = 5000;
+
+// tsv messages as a city's gateways send them: kStations stations, each reading seven quantities.
+std::vector<Message> cityMessages() {
+    const TopicTemplate tree(TopicTemplate::kDefault);
+    const Quantity read[] = {Quantity::Temperature, Quantity::Humidity,      Quantity::Pressure,
+                             Quantity::WindSpeed,   Quantity::WindDirection, Quantity::WindGust,
+                             Quantity::NO2};
+    std::vector<Message> out;
+    for (int i = 0; i < kStations; ++i) {
+        const Station street{"hypo_city", "city_" + std::to_string(i / 100), "street_" + std::to_string(i)};
+        for (const Quantity quantity : read)
+            out.push_back({tree.render(street, quantity), encodeTsv(sampleOf(quantity, i))});
+    }
+    return out;
+}
+
+// Microseconds of CPU an ingest's mqtt::Decoder spends on a message beyond the payload decoder: the
+// median over rounds of the two, alternating, on the city's messages.
+void decoderCost() {
+    const std::vector<Message> city = cityMessages();
+    mqtt::Decoder decoder(TopicTemplate(TopicTemplate::kDefault), PayloadFormat::Tsv, Station{},
+                          "driver.bench");
+    decoder.limitStations(mqtt::StationLimits{});
+    const auto viaDecoder = [&](std::string_view topic, std::string_view payload, PayloadFormat) {
+        SampleBatch samples;
+        decoder.decode(topic, payload, samples);
+        return samples;
+    };
+    std::vector<double> payloadOnly;
+    std::vector<double> whole;
+    for (int round = 0; round < kRounds; ++round) {
+        payloadOnly.push_back(rate(decodePayload, city, PayloadFormat::Tsv));
+        whole.push_back(rate(viaDecoder, city, PayloadFormat::Tsv));
+    }
+    const double payloadRate = bench::median(payloadOnly);
+    const double wholeRate = bench::median(whole);
+    std::printf("mqtt::Decoder (the ingest's), tsv of %d stations x 7 quantities:\n", kStations);
+    std::printf("  payload decoder alone %10.0f messages/s\n", payloadRate);
+    std::printf("  mqtt::Decoder         %10.0f messages/s: %.3f us a message beyond the payload's\n\n",
+                wholeRate, 1e6 / wholeRate - 1e6 / payloadRate);
+}
+
 // Both decoders read every message alike, so the race is a fair one.
 bool sameReadings(const std::vector<Message>& batch, PayloadFormat format) {
     for (const auto& message : batch) {
@@ -143,5 +189,6 @@ int main() {
         allMet = allMet && ratio >= 1.0;
     }
     std::printf("  goal: ratio >= 1.0 for every format: %s\n\n", allMet ? "met" : "NOT met");
+    decoderCost();
     return allMet ? 0 : 1;
 }

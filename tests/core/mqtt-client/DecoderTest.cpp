@@ -77,5 +77,22 @@ TEST(Decoder, AUnitThatIsNotTheQuantitysIsRefused) {
                 HasSubstr("is not temperature's Cel"));
 }
 
+TEST(Decoder, AMessageThatFailsPartWayAppendsNothing) {
+    mqtt::Decoder decoding = decoder();
+    SampleBatch out;
+    decoding.decode("hypo_city/city_01/street_01/temperature/celcius", "2026-11-24 10:00:00\t21.5", out);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_THAT(test::errorOf([&] {
+                    decoding.decode("hypo_city/city_01/street_01/temperature/celcius",
+                                    R"([{"bn":"hypo_city/city_01/street_01/","n":"temperature/celcius",)"
+                                    R"("u":"Cel","v":20,"t":1764000000},)"
+                                    R"({"n":"air_condition/humidity","u":"Cel","v":40,"t":1764000000}])",
+                                    out);
+                }),
+                HasSubstr("is not humidity's %RH"));
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].value, 21.5);
+}
+
 }  // namespace
 }  // namespace citysense
