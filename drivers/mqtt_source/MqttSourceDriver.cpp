@@ -25,8 +25,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 using namespace citysense;
 using namespace citysense::mqtt;
@@ -34,6 +36,40 @@ using namespace citysense::mqtt;
 namespace {
 
 constexpr Micros kStopCheckInterval = 200 * 1000;
+
+/// When the broker last showed that it is at work on this connection: a message arrived, or the
+/// callback is still handling one (emitDurably() holds it while the host's sinks catch up). A
+/// subscription's answer waits behind both: a session resumed on a backlog receives queued messages
+/// first.
+class DeliveryActivity {
+public:
+    /// Marks one message's handling, from the callback's start to its end.
+    class Handling {
+    public:
+        explicit Handling(DeliveryActivity& activity) : _activity(activity) {
+            ++_activity._handling;
+            _activity._last = nowMicros();
+        }
+        ~Handling() {
+            _activity._last = nowMicros();
+            --_activity._handling;
+        }
+        Handling(const Handling&) = delete;
+        Handling& operator=(const Handling&) = delete;
+
+    private:
+        DeliveryActivity& _activity;
+    };
+
+    /// How long the broker has been quiet since `since` (microseconds); 0 while a message is handled.
+    Micros quietSince(Micros since) const {
+        return _handling > 0 ? 0 : nowMicros() - std::max(since, _last.load());
+    }
+
+private:
+    std::atomic<int> _handling{0};
+    std::atomic<Micros> _last{0};
+};
 
 }  // namespace
 
@@ -149,8 +185,10 @@ public:
         Emitter* target = &emitter;
         std::atomic<bool> lost{false};
         std::string emitFailure;
+        DeliveryActivity activity;
         Client client(_settings);
         client.paho().set_message_callback([&](::mqtt::const_message_ptr message) {
+            const DeliveryActivity::Handling handling(activity);
             if (_announceTopic && _announceTopic->match(message->get_topic())) {
                 const std::optional<Announcement> announcement = receiveAnnouncement(*message);
                 std::lock_guard<std::mutex> lock(emitting);
@@ -177,10 +215,10 @@ public:
         client.paho().set_connection_lost_handler([&](const std::string&) { lost = true; });
         client.connect();
         try {
-            subscribe(client);
-            logger().information(
-                "subscribed at " + client.describe() + " to " + joined(_filters) +
-                (_announceFilter.empty() ? "" : " and, for announcements, " + _announceFilter));
+            if (subscribe(client, activity, stop))
+                logger().information(
+                    "subscribed at " + client.describe() + " to " + joined(_filters) +
+                    (_announceFilter.empty() ? "" : " and, for announcements, " + _announceFilter));
             while (!lost && !stop.waitFor(kStopCheckInterval)) {
             }
         } catch (...) {
@@ -250,16 +288,30 @@ private:
         announcement.channels = std::move(series);
     }
 
-    void subscribe(Client& client) {
+    /// Subscribes to every filter and waits for the broker's answers. Gives up when the broker has been
+    /// quiet for connect_timeout (see DeliveryActivity: a broker delivering a resumed session's backlog
+    /// ahead of its answer is at work). False when a stop came first.
+    bool subscribe(Client& client, const DeliveryActivity& activity, const StopToken& stop) {
         std::vector<std::string> filters = _filters;
         if (!_announceFilter.empty())
             filters.push_back(_announceFilter);
+        constexpr auto kRecheckAfter = std::chrono::milliseconds(50);
+        const Micros timeout = static_cast<Micros>(_settings.connectTimeout.count()) * 1000;
         try {
+            std::vector<::mqtt::token_ptr> answers;
             for (const std::string& filter : filters)
-                if (!client.paho().subscribe(filter, _qos)->wait_for(_settings.connectTimeout))
-                    throw std::runtime_error("cannot subscribe at " + client.describe() + " to " + filter +
-                                             ": no answer within " +
-                                             formatDuration(_settings.connectTimeout.count() * 1000));
+                answers.push_back(client.paho().subscribe(filter, _qos));
+            const Micros asked = nowMicros();
+            for (std::size_t i = 0; i < answers.size(); ++i)
+                while (!answers[i]->wait_for(kRecheckAfter)) {
+                    if (stop.stopRequested())
+                        return false;
+                    if (activity.quietSince(asked) > timeout)
+                        throw std::runtime_error("cannot subscribe at " + client.describe() + " to " +
+                                                 filters[i] + ": no answer within " +
+                                                 formatDuration(timeout));
+                }
+            return true;
         } catch (const ::mqtt::exception& error) {
             throw std::runtime_error("cannot subscribe at " + client.describe() + ": " +
                                      client.explain(error));

@@ -40,15 +40,15 @@ protected:
     }
 
     /// An ingest host logging in as `identity`; `number` tells instances apart (street, spool);
-    /// `sinkKeys` are added to its sql sink's section.
-    std::string ingestConfig(int number, const BrokerCredentials& identity,
-                             const std::string& sinkKeys = "") const {
+    /// `sinkKeys` are added to its sql sink's section, `driverKeys` to its mqtt_source's.
+    std::string ingestConfig(int number, const BrokerCredentials& identity, const std::string& sinkKeys = "",
+                             const std::string& driverKeys = "") const {
         const std::string n = std::to_string(number);
         return write("ingest-" + n + ".ini",
                      "[host]\nsystem = hypo_city\ncity = server\nstreet = ingest_" + n + "\nspool_dir = " +
                          _broker.directory() + "/spool-ingest-" + n + "\nhttp_listen = 127.0.0.1:0\n" +
                          "[driver.ingest]\nplugin = mqtt_source\n" + _broker.clientKeys(identity) +
-                         "mqtt_version = 5\nshare_group = ingest\nqos = 1\ninterval = 500ms\n" +
+                         "mqtt_version = 5\nshare_group = ingest\nqos = 1\ninterval = 500ms\n" + driverKeys +
                          "[sink.db]\nplugin = sql\nconnector = mysql\n" + storeKeys(number) +
                          "create_schema = true\nmax_backoff = 500ms\n" + sinkKeys +
                          "[pipeline.ingest]\ndrivers = ingest\nsinks = db\n");

@@ -2,7 +2,8 @@
 // through Mosquitto to ingest hosts (citysensed, mqtt_source in the shared subscription `ingest`, sql
 // sink) that store into MariaDB. Every reading is stored exactly once, with its microseconds, through
 // a database outage, with two ingest instances sharing the load, with an ingest killed (SIGKILL)
-// twice while readings flow, and with an ingest started on a backlog far larger than its sink's queue;
+// twice while readings flow, and with an ingest started on a backlog far larger than its sink's queue
+// (or held back by a locked table before the broker answered its subscription);
 // another identity asking for the ingest's client id gets neither its connection nor its session.
 #include "IngestSystem.h"
 #include "MariaDb.h"
@@ -134,6 +135,37 @@ TEST_F(Ingest, AnIngestStartedOnABacklogFarLargerThanItsSinksQueueStoresEveryRea
     EXPECT_EQ(storeQuery("SELECT count(*), min(value), max(value) FROM readings"), "3000\t1\t3000\n");
     EXPECT_NE(ingest->log().find("sink.db (sql): stopped, delivered 3000, dropped 0,"), std::string::npos)
         << ingest->log();
+}
+
+TEST_F(Ingest, AnIngestHeldBackOnABacklogWaitsForItsSubscriptionsAnswerInsteadOfConnectingAgain) {
+    // Resumed on a backlog, the ingest's session receives the queued messages before the broker's answer
+    // to its subscription, and while its sink cannot write the host holds the message callback, paho's
+    // receiving thread: the answer is read only after longer than connect_timeout. That is a broker at
+    // work, not one that does not answer: giving up would drop the connection and start over, again
+    // and again on a large backlog.
+    const std::string config =
+        ingestConfig(1, _ingest, "queue_size = 20\nbatch_size = 10\n", "connect_timeout = 1s\n");
+    auto ingest = std::make_unique<ServiceProcess>(std::vector<std::string>{"-c", config});
+    ASSERT_TRUE(ingest->waitForLog("subscribed at")) << ingest->log();
+    publishReadings(1);  // the sink makes the schema with its first write; the backlog sends it again
+    ASSERT_TRUE(eventually([&] { return storedCount() == 1; })) << ingest->log();
+    stop(*ingest);
+    publishReadings(500);
+    // The readings table locked for 3 s in one client session: the sink's inserts wait.
+    std::thread locker(
+        [&] { _database.query("LOCK TABLES readings WRITE; SELECT SLEEP(3); UNLOCK TABLES;"); });
+    ASSERT_TRUE(eventually([&] {
+        return !storeQuery("SHOW OPEN TABLES FROM citysense WHERE `Table` = 'readings' AND In_use > 0")
+                    .empty();
+    }));
+    ingest = std::make_unique<ServiceProcess>(std::vector<std::string>{"-c", config});
+    const bool stored = eventually([&] { return storedCount() >= 500; });
+    locker.join();
+    ASSERT_TRUE(stored) << storedCount() << " of 500 stored\n" << ingest->log();
+    stop(*ingest);
+    EXPECT_EQ(storedCount(), 500);
+    EXPECT_EQ(occurrences(ingest->log(), "subscribed at"), 1) << ingest->log();
+    EXPECT_EQ(ingest->log().find("cannot subscribe"), std::string::npos) << ingest->log();
 }
 
 TEST_F(Ingest, AnotherIdentityAskingForTheIngestsClientIdNeitherPutsItOutNorLosesAReading) {
