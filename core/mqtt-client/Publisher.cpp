@@ -275,10 +275,7 @@ std::string Publisher::publish(const std::string& topic, const void* payload, st
         else
             _contexts.emplace(mid, context);
         _answeredInPublish.clear();
-        if (mosquitto_want_write(_handle) && !_readerWatchesWrites) {
-            _readerWatchesWrites = true;
-            wakeReader = true;
-        }
+        wakeReader = readerMustWatchWrites();
     }
     if (wakeReader)
         wake();
@@ -311,10 +308,7 @@ Publisher::Answer Publisher::publishAndWait(const std::string& topic, const std:
                     answer = reasonCode;
         }
         _answeredInPublish.clear();
-        if (mosquitto_want_write(_handle) && !_readerWatchesWrites) {
-            _readerWatchesWrites = true;
-            wakeReader = true;
-        }
+        wakeReader = readerMustWatchWrites();
     }
     if (wakeReader)
         wake();
@@ -341,10 +335,7 @@ bool Publisher::subscribe(const std::string& topic, int qos) {
         if (!_handle ||
             mosquitto_subscribe_v5(_handle, nullptr, topic.c_str(), qos, 0, nullptr) != MOSQ_ERR_SUCCESS)
             return false;
-        if (mosquitto_want_write(_handle) && !_readerWatchesWrites) {
-            _readerWatchesWrites = true;
-            wakeReader = true;
-        }
+        wakeReader = readerMustWatchWrites();
     }
     if (wakeReader)
         wake();
@@ -364,6 +355,13 @@ void Publisher::disconnect(std::chrono::milliseconds timeout) {
         _stateChanged.wait_for(state, timeout, [this] { return _lost; });
     }
     closeHandle();
+}
+
+bool Publisher::readerMustWatchWrites() {
+    if (!mosquitto_want_write(_handle) || _readerWatchesWrites)
+        return false;
+    _readerWatchesWrites = true;
+    return true;
 }
 
 void Publisher::wake() {

@@ -124,6 +124,9 @@ private:
     std::string explainRefusal(int code) const;
 
     void readerLoop();
+    /// With the mutex held, after a call that may have left data queued: true when the reader must be
+    /// woken to watch the socket for room (it does not already).
+    bool readerMustWatchWrites();
     /// Wakes the reader from its poll.
     void wake();
     /// After a call into libmosquitto returned `rc` (with the mutex held): notes a lost connection.
