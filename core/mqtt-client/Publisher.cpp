@@ -8,6 +8,7 @@
 
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 
 #include <netdb.h>
@@ -376,11 +377,18 @@ void Publisher::readerLoop() {
     for (;;) {
         int socket = -1;
         bool wantWrite = false;
+        bool handshaking = false;
         bool active = false;
         {
             const std::lock_guard<std::mutex> lock(_handleMutex);
             socket = mosquitto_socket(_handle);
             wantWrite = mosquitto_want_write(_handle);
+            // The TLS handshake goes first (libmosquitto writes nothing before it ends): the socket is
+            // watched for what OpenSSL waits for, not for room for the queued CONNECT, which it always has.
+            const SSL* ssl = static_cast<const SSL*>(mosquitto_ssl_get(_handle));
+            handshaking = ssl && !SSL_is_init_finished(ssl);
+            if (handshaking)
+                wantWrite = !SSL_want_read(ssl);
             _readerWatchesWrites = wantWrite;
             const std::lock_guard<std::mutex> state(_stateMutex);
             if (_stopping || _lost)
@@ -400,7 +408,11 @@ void Publisher::readerLoop() {
         {
             std::unique_lock<std::mutex> lock(_handleMutex);
             int rc = pollFailed ? MOSQ_ERR_ERRNO : MOSQ_ERR_SUCCESS;
-            if (rc == MOSQ_ERR_SUCCESS && fds[0].revents & (POLLIN | POLLERR | POLLHUP))
+            // mosquitto_loop_read() also takes the handshake a step further; mosquitto_loop_write() does
+            // nothing until it has ended. A broker far away (a TCP connect still under way when the
+            // handshake began) makes the socket writable before it has anything to read.
+            const short ready = POLLIN | POLLERR | POLLHUP | (handshaking ? POLLOUT : 0);
+            if (rc == MOSQ_ERR_SUCCESS && fds[0].revents & ready)
                 rc = mosquitto_loop_read(_handle, 1);
             if (rc == MOSQ_ERR_SUCCESS && mosquitto_want_write(_handle))
                 rc = mosquitto_loop_write(_handle, 1);

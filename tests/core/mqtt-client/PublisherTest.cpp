@@ -2,7 +2,8 @@
 // from a client with threads of its own: a write the socket could not take whole is finished by the
 // reader once the broker reads again, with nothing more published to push it; a broker killed while
 // messages are published is a lost connection; a server that accepts the TCP connection and
-// never answers ends the connect at the connect timeout; a persistent MQTT 5 session outlives its
+// never answers ends the connect at the connect timeout; a TLS handshake begun while the TCP connect is
+// still under way (a broker far away) completes; a persistent MQTT 5 session outlives its
 // connection; an idle connection is kept alive by the reader's pings.
 #include "Broker.h"
 
@@ -13,6 +14,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -21,6 +23,7 @@
 #include <csignal>
 #include <fstream>
 #include <mutex>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -171,6 +174,91 @@ TEST_F(MqttPublisher, AServerThatAcceptsTheConnectionAndNeverAnswersEndsTheConne
         EXPECT_FALSE(publisher.connected());
     }
     ::close(silent);
+}
+
+/// The kernel's count of connection requests dropped by full listen queues (TcpExt ListenDrops).
+long listenDrops() {
+    std::ifstream netstat("/proc/net/netstat");
+    std::string names;
+    std::string values;
+    while (std::getline(netstat, names) && std::getline(netstat, values)) {
+        if (names.rfind("TcpExt:", 0) != 0)
+            continue;
+        std::istringstream nameWords(names);
+        std::istringstream valueWords(values);
+        for (std::string name, value; nameWords >> name && valueWords >> value;)
+            if (name == "ListenDrops")
+                return std::stol(value);
+    }
+    return -1;
+}
+
+/// Copies bytes both ways between two sockets until one of them closes.
+void pump(int one, int other) {
+    pollfd fds[2] = {{one, POLLIN, 0}, {other, POLLIN, 0}};
+    char buffer[16 * 1024];
+    for (;;) {
+        if (::poll(fds, 2, -1) < 0)
+            return;
+        for (int i = 0; i < 2; ++i) {
+            if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            const ssize_t got = ::read(fds[i].fd, buffer, sizeof buffer);
+            if (got <= 0 || ::write(fds[1 - i].fd, buffer, static_cast<std::size_t>(got)) != got)
+                return;
+        }
+    }
+}
+
+TEST_F(MqttPublisher, ATlsHandshakeBegunBeforeTheTcpConnectEndedCompletes) {
+    // A broker far away: the TCP connect is still under way when libmosquitto begins the TLS handshake,
+    // and the socket becomes writable before there is anything to read. Played on loopback by a
+    // forwarder to the broker whose listen queue is full (backlog 0, one connection nobody accepted):
+    // the kernel drops the publisher's first SYN, and the connect ends with its retransmission a
+    // second later.
+    const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(listener, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    ASSERT_EQ(::listen(listener, 0), 0);
+    socklen_t length = sizeof address;
+    ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+    const int filler = ::socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_EQ(::connect(filler, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    const long dropsBefore = listenDrops();
+    ASSERT_GE(dropsBefore, 0);
+    std::thread forwarder([&] {
+        // Once a connection request was dropped, the queue is emptied for the retransmission.
+        for (int wait = 0; wait < 500 && listenDrops() == dropsBefore; ++wait)
+            std::this_thread::sleep_for(10ms);
+        ::close(::accept(listener, nullptr, nullptr));
+        const int client = ::accept(listener, nullptr, nullptr);
+        const int broker = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in brokerAddress = address;
+        brokerAddress.sin_port = htons(static_cast<std::uint16_t>(_broker.tlsPort()));
+        if (client >= 0 &&
+            ::connect(broker, reinterpret_cast<sockaddr*>(&brokerAddress), sizeof brokerAddress) == 0)
+            pump(client, broker);
+        ::close(client);
+        ::close(broker);
+    });
+    ConnectionSettings farSettings = settings();
+    farSettings.uri = "ssl://127.0.0.1:" + std::to_string(ntohs(address.sin_port));
+    {
+        Publisher publisher(farSettings, _listener);
+        EXPECT_NO_THROW(publisher.connect());
+        EXPECT_TRUE(publisher.connected());
+        EXPECT_EQ(publisher.publish("hypo_city/city_01/street_01/far", "1", 1, 1, false, 0), "");
+        EXPECT_TRUE(_listener.waitForAcknowledged(1, 10s));
+        EXPECT_GT(listenDrops(), dropsBefore)
+            << "the first SYN was not dropped: the test did not delay the connect";
+        publisher.disconnect(2s);
+    }
+    forwarder.join();
+    ::close(filler);
+    ::close(listener);
 }
 
 TEST_F(MqttPublisher, APersistentMqtt5SessionKeepsItsSubscriptionAndWhatArrivedWhileAway) {
