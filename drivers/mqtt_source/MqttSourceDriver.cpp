@@ -15,6 +15,7 @@
 
 #include <citysense/Export.h>
 #include <citysense/Format.h>
+#include <citysense/Time.h>
 #include <mqtt-client/Connection.h>
 #include <mqtt-client/Decoder.h>
 #include <mqtt-client/Subscription.h>
@@ -48,10 +49,10 @@ public:
     public:
         explicit Handling(DeliveryActivity& activity) : _activity(activity) {
             ++_activity._handling;
-            _activity._last = nowMicros();
+            _activity._last = steadyMicros();
         }
         ~Handling() {
-            _activity._last = nowMicros();
+            _activity._last = steadyMicros();
             --_activity._handling;
         }
         Handling(const Handling&) = delete;
@@ -61,9 +62,9 @@ public:
         DeliveryActivity& _activity;
     };
 
-    /// How long the broker has been quiet since `since` (microseconds); 0 while a message is handled.
+    /// How long the broker has been quiet since `since` (steadyMicros()); 0 while a message is handled.
     Micros quietSince(Micros since) const {
-        return _handling > 0 ? 0 : nowMicros() - std::max(since, _last.load());
+        return _handling > 0 ? 0 : steadyMicros() - std::max(since, _last.load());
     }
 
 private:
@@ -215,7 +216,7 @@ public:
         client.paho().set_connection_lost_handler([&](const std::string&) { lost = true; });
         client.connect();
         try {
-            if (subscribe(client, activity, stop))
+            if (subscribe(client, activity, lost, stop))
                 logger().information(
                     "subscribed at " + client.describe() + " to " + joined(_filters) +
                     (_announceFilter.empty() ? "" : " and, for announcements, " + _announceFilter));
@@ -288,10 +289,11 @@ private:
         announcement.channels = std::move(series);
     }
 
-    /// Subscribes to every filter and waits for the broker's answers. Gives up when the broker has been
-    /// quiet for connect_timeout (see DeliveryActivity: a broker delivering a resumed session's backlog
-    /// ahead of its answer is at work). False when a stop came first.
-    bool subscribe(Client& client, const DeliveryActivity& activity, const StopToken& stop) {
+    /// Subscribes to every filter and waits for the broker's answers. Gives up when the connection is
+    /// lost or the broker has been quiet for connect_timeout (see DeliveryActivity: a broker delivering a
+    /// resumed session's backlog ahead of its answer is at work). False when a stop came first.
+    bool subscribe(Client& client, const DeliveryActivity& activity, const std::atomic<bool>& lost,
+                   const StopToken& stop) {
         std::vector<std::string> filters = _filters;
         if (!_announceFilter.empty())
             filters.push_back(_announceFilter);
@@ -301,11 +303,13 @@ private:
             std::vector<::mqtt::token_ptr> answers;
             for (const std::string& filter : filters)
                 answers.push_back(client.paho().subscribe(filter, _qos));
-            const Micros asked = nowMicros();
+            const Micros asked = steadyMicros();
             for (std::size_t i = 0; i < answers.size(); ++i)
                 while (!answers[i]->wait_for(kRecheckAfter)) {
                     if (stop.stopRequested())
                         return false;
+                    if (lost)
+                        throw std::runtime_error("connection to " + client.describe() + " lost");
                     if (activity.quietSince(asked) > timeout)
                         throw std::runtime_error("cannot subscribe at " + client.describe() + " to " +
                                                  filters[i] + ": no answer within " +
