@@ -142,17 +142,27 @@ TEST_F(MqttPublisher, ABrokerKilledWhileMessagesArePublishedIsALostConnection) {
     EXPECT_FALSE(publisher.connected());
 }
 
-TEST_F(MqttPublisher, AServerThatAcceptsTheConnectionAndNeverAnswersEndsTheConnectAtTheTimeout) {
-    // A listening socket nobody accepts from: the kernel completes the TCP handshake, then nothing.
-    const int silent = ::socket(AF_INET, SOCK_STREAM, 0);
-    ASSERT_GE(silent, 0);
-    sockaddr_in address{};
+/// A socket listening on a free loopback port with `backlog`, its address in `address`; -1 on failure.
+int listenOnLoopback(int backlog, sockaddr_in& address) {
+    const int socket = ::socket(AF_INET, SOCK_STREAM, 0);
+    address = {};
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::bind(silent, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-    ASSERT_EQ(::listen(silent, 8), 0);
     socklen_t length = sizeof address;
-    ASSERT_EQ(::getsockname(silent, reinterpret_cast<sockaddr*>(&address), &length), 0);
+    if (socket >= 0 && ::bind(socket, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+        ::listen(socket, backlog) == 0 &&
+        ::getsockname(socket, reinterpret_cast<sockaddr*>(&address), &length) == 0)
+        return socket;
+    if (socket >= 0)
+        ::close(socket);
+    return -1;
+}
+
+TEST_F(MqttPublisher, AServerThatAcceptsTheConnectionAndNeverAnswersEndsTheConnectAtTheTimeout) {
+    // A listening socket nobody accepts from: the kernel completes the TCP handshake, then nothing.
+    sockaddr_in address{};
+    const int silent = listenOnLoopback(8, address);
+    ASSERT_GE(silent, 0);
     const std::string hostPort = "127.0.0.1:" + std::to_string(ntohs(address.sin_port));
     for (const std::string scheme : {"tcp://", "ssl://"}) {
         ConnectionSettings silentSettings = settings();
@@ -216,15 +226,9 @@ TEST_F(MqttPublisher, ATlsHandshakeBegunBeforeTheTcpConnectEndedCompletes) {
     // forwarder to the broker whose listen queue is full (backlog 0, one connection nobody accepted):
     // the kernel drops the publisher's first SYN, and the connect ends with its retransmission a
     // second later.
-    const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-    ASSERT_GE(listener, 0);
     sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-    ASSERT_EQ(::listen(listener, 0), 0);
-    socklen_t length = sizeof address;
-    ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+    const int listener = listenOnLoopback(0, address);
+    ASSERT_GE(listener, 0);
     const int filler = ::socket(AF_INET, SOCK_STREAM, 0);
     ASSERT_EQ(::connect(filler, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
     const long dropsBefore = listenDrops();
